@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AGENCY_ROLES, User
+from accounts.phones import normalize_phone
+
+
+class _StaffRulesMixin:
+    """Staff of a one-stop desk or a department must belong to an agency; phones are stored
+    in one form."""
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "")
+        return normalize_phone(phone) if phone else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") in AGENCY_ROLES and not data.get("agency"):
+            raise ValidationError({"agency": _("Cán bộ phải thuộc một cơ quan.")})
+        return data
+
+
+class StaffChangeForm(_StaffRulesMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class StaffCreationForm(_StaffRulesMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "full_name", "role", "agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    list_display = ["username", "full_name", "role", "agency", "phone", "email", "is_active"]
+    list_filter = ["role", "is_active", "agency__level", "agency"]
+    search_fields = ["username", "full_name", "phone", "email"]
+    autocomplete_fields = ["agency"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Thông tin cá nhân"), {"fields": ["full_name", "phone", "email"]}),
+        (_("Vai trò"), {"fields": ["role", "agency"]}),
+        (_("Quyền"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Thời gian"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "full_name", "role", "agency", "password1", "password2"],
+            },
+        ),
+    ]

@@ -1,0 +1,37 @@
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from accounts.phones import looks_like_phone, normalize_phone
+
+
+def find_user_by_identifier(identifier: str) -> User | None:
+    """The account named by a login identifier: an e-mail address, a phone number or a
+    staff username."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        return User.objects.filter(email__iexact=identifier).first()
+    if looks_like_phone(identifier):
+        try:
+            return User.objects.filter(phone=normalize_phone(identifier)).first()
+        except ValidationError:
+            pass
+    return User.objects.filter(username__iexact=identifier).first()
+
+
+class PhoneOrEmailBackend(ModelBackend):
+    """Log in with a phone number, an e-mail address or a username, and a password."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = find_user_by_identifier(username)
+        if user is None:
+            # Spend the same time as a real check so that timing does not tell who exists.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

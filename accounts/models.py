@@ -1,0 +1,60 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân, tổ chức")
+    CLERK = "clerk", _("Cán bộ một cửa")
+    POSTAL = "postal", _("Nhân viên bưu chính")
+    REVIEWER = "reviewer", _("Chuyên viên xử lý")
+    MANAGER = "manager", _("Lãnh đạo")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+STAFF_ROLES = frozenset({Role.CLERK, Role.POSTAL, Role.REVIEWER, Role.MANAGER, Role.ADMIN})
+# Roles that act for an agency and must name one.
+AGENCY_ROLES = frozenset({Role.CLERK, Role.POSTAL, Role.REVIEWER, Role.MANAGER})
+
+
+class User(AbstractUser):
+    """A person who logs in. Citizens register themselves with a phone number or an e-mail
+    address; staff accounts are made by an administrator and belong to an agency."""
+
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.CITIZEN)
+    agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique"),
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="user_email_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["citizen", "admin"]) | Q(agency__isnull=False),
+                name="user_staff_has_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username

@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import LoginForm, RegisterForm
+from accounts.permissions import actions_for
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.citizen_register(
+                full_name=form.cleaned_data["full_name"],
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            login(request, user, backend="accounts.backends.PhoneOrEmailBackend")
+            messages.success(request, _("Đăng ký thành công. Chào mừng %(name)s!") % {"name": user.display_name})
+            return redirect("accounts:home")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def home(request):
+    """The signed-in person's own page: who they are and what their role lets them do."""
+    return render(request, "accounts/home.html", {"actions": actions_for(request.user)})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HccConfig(AppConfig):
+    name = "hcc"
+    verbose_name = "HCC"

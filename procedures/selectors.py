@@ -1,0 +1,64 @@
+"""Reads of the catalog."""
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from procedures.models import Agency, Procedure, ProcessStep, RequiredDocument
+from procedures.text import search_terms
+
+
+def agency_descendant_ids(agency_id: int) -> list[int]:
+    """The agency and every agency below it, walking the parent links level by level."""
+    found = [agency_id]
+    frontier = [agency_id]
+    while frontier:
+        frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = [pk for pk in frontier if pk not in found]
+        found.extend(frontier)
+    return found
+
+
+def procedures_public() -> QuerySet[Procedure]:
+    return Procedure.objects.filter(is_active=True).select_related("field", "agency")
+
+
+def procedures_search(query: str = "", qs: QuerySet[Procedure] | None = None) -> QuerySet[Procedure]:
+    """Active procedures whose code or name holds every word of ``query``, whatever the case
+    and the diacritics on either side ("giay phep xay dung" finds "Cấp giấy phép xây dựng",
+    "đ" and "d" match). An exact procedure code comes first, then names holding the whole
+    phrase, then names holding the words apart; each group by name."""
+    qs = procedures_public() if qs is None else qs
+    terms = search_terms(query)
+    if not terms:
+        return qs
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    phrase = " ".join(terms)
+    return (
+        qs.filter(condition)
+        .annotate(
+            search_rank=Case(
+                When(code=query.strip(), then=Value(0)),
+                When(search_text__contains=phrase, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("search_rank", "name")
+    )
+
+
+def procedure_detail(code: str) -> Procedure:
+    return (
+        procedures_public()
+        .prefetch_related(
+            Prefetch("documents", queryset=RequiredDocument.objects.order_by("order", "id")),
+            "fees",
+            Prefetch("process_steps", queryset=ProcessStep.objects.select_related("agency").order_by("order", "id")),
+        )
+        .get(code=code)
+    )
+
+
+def one_stop_offices() -> QuerySet[Agency]:
+    return Agency.objects.filter(has_one_stop_desk=True, is_active=True)

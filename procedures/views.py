@@ -1,0 +1,38 @@
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from procedures.filters import ProcedureFilter
+from procedures.models import Procedure, RequiredDocument
+from procedures.selectors import procedure_detail, procedures_public
+
+PAGE_SIZE = 20
+
+
+def catalog(request):
+    filterset = ProcedureFilter(request.GET or None, queryset=procedures_public())
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else procedures_public()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "procedures/catalog.html",
+        {"filter": filterset, "page": page, "query_string": query.urlencode()},
+    )
+
+
+def detail(request, code: str):
+    try:
+        procedure = procedure_detail(code)
+    except Procedure.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "procedures/detail.html", {"procedure": procedure})
+
+
+def form_template(request, pk: int):
+    """Download the blank form of a required document (public: forms are published)."""
+    document = get_object_or_404(RequiredDocument, pk=pk, procedure__is_active=True)
+    if not document.form_template:
+        raise Http404
+    return FileResponse(document.form_template.open("rb"), as_attachment=True)

@@ -1,0 +1,64 @@
+"""Test data. Catalog rows go through the catalog services where they have rules."""
+
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Role, User
+from procedures.models import Agency, AgencyKind, Field, Level, OnlineLevel, Procedure
+
+
+class AgencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"AG{n:03d}")
+    name = factory.Sequence(lambda n: f"Sở thử nghiệm {n}")
+    level = Level.PROVINCE
+    kind = AgencyKind.DEPARTMENT
+    has_one_stop_desk = False
+
+
+class FieldFactory(DjangoModelFactory):
+    class Meta:
+        model = Field
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"F{n:03d}")
+    name = factory.Sequence(lambda n: f"Lĩnh vực {n}")
+
+
+class ProcedureFactory(DjangoModelFactory):
+    class Meta:
+        model = Procedure
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"9.{n:06d}")
+    name = factory.Sequence(lambda n: f"Thủ tục thử nghiệm {n}")
+    field = factory.SubFactory(FieldFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    level = Level.PROVINCE
+    processing_days = Decimal(5)
+    online_level = OnlineLevel.PARTIAL
+    accepts_online = True
+
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="vi_VN")
+    role = Role.CITIZEN
+    password = factory.django.Password(PASSWORD)
+
+
+class StaffFactory(UserFactory):
+    role = Role.CLERK
+    agency = factory.SubFactory(AgencyFactory, has_one_stop_desk=True)
