@@ -39,7 +39,9 @@ def register(request):
                 form.add_error(None, exc.messages)
         else:
             login(request, user, backend="accounts.backends.PhoneOrEmailBackend")
-            messages.success(request, _("Đăng ký thành công. Chào mừng %(name)s!") % {"name": user.display_name})
+            messages.success(
+                request, _("Đăng ký thành công. Chào mừng %(name)s!") % {"name": user.display_name}
+            )
             return redirect("accounts:home")
     return render(request, "accounts/register.html", {"form": form})
 

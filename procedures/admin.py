@@ -61,7 +61,16 @@ class ProcessStepInline(admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "field", "agency", "level", "processing_days", "online_level", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "field",
+        "agency",
+        "level",
+        "processing_days",
+        "online_level",
+        "is_active",
+    ]
     list_filter = ["level", "online_level", "is_active", "on_the_spot", "field"]
     search_fields = ["code", "name", "search_text"]
     autocomplete_fields = ["field", "agency"]

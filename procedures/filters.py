@@ -13,7 +13,9 @@ class ProcedureFilter(django_filters.FilterSet):
         method="filter_search",
         help_text=_("Tên hoặc mã thủ tục, gõ có dấu hay không dấu đều được."),
     )
-    level = django_filters.ChoiceFilter(label=_("Cấp thực hiện"), choices=Level.choices, empty_label=_("Tất cả"))
+    level = django_filters.ChoiceFilter(
+        label=_("Cấp thực hiện"), choices=Level.choices, empty_label=_("Tất cả")
+    )
     agency = django_filters.ModelChoiceFilter(
         label=_("Cơ quan giải quyết"),
         field_name="agency",

@@ -83,7 +83,9 @@ class Procedure(models.Model):
     )
     name = models.CharField(_("tên thủ tục"), max_length=500)
     search_text = models.TextField(editable=False, default="", db_index=False)
-    field = models.ForeignKey(Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures")
+    field = models.ForeignKey(
+        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
+    )
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("cơ quan giải quyết"),
@@ -215,7 +217,9 @@ class ProcessStep(models.Model):
         verbose_name_plural = _("quy trình xử lý")
         ordering = ["procedure", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "order", "agency"], name="process_step_unique_agency"),
+            models.UniqueConstraint(
+                fields=["procedure", "order", "agency"], name="process_step_unique_agency"
+            ),
         ]
 
     def __str__(self) -> str:

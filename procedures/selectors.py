@@ -54,7 +54,9 @@ def procedure_detail(code: str) -> Procedure:
         .prefetch_related(
             Prefetch("documents", queryset=RequiredDocument.objects.order_by("order", "id")),
             "fees",
-            Prefetch("process_steps", queryset=ProcessStep.objects.select_related("agency").order_by("order", "id")),
+            Prefetch(
+                "process_steps", queryset=ProcessStep.objects.select_related("agency").order_by("order", "id")
+            ),
         )
         .get(code=code)
     )

@@ -8,7 +8,17 @@ class AgencySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["code", "name", "short_name", "level", "kind", "parent", "has_one_stop_desk", "address", "phone"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "kind",
+            "parent",
+            "has_one_stop_desk",
+            "address",
+            "phone",
+        ]
 
 
 class FieldSerializer(serializers.ModelSerializer):

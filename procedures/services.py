@@ -97,7 +97,10 @@ def process_steps_validate(*, processing_days: Decimal, steps: list[tuple[int, D
     total = routing_days(steps)
     if total > Decimal(processing_days):
         raise CatalogError(
-            _("Tổng thời gian các bước (%(steps)s ngày) vượt thời hạn giải quyết của thủ tục (%(days)s ngày).")
+            _(
+                "Tổng thời gian các bước (%(steps)s ngày) vượt thời hạn giải quyết "
+                "của thủ tục (%(days)s ngày)."
+            )
             % {"steps": _fmt_days(total), "days": _fmt_days(Decimal(processing_days))},
             code="steps_too_long",
         )
