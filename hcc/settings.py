@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "hcc",
     "procedures",
     "accounts",
+    "dossiers",
 ]
 
 MIDDLEWARE = [

@@ -62,3 +62,25 @@ class UserFactory(DjangoModelFactory):
 class StaffFactory(UserFactory):
     role = Role.CLERK
     agency = factory.SubFactory(AgencyFactory, has_one_stop_desk=True)
+
+
+# --- dossiers ------------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+VALID_ID_NUMBER = "001203004567"
+
+
+def applicant(**overrides):
+    from dossiers.services import Applicant
+
+    values = {
+        "name": "Nguyễn Văn An",
+        "id_number": VALID_ID_NUMBER,
+        "address": "Số 1 đường Trần Phú, phường Hà Đông",
+        "phone": "0912345678",
+        "email": "an@example.vn",
+    }
+    values.update(overrides)
+    return Applicant(**values)

@@ -1,0 +1,320 @@
+"""Dossiers (hồ sơ), their files, routed steps and the append-only event log."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.workflow import Status
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POSTAL = "postal", _("Bưu chính công ích")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức")
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", _("Nhận tại bộ phận một cửa")
+    POST = "post", _("Nhận qua bưu chính")
+    ONLINE = "online", _("Nhận trực tuyến")
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    # Printed on the receipt; with the code it opens the public tracking page.
+    secret = models.CharField(_("mã tra cứu"), max_length=16)
+    # Carried by the QR link: at least 128 random bits.
+    tracking_token = models.CharField(max_length=64, unique=True, editable=False)
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    resolving_agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        related_name="resolved_dossiers",
+    )
+    intake_office = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("nơi tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    channel = models.CharField(_("kênh nộp"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, db_index=True)
+
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản người nộp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    applicant_kind = models.CharField(
+        _("người nộp là"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
+    organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
+    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=500)
+    request_summary = models.TextField(_("nội dung yêu cầu"), blank=True)
+    sets_count = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+
+    return_method = models.CharField(
+        _("hình thức nhận kết quả"), max_length=8, choices=ReturnMethod.choices, default=ReturnMethod.COUNTER
+    )
+    return_address = models.CharField(_("địa chỉ nhận kết quả qua bưu chính"), max_length=500, blank=True)
+
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tiếp nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Stored when computed (at receipt, moved by paused time), never recomputed on read.
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    # The new date promised in an apology letter; ``due_at`` stays the legal deadline.
+    promised_at = models.DateTimeField(_("hẹn lại"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
+    result_ready_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    result_note = models.TextField(_("kết quả giải quyết"), blank=True)
+    closing_reason = models.TextField(_("lý do từ chối, dừng, rút"), blank=True)
+    returned_to = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
+    postal_tracking = models.CharField(_("số hiệu bưu gửi"), max_length=64, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["intake_office", "status"]),
+            models.Index(fields=["resolving_agency", "status"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(return_method="post") | ~Q(return_address=""),
+                name="dossier_post_return_needs_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status_code(self) -> int:
+        return Status.national_code(self.status)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+def mask_id_number(value: str) -> str:
+    """``001203004567`` → ``********4567``: pages show only the last four digits."""
+    if not value:
+        return ""
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+class DossierCounter(models.Model):
+    """The last dossier number given by an office on a day: codes are gapless per office and day,
+    so they come from this row, bumped under a lock in the intake transaction."""
+
+    office = models.ForeignKey("procedures.Agency", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "day"], name="dossier_counter_office_day")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} {self.last}"
+
+
+class FileKind(models.TextChoices):
+    SUBMISSION = "submission", _("Thành phần hồ sơ")
+    SUPPLEMENT = "supplement", _("Bổ sung")
+    RESULT = "result", _("Kết quả")
+
+
+def dossier_file_path(instance: "DossierFile", filename: str) -> str:
+    """Server-made names only: the uploader's file name is kept in the row, never on disk."""
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.content_type, "bin"
+    )
+    return f"dossiers/{instance.dossier_id}/{instance.sha256[:16]}-{instance.token}.{extension}"
+
+
+class DossierFile(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
+    document = models.ForeignKey(
+        "procedures.RequiredDocument",
+        verbose_name=_("thành phần hồ sơ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=12, choices=FileKind.choices, default=FileKind.SUBMISSION)
+    is_original = models.BooleanField(_("bản chính"), default=False)
+    file = models.FileField(upload_to=dossier_file_path, max_length=255)
+    token = models.CharField(max_length=32, editable=False)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DocumentReceived(models.Model):
+    """A required document ticked as received at the desk: originals and copies counted."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents_received")
+    document = models.ForeignKey("procedures.RequiredDocument", on_delete=models.PROTECT, related_name="+")
+    originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
+    copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "document"], name="document_received_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.originals}/{self.copies}"
+
+
+class StepStatus(models.TextChoices):
+    WAITING = "waiting", _("Chờ bước trước")
+    ACTIVE = "active", _("Đang chờ xử lý")
+    CLAIMED = "claimed", _("Đang xử lý")
+    DONE = "done", _("Đã xong")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class Step(models.Model):
+    """One routed step of a dossier, made from the procedure's ProcessStep."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    agency = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("nội dung"), max_length=255)
+    working_days = models.DecimalField(_("số ngày làm việc"), max_digits=6, decimal_places=2)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=StepStatus.choices, default=StepStatus.WAITING
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True, db_index=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("ý kiến xử lý"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
+        ordering = ["dossier", "order", "id"]
+        indexes = [models.Index(fields=["agency", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.order} {self.name}"
+
+
+class SupplementRequest(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
+    step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    items = models.JSONField(_("nội dung cần bổ sung"), default=list)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    supplied_at = models.DateTimeField(null=True, blank=True)
+    supplied_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return "; ".join(self.items)
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("Nhật ký hồ sơ không được sửa."))
+
+    def delete(self):
+        raise ValidationError(_("Nhật ký hồ sơ không được xóa."))
+
+
+class Event(models.Model):
+    """Append-only: what happened to a dossier, who did it and when. Never edited or deleted."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    action = models.CharField(_("thao tác"), max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "procedures.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(db_index=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("nhật ký hồ sơ")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Nhật ký hồ sơ không được sửa."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Nhật ký hồ sơ không được xóa."))

@@ -1,0 +1,114 @@
+"""Reads of dossiers, always scoped to who asks."""
+
+import hmac
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.permissions import agency_scope
+from dossiers.models import Dossier, Event, Step, StepStatus
+from dossiers.workflow import Status
+from procedures import workdays
+
+
+def dossiers_visible_to(user) -> QuerySet[Dossier]:
+    """A dossier is visible to its applicant, its intake office, the agencies of its steps and the
+    managers above them — to no one else (DESIGN.md)."""
+    qs = Dossier.objects.select_related("procedure", "resolving_agency", "intake_office")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.CITIZEN and not user.is_superuser:
+        return qs.filter(applicant_user=user)
+    scope = agency_scope(user)
+    if scope is None:
+        return qs
+    if not scope:
+        return qs.none()
+    on_steps = Step.objects.filter(dossier=OuterRef("pk"), agency_id__in=scope)
+    return qs.filter(Q(intake_office_id__in=scope) | Q(resolving_agency_id__in=scope) | Exists(on_steps))
+
+
+def dossier_for(user, code: str) -> Dossier:
+    """One dossier by code, with its steps, files and events, if ``user`` may see it
+    (Dossier.DoesNotExist otherwise: the same answer as a code that does not exist)."""
+    return (
+        dossiers_visible_to(user)
+        .prefetch_related(
+            Prefetch(
+                "steps", queryset=Step.objects.select_related("agency", "claimed_by").order_by("order", "id")
+            ),
+            "files",
+            Prefetch("events", queryset=Event.objects.select_related("actor", "agency").order_by("at", "id")),
+            "supplement_requests",
+            "documents_received__document",
+        )
+        .get(code=code)
+    )
+
+
+def online_queue(user) -> QuerySet[Dossier]:
+    """Online submissions waiting for a clerk of the user's office, oldest first."""
+    return (
+        Dossier.objects.filter(status=Status.SUBMITTED, intake_office_id=user.agency_id)
+        .select_related("procedure")
+        .order_by("submitted_at", "id")
+    )
+
+
+def inbox(user) -> QuerySet[Step]:
+    """Steps routed to the reviewer's agency that are waiting or being worked, due first."""
+    return (
+        Step.objects.filter(
+            agency_id=user.agency_id,
+            status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED],
+            dossier__status__in=[Status.RECEIVED, Status.PROCESSING],
+        )
+        .select_related("dossier", "dossier__procedure", "claimed_by")
+        .order_by("due_at", "id")
+    )
+
+
+def urgency(due_at, now=None, calendar=None) -> str:
+    """overdue / due_today / due_soon (within one working day) / ok, for marking lists."""
+    if due_at is None:
+        return "ok"
+    now = now or timezone.now()
+    if due_at < now:
+        return "overdue"
+    if timezone.localdate(due_at) == timezone.localdate(now):
+        return "due_today"
+    if due_at <= workdays.add_working_time(now, timedelta(hours=8), calendar=calendar):
+        return "due_soon"
+    return "ok"
+
+
+def public_timeline(dossier: Dossier) -> list[dict]:
+    """What the public tracking page shows: actions and times, never personal data or notes."""
+    return [
+        {
+            "action": event.action,
+            "status": event.to_status,
+            "at": event.at,
+            "agency": event.agency.name if event.agency else "",
+        }
+        for event in dossier.events.select_related("agency").order_by("at", "id")
+    ]
+
+
+def dossier_for_tracking(code: str, secret: str) -> Dossier | None:
+    """The dossier when both the code and its secret match; None otherwise (the same answer for
+    a wrong code and a wrong secret)."""
+    dossier = Dossier.objects.filter(code=(code or "").strip().upper()).first()
+    given = (secret or "").strip().upper().encode()
+    expected = dossier.secret.encode() if dossier else b"-" * 8
+    if not hmac.compare_digest(given, expected) or dossier is None:
+        return None
+    return dossier
+
+
+def dossier_by_token(token: str) -> Dossier | None:
+    if not token or len(token) < 20:
+        return None
+    return Dossier.objects.filter(tracking_token=token).first()
