@@ -4,10 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
     path("", include("procedures.api_urls")),
+    path("", include("dossiers.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("procedures.urls")),
+    path("ho-so/", include("dossiers.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
