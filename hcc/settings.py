@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_ratelimit",
     "hcc",
     "procedures",
     "accounts",
@@ -93,6 +94,18 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hcc")}
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Short timeouts: a hung Redis must not hang a request.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+    # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # The embedded default runs one process, where a local-memory cache is the shared one.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Rate limits (tracking lookups): if the cache is down, serve rather than fail.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
 
 # --- Accounts and login -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
