@@ -5,11 +5,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import LoginForm, RegisterForm
 from accounts.permissions import actions_for
+from accounts.phones import display_phone
+
+# What each permission action (accounts.permissions.ACTIONS) lets a person do, in their words.
+ACTION_LABELS = {
+    "catalog.manage": gettext_lazy("Quản lý danh mục thủ tục hành chính"),
+    "calendar.manage": gettext_lazy("Quản lý ngày nghỉ, ngày làm việc bù"),
+    "accounts.manage_staff": gettext_lazy("Quản lý tài khoản cán bộ"),
+    "dossier.submit_online": gettext_lazy("Nộp hồ sơ trực tuyến"),
+    "dossier.receive": gettext_lazy("Tiếp nhận hồ sơ"),
+    "dossier.accept_online": gettext_lazy("Tiếp nhận hồ sơ nộp trực tuyến"),
+    "dossier.return_result": gettext_lazy("Trả kết quả giải quyết"),
+    "dossier.view_inbox": gettext_lazy("Xem hồ sơ chuyển đến cơ quan"),
+    "step.process": gettext_lazy("Xử lý hồ sơ"),
+    "fee.collect": gettext_lazy("Thu phí, lệ phí"),
+    "stats.view": gettext_lazy("Xem số liệu thống kê"),
+    "counter.serve": gettext_lazy("Gọi số thứ tự tại quầy"),
+}
 
 
 class LoginView(auth_views.LoginView):
@@ -49,4 +67,13 @@ def register(request):
 @login_required
 def home(request):
     """The signed-in person's own page: who they are and what their role lets them do."""
-    return render(request, "accounts/home.html", {"actions": actions_for(request.user)})
+    actions = actions_for(request.user)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "actions": actions,
+            "action_labels": [ACTION_LABELS.get(action, action) for action in actions],
+            "phone": display_phone(request.user.phone),
+        },
+    )

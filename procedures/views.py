@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
 
 from procedures.filters import ProcedureFilter
 from procedures.models import Procedure, RequiredDocument
@@ -18,7 +19,12 @@ def catalog(request):
     return render(
         request,
         "procedures/catalog.html",
-        {"filter": filterset, "page": page, "query_string": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "query_string": query.urlencode(),
+        },
     )
 
 
@@ -27,7 +33,23 @@ def detail(request, code: str):
         procedure = procedure_detail(code)
     except Procedure.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "procedures/detail.html", {"procedure": procedure})
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": procedure,
+            "fee_total": sum(fee.amount for fee in procedure.fees.all()),
+            "submit_url": _submit_url(procedure) if procedure.accepts_online else "",
+        },
+    )
+
+
+def _submit_url(procedure: Procedure) -> str:
+    """The online submission page of ``procedure``, once the dossiers app provides one."""
+    try:
+        return reverse("dossiers:submit_start", args=[procedure.code])
+    except NoReverseMatch:
+        return ""
 
 
 def form_template(request, pk: int):
