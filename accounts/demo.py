@@ -1,0 +1,74 @@
+"""Demo accounts: one person for each role, made through the same services an administrator
+uses. Used by ``manage.py seed_demo``; never run on a production database."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.phones import normalize_phone
+from accounts.services import citizen_register, staff_create
+from procedures.models import Agency
+
+# One printed password for every demo account. It passes the project's password validators.
+DEMO_PASSWORD = "HccDemo@2026"
+
+CITIZEN_PHONE = "0912 345 678"
+CITIZEN_EMAIL = "congdan@example.vn"
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    role: str
+    full_name: str
+    agency_code: str | None
+    email: str
+
+
+DEMO_STAFF = (
+    DemoStaff("motcua", Role.CLERK, "Trần Thị Mai", "TTPVHCC", "motcua@example.vn"),
+    DemoStaff("buuchinh", Role.POSTAL, "Lê Văn Bình", "TTPVHCC", "buuchinh@example.vn"),
+    DemoStaff("tuphap", Role.REVIEWER, "Phạm Minh Tuấn", "STP", "tuphap@example.vn"),
+    DemoStaff("xaydung", Role.REVIEWER, "Hoàng Thu Hà", "SXD", "xaydung@example.vn"),
+    DemoStaff("thue", Role.REVIEWER, "Vũ Quang Huy", "THUE", "thue@example.vn"),
+    DemoStaff("lanhdao", Role.MANAGER, "Đỗ Thanh Sơn", "UBNDT", "lanhdao@example.vn"),
+    DemoStaff("quantri", Role.ADMIN, "Quản trị hệ thống", None, "quantri@example.vn"),
+)
+
+
+def seed_demo_users(stdout=None) -> list[tuple[str, str, str]]:
+    """Create the demo accounts that do not exist yet (matched by username) and return
+    ``(role label, login, password)`` for every one of them, in a stable order."""
+    logins: list[tuple[str, str, str]] = []
+
+    citizen = User.objects.filter(
+        Q(phone=normalize_phone(CITIZEN_PHONE)) | Q(email__iexact=CITIZEN_EMAIL), role=Role.CITIZEN
+    ).first()
+    if citizen is None:
+        citizen = citizen_register(
+            full_name="Nguyễn Văn An", password=DEMO_PASSWORD, phone=CITIZEN_PHONE, email=CITIZEN_EMAIL
+        )
+        _say(stdout, _("Đã tạo tài khoản công dân %(login)s.") % {"login": CITIZEN_PHONE})
+    logins.append((str(Role(citizen.role).label), CITIZEN_PHONE, DEMO_PASSWORD))
+
+    for person in DEMO_STAFF:
+        if not User.objects.filter(username=person.username).exists():
+            agency = Agency.objects.get(code=person.agency_code) if person.agency_code else None
+            staff_create(
+                username=person.username,
+                password=DEMO_PASSWORD,
+                role=person.role,
+                full_name=person.full_name,
+                agency=agency,
+                email=person.email,
+            )
+            _say(stdout, _("Đã tạo tài khoản %(login)s.") % {"login": person.username})
+        logins.append((str(Role(person.role).label), person.username, DEMO_PASSWORD))
+    return logins
+
+
+def _say(stdout, message: str) -> None:
+    if stdout is not None:
+        stdout.write(message)

@@ -1,0 +1,121 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Role, User
+from procedures.models import (
+    Agency,
+    AgencyKind,
+    Fee,
+    Field,
+    Level,
+    Procedure,
+    ProcessStep,
+    RequiredDocument,
+)
+from procedures.services import routing_days
+
+pytestmark = pytest.mark.django_db
+
+# Procedures whose dossiers travel between agencies (một cửa liên thông).
+INTER_AGENCY = {
+    "2.000986": {"X-TRUNGSON", "CAT", "BHXH"},  # khai sinh → thường trú → thẻ BHYT
+    "1.001612": {"X-TRUNGSON", "THUE"},  # hộ kinh doanh → mã số thuế
+    "1.013831": {"VPDKDD", "THUE"},  # chuyển nhượng đất → nghĩa vụ tài chính
+    "1.013978": {"X-TRUNGSON", "VPDKDD", "THUE"},  # đăng ký đất đai lần đầu
+    "1.013236": {"SXD", "SNNMT"},  # giấy phép xây dựng, lấy ý kiến song song
+}
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = (Agency, Field, Procedure, RequiredDocument, Fee, ProcessStep, User)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture
+def output(settings):
+    settings.HCC_SITE_URL = "https://hcc.example.vn"
+    return seed()
+
+
+def test_province_has_departments_verticals_and_communes_with_desks(output):
+    departments = Agency.objects.filter(kind=AgencyKind.DEPARTMENT, level=Level.PROVINCE)
+    assert departments.count() >= 8
+    assert all(a.parent.code == "UBNDT" for a in departments)
+    assert Agency.objects.filter(kind__in=[AgencyKind.VERTICAL, AgencyKind.ENTERPRISE]).count() >= 4
+    assert Agency.objects.filter(level=Level.COMMUNE, has_one_stop_desk=True).count() >= 3
+    center = Agency.objects.get(code="TTPVHCC")
+    assert center.kind == AgencyKind.CENTER and center.has_one_stop_desk and center.parent.code == "UBNDT"
+    assert Agency.objects.get(code="VPDKDD").parent.code == "SNNMT"
+    assert not Agency.objects.filter(level=Level.DISTRICT).exists()  # two-tier government
+
+
+def test_catalog_is_imported_with_documents_fees_and_legal_basis(output):
+    assert Procedure.objects.count() >= 40
+    assert not Procedure.objects.filter(documents__isnull=True).exists()
+    assert not Procedure.objects.filter(legal_basis="").exists()
+    birth = Procedure.objects.get(code="1.001193")
+    assert birth.level == Level.COMMUNE and birth.agency.code == "X-TRUNGSON"
+    copy = Procedure.objects.get(code="2.000815")
+    assert copy.on_the_spot and copy.is_same_day
+    assert copy.fees.get().amount == 2000
+    assert Procedure.objects.get(code="3.000333").fees.get().amount == 200000
+    assert {f.amount for f in Procedure.objects.get(code="2.001583").fees.all()} == {50000, 100000}
+
+
+def test_inter_agency_routing_fits_the_processing_time(output):
+    for code, agencies in INTER_AGENCY.items():
+        procedure = Procedure.objects.get(code=code)
+        steps = list(procedure.process_steps.values_list("order", "working_days", "agency__code"))
+        assert {agency for _order, _days, agency in steps} == agencies, code
+        assert (
+            0 < routing_days([(order, days) for order, days, _agency in steps]) <= procedure.processing_days
+        )
+    land = Procedure.objects.get(code="1.013831").process_steps.filter(order=2)
+    assert land.count() == 2  # the tax step runs in parallel with the land registry's
+
+
+def test_one_account_per_role_logs_in_with_the_printed_password(output):
+    request = RequestFactory().post("/")
+    for role in Role:
+        users = User.objects.filter(role=role)
+        assert users.exists(), role
+        for user in users:
+            login = user.username if role != Role.CITIZEN else "0912 345 678"
+            assert login in output
+            assert authenticate(request, username=login, password=DEMO_PASSWORD) == user
+    assert User.objects.filter(role=Role.REVIEWER).values("agency").distinct().count() >= 2
+    assert User.objects.get(role=Role.ADMIN).is_superuser
+    citizen = User.objects.get(role=Role.CITIZEN)
+    assert citizen.email == "congdan@example.vn"
+    assert authenticate(request, username="congdan@example.vn", password=DEMO_PASSWORD) == citizen
+
+
+def test_output_shows_the_site_url_and_the_password(output):
+    assert "https://hcc.example.vn" in output
+    assert DEMO_PASSWORD in output
+
+
+def test_running_twice_changes_nothing(output):
+    before = counts()
+    again = seed()
+    assert counts() == before
+    assert "https://hcc.example.vn" in again
+    assert Procedure.objects.get(code="2.000815").on_the_spot
+
+
+def test_dossiers_option_is_accepted_and_explained(output):
+    text = seed("--dossiers", "3")
+    assert "--dossiers" in text
+    with pytest.raises(CommandError):
+        seed("--dossiers", "-1")
