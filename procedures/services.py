@@ -155,9 +155,14 @@ def procedure_upsert(*, data: ProcedureData) -> tuple[Procedure, bool]:
         process_steps_validate(
             processing_days=days, steps=[(s.order, Decimal(s.working_days)) for s in data.steps]
         )
+    else:
+        # The routing is kept: it must still fit a processing time that may have shrunk.
+        kept = ProcessStep.objects.filter(procedure__code=code).values_list("order", "working_days")
+        process_steps_validate(processing_days=days, steps=list(kept))
 
+    field_code = data.field_code.strip() or fold_code(data.field_name)
     field_obj, _created = Field.objects.get_or_create(
-        code=data.field_code.strip() or fold_code(data.field_name), defaults={"name": data.field_name.strip()}
+        code=field_code, defaults={"name": data.field_name.strip() or field_code}
     )
     if data.field_name and field_obj.name != data.field_name.strip():
         field_obj.name = data.field_name.strip()

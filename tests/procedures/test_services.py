@@ -158,3 +158,10 @@ def test_search_puts_exact_code_and_whole_phrase_first():
     phrase = ProcedureFactory(name="Điều chỉnh giấy phép xây dựng")
     assert list(procedures_search("giay phep xay dung")) == [phrase, apart]
     assert list(procedures_search(phrase.code)) == [phrase]
+
+
+def test_a_shorter_processing_time_must_still_fit_the_kept_routing(construction):
+    procedure_upsert(data=_data())  # routing of 15 days in 20
+    with pytest.raises(CatalogError):
+        procedure_upsert(data=_data(processing_days=Decimal(10), steps=None))
+    assert Procedure.objects.get().processing_days == Decimal(20)
