@@ -1,0 +1,45 @@
+# The HCC portal image: one image for the web (gunicorn), worker and beat (Celery) containers.
+# Built and run by docker-compose.yml; configuration comes from the environment (.env.example).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_NO_CACHE=1 \
+    PATH=/opt/venv/bin:$PATH \
+    STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/var/media
+
+# The locked dependencies, without the development group, in /opt/venv.
+RUN pip install uv==0.13.9
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3.11
+
+COPY . .
+
+# Translations (Babel, no gettext) and static files, at build time. The dummy key and database
+# only let Django start; nothing is written to either.
+RUN for domain in django djangojs; do \
+        if ls locale/*/LC_MESSAGES/$domain.po >/dev/null 2>&1; then \
+            pybabel compile -d locale -D $domain || exit 1; \
+        fi; \
+    done \
+    && SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+       python manage.py collectstatic --noinput \
+    && rm -f /tmp/build.sqlite3*
+
+# Run as an unprivileged user; it owns only var/ (uploaded files live in a volume there).
+RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home hcc \
+    && mkdir -p /app/var/media \
+    && chown -R hcc:hcc /app/var
+USER hcc
+
+EXPOSE 8000
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]
