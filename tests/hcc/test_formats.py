@@ -51,3 +51,15 @@ def test_money_in_dong():
         assert Template("{% load vn %}{{ a|vnd }}").render(Context({"a": 200000})) == "200.000\u00a0₫"
     with translation.override("en"):
         assert format_vnd(1500000) == "1,500,000\u00a0₫"
+
+
+def test_client_ip_behind_proxies(settings, rf):
+    from hcc.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7, 10.0.0.9")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.5"
+    settings.TRUSTED_PROXY_COUNT = 2  # the load balancer and the compose proxy
+    assert client_ip(request) == "203.0.113.7"
+    settings.TRUSTED_PROXY_COUNT = 5
+    assert client_ip(request) == "10.0.0.5"
