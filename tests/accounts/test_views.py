@@ -1,0 +1,202 @@
+"""Account pages: register, log in (phone, email, username), lockout, the own page, log out."""
+
+import pytest
+
+from accounts.models import Role, User
+from accounts.permissions import ACTIONS
+from accounts.services import citizen_register
+from accounts.views import ACTION_LABELS
+from tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Mat-khau-2026"
+LOGIN = "/tai-khoan/dang-nhap/"
+LOGOUT = "/tai-khoan/dang-xuat/"
+REGISTER = "/tai-khoan/dang-ky/"
+HOME = "/tai-khoan/"
+
+
+def _register_data(**overrides) -> dict:
+    data = {
+        "full_name": "Nguyễn Văn An",
+        "phone": "0912 345 678",
+        "email": "",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def citizen():
+    return citizen_register(
+        full_name="Trần Thị Bình", phone="0987654321", email="binh@example.vn", password=PASSWORD
+    )
+
+
+# --- register ---------------------------------------------------------------------------------
+
+
+def test_register_page_has_labelled_fields_and_a_link_to_log_in(client):
+    body = client.get(REGISTER).content.decode()
+    for name in ("full_name", "phone", "email", "password1", "password2"):
+        assert f'id="id_{name}"' in body
+    assert f'href="{LOGIN}"' in body
+    assert "Có lỗi cần sửa" not in body
+
+
+def test_register_with_a_phone_logs_in_and_stores_e164(client):
+    response = client.post(REGISTER, _register_data(), follow=True)
+    assert response.redirect_chain == [(HOME, 302)]
+    user = User.objects.get()
+    assert user.phone == "+84912345678"
+    assert user.role == Role.CITIZEN
+    assert response.context["user"] == user
+    body = response.content.decode()
+    assert "Đăng ký thành công" in body
+    assert 'role="status"' in body
+    assert "0912 345 678" in body  # shown the way people write it
+
+
+def test_register_without_phone_or_email_shows_the_error_summary(client):
+    response = client.post(REGISTER, _register_data(phone="", email=""))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Có lỗi cần sửa" in body
+    assert 'role="alert"' in body
+    assert 'href="#id_phone"' in body
+    assert "Nhập số điện thoại hoặc địa chỉ email" in body
+    assert not User.objects.exists()
+
+
+def test_register_with_a_taken_phone_creates_nothing(client, citizen):
+    response = client.post(REGISTER, _register_data(phone="+84 987 654 321"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Có lỗi cần sửa" in body
+    assert "Số điện thoại này đã được đăng ký." in body
+    assert User.objects.count() == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_register_with_mismatched_passwords(client):
+    response = client.post(REGISTER, _register_data(password2="Khac-hoan-toan-99"))
+    body = response.content.decode()
+    assert 'href="#id_password2"' in body
+    assert "Hai mật khẩu không khớp." in body
+    assert not User.objects.exists()
+
+
+def test_register_with_a_weak_password(client):
+    response = client.post(REGISTER, _register_data(password1="12345678", password2="12345678"))
+    assert 'href="#id_password1"' in response.content.decode()
+    assert not User.objects.exists()
+
+
+# --- log in -----------------------------------------------------------------------------------
+
+
+def test_login_page_links_to_register(client):
+    body = client.get(LOGIN).content.decode()
+    assert f'href="{REGISTER}"' in body
+    assert 'id="id_username"' in body
+    assert 'autocomplete="current-password"' in body
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    ["0987654321", "0987 654 321", "+84987654321", "84987654321", "binh@example.vn", "BINH@example.vn"],
+)
+def test_login_by_phone_in_any_format_or_by_email(client, citizen, identifier):
+    response = client.post(LOGIN, {"username": identifier, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == HOME
+    assert int(client.session["_auth_user_id"]) == citizen.pk
+
+
+def test_login_by_username_for_staff(client):
+    clerk = UserFactory(username="canbo.motcua", role=Role.CLERK, agency=AgencyFactory(), password=PASSWORD)
+    response = client.post(LOGIN, {"username": "canbo.motcua", "password": PASSWORD})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == clerk.pk
+
+
+def test_login_follows_next(client, citizen):
+    response = client.post(LOGIN, {"username": "0987654321", "password": PASSWORD, "next": "/thu-tuc/1.0/"})
+    assert response["Location"] == "/thu-tuc/1.0/"
+
+
+@pytest.mark.parametrize("identifier", ["0987654321", "khong-co-ai"])
+def test_wrong_password_or_unknown_user_gets_one_generic_error(client, citizen, identifier):
+    response = client.post(LOGIN, {"username": identifier, "password": "sai-mat-khau"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Có lỗi cần sửa" in body
+    assert "Thông tin đăng nhập hoặc mật khẩu không đúng." in body
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_after_five_failures(client, citizen, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.AXES_COOLOFF_TIME = 15 / 60
+    responses = [client.post(LOGIN, {"username": "0987654321", "password": "sai-mat-khau"}) for _ in range(5)]
+    assert [r.status_code for r in responses[:4]] == [200] * 4  # the 5th failure may already lock
+    sixth = client.post(LOGIN, {"username": "0987654321", "password": PASSWORD})
+    assert sixth.status_code == 429
+    body = sixth.content.decode()
+    assert "Tạm khóa đăng nhập" in body
+    assert "Vui lòng thử lại sau 15 phút." in body
+    assert "_auth_user_id" not in client.session
+
+
+def test_authenticated_user_visiting_login_goes_home(client, citizen):
+    client.force_login(citizen)
+    assert client.get(LOGIN)["Location"] == HOME
+
+
+# --- own page and log out ---------------------------------------------------------------------
+
+
+def test_home_needs_login(client):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next={HOME}"
+
+
+def test_home_shows_who_and_what_the_role_may_do(client):
+    agency = AgencyFactory(name="Bộ phận Một cửa xã An Bình")
+    clerk = UserFactory(full_name="Lê Văn Cường", role=Role.CLERK, agency=agency)
+    client.force_login(clerk)
+    body = client.get(HOME).content.decode()
+    assert "Lê Văn Cường" in body
+    assert "Cán bộ một cửa" in body
+    assert "Bộ phận Một cửa xã An Bình" in body
+    assert "Tiếp nhận hồ sơ" in body
+    assert "Thu phí, lệ phí" in body
+    assert "dossier.receive" not in body
+    assert "Xem số liệu thống kê" not in body
+
+
+def test_citizen_home_lists_online_submission(client, citizen):
+    client.force_login(citizen)
+    body = client.get(HOME).content.decode()
+    assert "Công dân, tổ chức" in body
+    assert "Nộp hồ sơ trực tuyến" in body
+    assert "binh@example.vn" in body
+
+
+def test_every_permission_action_has_a_label():
+    assert set(ACTION_LABELS) == set(ACTIONS)
+
+
+def test_logout_by_post(client, citizen):
+    client.force_login(citizen)
+    assert client.get(LOGOUT).status_code == 405
+    assert "_auth_user_id" in client.session
+    response = client.post(LOGOUT)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert "_auth_user_id" not in client.session
+    assert client.get(HOME).status_code == 302
