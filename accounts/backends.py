@@ -21,6 +21,20 @@ def find_user_by_identifier(identifier: str) -> User | None:
     return User.objects.filter(username__iexact=identifier).first()
 
 
+def lockout_key(request, credentials) -> str:
+    """The key login throttling counts failures under: the phone in one form, the e-mail in lower
+    case, the username as typed otherwise — so "0987 654 321" and "0987654321" share one count."""
+    identifier = ((credentials or {}).get("username") or "").strip()
+    if "@" in identifier:
+        return identifier.lower()
+    if looks_like_phone(identifier):
+        try:
+            return normalize_phone(identifier)
+        except ValidationError:
+            pass
+    return identifier.lower()
+
+
 class PhoneOrEmailBackend(ModelBackend):
     """Log in with a phone number, an e-mail address or a username, and a password."""
 

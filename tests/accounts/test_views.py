@@ -151,6 +151,22 @@ def test_lockout_after_five_failures(client, citizen, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_lockout_holds_however_the_phone_is_typed(client, citizen, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    for typed in ("0987654321", "0987 654 321", "+84987654321", "84 987 654 321", "0987.654.321"):
+        client.post(LOGIN, {"username": typed, "password": "sai-mat-khau"})
+    refused = client.post(LOGIN, {"username": "0987 654 321", "password": PASSWORD})
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_are_vietnamese_unless_english_is_chosen(client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi"' in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en"' in client.get("/").content.decode()
+
+
 def test_authenticated_user_visiting_login_goes_home(client, citizen):
     client.force_login(citizen)
     assert client.get(LOGIN)["Location"] == HOME

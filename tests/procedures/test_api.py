@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -97,4 +98,7 @@ def test_openapi_schema_and_docs(client):
     assert "/api/v1/agencies/" in text
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
-    assert b"cdn" not in docs.content.lower()
+    # Swagger UI is served from our own static files, never from a CDN.
+    sources = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', docs.content.decode())
+    assert sources
+    assert all(source.startswith("/static/") for source in sources), sources
