@@ -111,6 +111,9 @@ class Dossier(models.Model):
             models.Index(fields=["intake_office", "status"]),
             models.Index(fields=["resolving_agency", "status"]),
             models.Index(fields=["status", "due_at"]),
+            # the desk's "previous applicant" look-up
+            models.Index(fields=["intake_office", "id_number"]),
+            models.Index(fields=["intake_office", "phone"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -217,14 +217,19 @@ def _activate_order(dossier: Dossier, order: int, *, at: datetime, calendar=None
 
 def _store_files(dossier: Dossier, files: list[FileUpload], *, actor: User, kind: str) -> None:
     for upload in files:
-        store_file(dossier=dossier, upload=upload, actor=actor, kind=kind)
+        try:
+            store_file(dossier=dossier, upload=upload, actor=actor, kind=kind)
+        except ValidationError as exc:
+            raise DossierError({"files": exc.messages}) from exc
 
 
 def _new_dossier(
     *, procedure: Procedure, office: Agency, channel: str, intake: Intake, applicant_user, at
 ) -> Dossier:
     return Dossier(
-        code=next_dossier_code(office, timezone.localdate(at)),
+        # A provisional code: the real one is taken last (``_assign_code``), so the office's
+        # counter row stays locked only for the end of the intake transaction.
+        code=f"~{secrets.token_hex(12)}",
         secret="".join(secrets.choice(SECRET_ALPHABET) for _ in range(8)),
         tracking_token=secrets.token_urlsafe(24),
         procedure=procedure,
@@ -248,15 +253,24 @@ def _new_dossier(
     )
 
 
-def _check_procedure(procedure: Procedure, channel: str) -> None:
-    if not procedure.is_active:
-        raise DossierError(_("Thủ tục này không còn áp dụng."))
-    allowed = {
+def _assign_code(dossier: Dossier, at: datetime) -> None:
+    dossier.code = next_dossier_code(dossier.intake_office, timezone.localdate(at))
+    dossier.save(update_fields=["code"])
+
+
+def procedure_accepts(procedure: Procedure, channel: str) -> bool:
+    """Whether a desk or the portal may take a dossier of ``procedure`` through ``channel``."""
+    return {
         Channel.COUNTER: procedure.accepts_counter,
         Channel.ONLINE: procedure.accepts_online,
         Channel.POSTAL: procedure.accepts_postal or procedure.accepts_counter,
     }[channel]
-    if not allowed:
+
+
+def _check_procedure(procedure: Procedure, channel: str) -> None:
+    if not procedure.is_active:
+        raise DossierError(_("Thủ tục này không còn áp dụng."))
+    if not procedure_accepts(procedure, channel):
         raise DossierError(_("Thủ tục này không tiếp nhận hồ sơ qua kênh đã chọn."))
 
 
@@ -294,21 +308,22 @@ def dossier_receive(
     _check_procedure(procedure, channel)
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
-    at = _now()
-    dossier = _new_dossier(
-        procedure=procedure, office=office, channel=channel, intake=intake, applicant_user=None, at=at
-    )
     missing = missing_mandatory_documents(procedure, {k for k, (o, c) in intake.documents.items() if o or c})
     if missing:
         raise DossierError(
             _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(d.name for d in missing)}
         )
+    at = _now()
+    dossier = _new_dossier(
+        procedure=procedure, office=office, channel=channel, intake=intake, applicant_user=None, at=at
+    )
     dossier.status = to
     dossier.save()
     _record_documents(dossier, intake.documents)
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
     _start_clock(dossier, actor=actor, at=at)
     dossier.save()
+    _assign_code(dossier, at)
     _event(
         dossier,
         actor=actor,
@@ -325,8 +340,8 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
     """A citizen submits online; the dossier waits in the clerks' queue of ``office``."""
     to = _check_move(None, Action.SUBMIT, actor)
     _check_procedure(procedure, Channel.ONLINE)
-    if not office.has_one_stop_desk:
-        raise DossierError({"office": [_("Nơi tiếp nhận phải là một bộ phận một cửa.")]})
+    if not (office.has_one_stop_desk and office.is_active):
+        raise DossierError({"office": [_("Nơi tiếp nhận phải là một bộ phận một cửa đang hoạt động.")]})
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
     doc_ids = {u.document_id for u in intake.files if u.document_id}
@@ -347,6 +362,7 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
     dossier.status = to
     dossier.save()
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
+    _assign_code(dossier, at)
     _event(dossier, actor=actor, action=Action.SUBMIT, from_status="")
     return dossier
 
