@@ -1,0 +1,222 @@
+"""The dossier page (for every role who may see it), the reviewers' inbox and checked downloads."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import require
+from accounts.phones import display_phone
+from dossiers import selectors, services
+from dossiers.models import Dossier, DossierFile, FileKind, Step, StepStatus
+from dossiers.views.review.panel import OPEN_STEP, available_actions
+from dossiers.workflow import CLOCK_RUNNING, Action, Status
+from procedures import workdays
+
+INBOX_PAGE_SIZE = 50
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+# --- the dossier page ----------------------------------------------------------------------------
+
+
+@dataclass
+class StepRow:
+    step: Step
+    urgency: str = ""
+
+
+@dataclass
+class EventRow:
+    event: object
+    label: str
+    status_label: str
+    items: list = field(default_factory=list)
+    amount: int | None = None
+    new_date: datetime | None = None
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+def _parse_moment(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _timeline(dossier: Dossier) -> list[EventRow]:
+    rows = []
+    for event in dossier.events.all():
+        data = event.data or {}
+        rows.append(
+            EventRow(
+                event=event,
+                label=_label(Action, event.action),
+                status_label=_label(Status, event.to_status),
+                items=data.get("items") or [],
+                amount=data.get("amount"),
+                new_date=_parse_moment(data.get("new_date")),
+            )
+        )
+    return rows
+
+
+def _urgency(dossier: Dossier, now: datetime, calendar) -> str:
+    """overdue / due_today / due_soon / ok while the clock runs; paused; or early / on_time /
+    late once the result is ready."""
+    if dossier.status in CLOCK_RUNNING:
+        return selectors.urgency(dossier.due_at, now, calendar)
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return "paused"
+    return services.punctuality(dossier) or ""
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def detail(request, code: str):
+    try:
+        dossier = selectors.dossier_for(request.user, code)
+    except Dossier.DoesNotExist as exc:
+        raise Http404 from exc
+    user = request.user
+    now = timezone.now()
+    calendar = workdays.WorkCalendar()
+    is_applicant = dossier.applicant_user_id is not None and dossier.applicant_user_id == user.id
+
+    steps = list(dossier.steps.all())
+    step_groups = [
+        (
+            order,
+            [
+                StepRow(s, selectors.urgency(s.due_at, now, calendar) if s.status in OPEN_STEP else "")
+                for s in group
+            ],
+        )
+        for order, group in groupby(steps, key=lambda s: s.order)
+    ]
+    steps_by_id = {s.pk: s for s in steps}
+    files = list(dossier.files.all())
+    file_groups = [
+        (kind, [f for f in files if f.kind == kind.value])
+        for kind in FileKind
+        if any(f.kind == kind for f in files)
+    ]
+    supplements = [(s, steps_by_id.get(s.step_id)) for s in dossier.supplement_requests.all()]
+    timeline = _timeline(dossier)
+    payment = next((row for row in reversed(timeline) if row.event.action == Action.REQUEST_PAYMENT), None)
+    urgency = _urgency(dossier, now, calendar)
+    promised_urgency = (
+        selectors.urgency(dossier.promised_at, now, calendar)
+        if dossier.promised_at and dossier.status in CLOCK_RUNNING
+        else ""
+    )
+    return render(
+        request,
+        "dossiers/review/detail.html",
+        {
+            "dossier": dossier,
+            "is_applicant": is_applicant,
+            "id_number": dossier.id_number if is_applicant else dossier.masked_id_number,
+            "show_contact": is_applicant or user.is_staff_member or user.is_superuser,
+            "phone": display_phone(dossier.phone),
+            "urgency": urgency,
+            "promised_urgency": promised_urgency,
+            "step_groups": step_groups,
+            "file_groups": file_groups,
+            "documents_received": list(dossier.documents_received.all()),
+            "supplements": supplements,
+            "timeline": timeline,
+            "payment": payment if dossier.status == Status.AWAITING_PAYMENT else None,
+            "actions": available_actions(dossier, user),
+        },
+    )
+
+
+# --- the inbox -----------------------------------------------------------------------------------
+
+INBOX_FILTERS = {
+    "all": gettext_lazy("Tất cả"),
+    "mine": gettext_lazy("Tôi đang xử lý"),
+    "unclaimed": gettext_lazy("Chưa có người nhận"),
+    "overdue": gettext_lazy("Quá hạn"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def inbox(request):
+    require(request.user, "dossier.view_inbox")
+    now = timezone.now()
+    base = selectors.inbox(request.user)
+    conditions = {
+        "all": Q(),
+        "mine": Q(claimed_by=request.user),
+        "unclaimed": Q(status=StepStatus.ACTIVE),
+        "overdue": Q(due_at__lt=now),
+    }
+    counts = base.order_by().aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    current = request.GET.get("filter", "all")
+    if current not in conditions:
+        current = "all"
+    page = Paginator(base.filter(conditions[current]), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    calendar = workdays.WorkCalendar()
+    rows = [StepRow(step, selectors.urgency(step.due_at, now, calendar)) for step in page]
+    return render(
+        request,
+        "dossiers/review/inbox.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": [(name, label, counts[name]) for name, label in INBOX_FILTERS.items()],
+            "current": current,
+            "current_label": INBOX_FILTERS[current],
+        },
+    )
+
+
+# --- checked download ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def file_download(request, file_id: int):
+    """A dossier file, to those who may see the dossier: a server-made name, the stored
+    (content-sniffed) type, never rendered inline."""
+    try:
+        row = (
+            DossierFile.objects.select_related("dossier")
+            .filter(dossier__in=selectors.dossiers_visible_to(request.user))
+            .get(pk=file_id)
+        )
+    except DossierFile.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        handle = row.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    content_type = row.content_type if row.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{row.dossier.code}-{row.pk}.{EXTENSIONS.get(row.content_type, 'bin')}",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
