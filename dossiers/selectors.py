@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import agency_scope
-from dossiers.models import Dossier, Event, Step, StepStatus
+from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Status
 from procedures import workdays
 
@@ -41,7 +41,9 @@ def dossier_for(user, code: str) -> Dossier:
             ),
             "files",
             Prefetch("events", queryset=Event.objects.select_related("actor", "agency").order_by("at", "id")),
-            "supplement_requests",
+            Prefetch(
+                "supplement_requests", queryset=SupplementRequest.objects.select_related("requested_by")
+            ),
             "documents_received__document",
         )
         .get(code=code)
@@ -63,9 +65,14 @@ def inbox(user) -> QuerySet[Step]:
         Step.objects.filter(
             agency_id=user.agency_id,
             status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED],
-            dossier__status__in=[Status.RECEIVED, Status.PROCESSING],
+            dossier__status__in=[
+                Status.RECEIVED,
+                Status.PROCESSING,
+                Status.SUPPLEMENT_REQUESTED,
+                Status.AWAITING_PAYMENT,
+            ],
         )
-        .select_related("dossier", "dossier__procedure", "claimed_by")
+        .select_related("agency", "dossier", "dossier__procedure", "claimed_by")
         .order_by("due_at", "id")
     )
 

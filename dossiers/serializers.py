@@ -1,0 +1,510 @@
+"""Dossier API serializers: what the API shows (output) and what each action takes (input).
+
+Input serializers only parse and type-check; the rules live in ``dossiers.services``, whose
+DossierError messages come back as field errors under the names used here (``SERVICE_FIELDS``).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Role
+from dossiers.files import MAX_FILES_PER_DOSSIER, upload_from_django
+from dossiers.models import (
+    ApplicantKind,
+    Channel,
+    DocumentReceived,
+    Dossier,
+    DossierFile,
+    Event,
+    ReturnMethod,
+    Step,
+    StepStatus,
+    SupplementRequest,
+)
+from dossiers.services import Applicant, Intake
+from dossiers.workflow import Action, Status, actions_from
+from procedures.models import Agency, Procedure
+
+# Field names used by the services → the names of the API fields that carry them.
+SERVICE_FIELDS = {"name": "applicant_name", "kind": "applicant_kind"}
+
+
+def role_of(user) -> str:
+    """The role the state table knows the user by (a superuser without a staff role is an admin)."""
+    return Role.ADMIN if user.is_superuser and user.role == Role.CITIZEN else user.role
+
+
+class StepStatusField(serializers.ChoiceField):
+    """A step's status: its own schema component, apart from the dossier's status."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=StepStatus.choices, **kwargs)
+
+
+class StepStatusFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = StepStatusField
+
+    def get_name(self) -> str:
+        return "StepStatusEnum"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "enum": list(StepStatus.values),
+            "description": "\n".join(f"* `{value}` - {label}" for value, label in StepStatus.choices),
+        }
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+class StepSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status = StepStatusField(read_only=True)
+    claimed_by = serializers.CharField(source="claimed_by.display_name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Step
+        fields = [
+            "id",
+            "order",
+            "agency",
+            "agency_name",
+            "name",
+            "working_days",
+            "status",
+            "status_label",
+            "started_at",
+            "due_at",
+            "claimed_by",
+            "claimed_at",
+            "finished_at",
+            "note",
+        ]
+
+
+class DossierFileSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DossierFile
+        fields = [
+            "id",
+            "document",
+            "kind",
+            "kind_label",
+            "is_original",
+            "original_name",
+            "size",
+            "content_type",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, obj: DossierFile) -> str | None:
+        """The checked download page (it asks again whether the user may see the dossier)."""
+        try:
+            path = reverse("dossiers:file", args=[obj.pk])
+        except NoReverseMatch:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class EventSerializer(serializers.ModelSerializer):
+    action_label = serializers.SerializerMethodField()
+    actor = serializers.CharField(source="actor.display_name", read_only=True, allow_null=True)
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency_name = serializers.CharField(source="agency.name", read_only=True, allow_null=True)
+    data = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "step",
+            "actor",
+            "agency",
+            "agency_name",
+            "note",
+            "data",
+        ]
+
+    def get_action_label(self, obj: Event) -> str:
+        return Action(obj.action).label if obj.action in Action.values else obj.action
+
+
+class SupplementRequestSerializer(serializers.ModelSerializer):
+    items = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = SupplementRequest
+        fields = ["id", "step", "items", "requested_at", "supplied_at", "supplied_note"]
+
+
+class DocumentReceivedSerializer(serializers.ModelSerializer):
+    document_name = serializers.CharField(source="document.name", read_only=True)
+
+    class Meta:
+        model = DocumentReceived
+        fields = ["document", "document_name", "originals", "copies"]
+
+
+class TrackingLinkSerializer(serializers.Serializer):
+    secret = serializers.CharField()
+    url = serializers.URLField()
+
+
+class DossierListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="dossier-detail", lookup_field="code")
+    procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    procedure_name = serializers.CharField(source="procedure.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_code = serializers.IntegerField(read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    intake_office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    resolving_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "url",
+            "code",
+            "procedure",
+            "procedure_name",
+            "status",
+            "status_label",
+            "status_code",
+            "channel",
+            "channel_label",
+            "intake_office",
+            "resolving_agency",
+            "applicant_name",
+            "organisation_name",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "promised_at",
+            "result_ready_at",
+            "returned_at",
+        ]
+
+
+class DossierDetailSerializer(DossierListSerializer):
+    """One dossier for someone who may see it. The ID number is masked except for the applicant;
+    the tracking secret is shown to the applicant and to the intake office's desk."""
+
+    id_number = serializers.SerializerMethodField()
+    steps = StepSerializer(many=True, read_only=True)
+    files = DossierFileSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    supplement_requests = SupplementRequestSerializer(many=True, read_only=True)
+    documents_received = DocumentReceivedSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
+    tracking = serializers.SerializerMethodField()
+
+    class Meta(DossierListSerializer.Meta):
+        fields = [
+            *DossierListSerializer.Meta.fields,
+            "applicant_kind",
+            "id_number",
+            "tax_code",
+            "phone",
+            "email",
+            "address",
+            "request_summary",
+            "sets_count",
+            "return_method",
+            "return_address",
+            "result_note",
+            "closing_reason",
+            "returned_to",
+            "postal_tracking",
+            "closed_at",
+            "actions",
+            "tracking",
+            "steps",
+            "files",
+            "documents_received",
+            "supplement_requests",
+            "events",
+        ]
+
+    def _user(self):
+        return self.context["request"].user
+
+    def get_id_number(self, obj: Dossier) -> str:
+        if obj.applicant_user_id is not None and obj.applicant_user_id == self._user().id:
+            return obj.id_number
+        return obj.masked_id_number
+
+    def get_actions(self, obj: Dossier) -> list[str]:
+        """What the user's role may do now by the state table (the services check the rest)."""
+        return actions_from(obj.status, role_of(self._user()))
+
+    @extend_schema_field(TrackingLinkSerializer(allow_null=True))
+    def get_tracking(self, obj: Dossier) -> dict | None:
+        user = self._user()
+        own_desk = user.role in (Role.CLERK, Role.POSTAL) and user.agency_id == obj.intake_office_id
+        if not (
+            user.is_superuser or own_desk or (obj.applicant_user_id and obj.applicant_user_id == user.id)
+        ):
+            return None
+        path = reverse("dossiers:track_token", args=[obj.tracking_token])
+        return {"secret": obj.secret, "url": self.context["request"].build_absolute_uri(path)}
+
+
+class InboxStepSerializer(StepSerializer):
+    dossier = serializers.CharField(source="dossier.code", read_only=True)
+    dossier_url = serializers.SerializerMethodField()
+    procedure_name = serializers.CharField(source="dossier.procedure.name", read_only=True)
+    dossier_status = serializers.CharField(source="dossier.status", read_only=True)
+    dossier_due_at = serializers.DateTimeField(source="dossier.due_at", read_only=True, allow_null=True)
+    urgency = serializers.SerializerMethodField()
+
+    class Meta(StepSerializer.Meta):
+        fields = [
+            *StepSerializer.Meta.fields,
+            "dossier",
+            "dossier_url",
+            "procedure_name",
+            "dossier_status",
+            "dossier_due_at",
+            "urgency",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_dossier_url(self, obj: Step) -> str:
+        return self.context["request"].build_absolute_uri(reverse("dossier-detail", args=[obj.dossier.code]))
+
+    @extend_schema_field(serializers.ChoiceField(choices=["overdue", "due_today", "due_soon", "ok"]))
+    def get_urgency(self, obj: Step) -> str:
+        from dossiers.selectors import urgency
+
+        return urgency(obj.due_at, calendar=self.context.get("calendar"))
+
+
+class TimelineRowSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    agency = serializers.CharField(help_text=_("Cơ quan thực hiện (trống nếu người nộp tự thực hiện)."))
+
+
+class TrackingSerializer(serializers.Serializer):
+    """The public view of a dossier (``dossiers.views.tracking.public_summary``): no personal data."""
+
+    code = serializers.CharField()
+    procedure_code = serializers.CharField()
+    procedure_name = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    status_code = serializers.IntegerField()
+    current_agencies = serializers.ListField(child=serializers.CharField())
+    intake_office = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    promised_at = serializers.DateTimeField(allow_null=True)
+    result_ready_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    notice = serializers.CharField()
+    timeline = TimelineRowSerializer(many=True)
+
+
+class DetailSerializer(serializers.Serializer):
+    """An error with a message: 404, 409 (move refused), 429 (too many lookups)."""
+
+    detail = serializers.CharField()
+
+
+# --- input ---------------------------------------------------------------------------------------
+
+
+class TrackingQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40, help_text=_("Mã hồ sơ in trên giấy tiếp nhận."))
+    secret = serializers.CharField(max_length=16, help_text=_("Mã tra cứu in trên giấy tiếp nhận."))
+
+
+def _uploads(files, document_ids, *, field: str = "files") -> list:
+    """Check uploaded files (type by content, size) and pair each with its document id."""
+    uploads, errors = [], []
+    for index, uploaded in enumerate(files):
+        document_id = document_ids[index] if document_ids else None
+        try:
+            uploads.append(upload_from_django(uploaded, document_id=document_id))
+        except DjangoValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise serializers.ValidationError({field: errors})
+    return uploads
+
+
+class FilesMixin(serializers.Serializer):
+    """Files sent as multipart/form-data: ``files`` repeated, and ``file_documents`` repeated in
+    the same order giving the required document (thành phần hồ sơ) id of each file."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=MAX_FILES_PER_DOSSIER
+    )
+    file_documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text=_("Mã thành phần hồ sơ của từng tệp, theo đúng thứ tự của files."),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        files, documents = attrs.pop("files", []), attrs.pop("file_documents", [])
+        if documents and len(documents) != len(files):
+            raise serializers.ValidationError(
+                {"file_documents": [_("Mỗi tệp cần đúng một mã thành phần hồ sơ, theo thứ tự các tệp.")]}
+            )
+        attrs["uploads"] = _uploads(files, documents)
+        return attrs
+
+
+class IntakeSerializer(serializers.Serializer):
+    procedure = serializers.CharField(help_text=_("Mã thủ tục, ví dụ 1.009994."))
+    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
+    applicant_name = serializers.CharField(max_length=200, allow_blank=True)
+    organisation_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=12, allow_blank=True)
+    tax_code = serializers.CharField(max_length=14, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, allow_blank=True)
+    request_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    sets_count = serializers.IntegerField(min_value=1, max_value=99, default=1)
+    return_method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.COUNTER)
+    return_address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_procedure(self, value: str) -> Procedure:
+        procedure = Procedure.objects.filter(code=value.strip()).first()
+        if procedure is None:
+            raise serializers.ValidationError(_("Không tìm thấy thủ tục có mã này."))
+        return procedure
+
+    def intake(self, **extra) -> Intake:
+        data = self.validated_data
+        return Intake(
+            applicant=Applicant(
+                name=data["applicant_name"],
+                id_number=data["id_number"],
+                address=data["address"],
+                kind=data["applicant_kind"],
+                organisation_name=data["organisation_name"],
+                tax_code=data["tax_code"],
+                phone=data["phone"],
+                email=data["email"],
+            ),
+            request_summary=data["request_summary"],
+            sets_count=data["sets_count"],
+            return_method=data["return_method"],
+            return_address=data["return_address"],
+            **extra,
+        )
+
+
+class SubmitSerializer(FilesMixin, IntakeSerializer):
+    """An online submission by a citizen. Procedures with mandatory documents need their files:
+    send multipart/form-data; JSON is enough for the others."""
+
+    office = serializers.CharField(help_text=_("Mã bộ phận một cửa sẽ tiếp nhận hồ sơ."))
+
+    def validate_office(self, value: str) -> Agency:
+        office = Agency.objects.filter(code=value.strip(), is_active=True).first()
+        if office is None:
+            raise serializers.ValidationError(_("Không tìm thấy nơi tiếp nhận có mã này."))
+        return office
+
+
+class DocumentCountSerializer(serializers.Serializer):
+    document = serializers.IntegerField(min_value=1, help_text=_("Mã thành phần hồ sơ."))
+    originals = serializers.IntegerField(min_value=0, max_value=99, default=0)
+    copies = serializers.IntegerField(min_value=0, max_value=99, default=0)
+
+
+class ReceiveSerializer(IntakeSerializer):
+    """A dossier received at the desk (counter) or from the post (postal staff), as JSON: the
+    documents ticked with the number of originals and copies."""
+
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text=_(
+            "counter hoặc postal. Mặc định: bưu chính với nhân viên bưu chính, trực tiếp với cán bộ một cửa."
+        ),
+    )
+    documents = DocumentCountSerializer(many=True, required=False, default=list)
+
+    def validate_channel(self, value: str) -> str:
+        if value == Channel.ONLINE:
+            raise serializers.ValidationError(_("Hồ sơ trực tuyến được nộp qua tài khoản công dân."))
+        return value
+
+    def validate_documents(self, value: list[dict]) -> dict[int, tuple[int, int]]:
+        return {row["document"]: (row["originals"], row["copies"]) for row in value}
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SupplySerializer(FilesMixin, NoteSerializer):
+    """What was asked for: files (multipart/form-data) and/or a note."""
+
+
+class ApologizeSerializer(ReasonSerializer):
+    new_date = serializers.DateTimeField(help_text=_("Ngày hẹn trả kết quả mới."))
+
+
+class ReturnSerializer(serializers.Serializer):
+    collected_by = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Người nhận kết quả tại quầy."),
+    )
+    id_checked = serializers.BooleanField(default=False, help_text=_("Đã kiểm tra giấy tờ tùy thân."))
+    postal_tracking = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text=_("Số hiệu bưu gửi.")
+    )
+
+
+class ResultNoteSerializer(serializers.Serializer):
+    result_note = serializers.CharField(allow_blank=True)
+
+
+class ApproveSerializer(FilesMixin, ResultNoteSerializer):
+    """The result: a note and, optionally, result files (multipart/form-data)."""
+
+
+class RequestSupplementSerializer(NoteSerializer):
+    items = serializers.ListField(child=serializers.CharField(allow_blank=True))
+
+
+class RequestPaymentSerializer(NoteSerializer):
+    amount = serializers.IntegerField(help_text=_("Số tiền (đồng)."))
