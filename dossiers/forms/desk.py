@@ -8,42 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.phones import normalize_phone
-from dossiers.files import MAX_FILES_PER_DOSSIER, FileUpload, upload_from_django
+from dossiers.files import MAX_FILES_PER_DOSSIER, FileUpload
+from dossiers.forms.fields import CheckedFilesField as MultipleFileField
 from dossiers.models import ApplicantKind, ReturnMethod
 from dossiers.services import Applicant, Intake
 from dossiers.validators import validate_id_number, validate_tax_code
-
-ACCEPTED_TYPES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list of ``FileUpload`` checked by content."""
-
-    def __init__(self, *args, document_id: int | None = None, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_TYPES}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-        self.document_id = document_id
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        uploads: list[FileUpload] = []
-        errors: list[ValidationError] = []
-        for uploaded in files:
-            super().clean(uploaded, initial)
-            try:
-                uploads.append(upload_from_django(uploaded, document_id=self.document_id))
-            except ValidationError as exc:
-                errors.append(exc)
-        if errors:
-            raise ValidationError(errors)
-        if self.required and not uploads:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return uploads
 
 
 class ProcedureSearchForm(forms.Form):

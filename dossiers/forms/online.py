@@ -8,32 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER, FileUpload, upload_from_django
+from dossiers.forms.fields import MultipleFileField
 from dossiers.models import ApplicantKind, ReturnMethod
 from dossiers.validators import validate_id_number, validate_tax_code
 from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
 from procedures.selectors import one_stop_offices
-
-# What phones and scanners make; checked again by content on the server (dossiers.files).
-ACCEPT = ".pdf,.jpg,.jpeg,.png,image/*,application/pdf"
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (a document photographed page by page); cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        one = super().clean
-        if isinstance(data, list | tuple):
-            return [one(item, initial) for item in data if item]
-        return [one(data, initial)] if data else []
 
 
 def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int | None = None):

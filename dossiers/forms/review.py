@@ -11,34 +11,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.files import MAX_FILE_BYTES, FileUpload, upload_from_django
+from dossiers.forms.fields import MultipleFileField
 from procedures import workdays
 
 # What phones and scanners make; checked again by content on the server (dossiers.files).
-ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 MAX_RESULT_FILES = 10
 
 
 def _textarea(rows: int = 3, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; cleans to a list of Django uploaded files."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        one = super().clean
-        if isinstance(data, list | tuple):
-            return [one(item, initial) for item in data if item]
-        return [one(data, initial)] if data else []
 
 
 class ForwardForm(forms.Form):

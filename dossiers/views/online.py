@@ -36,8 +36,8 @@ from accounts.permissions import can
 from accounts.phones import display_phone
 from dossiers import services
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER, FileUpload, check_upload
+from dossiers.forms.fields import ACCEPT
 from dossiers.forms.online import (
-    ACCEPT,
     ApplicantForm,
     ContactForm,
     DocumentsForm,
