@@ -216,3 +216,21 @@ def test_logout_by_post(client, citizen):
     assert response["Location"] == "/"
     assert "_auth_user_id" not in client.session
     assert client.get(HOME).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        (Role.CITIZEN, ["/ho-so/cua-toi/", "/ho-so/tra-cuu/"]),
+        (Role.CLERK, ["/ho-so/quay/tiep-nhan/", "/ho-so/quay/truc-tuyen/", "/ho-so/quay/tra-ket-qua/"]),
+        (Role.POSTAL, ["/ho-so/quay/tiep-nhan/", "/ho-so/quay/tra-ket-qua/"]),
+        (Role.REVIEWER, ["/ho-so/xu-ly/"]),
+    ],
+)
+def test_navigation_leads_each_role_to_its_work(client, role, links):
+    agency = None if role == Role.CITIZEN else AgencyFactory(has_one_stop_desk=True)
+    user = UserFactory(role=role, agency=agency)
+    client.force_login(user)
+    body = client.get(HOME).content.decode()
+    for link in links:
+        assert f'href="{link}"' in body
