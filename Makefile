@@ -10,6 +10,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+DEMO_DOSSIERS ?= 40
 
 .PHONY: run test install migrate messages seed lint clean
 
@@ -50,7 +51,7 @@ messages: install
 
 ## The demo data of seed_demo; safe to run again. Prints the URL and the demo logins.
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --dossiers $(DEMO_DOSSIERS)
 
 ## The linter and the formatting check, as CI runs them (ruff format . fixes the formatting).
 lint: install

@@ -85,11 +85,17 @@ def store_file(*, dossier, upload: FileUpload, actor, kind: str):
     content_type = check_upload(upload)
     if dossier.files.count() >= MAX_FILES_PER_DOSSIER:
         raise ValidationError(_("Hồ sơ đã có tối đa %(n)s tệp.") % {"n": MAX_FILES_PER_DOSSIER})
-    if upload.document_id and not dossier.procedure.documents.filter(pk=upload.document_id).exists():
-        raise ValidationError(_("Thành phần hồ sơ không thuộc thủ tục này."))
+    document_name = ""
+    if upload.document_id:
+        document_name = (
+            dossier.procedure.documents.filter(pk=upload.document_id).values_list("name", flat=True).first()
+        )
+        if document_name is None:
+            raise ValidationError(_("Thành phần hồ sơ không thuộc thủ tục này."))
     row = DossierFile(
         dossier=dossier,
         document_id=upload.document_id,
+        document_name=document_name,
         kind=kind,
         is_original=upload.is_original,
         token=secrets.token_hex(8),

@@ -180,6 +180,8 @@ class DossierFile(models.Model):
         blank=True,
         related_name="+",
     )
+    # The required document's name when the file came in (the catalog may change later).
+    document_name = models.CharField(_("thành phần hồ sơ"), max_length=1000, blank=True)
     kind = models.CharField(max_length=12, choices=FileKind.choices, default=FileKind.SUBMISSION)
     is_original = models.BooleanField(_("bản chính"), default=False)
     file = models.FileField(upload_to=dossier_file_path, max_length=255)
@@ -206,7 +208,11 @@ class DocumentReceived(models.Model):
     """A required document ticked as received at the desk: originals and copies counted."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents_received")
-    document = models.ForeignKey("procedures.RequiredDocument", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "procedures.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The document's name at intake: what the applicant handed over, whatever the catalog says later.
+    name = models.CharField(_("tên giấy tờ"), max_length=1000, default="")
     originals = models.PositiveSmallIntegerField(_("số bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), default=0)
 

@@ -157,7 +157,7 @@ class SupplementRequestSerializer(serializers.ModelSerializer):
 
 
 class DocumentReceivedSerializer(serializers.ModelSerializer):
-    document_name = serializers.CharField(source="document.name", read_only=True)
+    document_name = serializers.CharField(source="name", read_only=True)
 
     class Meta:
         model = DocumentReceived

@@ -275,12 +275,13 @@ def _check_procedure(procedure: Procedure, channel: str) -> None:
 
 
 def _record_documents(dossier: Dossier, documents: dict[int, tuple[int, int]]) -> None:
-    valid = set(dossier.procedure.documents.values_list("id", flat=True))
-    unknown = set(documents) - valid
-    if unknown:
+    names = dict(dossier.procedure.documents.values_list("id", "name"))
+    if set(documents) - set(names):
         raise DossierError(_("Thành phần hồ sơ không thuộc thủ tục này."))
     DocumentReceived.objects.bulk_create(
-        DocumentReceived(dossier=dossier, document_id=doc_id, originals=orig, copies=copies)
+        DocumentReceived(
+            dossier=dossier, document_id=doc_id, name=names[doc_id], originals=orig, copies=copies
+        )
         for doc_id, (orig, copies) in documents.items()
         if orig or copies
     )
@@ -468,19 +469,21 @@ def _finish(step: Step, *, actor: User, note: str) -> None:
 @transaction.atomic
 def step_forward(*, actor: User, step: Step, note: str = "") -> Step:
     """Finish a step and pass the dossier on: the next order starts when every step of this
-    order is done. The last step is finished with ``step_approve`` instead."""
+    order is done. In the last order, parallel steps are finished this way and the one left
+    last approves with ``step_approve``."""
     dossier, step = _locked_step(step)
     to = _check_move(dossier, Action.FORWARD, actor)
     _require_claimed_by(step, actor)
     next_order = (
         dossier.steps.filter(order__gt=step.order).order_by("order").values_list("order", flat=True).first()
     )
-    if next_order is None:
+    parallel_open = dossier.steps.filter(order=step.order).exclude(pk=step.pk).exclude(status=StepStatus.DONE)
+    if next_order is None and not parallel_open.exists():
         raise _refuse(_("Đây là bước cuối: hãy phê duyệt hoặc từ chối."))
     _finish(step, actor=actor, note=note)
     previous = dossier.status
     started = []
-    if not dossier.steps.filter(order=step.order).exclude(status=StepStatus.DONE).exists():
+    if next_order is not None and not parallel_open.exists():
         started = _activate_order(dossier, next_order, at=_now())
     dossier.status = to
     dossier.save()

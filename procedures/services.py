@@ -189,24 +189,29 @@ def procedure_upsert(*, data: ProcedureData) -> tuple[Procedure, bool]:
     }
     procedure, created = Procedure.objects.select_for_update().update_or_create(code=code, defaults=values)
 
-    procedure.documents.all().delete()
-    RequiredDocument.objects.bulk_create(
-        RequiredDocument(
-            procedure=procedure,
-            order=i,
-            name=doc.name.strip(),
-            case=doc.case,
-            originals=doc.originals,
-            copies=doc.copies,
-            mandatory=doc.mandatory,
-            form_name=doc.form_name,
-        )
-        for i, doc in enumerate(data.documents, start=1)
+    _sync_rows(
+        list(procedure.documents.order_by("order", "id")),
+        [
+            {
+                "order": i,
+                "name": doc.name.strip(),
+                "case": doc.case,
+                "originals": doc.originals,
+                "copies": doc.copies,
+                "mandatory": doc.mandatory,
+                "form_name": doc.form_name,
+            }
+            for i, doc in enumerate(data.documents, start=1)
+        ],
+        make=lambda values: RequiredDocument(procedure=procedure, **values),
     )
-    procedure.fees.all().delete()
-    Fee.objects.bulk_create(
-        Fee(procedure=procedure, kind=fee.kind, name=fee.name.strip(), amount=int(fee.amount), note=fee.note)
-        for fee in data.fees
+    _sync_rows(
+        list(procedure.fees.order_by("id")),
+        [
+            {"kind": fee.kind, "name": fee.name.strip(), "amount": int(fee.amount), "note": fee.note}
+            for fee in data.fees
+        ],
+        make=lambda values: Fee(procedure=procedure, **values),
     )
     if data.steps is not None:
         procedure.process_steps.all().delete()
@@ -221,6 +226,21 @@ def procedure_upsert(*, data: ProcedureData) -> tuple[Procedure, bool]:
             for s in data.steps
         )
     return procedure, created
+
+
+def _sync_rows(existing: list, wanted: list[dict], *, make) -> None:
+    """Make ``existing`` rows say ``wanted``, in order: rows are updated in place (their ids, which
+    dossiers and receipts point at, stay), missing ones created, surplus ones deleted."""
+    for row, values in zip(existing, wanted, strict=False):
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save(update_fields=changed)
+    for values in wanted[len(existing) :]:
+        make(values).save()
+    for row in existing[len(wanted) :]:
+        row.delete()
 
 
 def fold_code(name: str) -> str:

@@ -244,7 +244,6 @@ def intake(request):
 def confirmation(request, code: str):
     """What the applicant takes home: code, secret, due date, steps and fees. Printable."""
     dossier = _desk_dossier(request, code, detailed=True)
-    documents = {d.id: d for d in dossier.procedure.documents.all()}
     fees = list(dossier.procedure.fees.all())
     actions = set(actions_from(dossier.status, request.user.role))
     return render(
@@ -253,11 +252,8 @@ def confirmation(request, code: str):
         {
             "dossier": dossier,
             "phone": display_phone(dossier.phone),
-            "documents_received": [
-                (documents.get(row.document_id, row.document), row)
-                for row in dossier.documents_received.all()
-            ],
-            "files": [(f, documents.get(f.document_id)) for f in dossier.files.all()],
+            "documents_received": list(dossier.documents_received.all()),
+            "files": list(dossier.files.all()),
             "fees": fees,
             "fee_total": sum(fee.amount for fee in fees),
             "can_resolve_on_the_spot": dossier.procedure.on_the_spot

@@ -368,3 +368,39 @@ def test_events_cannot_be_edited_or_deleted(world):
         Event.objects.filter(pk=event.pk).update(note="x")
     with pytest.raises(Exception, match="không được xóa"):
         Event.objects.all().delete()
+
+
+@freeze_time(at(7, 8))
+def test_parallel_steps_of_the_last_order(world):
+    from decimal import Decimal
+
+    from procedures.services import ProcedureData, StepData, procedure_upsert
+
+    procedure, _ = procedure_upsert(
+        data=ProcedureData(
+            code="9.999001",
+            name="Thủ tục liên thông song song",
+            field_code="XD",
+            field_name="Xây dựng",
+            agency_code="SXD",
+            level="province",
+            processing_days=Decimal(5),
+            steps=[
+                StepData(order=1, agency_code="STP", name="Ý kiến pháp lý", working_days=Decimal(3)),
+                StepData(order=1, agency_code="SXD", name="Thẩm định, cấp phép", working_days=Decimal(3)),
+            ],
+        )
+    )
+    dossier = services.dossier_receive(
+        actor=world.clerk, procedure=procedure, intake=Intake(applicant=applicant())
+    )
+    legal, permit = dossier.steps.get(agency=world.justice), dossier.steps.get(agency=world.construction)
+    assert legal.status == permit.status == StepStatus.ACTIVE
+    services.step_claim(actor=world.reviewer_b, step=permit)
+    with pytest.raises(TransitionRefused):  # the parallel step is not done yet
+        services.step_approve(actor=world.reviewer_b, step=permit, result_note="x")
+    services.step_claim(actor=world.reviewer_a, step=legal)
+    services.step_forward(actor=world.reviewer_a, step=legal, note="Đủ điều kiện")
+    services.step_approve(actor=world.reviewer_b, step=permit, result_note="Cấp phép")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY

@@ -114,8 +114,25 @@ def test_running_twice_changes_nothing(output):
     assert Procedure.objects.get(code="2.000815").on_the_spot
 
 
-def test_dossiers_option_is_accepted_and_explained(output):
-    text = seed("--dossiers", "3")
-    assert "--dossiers" in text
+def test_demo_dossiers_in_every_stage_once(output):
+    from dossiers.models import Dossier, Event
+    from dossiers.workflow import Status
+
+    text = seed("--dossiers", "14")
+    assert "14" in text
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert {
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.PROCESSING,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.RESULT_READY,
+        Status.RETURNED,
+        Status.REFUSED,
+    } <= statuses
+    events = Event.objects.count()
+    seed("--dossiers", "14")  # again: nothing new
+    assert Dossier.objects.count() == 14
+    assert Event.objects.count() == events
     with pytest.raises(CommandError):
         seed("--dossiers", "-1")

@@ -165,3 +165,16 @@ def test_a_shorter_processing_time_must_still_fit_the_kept_routing(construction)
     with pytest.raises(CatalogError):
         procedure_upsert(data=_data(processing_days=Decimal(10), steps=None))
     assert Procedure.objects.get().processing_days == Decimal(20)
+
+
+def test_reimport_keeps_the_ids_of_documents_and_fees(construction):
+    procedure, _ = procedure_upsert(data=_data())
+    doc_ids = list(procedure.documents.values_list("id", flat=True))
+    fee_ids = list(procedure.fees.values_list("id", flat=True))
+    procedure_upsert(data=_data())
+    assert list(procedure.documents.values_list("id", flat=True)) == doc_ids
+    assert list(procedure.fees.values_list("id", flat=True)) == fee_ids
+    procedure_upsert(data=_data(documents=[DocumentData(name="Đơn mới"), DocumentData(name="Bản vẽ")]))
+    names = list(procedure.documents.order_by("order").values_list("id", "name"))
+    assert names[0] == (doc_ids[0], "Đơn mới")
+    assert names[1][1] == "Bản vẽ"

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.demo import seed_demo_users
+from dossiers.demo import seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
 
@@ -49,7 +50,8 @@ def load_agencies(path: Path) -> list[dict]:
 class Command(BaseCommand):
     help = _(
         "Nạp dữ liệu trình diễn của tỉnh giả định Sơn Hà: cơ quan, danh mục thủ tục (qua chức năng "
-        "nhập thủ tục) và một tài khoản cho mỗi vai trò. Chạy lại nhiều lần không tạo bản ghi trùng."
+        "nhập thủ tục), một tài khoản cho mỗi vai trò và (--dossiers N) hồ sơ mẫu ở mọi giai đoạn. "
+        "Chạy lại nhiều lần không tạo bản ghi trùng."
     )
 
     def add_arguments(self, parser):
@@ -112,13 +114,13 @@ class Command(BaseCommand):
                 ) from exc
 
         if dossiers:
-            self.stdout.write(
-                _(
-                    "Chưa tạo hồ sơ mẫu: chức năng tạo %(count)s hồ sơ mẫu (--dossiers) sẽ có cùng ứng dụng "
-                    "hồ sơ (dossiers)."
-                )
-                % {"count": dossiers}
-            )
+            try:
+                made = seed_demo_dossiers(dossiers)
+            except ValidationError as exc:
+                raise CommandError(
+                    _("Không tạo được hồ sơ mẫu: %(error)s") % {"error": " ".join(exc.messages)}
+                ) from exc
+            self.stdout.write(_("Hồ sơ mẫu: tạo mới %(count)s.") % {"count": made})
 
         self.stdout.write("")
         self.stdout.write(_("Cổng dịch vụ: %(url)s") % {"url": settings.HCC_SITE_URL})
