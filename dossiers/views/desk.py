@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
-from accounts.permissions import require
+from accounts.permissions import can, require
 from accounts.phones import display_phone
 from dossiers import services
 from dossiers.forms.desk import (
@@ -47,12 +47,15 @@ SEARCH_RESULTS = 20
 
 
 def desk_view(permission: str):
-    """Signed in (else to the login page) and allowed ``permission`` (else 403)."""
+    """Signed in (else to the login page) and allowed ``permission``: else 403, or 404 on a page
+    that names a dossier (someone else's dossier is never confirmed to exist)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
+            if "code" in kwargs and not can(request.user, permission):
+                raise Http404
             require(request.user, permission)
             return view(request, *args, **kwargs)
 

@@ -89,6 +89,8 @@ def citizen_required(view):
     def wrapped(request, *args, **kwargs):
         user = request.user
         if user.role != Role.CITIZEN or user.is_superuser or not can(user, "dossier.submit_online"):
+            if "code" in kwargs:  # a page naming a dossier: never confirm it exists
+                raise Http404
             return render(request, "dossiers/online/citizens_only.html", status=403)
         return view(request, *args, **kwargs)
 

@@ -580,8 +580,8 @@ def test_a_clerk_of_another_office_gets_404_on_the_centers_dossiers(client, worl
 @freeze_time(at(7, 8))
 def test_a_reviewer_on_the_route_is_no_desk(client, world):
     dossier = result_ready(world)
-    client.force_login(world.reviewer_a)  # sees the dossier, but is no desk
-    assert client.get(url("desk_return", dossier.code)).status_code == 403
+    client.force_login(world.reviewer_a)  # sees the dossier, but is no desk: a desk page of it is 404
+    assert client.get(url("desk_return", dossier.code)).status_code == 404
 
 
 @freeze_time(at(7, 8))
@@ -593,8 +593,10 @@ def test_citizens_are_refused_and_visitors_sent_to_log_in(client, world):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
     client.force_login(world.citizen)
-    for page in pages:
+    for page in pages[:3]:  # desk lists: refused
         assert client.get(page).status_code == 403, page
-    assert client.post(url("desk_accept", dossier.code)).status_code == 403
+    for page in pages[3:]:  # desk pages naming a dossier: as if it did not exist
+        assert client.get(page).status_code == 404, page
+    assert client.post(url("desk_accept", dossier.code)).status_code == 404
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
