@@ -404,3 +404,17 @@ def test_parallel_steps_of_the_last_order(world):
     services.step_approve(actor=world.reviewer_b, step=permit, result_note="Cấp phép")
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY
+
+
+@freeze_time(at(7, 8))
+def test_admin_shows_dossiers_and_their_log_read_only(client, world):
+    dossier = receive(world)
+    client.force_login(world.admin)
+    page = client.get(f"/admin/dossiers/dossier/{dossier.pk}/change/")
+    assert page.status_code == 200
+    assert dossier.code in page.content.decode()
+    assert dossier.id_number not in page.content.decode()
+    assert client.get("/admin/dossiers/event/add/").status_code == 403
+    event = dossier.events.get()
+    assert client.post(f"/admin/dossiers/event/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert dossier.events.count() == 1
