@@ -3,7 +3,10 @@ any public URL; size and count limited."""
 
 import hashlib
 import secrets
+import shutil
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -108,3 +111,21 @@ def store_file(*, dossier, upload: FileUpload, actor, kind: str):
     row.file.save("upload", ContentFile(upload.content), save=False)
     row.save()
     return row
+
+
+def purge_abandoned_uploads(*, root, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete the folders of online submissions (``MEDIA_ROOT/tmp/<random>``) nobody touched for
+    ``older_than_seconds``: abandoned wizards and the locks of finished ones. Returns how many."""
+    base = Path(root) / "tmp"
+    if not base.is_dir():
+        return 0
+    limit = (now or time.time()) - older_than_seconds
+    removed = 0
+    for folder in base.iterdir():
+        if not folder.is_dir():
+            continue
+        newest = max([folder.stat().st_mtime, *(entry.stat().st_mtime for entry in folder.rglob("*"))])
+        if newest < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed

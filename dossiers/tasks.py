@@ -1,0 +1,17 @@
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from dossiers.files import purge_abandoned_uploads as purge
+
+log = logging.getLogger(__name__)
+
+
+@shared_task
+def purge_abandoned_uploads() -> int:
+    """Files of online submissions left unfinished for longer than a session lives."""
+    removed = purge(root=settings.MEDIA_ROOT, older_than_seconds=settings.SESSION_COOKIE_AGE)
+    if removed:
+        log.info("removed %s abandoned online-submission folders", removed)
+    return removed
