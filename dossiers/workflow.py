@@ -8,7 +8,7 @@ portal's status codes (DESIGN.md, "The dossier").
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -57,14 +57,14 @@ class Action(models.TextChoices):
     CLAIM = "claim", _("Nhận xử lý")
     FORWARD = "forward", _("Chuyển bước tiếp theo")
     SEND_BACK = "send_back", _("Trả lại bước trước")
-    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung")
+    REQUEST_SUPPLEMENT = "request_supplement", pgettext_lazy("action", "Yêu cầu bổ sung")
     SUPPLY = "supply", _("Bổ sung hồ sơ")
     REQUEST_PAYMENT = "request_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính")
     CONFIRM_PAYMENT = "confirm_payment", _("Xác nhận đã nộp nghĩa vụ tài chính")
     APPROVE = "approve", _("Phê duyệt, có kết quả")
     APPROVE_ON_THE_SPOT = "approve_on_the_spot", _("Giải quyết tại chỗ")
-    REFUSE = "refuse", _("Từ chối giải quyết")
-    STOP = "stop", _("Dừng xử lý")
+    REFUSE = "refuse", pgettext_lazy("action", "Từ chối giải quyết")
+    STOP = "stop", pgettext_lazy("action", "Dừng xử lý")
     WITHDRAW = "withdraw", _("Rút hồ sơ")
     APOLOGIZE = "apologize", _("Xin lỗi và hẹn lại")
     RETURN_RESULT = "return_result", _("Trả kết quả")

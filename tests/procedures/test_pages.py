@@ -367,3 +367,11 @@ def test_error_pages_render():
     page = render_to_string("500.html")
     assert '<html lang="vi">' in page
     assert "Hệ thống đang gặp sự cố" in page
+
+
+@pytest.mark.django_db
+def test_english_pages_are_translated(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get("/").content.decode()
+    assert "Administrative procedures" in body
+    assert "Thủ tục hành chính" not in body
