@@ -1,7 +1,8 @@
 """The dossier state machine: one table of (state, action) → state and the roles allowed.
 
-Every change of a dossier goes through ``dossiers.services.dossier_transition``, which looks the
-move up here; anything not in the table is refused with a clear error. Statuses carry the national
+Every change of a dossier goes through a service of ``dossiers.services`` (one per action), which
+locks the dossier row and looks the move up here (``move_for``) before changing anything; anything
+not in the table is refused with a clear error. Statuses carry the national
 portal's status codes (DESIGN.md, "The dossier").
 """
 

@@ -1,0 +1,170 @@
+"""What every dossier service shares: the errors, the intake dataclasses, locking, the event
+log and the checks of who may act."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from dossiers.files import FileUpload, store_file
+from dossiers.models import (
+    ApplicantKind,
+    Dossier,
+    Event,
+    ReturnMethod,
+    Step,
+    StepStatus,
+)
+from dossiers.workflow import TransitionRefused, move_for
+from procedures import workdays
+from procedures.models import Agency
+
+SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
+
+
+class DossierError(ValidationError):
+    """Bad input for a dossier action: nothing was changed."""
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str
+    address: str
+    kind: str = ApplicantKind.PERSON
+    organisation_name: str = ""
+    tax_code: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class Intake:
+    """What the applicant brings: the request, documents ticked, files and how to get the result."""
+
+    applicant: Applicant
+    request_summary: str = ""
+    sets_count: int = 1
+    return_method: str = ReturnMethod.COUNTER
+    return_address: str = ""
+    # document id → (originals, copies) ticked at the desk
+    documents: dict[int, tuple[int, int]] = field(default_factory=dict)
+    files: list[FileUpload] = field(default_factory=list)
+
+
+def _role(actor: User) -> str:
+    return Role.ADMIN if actor.is_superuser and actor.role == Role.CITIZEN else actor.role
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _event(
+    dossier: Dossier, *, actor, action: str, from_status: str, note: str = "", step=None, **data
+) -> Event:
+    return Event.objects.create(
+        dossier=dossier,
+        step=step,
+        action=action,
+        from_status=from_status or "",
+        to_status=dossier.status,
+        actor=actor,
+        agency=getattr(actor, "agency", None),
+        at=_now(),
+        note=note,
+        data=data,
+    )
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+
+
+def _refuse(message: str) -> TransitionRefused:
+    return TransitionRefused(message)
+
+
+def _check_move(dossier: Dossier | None, action: str, actor: User) -> str:
+    status = dossier.status if dossier else None
+    return move_for(status, action, _role(actor)).to
+
+
+def _require_text(value: str, field_name: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DossierError({field_name: [message]})
+    return value
+
+
+def _activate_order(dossier: Dossier, order: int, *, at: datetime, calendar=None) -> list[Step]:
+    steps = list(dossier.steps.filter(order=order))
+    for step in steps:
+        step.status = StepStatus.ACTIVE
+        step.started_at = at
+        step.due_at = workdays.due_at(at, step.working_days, calendar=calendar)
+        step.claimed_by = None
+        step.claimed_at = None
+        step.finished_at = None
+        step.finished_by = None
+        step.save()
+    return steps
+
+
+def _store_files(dossier: Dossier, files: list[FileUpload], *, actor: User, kind: str) -> None:
+    for upload in files:
+        try:
+            store_file(dossier=dossier, upload=upload, actor=actor, kind=kind)
+        except ValidationError as exc:
+            raise DossierError({"files": exc.messages}) from exc
+
+
+def _staff_of(actor: User, *agencies: Agency) -> None:
+    if actor.is_superuser:
+        return
+    if actor.agency_id not in {a.id for a in agencies}:
+        raise _refuse(_("Hồ sơ này không thuộc cơ quan của bạn."))
+
+
+def _close(dossier: Dossier, *, actor: User, action: str, reason: str, step: Step | None = None) -> Dossier:
+    previous = dossier.status
+    dossier.status = _check_move(dossier, action, actor)
+    dossier.closing_reason = reason
+    dossier.closed_at = _now()
+    dossier.paused_at = None
+    dossier.save()
+    dossier.steps.exclude(status=StepStatus.DONE).update(status=StepStatus.CANCELLED)
+    _event(dossier, actor=actor, action=action, from_status=previous, note=reason, step=step)
+    return dossier
+
+
+def _locked_step(step: Step) -> tuple[Dossier, Step]:
+    dossier = _locked(step.dossier)
+    step = Step.objects.select_for_update().select_related("agency").get(pk=step.pk)
+    return dossier, step
+
+
+def _require_claimed_by(step: Step, actor: User) -> None:
+    if step.status != StepStatus.CLAIMED or step.claimed_by_id != actor.id:
+        raise _refuse(_("Bạn cần nhận xử lý bước này trước."))
+
+
+def _finish(step: Step, *, actor: User, note: str) -> None:
+    step.status = StepStatus.DONE
+    step.finished_at = _now()
+    step.finished_by = actor
+    step.note = note
+    step.save()
+
+
+def _reviewer_of_current_steps(dossier: Dossier, actor: User) -> None:
+    agencies = [
+        s.agency
+        for s in dossier.steps.select_related("agency").filter(
+            status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED]
+        )
+    ] or [dossier.resolving_agency]
+    _staff_of(actor, *agencies)

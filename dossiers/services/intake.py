@@ -1,0 +1,313 @@
+"""Intake: at the desk (counter, post), online, acceptance or refusal of an online submission,
+withdrawal; dossier codes and the start of the clock."""
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.phones import normalize_phone
+from dossiers.models import (
+    ApplicantKind,
+    Channel,
+    DocumentReceived,
+    Dossier,
+    DossierCounter,
+    FileKind,
+    ReturnMethod,
+    Step,
+)
+from dossiers.services.common import (
+    SECRET_ALPHABET,
+    Applicant,
+    DossierError,
+    Intake,
+    _activate_order,
+    _check_move,
+    _close,
+    _event,
+    _locked,
+    _now,
+    _refuse,
+    _require_text,
+    _role,
+    _staff_of,
+    _store_files,
+)
+from dossiers.validators import validate_id_number, validate_tax_code
+from dossiers.workflow import Action
+from procedures import workdays
+from procedures.models import Agency, Level, Procedure, RequiredDocument
+
+
+def _clean_applicant(applicant: Applicant) -> Applicant:
+    errors: dict[str, list[str]] = {}
+    if not applicant.name.strip():
+        errors["name"] = [_("Vui lòng nhập họ tên người nộp.")]
+    try:
+        validate_id_number(applicant.id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
+    if not applicant.address.strip():
+        errors["address"] = [_("Vui lòng nhập địa chỉ.")]
+    if applicant.kind == ApplicantKind.ORGANISATION:
+        if not applicant.organisation_name.strip():
+            errors["organisation_name"] = [_("Vui lòng nhập tên tổ chức.")]
+        try:
+            validate_tax_code(applicant.tax_code)
+        except ValidationError as exc:
+            errors["tax_code"] = exc.messages
+    if applicant.phone:
+        try:
+            applicant.phone = normalize_phone(applicant.phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if errors:
+        raise DossierError(errors)
+    applicant.name = applicant.name.strip()
+    applicant.email = applicant.email.strip().lower()
+    return applicant
+
+
+def _check_return(intake: Intake) -> None:
+    if intake.return_method not in ReturnMethod.values:
+        raise DossierError({"return_method": [_("Hình thức nhận kết quả không hợp lệ.")]})
+    if intake.return_method == ReturnMethod.POST and not intake.return_address.strip():
+        raise DossierError({"return_address": [_("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.")]})
+    if not 1 <= intake.sets_count <= 99:
+        raise DossierError({"sets_count": [_("Số bộ hồ sơ phải từ 1 đến 99.")]})
+
+
+def next_dossier_code(office: Agency, day) -> str:
+    """``<office code>-<yymmdd>-<nnnn>``, gapless per office and day: the counter row is bumped
+    under a row lock inside the caller's transaction, so a rolled-back intake gives its number
+    back."""
+    counter = DossierCounter.objects.select_for_update().filter(office=office, day=day).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                DossierCounter.objects.create(office=office, day=day, last=0)
+        except IntegrityError:
+            pass  # another intake made the row first; lock it below
+        counter = DossierCounter.objects.select_for_update().get(office=office, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{office.code}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def resolving_agency_for(procedure: Procedure, office: Agency) -> Agency:
+    """Who resolves: the procedure's agency, except that a commune-level procedure received at a
+    commune's desk is resolved by that commune."""
+    if procedure.level == Level.COMMUNE and office.level == Level.COMMUNE:
+        return office
+    return procedure.agency
+
+
+def _start_clock(dossier: Dossier, *, actor: User, at: datetime) -> None:
+    """Received: the clock starts, the due date is computed and stored, steps are made."""
+    calendar = workdays.WorkCalendar()
+    dossier.received_at = at
+    dossier.received_by = actor
+    dossier.due_at = workdays.due_at(at, dossier.procedure.processing_days, calendar=calendar)
+    templates = list(dossier.procedure.process_steps.select_related("agency").order_by("order", "id"))
+    if templates:
+        steps = [
+            Step(dossier=dossier, order=t.order, agency=t.agency, name=t.name, working_days=t.working_days)
+            for t in templates
+        ]
+    else:
+        steps = [
+            Step(
+                dossier=dossier,
+                order=1,
+                agency=dossier.resolving_agency,
+                name=_("Giải quyết hồ sơ"),
+                working_days=dossier.procedure.processing_days,
+            )
+        ]
+    Step.objects.bulk_create(steps)
+    _activate_order(dossier, min(s.order for s in steps), at=at, calendar=calendar)
+
+
+def _new_dossier(
+    *, procedure: Procedure, office: Agency, channel: str, intake: Intake, applicant_user, at
+) -> Dossier:
+    return Dossier(
+        # A provisional code: the real one is taken last (``_assign_code``), so the office's
+        # counter row stays locked only for the end of the intake transaction.
+        code=f"~{secrets.token_hex(12)}",
+        secret="".join(secrets.choice(SECRET_ALPHABET) for _ in range(8)),
+        tracking_token=secrets.token_urlsafe(24),
+        procedure=procedure,
+        resolving_agency=resolving_agency_for(procedure, office),
+        intake_office=office,
+        channel=channel,
+        applicant_user=applicant_user,
+        applicant_kind=intake.applicant.kind,
+        applicant_name=intake.applicant.name,
+        organisation_name=intake.applicant.organisation_name,
+        id_number=intake.applicant.id_number,
+        tax_code=intake.applicant.tax_code,
+        phone=intake.applicant.phone,
+        email=intake.applicant.email,
+        address=intake.applicant.address.strip(),
+        request_summary=intake.request_summary.strip(),
+        sets_count=intake.sets_count,
+        return_method=intake.return_method,
+        return_address=intake.return_address.strip(),
+        submitted_at=at,
+    )
+
+
+def _assign_code(dossier: Dossier, at: datetime) -> None:
+    dossier.code = next_dossier_code(dossier.intake_office, timezone.localdate(at))
+    dossier.save(update_fields=["code"])
+
+
+def procedure_accepts(procedure: Procedure, channel: str) -> bool:
+    """Whether a desk or the portal may take a dossier of ``procedure`` through ``channel``."""
+    return {
+        Channel.COUNTER: procedure.accepts_counter,
+        Channel.ONLINE: procedure.accepts_online,
+        Channel.POSTAL: procedure.accepts_postal or procedure.accepts_counter,
+    }[channel]
+
+
+def _check_procedure(procedure: Procedure, channel: str) -> None:
+    if not procedure.is_active:
+        raise DossierError(_("Thủ tục này không còn áp dụng."))
+    if not procedure_accepts(procedure, channel):
+        raise DossierError(_("Thủ tục này không tiếp nhận hồ sơ qua kênh đã chọn."))
+
+
+def _record_documents(dossier: Dossier, documents: dict[int, tuple[int, int]]) -> None:
+    names = dict(dossier.procedure.documents.values_list("id", "name"))
+    if set(documents) - set(names):
+        raise DossierError(_("Thành phần hồ sơ không thuộc thủ tục này."))
+    DocumentReceived.objects.bulk_create(
+        DocumentReceived(
+            dossier=dossier, document_id=doc_id, name=names[doc_id], originals=orig, copies=copies
+        )
+        for doc_id, (orig, copies) in documents.items()
+        if orig or copies
+    )
+
+
+def missing_mandatory_documents(procedure: Procedure, received_ids: set[int]) -> list[RequiredDocument]:
+    return [d for d in procedure.documents.all() if d.mandatory and d.id not in received_ids]
+
+
+@transaction.atomic
+def dossier_receive(
+    *, actor: User, procedure: Procedure, intake: Intake, channel: str = Channel.COUNTER
+) -> Dossier:
+    """A clerk (counter) or postal staff (post) receives a dossier at a one-stop desk: the code is
+    given, the clock starts, the steps are made."""
+    if channel not in (Channel.COUNTER, Channel.POSTAL):
+        raise DossierError(_("Kênh tiếp nhận không hợp lệ."))
+    to = _check_move(None, Action.RECEIVE, actor)
+    office = actor.agency
+    if office is None or not office.has_one_stop_desk:
+        raise _refuse(_("Tài khoản của bạn không thuộc bộ phận một cửa nào."))
+    _check_procedure(procedure, channel)
+    intake.applicant = _clean_applicant(intake.applicant)
+    _check_return(intake)
+    missing = missing_mandatory_documents(procedure, {k for k, (o, c) in intake.documents.items() if o or c})
+    if missing:
+        raise DossierError(
+            _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(d.name for d in missing)}
+        )
+    at = _now()
+    dossier = _new_dossier(
+        procedure=procedure, office=office, channel=channel, intake=intake, applicant_user=None, at=at
+    )
+    dossier.status = to
+    dossier.save()
+    _record_documents(dossier, intake.documents)
+    _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
+    _start_clock(dossier, actor=actor, at=at)
+    dossier.save()
+    _assign_code(dossier, at)
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.RECEIVE,
+        from_status="",
+        channel=channel,
+        due_at=dossier.due_at.isoformat(),
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake: Intake) -> Dossier:
+    """A citizen submits online; the dossier waits in the clerks' queue of ``office``."""
+    to = _check_move(None, Action.SUBMIT, actor)
+    _check_procedure(procedure, Channel.ONLINE)
+    if not (office.has_one_stop_desk and office.is_active):
+        raise DossierError({"office": [_("Nơi tiếp nhận phải là một bộ phận một cửa đang hoạt động.")]})
+    intake.applicant = _clean_applicant(intake.applicant)
+    _check_return(intake)
+    doc_ids = {u.document_id for u in intake.files if u.document_id}
+    missing = missing_mandatory_documents(procedure, doc_ids)
+    if missing:
+        raise DossierError(
+            {
+                "files": [
+                    _("Còn thiếu giấy tờ bắt buộc: %(names)s.")
+                    % {"names": "; ".join(d.name for d in missing)}
+                ]
+            }
+        )
+    at = _now()
+    dossier = _new_dossier(
+        procedure=procedure, office=office, channel=Channel.ONLINE, intake=intake, applicant_user=actor, at=at
+    )
+    dossier.status = to
+    dossier.save()
+    _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
+    _assign_code(dossier, at)
+    _event(dossier, actor=actor, action=Action.SUBMIT, from_status="")
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
+    """A clerk of the chosen office accepts an online dossier: the clock starts now."""
+    dossier = _locked(dossier)
+    to = _check_move(dossier, Action.ACCEPT, actor)
+    _staff_of(actor, dossier.intake_office)
+    previous = dossier.status
+    dossier.status = to
+    _start_clock(dossier, actor=actor, at=_now())
+    dossier.save()
+    _event(
+        dossier, actor=actor, action=Action.ACCEPT, from_status=previous, due_at=dossier.due_at.isoformat()
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse_intake(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
+    reason = _require_text(reason, "reason", _("Vui lòng nêu lý do từ chối."))
+    dossier = _locked(dossier)
+    _check_move(dossier, Action.REFUSE_INTAKE, actor)
+    _staff_of(actor, dossier.intake_office)
+    return _close(dossier, actor=actor, action=Action.REFUSE_INTAKE, reason=reason)
+
+
+@transaction.atomic
+def dossier_withdraw(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
+    """The applicant withdraws (online, or at the desk through a clerk) before the result."""
+    reason = _require_text(reason, "reason", _("Vui lòng nêu lý do rút hồ sơ."))
+    dossier = _locked(dossier)
+    _check_move(dossier, Action.WITHDRAW, actor)
+    if _role(actor) == Role.CITIZEN and dossier.applicant_user_id != actor.id:
+        raise _refuse(_("Bạn chỉ rút được hồ sơ của chính mình."))
+    if _role(actor) == Role.CLERK:
+        _staff_of(actor, dossier.intake_office)
+    return _close(dossier, actor=actor, action=Action.WITHDRAW, reason=reason)

@@ -1,0 +1,290 @@
+"""Processing: steps claimed, forwarded and sent back, supplements (the clock pauses), payment,
+refusal, stop and apology."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from dossiers.files import FileUpload
+from dossiers.models import (
+    Dossier,
+    FileKind,
+    Step,
+    StepStatus,
+    SupplementRequest,
+)
+from dossiers.services.common import (
+    DossierError,
+    _activate_order,
+    _check_move,
+    _close,
+    _event,
+    _finish,
+    _locked,
+    _locked_step,
+    _now,
+    _refuse,
+    _require_claimed_by,
+    _require_text,
+    _reviewer_of_current_steps,
+    _role,
+    _staff_of,
+    _store_files,
+)
+from dossiers.workflow import Action
+from procedures import workdays
+
+
+@transaction.atomic
+def step_claim(*, actor: User, step: Step) -> Step:
+    """A reviewer of the step's agency takes the step."""
+    dossier, step = _locked_step(step)
+    to = _check_move(dossier, Action.CLAIM, actor)
+    _staff_of(actor, step.agency)
+    if step.status != StepStatus.ACTIVE:
+        raise _refuse(_("Bước này không ở trạng thái chờ xử lý."))
+    previous = dossier.status
+    step.status = StepStatus.CLAIMED
+    step.claimed_by = actor
+    step.claimed_at = _now()
+    step.save()
+    dossier.status = to
+    dossier.save()
+    _event(dossier, actor=actor, action=Action.CLAIM, from_status=previous, step=step)
+    return step
+
+
+@transaction.atomic
+def step_forward(*, actor: User, step: Step, note: str = "") -> Step:
+    """Finish a step and pass the dossier on: the next order starts when every step of this
+    order is done. In the last order, parallel steps are finished this way and the one left
+    last approves with ``step_approve``."""
+    dossier, step = _locked_step(step)
+    to = _check_move(dossier, Action.FORWARD, actor)
+    _require_claimed_by(step, actor)
+    next_order = (
+        dossier.steps.filter(order__gt=step.order).order_by("order").values_list("order", flat=True).first()
+    )
+    parallel_open = dossier.steps.filter(order=step.order).exclude(pk=step.pk).exclude(status=StepStatus.DONE)
+    if next_order is None and not parallel_open.exists():
+        raise _refuse(_("Đây là bước cuối: hãy phê duyệt hoặc từ chối."))
+    _finish(step, actor=actor, note=note)
+    previous = dossier.status
+    started = []
+    if next_order is not None and not parallel_open.exists():
+        started = _activate_order(dossier, next_order, at=_now())
+    dossier.status = to
+    dossier.save()
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.FORWARD,
+        from_status=previous,
+        note=note,
+        step=step,
+        to_agencies=[s.agency.code for s in started],
+    )
+    return step
+
+
+@transaction.atomic
+def step_send_back(*, actor: User, step: Step, reason: str) -> Step:
+    """Send the dossier back to the previous order's steps, with a reason."""
+    reason = _require_text(reason, "reason", _("Vui lòng nêu lý do trả lại."))
+    dossier, step = _locked_step(step)
+    to = _check_move(dossier, Action.SEND_BACK, actor)
+    _require_claimed_by(step, actor)
+    previous_order = (
+        dossier.steps.filter(order__lt=step.order).order_by("-order").values_list("order", flat=True).first()
+    )
+    if previous_order is None:
+        raise _refuse(_("Đây là bước đầu tiên, không có bước trước để trả lại."))
+    dossier.steps.filter(order=step.order).update(
+        status=StepStatus.WAITING, claimed_by=None, claimed_at=None, started_at=None, due_at=None
+    )
+    started = _activate_order(dossier, previous_order, at=_now())
+    previous = dossier.status
+    dossier.status = to
+    dossier.save()
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.SEND_BACK,
+        from_status=previous,
+        note=reason,
+        step=step,
+        to_agencies=[s.agency.code for s in started],
+    )
+    return step
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *, actor: User, step: Step, items: list[str], note: str = ""
+) -> SupplementRequest:
+    """Ask the applicant for more documents: the clock pauses until they are supplied."""
+    items = [item.strip() for item in items if item and item.strip()]
+    if not items:
+        raise DossierError({"items": [_("Vui lòng liệt kê ít nhất một nội dung cần bổ sung.")]})
+    dossier, step = _locked_step(step)
+    to = _check_move(dossier, Action.REQUEST_SUPPLEMENT, actor)
+    _require_claimed_by(step, actor)
+    at = _now()
+    request = SupplementRequest.objects.create(
+        dossier=dossier, step=step, items=items, requested_by=actor, requested_at=at
+    )
+    previous = dossier.status
+    dossier.status = to
+    dossier.paused_at = at
+    dossier.save()
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.REQUEST_SUPPLEMENT,
+        from_status=previous,
+        note=note,
+        step=step,
+        items=items,
+    )
+    return request
+
+
+def _resume_clock(dossier: Dossier, at: datetime) -> timedelta:
+    """Move the due dates by the working time spent paused."""
+    calendar = workdays.WorkCalendar()
+    paused = workdays.working_time_between(dossier.paused_at, at, calendar=calendar)
+    if paused:
+        dossier.due_at = workdays.add_working_time(dossier.due_at, paused, calendar=calendar)
+        for step in dossier.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED]):
+            step.due_at = workdays.add_working_time(step.due_at, paused, calendar=calendar)
+            step.save(update_fields=["due_at"])
+    dossier.paused_at = None
+    return paused
+
+
+@transaction.atomic
+def dossier_supply(
+    *, actor: User, dossier: Dossier, note: str = "", files: list[FileUpload] | None = None
+) -> Dossier:
+    """The applicant (online) or a clerk (at the desk) supplies what was asked; processing
+    resumes and the due date moves by the paused working time."""
+    dossier = _locked(dossier)
+    to = _check_move(dossier, Action.SUPPLY, actor)
+    if _role(actor) == Role.CITIZEN and dossier.applicant_user_id != actor.id:
+        raise _refuse(_("Bạn chỉ bổ sung được hồ sơ của chính mình."))
+    if _role(actor) == Role.CLERK:
+        _staff_of(actor, dossier.intake_office)
+    if not files and not note.strip():
+        raise DossierError(
+            {"files": [_("Vui lòng đính kèm giấy tờ bổ sung hoặc ghi chú nội dung đã bổ sung.")]}
+        )
+    at = _now()
+    _store_files(dossier, files or [], actor=actor, kind=FileKind.SUPPLEMENT)
+    request = dossier.supplement_requests.filter(supplied_at__isnull=True).first()
+    if request:
+        request.supplied_at = at
+        request.supplied_note = note
+        request.save()
+    paused = _resume_clock(dossier, at)
+    previous = dossier.status
+    dossier.status = to
+    dossier.save()
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.SUPPLY,
+        from_status=previous,
+        note=note,
+        paused_seconds=int(paused.total_seconds()),
+        due_at=dossier.due_at.isoformat(),
+    )
+    return dossier
+
+
+@transaction.atomic
+def step_refuse(*, actor: User, step: Step, reason: str) -> Dossier:
+    reason = _require_text(reason, "reason", _("Vui lòng nêu lý do từ chối."))
+    dossier, step = _locked_step(step)
+    _check_move(dossier, Action.REFUSE, actor)
+    _require_claimed_by(step, actor)
+    _finish(step, actor=actor, note=reason)
+    return _close(dossier, actor=actor, action=Action.REFUSE, reason=reason, step=step)
+
+
+@transaction.atomic
+def dossier_stop(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
+    """An agency stops processing, with a notice (e.g. the applicant never supplied)."""
+    reason = _require_text(reason, "reason", _("Vui lòng nêu lý do dừng xử lý."))
+    dossier = _locked(dossier)
+    _check_move(dossier, Action.STOP, actor)
+    _reviewer_of_current_steps(dossier, actor)
+    return _close(dossier, actor=actor, action=Action.STOP, reason=reason)
+
+
+@transaction.atomic
+def dossier_apologize(*, actor: User, dossier: Dossier, reason: str, new_date: datetime) -> Dossier:
+    """The responsible agency records an apology for lateness, with its reason and a new date."""
+    reason = _require_text(reason, "reason", _("Vui lòng nêu lý do chậm trễ."))
+    dossier = _locked(dossier)
+    to = _check_move(dossier, Action.APOLOGIZE, actor)
+    _reviewer_of_current_steps(dossier, actor)
+    if timezone.is_naive(new_date):
+        new_date = timezone.make_aware(new_date)
+    if new_date <= (dossier.due_at or _now()) or new_date <= _now():
+        raise DossierError(
+            {"new_date": [_("Ngày hẹn mới phải sau hạn trả kết quả hiện tại và sau hôm nay.")]}
+        )
+    previous = dossier.status
+    dossier.status = to
+    dossier.promised_at = new_date
+    dossier.save()
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.APOLOGIZE,
+        from_status=previous,
+        note=reason,
+        new_date=new_date.isoformat(),
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_payment(*, actor: User, step: Step, amount: int, note: str = "") -> Dossier:
+    """A financial obligation (e.g. land-use tax) must be paid before processing continues."""
+    if amount <= 0:
+        raise DossierError({"amount": [_("Số tiền phải lớn hơn 0.")]})
+    dossier, step = _locked_step(step)
+    to = _check_move(dossier, Action.REQUEST_PAYMENT, actor)
+    _require_claimed_by(step, actor)
+    previous = dossier.status
+    dossier.status = to
+    dossier.save()
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.REQUEST_PAYMENT,
+        from_status=previous,
+        note=note,
+        step=step,
+        amount=amount,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_confirm_payment(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
+    dossier = _locked(dossier)
+    to = _check_move(dossier, Action.CONFIRM_PAYMENT, actor)
+    if _role(actor) == Role.CLERK:
+        _staff_of(actor, dossier.intake_office)
+    else:
+        _reviewer_of_current_steps(dossier, actor)
+    previous = dossier.status
+    dossier.status = to
+    dossier.save()
+    _event(dossier, actor=actor, action=Action.CONFIRM_PAYMENT, from_status=previous, note=note)
+    return dossier

@@ -1,0 +1,131 @@
+"""Results: approval by the last step, on-the-spot resolution, return to the applicant, and
+whether a result came early, on time or late."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from dossiers.files import FileUpload
+from dossiers.models import (
+    Dossier,
+    FileKind,
+    ReturnMethod,
+    Step,
+    StepStatus,
+)
+from dossiers.services.common import (
+    DossierError,
+    _check_move,
+    _event,
+    _finish,
+    _locked,
+    _locked_step,
+    _now,
+    _refuse,
+    _require_claimed_by,
+    _require_text,
+    _staff_of,
+    _store_files,
+)
+from dossiers.workflow import Action
+
+
+@transaction.atomic
+def step_approve(
+    *, actor: User, step: Step, result_note: str, files: list[FileUpload] | None = None
+) -> Dossier:
+    """The last step approves: the result is ready."""
+    result_note = _require_text(result_note, "result_note", _("Vui lòng ghi kết quả giải quyết."))
+    dossier, step = _locked_step(step)
+    to = _check_move(dossier, Action.APPROVE, actor)
+    _require_claimed_by(step, actor)
+    if dossier.steps.filter(order__gt=step.order).exists():
+        raise _refuse(_("Chưa phải bước cuối: hãy chuyển bước tiếp theo."))
+    if dossier.steps.filter(order=step.order).exclude(pk=step.pk).exclude(status=StepStatus.DONE).exists():
+        raise _refuse(_("Các bước song song chưa xong."))
+    _finish(step, actor=actor, note=result_note)
+    _store_files(dossier, files or [], actor=actor, kind=FileKind.RESULT)
+    previous = dossier.status
+    dossier.status = to
+    dossier.result_note = result_note
+    dossier.result_ready_at = _now()
+    dossier.save()
+    _event(dossier, actor=actor, action=Action.APPROVE, from_status=previous, note=result_note, step=step)
+    return dossier
+
+
+@transaction.atomic
+def dossier_return(
+    *,
+    actor: User,
+    dossier: Dossier,
+    collected_by: str = "",
+    id_checked: bool = False,
+    postal_tracking: str = "",
+) -> Dossier:
+    """The desk hands the result over: at the counter (who collected it, ID checked) or by post
+    (tracking number)."""
+    dossier = _locked(dossier)
+    to = _check_move(dossier, Action.RETURN_RESULT, actor)
+    _staff_of(actor, dossier.intake_office)
+    if dossier.return_method == ReturnMethod.POST:
+        postal_tracking = _require_text(
+            postal_tracking, "postal_tracking", _("Vui lòng nhập số hiệu bưu gửi.")
+        )
+    elif dossier.return_method == ReturnMethod.COUNTER:
+        collected_by = _require_text(collected_by, "collected_by", _("Vui lòng ghi người nhận kết quả."))
+        if not id_checked:
+            raise DossierError({"id_checked": [_("Cần kiểm tra giấy tờ tùy thân của người nhận.")]})
+    previous = dossier.status
+    dossier.status = to
+    dossier.returned_at = _now()
+    dossier.closed_at = dossier.returned_at
+    dossier.returned_to = collected_by.strip()
+    dossier.postal_tracking = postal_tracking.strip()
+    dossier.save()
+    _event(
+        dossier,
+        actor=actor,
+        action=Action.RETURN_RESULT,
+        from_status=previous,
+        collected_by=dossier.returned_to,
+        postal_tracking=dossier.postal_tracking,
+        id_checked=id_checked,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_resolve_on_the_spot(*, actor: User, dossier: Dossier, result_note: str) -> Dossier:
+    """On-the-spot procedures: the clerk who received the dossier approves it at the desk."""
+    result_note = _require_text(result_note, "result_note", _("Vui lòng ghi kết quả giải quyết."))
+    dossier = _locked(dossier)
+    to = _check_move(dossier, Action.APPROVE_ON_THE_SPOT, actor)
+    _staff_of(actor, dossier.intake_office)
+    if not dossier.procedure.on_the_spot:
+        raise _refuse(_("Thủ tục này không giải quyết tại chỗ."))
+    at = _now()
+    for step in dossier.steps.exclude(status=StepStatus.DONE):
+        step.status = StepStatus.DONE
+        step.finished_at = at
+        step.finished_by = actor
+        step.save()
+    previous = dossier.status
+    dossier.status = to
+    dossier.result_note = result_note
+    dossier.result_ready_at = at
+    dossier.save()
+    _event(dossier, actor=actor, action=Action.APPROVE_ON_THE_SPOT, from_status=previous, note=result_note)
+    return dossier
+
+
+def punctuality(dossier: Dossier) -> str | None:
+    """early / on_time / late for a resolved dossier (by date, DESIGN.md), else None."""
+    if not dossier.result_ready_at or not dossier.due_at:
+        return None
+    ready = timezone.localdate(dossier.result_ready_at)
+    due = timezone.localdate(dossier.due_at)
+    if ready < due:
+        return "early"
+    return "on_time" if ready == due else "late"
