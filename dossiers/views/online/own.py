@@ -1,0 +1,87 @@
+"""The citizen's own dossiers: the list, sending what was asked for, withdrawing."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Role
+from dossiers import services
+from dossiers.forms.fields import ACCEPT
+from dossiers.forms.online import SupplyForm, WithdrawForm
+from dossiers.selectors import dossiers_visible_to
+from dossiers.views.online.common import _add_errors, _own_dossier, citizen_required
+from dossiers.workflow import Action, Status, TransitionRefused, actions_from
+
+
+@citizen_required
+@require_GET
+def my_dossiers(request):
+    dossiers = dossiers_visible_to(request.user).filter(applicant_user=request.user).order_by("-id")
+    page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
+    for dossier in page:
+        actions = actions_from(dossier.status, Role.CITIZEN)
+        dossier.can_supply = Action.SUPPLY in actions
+        dossier.can_withdraw = Action.WITHDRAW in actions
+    return render(request, "dossiers/online/my_dossiers.html", {"page": page})
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def my_supply(request, code: str):
+    dossier = _own_dossier(request, code)
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        messages.info(request, _("Hồ sơ %(code)s hiện không cần bổ sung.") % {"code": dossier.code})
+        return redirect("dossiers:my_dossiers")
+    supplement = (
+        dossier.supplement_requests.filter(supplied_at__isnull=True).select_related("step__agency").first()
+    )
+    posted = request.method == "POST"
+    form = SupplyForm(request.POST if posted else None, request.FILES if posted else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_supply(
+                actor=request.user, dossier=dossier, note=form.cleaned_data["note"], files=form.uploads
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except TransitionRefused as exc:
+            messages.error(request, exc.message)
+            return redirect("dossiers:my_dossiers")
+        else:
+            messages.success(
+                request,
+                _("Đã gửi bổ sung cho hồ sơ %(code)s. Hồ sơ tiếp tục được giải quyết.")
+                % {"code": dossier.code},
+            )
+            return redirect("dossiers:my_dossiers")
+    context = {"dossier": dossier, "supplement": supplement, "form": form, "accept": ACCEPT}
+    return render(request, "dossiers/online/supply.html", context)
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def my_withdraw(request, code: str):
+    dossier = _own_dossier(request, code)
+    if Action.WITHDRAW not in actions_from(dossier.status, Role.CITIZEN):
+        messages.info(
+            request,
+            _("Không thể rút hồ sơ %(code)s khi hồ sơ ở trạng thái “%(status)s”.")
+            % {"code": dossier.code, "status": dossier.get_status_display()},
+        )
+        return redirect("dossiers:my_dossiers")
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_withdraw(actor=request.user, dossier=dossier, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except TransitionRefused as exc:
+            messages.error(request, exc.message)
+            return redirect("dossiers:my_dossiers")
+        else:
+            messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": dossier.code})
+            return redirect("dossiers:my_dossiers")
+    return render(request, "dossiers/online/withdraw.html", {"dossier": dossier, "form": form})

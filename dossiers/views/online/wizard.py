@@ -1,0 +1,279 @@
+"""The pages of the online submission: one question group per page, a check-your-answers page
+and a confirmation page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.phones import display_phone
+from dossiers import services
+from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
+from dossiers.forms.fields import ACCEPT
+from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name
+from dossiers.models import ApplicantKind, ReturnMethod
+from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
+from dossiers.views.online.submission import DONE_KEY, FORMS, Submission
+from dossiers.workflow import TransitionRefused
+from procedures.models import Procedure, RequiredDocument
+
+STEPS = ("applicant", "contact", "office", "documents", "check")
+STEP_OF_FIELD = {
+    "kind": "applicant",
+    "name": "applicant",
+    "id_number": "applicant",
+    "organisation_name": "applicant",
+    "tax_code": "applicant",
+    "phone": "contact",
+    "email": "contact",
+    "address": "contact",
+    "office": "office",
+    "return_method": "office",
+    "return_address": "office",
+    "files": "documents",
+}
+
+
+def _procedure(code: str) -> Procedure | None:
+    documents = Prefetch("documents", queryset=RequiredDocument.objects.order_by("order", "id"))
+    return Procedure.objects.filter(code=code, is_active=True).prefetch_related(documents).first()
+
+
+def _open(request, wizard_id: str):
+    """(submission, procedure, None) or (None, None, a response to return instead)."""
+    done = request.session.get(DONE_KEY, {}).get(wizard_id)
+    if done:
+        return None, None, redirect("dossiers:submit_done", done)
+    submission = Submission.find(request, wizard_id)
+    if submission and (code := submission.submitted_code()):
+        submission.forget(code)
+        return None, None, redirect("dossiers:submit_done", code)
+    if submission is None:
+        messages.warning(request, _("Không tìm thấy hồ sơ đang soạn. Vui lòng bắt đầu lại từ trang thủ tục."))
+        return None, None, redirect("procedures:catalog")
+    procedure = _procedure(submission.state["procedure"])
+    if procedure is None or not procedure.accepts_online:
+        submission.discard()
+        return None, None, render(request, "dossiers/online/not_online.html", {"procedure": procedure})
+    return submission, procedure, None
+
+
+def _context(submission: Submission, procedure: Procedure, step: str, change: bool) -> dict:
+    index = STEPS.index(step)
+    if change and step != "check":
+        back = submission.url("check")
+    elif index == 0:
+        back = reverse("procedures:detail", args=[procedure.code])
+    else:
+        back = submission.url(STEPS[index - 1])
+    return {
+        "submission": submission,
+        "procedure": procedure,
+        "step": step,
+        "step_number": index + 1,
+        "step_count": len(STEPS),
+        "back_url": back,
+        "change": change,
+    }
+
+
+def _initial(request, step: str, submission: Submission) -> dict:
+    if step in submission.state:
+        initial = dict(submission.state[step])
+        if step == "contact":
+            initial["phone"] = display_phone(initial["phone"])
+        return initial
+    user = request.user
+    if step == "applicant":
+        return {"kind": ApplicantKind.PERSON, "name": user.full_name or user.get_full_name()}
+    if step == "contact":
+        return {"phone": display_phone(user.phone), "email": user.email}
+    first_desk = desks_for_citizens().first()
+    return {
+        "office": first_desk.pk if first_desk else None,
+        "return_method": ReturnMethod.COUNTER,
+        "return_address": submission.state.get("contact", {}).get("address", ""),
+    }
+
+
+@citizen_required
+@require_GET
+def submit_start(request, procedure_code: str):
+    procedure = _procedure(procedure_code)
+    if procedure is None:
+        raise Http404
+    if not procedure.accepts_online:
+        return render(request, "dossiers/online/not_online.html", {"procedure": procedure})
+    submission = Submission.open_for(request, procedure)
+    return redirect(submission.url(submission.first_missing_step(list(procedure.documents.all()))))
+
+
+def _form_step(request, wizard_id: str, step: str):
+    submission, procedure, response = _open(request, wizard_id)
+    if response:
+        return response
+    documents = list(procedure.documents.all())
+    missing = submission.first_missing_step(documents)
+    if STEPS.index(missing) < STEPS.index(step):
+        return redirect(submission.url(missing))
+    change = request.GET.get("change") == "1"
+    extra = {"procedure": procedure} if step == "office" else {}
+    form_class = FORMS[step]
+    if request.method == "POST":
+        form = form_class(request.POST, **extra)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if step == "office":
+                data["office"] = data["office"].pk
+            submission.state[step] = data
+            submission.save()
+            next_step = "check" if change else STEPS[STEPS.index(step) + 1]
+            return redirect(
+                submission.url(min(next_step, submission.first_missing_step(documents), key=STEPS.index))
+            )
+    else:
+        form = form_class(initial=_initial(request, step, submission), **extra)
+    context = _context(submission, procedure, step, change) | {"form": form}
+    return render(request, f"dossiers/online/{step}.html", context)
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def submit_applicant(request, wizard_id: str):
+    return _form_step(request, wizard_id, "applicant")
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def submit_contact(request, wizard_id: str):
+    return _form_step(request, wizard_id, "contact")
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def submit_office(request, wizard_id: str):
+    return _form_step(request, wizard_id, "office")
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def submit_documents(request, wizard_id: str):
+    submission, procedure, response = _open(request, wizard_id)
+    if response:
+        return response
+    documents = list(procedure.documents.all())
+    missing = submission.first_missing_step(documents)
+    if STEPS.index(missing) < STEPS.index("documents"):
+        return redirect(submission.url(missing))
+    change = request.GET.get("change") == "1"
+    removing = request.POST.get("remove", "")
+    posted = request.method == "POST"
+    form = DocumentsForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        documents=documents,
+        kept=submission.kept_counts(),
+        check_mandatory=not removing,
+    )
+    if posted:
+        form.is_valid()
+        for upload in form.uploads:  # a good file is kept even when another one is refused
+            submission.keep(upload)
+        if removing:
+            submission.remove(removing)
+        if not form.errors:
+            if removing:
+                messages.info(request, _("Đã xóa tệp."))
+                return redirect(submission.url("documents", change))
+            submission.state["documents"] = True
+            submission.save()
+            return redirect(submission.url("check"))
+    kept = submission.files()
+    rows = [
+        {
+            "document": d,
+            "field": form[document_field_name(d)],
+            "files": [f for f in kept if f["document_id"] == d.pk],
+        }
+        for d in documents
+    ]
+    context = _context(submission, procedure, "documents", change) | {
+        "form": form,
+        "rows": rows,
+        "accept": ACCEPT,
+        "max_file_bytes": MAX_FILE_BYTES,
+        "max_files": MAX_FILES_PER_DOSSIER,
+    }
+    return render(request, "dossiers/online/documents.html", context)
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def submit_check(request, wizard_id: str):
+    submission, procedure, response = _open(request, wizard_id)
+    if response:
+        return response
+    documents = list(procedure.documents.all())
+    missing = submission.first_missing_step(documents)
+    if missing != "check":
+        return redirect(submission.url(missing))
+    office = desks_for_citizens().filter(pk=submission.state["office"]["office"]).first()
+    errors: dict[str | None, list[str]] = {}
+    if request.method == "POST":
+        status, code = submission.claim()
+        if status == "done":
+            return redirect("dossiers:submit_done", code)
+        if status == "busy":
+            messages.info(request, _("Hồ sơ của bạn đang được gửi. Vui lòng chờ trong giây lát."))
+            return redirect("dossiers:my_dossiers")
+        try:
+            if office is None:
+                raise ValidationError(
+                    {"office": [_("Nơi tiếp nhận đã chọn không còn nhận hồ sơ, vui lòng chọn lại.")]}
+                )
+            dossier = services.dossier_submit(
+                actor=request.user,
+                procedure=procedure,
+                office=office,
+                intake=submission.intake(submission.uploads({d.pk for d in documents})),
+            )
+        except ValidationError as exc:  # DossierError, or a file refused when stored
+            submission.release()
+            errors = _message_lists(exc)
+        except TransitionRefused as exc:
+            submission.release()
+            errors = {None: [exc.message]}
+        except Exception:
+            submission.release()
+            raise
+        else:
+            submission.finish(dossier.code)
+            messages.success(request, _("Đã gửi hồ sơ %(code)s.") % {"code": dossier.code})
+            return redirect("dossiers:submit_done", dossier.code)
+    kept = submission.files()
+    context = _context(submission, procedure, "check", False) | {
+        "answers": submission.state,
+        "submission_urls": {step: submission.url(step, change=True) for step in STEPS[:-1]},
+        "office": office,
+        "phone": display_phone(submission.state["contact"]["phone"]),
+        "kind_label": ApplicantKind(submission.state["applicant"]["kind"]).label,
+        "return_label": ReturnMethod(submission.state["office"]["return_method"]).label,
+        "documents": [(d, [f for f in kept if f["document_id"] == d.pk]) for d in documents],
+        "errors": [
+            (message, submission.url(STEP_OF_FIELD[field], True) if field in STEP_OF_FIELD else "")
+            for field, messages_ in errors.items()
+            for message in messages_
+        ],
+    }
+    return render(request, "dossiers/online/check.html", context)
+
+
+@citizen_required
+@require_GET
+def submit_done(request, code: str):
+    dossier = _own_dossier(request, code)
+    return render(request, "dossiers/online/done.html", {"dossier": dossier})
