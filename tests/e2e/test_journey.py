@@ -1,0 +1,294 @@
+"""One dossier's whole life in a real browser, as the people involved see it.
+
+A citizen finds "Cấp giấy phép xây dựng" in the catalog by typing without diacritics, logs in with
+a phone number, submits online through the guided form (a scanned PDF and a phone photo), and
+reads the dossier code. A counter clerk accepts it from the online queue; a reviewer of the Justice
+department claims and forwards the first step; a reviewer of the Construction department claims
+the second, asks for a supplement, and once the citizen has supplied it from "Hồ sơ của tôi",
+approves with a result note. The clerk returns the result at the counter. Anyone with the code
+and the secret then sees "Đã trả kết quả" and the timeline on the public tracking page, and no
+personal data.
+
+Pages are found the way people find them: links, buttons and labelled fields by their Vietnamese
+text, never by CSS classes or ids.
+"""
+
+import base64
+import re
+
+import pytest
+
+from accounts.models import Role
+from accounts.phones import normalize_phone
+from tests.factories import PASSWORD, VALID_ID_NUMBER, UserFactory
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the conftest skips these tests, with the reason (and fails them in CI)
+    expect = None
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CITIZEN_PHONE = "0987 654 321"
+APPLICANT_NAME = "Lê Thị Hồng Nhung"
+ADDRESS = "Số 12 ngõ 34 phố Quang Trung, phường Hà Đông"
+CODE = re.compile(r"^TTPVHCC-\d{6}-\d{4}$")
+SUPPLEMENT_ITEM = "Bản vẽ mặt bằng móng có chữ ký của chủ đầu tư"
+RESULT_NOTE = "Giấy phép xây dựng số 125/GPXD ngày ký"
+
+
+@pytest.fixture
+def citizen(world):
+    """A citizen with a phone number to log in with (the world's citizens have none)."""
+    del world
+    return UserFactory(role=Role.CITIZEN, phone=normalize_phone(CITIZEN_PHONE), full_name=APPLICANT_NAME)
+
+
+# --- what people upload -------------------------------------------------------------------------
+
+
+def scanned_pdf(title: str) -> bytes:
+    """A real one-page PDF (catalog, page tree, a text page, cross-reference table)."""
+    text = title.encode("ascii")
+    content = b"BT /F1 18 Tf 72 770 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)
+
+
+def phone_photo(page) -> bytes:
+    """A real JPEG, as a phone camera makes one: drawn on a canvas and encoded by the browser."""
+    data_url = page.evaluate(
+        """() => {
+            const canvas = document.createElement("canvas");
+            canvas.width = 640;
+            canvas.height = 480;
+            const g = canvas.getContext("2d");
+            g.fillStyle = "#efe9dc";
+            g.fillRect(0, 0, 640, 480);
+            g.strokeStyle = "#223355";
+            g.lineWidth = 3;
+            for (let x = 80; x <= 560; x += 80) { g.strokeRect(x - 60, 120, 60, 240); }
+            g.fillStyle = "#223355";
+            g.font = "28px sans-serif";
+            g.fillText("Ban ve thiet ke - mat bang tang 1", 40, 70);
+            return canvas.toDataURL("image/jpeg", 0.85);
+        }"""
+    )
+    photo = base64.b64decode(data_url.split(",", 1)[1])
+    assert photo.startswith(b"\xff\xd8\xff")
+    return photo
+
+
+def upload(name: str, mime_type: str, content: bytes) -> dict:
+    return {"name": name, "mimeType": mime_type, "buffer": content}
+
+
+# --- what people do -----------------------------------------------------------------------------
+
+
+def log_in(page, identifier: str) -> None:
+    page.get_by_label("Số điện thoại, email hoặc tên đăng nhập").fill(identifier)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+
+
+def staff_page(open_page, who: str, username: str):
+    """A staff member's own browser, logged in through the login page."""
+    page = open_page(who)
+    page.goto("/tai-khoan/dang-nhap/")
+    log_in(page, username)
+    expect(page.get_by_role("heading", level=1, name="Trang của tôi")).to_be_visible()
+    return page
+
+
+def main_menu(page, name: str) -> None:
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name, exact=True).click()
+
+
+def continue_(page) -> None:
+    page.get_by_role("button", name="Tiếp tục").click()
+
+
+def expect_message(page, text: str) -> None:
+    expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
+
+
+# --- the journey ----------------------------------------------------------------------------------
+
+
+def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_page):
+    # Data first (world, citizen), then the browser: see the ``browser`` fixture.
+
+    # 1. The citizen finds the procedure without typing diacritics; submitting asks for a login.
+    home = open_page("citizen")
+    home.goto("/")
+    home.get_by_role("searchbox", name="Tìm thủ tục hành chính").fill("giay phep xay dung")
+    home.get_by_role("button", name="Tìm", exact=True).click()
+    expect(home.get_by_role("heading", name="Tìm thấy 1 thủ tục")).to_be_visible()
+    home.get_by_role("link", name="Cấp giấy phép xây dựng", exact=True).click()
+    expect(home.get_by_role("heading", level=1, name="Cấp giấy phép xây dựng")).to_be_visible()
+
+    home.get_by_role("region", name="Nộp hồ sơ").get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    expect(home.get_by_role("heading", level=1, name="Đăng nhập")).to_be_visible()
+    log_in(home, CITIZEN_PHONE)
+
+    # 2. Logged in, the guided form starts: one question group per page.
+    page = home
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Người nộp hồ sơ")).to_be_visible()
+    expect(page.get_by_text("Bước 1 trên 5")).to_be_visible()
+    expect(page.get_by_role("radio", name="Cá nhân")).to_be_checked()
+    expect(page.get_by_label("Họ và tên người nộp")).to_have_value(APPLICANT_NAME)
+    page.get_by_label("Số định danh cá nhân (CCCD)").fill("0012 0300 4567")  # as read off the card
+    continue_(page)
+
+    expect(page.get_by_role("heading", level=1, name="Thông tin liên hệ")).to_be_visible()
+    expect(page.get_by_label("Số điện thoại")).to_have_value(CITIZEN_PHONE)
+    page.get_by_label("Địa chỉ liên hệ").fill(ADDRESS)
+    continue_(page)
+
+    expect(page.get_by_role("heading", level=1, name="Nơi nộp và cách nhận kết quả")).to_be_visible()
+    page.get_by_label("Nơi tiếp nhận hồ sơ").select_option(label="Trung tâm PVHCC")
+    page.get_by_role("radio", name="Nhận tại bộ phận một cửa").check()
+    continue_(page)
+
+    expect(page.get_by_role("heading", level=1, name="Tải lên giấy tờ")).to_be_visible()
+    page.get_by_label("Đơn đề nghị").set_input_files(
+        upload("don-de-nghi-cap-gpxd.pdf", "application/pdf", scanned_pdf("Don de nghi cap giay phep"))
+    )
+    page.get_by_label("Bản vẽ thiết kế").set_input_files(
+        upload("IMG_20261207_080112.jpg", "image/jpeg", phone_photo(page))
+    )
+    continue_(page)
+
+    expect(page.get_by_role("heading", level=1, name="Kiểm tra thông tin trước khi gửi")).to_be_visible()
+    answers = page.get_by_role("main")
+    for shown in (APPLICANT_NAME, VALID_ID_NUMBER, CITIZEN_PHONE, ADDRESS, "Trung tâm PVHCC"):
+        expect(answers).to_contain_text(shown)
+    expect(answers).to_contain_text("don-de-nghi-cap-gpxd.pdf")
+    expect(answers).to_contain_text("IMG_20261207_080112.jpg")
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+
+    expect(page.get_by_role("heading", level=1, name="Đã gửi hồ sơ")).to_be_visible()
+    code = page.get_by_text(CODE).inner_text().strip()
+    secret_line = page.get_by_text(re.compile(r"Mã tra cứu: [A-Z0-9]{8}")).inner_text()
+    secret = re.search(r"Mã tra cứu: ([A-Z0-9]{8})", secret_line).group(1)
+    citizen_page = page
+
+    # 3. The counter clerk accepts it from the online queue.
+    clerk = staff_page(open_page, "clerk", world.clerk.username)
+    main_menu(clerk, "Hồ sơ trực tuyến")
+    expect(clerk.get_by_role("heading", level=1, name="Hồ sơ trực tuyến chờ tiếp nhận")).to_be_visible()
+    queued = clerk.get_by_role("article").filter(has=clerk.get_by_role("heading", name=code))
+    expect(queued).to_contain_text(APPLICANT_NAME)
+    expect(queued.get_by_role("link", name="don-de-nghi-cap-gpxd.pdf")).to_be_visible()
+    expect(queued.get_by_role("link", name="IMG_20261207_080112.jpg")).to_be_visible()
+    queued.get_by_role("button", name=f"Tiếp nhận {code}").click()
+    expect_message(clerk, f"Đã tiếp nhận hồ sơ {code}")
+
+    # 4. Reviewer A (Sở Tư pháp, step 1) claims it from the inbox and forwards it.
+    reviewer_a = staff_page(open_page, "reviewer A (Sở Tư pháp)", world.reviewer_a.username)
+    main_menu(reviewer_a, "Hồ sơ cần xử lý")
+    reviewer_a.get_by_role("row", name=code).get_by_role("button", name="Nhận xử lý").click()
+    expect(reviewer_a.get_by_role("heading", level=1, name=f"Hồ sơ {code}")).to_be_visible()
+    expect_message(reviewer_a, "Bạn đã nhận xử lý bước “Thẩm định pháp lý”")
+    reviewer_a.get_by_role("link", name="Chuyển bước tiếp theo").click()
+    reviewer_a.get_by_label("Ý kiến xử lý").fill("Hồ sơ hợp lệ về pháp lý.")
+    reviewer_a.get_by_role("button", name="Chuyển bước tiếp theo").click()
+    expect_message(reviewer_a, f"Đã chuyển hồ sơ {code} sang bước tiếp theo.")
+
+    # 5. Reviewer B (Sở Xây dựng, step 2) claims it on the dossier page and asks for a supplement.
+    reviewer_b = staff_page(open_page, "reviewer B (Sở Xây dựng)", world.reviewer_b.username)
+    main_menu(reviewer_b, "Hồ sơ cần xử lý")
+    reviewer_b.get_by_role("link", name=code, exact=True).click()
+    actions = reviewer_b.get_by_role("region", name="Việc bạn có thể làm")
+    actions.get_by_role("button", name="Nhận xử lý").click()
+    expect_message(reviewer_b, "Bạn đã nhận xử lý bước “Thẩm định kỹ thuật, cấp phép”")
+    actions.get_by_role("link", name="Yêu cầu bổ sung").click()
+    reviewer_b.get_by_label("Nội dung cần bổ sung").fill(SUPPLEMENT_ITEM)
+    reviewer_b.get_by_label("Ghi chú cho người nộp").fill("Bổ sung trong 5 ngày làm việc.")
+    reviewer_b.get_by_role("button", name="Yêu cầu bổ sung").click()
+    expect_message(reviewer_b, f"Đã gửi yêu cầu bổ sung hồ sơ {code}.")
+
+    # 6. The citizen supplies it from "Hồ sơ của tôi".
+    page = citizen_page
+    main_menu(page, "Hồ sơ của tôi")
+    mine = page.get_by_role("article", name=code)
+    expect(mine).to_contain_text("Cần bổ sung")
+    mine.get_by_role("link", name="Bổ sung hồ sơ").click()
+    expect(page.get_by_role("heading", level=1, name="Bổ sung hồ sơ")).to_be_visible()
+    expect(page.get_by_role("region", name="Nội dung cần bổ sung")).to_contain_text(SUPPLEMENT_ITEM)
+    page.get_by_label("Giấy tờ bổ sung").set_input_files(
+        upload("ban-ve-mat-bang-mong.pdf", "application/pdf", scanned_pdf("Ban ve mat bang mong"))
+    )
+    page.get_by_label("Ghi chú cho cán bộ").fill("Đã bổ sung bản vẽ mặt bằng móng.")
+    page.get_by_role("button", name="Gửi bổ sung").click()
+    expect_message(page, f"Đã gửi bổ sung cho hồ sơ {code}.")
+
+    # 7. Reviewer B approves with a result note (and the signed permit as a file).
+    reviewer_b.reload()
+    expect(reviewer_b.get_by_role("main")).to_contain_text("Đã bổ sung")
+    reviewer_b.get_by_role("region", name="Việc bạn có thể làm").get_by_role(
+        "link", name="Phê duyệt, có kết quả"
+    ).click()
+    reviewer_b.get_by_label("Kết quả giải quyết").fill(RESULT_NOTE)
+    reviewer_b.get_by_label("Tệp kết quả").set_input_files(
+        upload("giay-phep-xay-dung.pdf", "application/pdf", scanned_pdf("Giay phep xay dung"))
+    )
+    reviewer_b.get_by_role("button", name="Phê duyệt, có kết quả").click()
+    expect_message(reviewer_b, f"Hồ sơ {code} đã có kết quả.")
+
+    # 8. The clerk hands the result over at the counter, the collector's ID checked.
+    main_menu(clerk, "Trả kết quả")
+    clerk.get_by_role("row", name=code).get_by_role("link", name="Trả kết quả").click()
+    expect(clerk.get_by_role("heading", level=1, name=f"Trả kết quả hồ sơ {code}")).to_be_visible()
+    expect(clerk.get_by_role("main")).to_contain_text(RESULT_NOTE)
+    expect(clerk.get_by_label("Người nhận kết quả")).to_have_value(APPLICANT_NAME)
+    clerk.get_by_label("Đã kiểm tra giấy tờ tùy thân").check()
+    clerk.get_by_role("button", name="Xác nhận đã trả kết quả").click()
+    expect_message(clerk, f"Đã trả kết quả hồ sơ {code}.")
+
+    # 9. Anyone with the code and the secret sees the status and the timeline, nothing personal.
+    public = open_page("public")
+    public.goto("/")
+    main_menu(public, "Tra cứu hồ sơ")
+    public.get_by_label("Mã hồ sơ").fill(code)
+    public.get_by_label("Mã tra cứu").fill(secret.lower())
+    public.get_by_role("button", name="Tra cứu").click()
+    expect(public.get_by_role("heading", level=1, name=f"Tình trạng hồ sơ {code}")).to_be_visible()
+    expect(public.get_by_text("Đã trả kết quả", exact=True)).to_be_visible()  # the status
+    timeline = public.get_by_role("table", name="Quá trình xử lý")
+    expect(timeline.get_by_role("row")).to_have_count(1 + 9)  # the header, then one row per event
+    rows = [row.get_by_role("cell").all_inner_texts() for row in timeline.get_by_role("row").all()[1:]]
+    assert [(action, agency) for _at, action, agency in rows] == [
+        ("Nộp trực tuyến", "—"),
+        ("Tiếp nhận hồ sơ trực tuyến", "Trung tâm PVHCC"),
+        ("Nhận xử lý", "Sở Tư pháp"),
+        ("Chuyển bước tiếp theo", "Sở Tư pháp"),
+        ("Nhận xử lý", "Sở Xây dựng"),
+        ("Yêu cầu bổ sung", "Sở Xây dựng"),
+        ("Bổ sung hồ sơ", "—"),
+        ("Phê duyệt, có kết quả", "Sở Xây dựng"),
+        ("Trả kết quả", "Trung tâm PVHCC"),
+    ]
+    html = public.content()
+    for personal in (APPLICANT_NAME, VALID_ID_NUMBER, "********4567", "987 654 321", "84987654321", ADDRESS):
+        assert personal not in html, f"the public tracking page shows {personal!r}"
+    for note in (SUPPLEMENT_ITEM, RESULT_NOTE, "Hồ sơ hợp lệ về pháp lý"):
+        assert note not in html, f"the public tracking page shows the note {note!r}"
