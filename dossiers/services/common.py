@@ -80,6 +80,15 @@ def _event(
     )
 
 
+def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = "", step=None, **data) -> Event:
+    """Move the (locked) dossier to ``to``, save it with whatever else the caller set on it, and log
+    the move: the one way a service changes a dossier's status."""
+    previous = dossier.status
+    dossier.status = to
+    dossier.save()
+    return _event(dossier, actor=actor, action=action, from_status=previous, note=note, step=step, **data)
+
+
 def _locked(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
 
@@ -130,14 +139,12 @@ def _staff_of(actor: User, *agencies: Agency) -> None:
 
 
 def _close(dossier: Dossier, *, actor: User, action: str, reason: str, step: Step | None = None) -> Dossier:
-    previous = dossier.status
-    dossier.status = _check_move(dossier, action, actor)
+    to = _check_move(dossier, action, actor)
     dossier.closing_reason = reason
     dossier.closed_at = _now()
     dossier.paused_at = None
-    dossier.save()
     dossier.steps.exclude(status=StepStatus.DONE).update(status=StepStatus.CANCELLED)
-    _event(dossier, actor=actor, action=action, from_status=previous, note=reason, step=step)
+    _transition(dossier, to, actor=actor, action=action, note=reason, step=step)
     return dossier
 
 

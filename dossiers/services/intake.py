@@ -37,6 +37,7 @@ from dossiers.services.common import (
     _role,
     _staff_of,
     _store_files,
+    _transition,
 )
 from dossiers.validators import validate_id_number, validate_tax_code
 from dossiers.workflow import Action
@@ -281,13 +282,8 @@ def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
     dossier = _locked(dossier)
     to = _check_move(dossier, Action.ACCEPT, actor)
     _staff_of(actor, dossier.intake_office)
-    previous = dossier.status
-    dossier.status = to
     _start_clock(dossier, actor=actor, at=_now())
-    dossier.save()
-    _event(
-        dossier, actor=actor, action=Action.ACCEPT, from_status=previous, due_at=dossier.due_at.isoformat()
-    )
+    _transition(dossier, to, actor=actor, action=Action.ACCEPT, due_at=dossier.due_at.isoformat())
     return dossier
 
 

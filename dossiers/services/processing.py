@@ -21,7 +21,6 @@ from dossiers.services.common import (
     _activate_order,
     _check_move,
     _close,
-    _event,
     _finish,
     _locked,
     _locked_step,
@@ -33,6 +32,7 @@ from dossiers.services.common import (
     _role,
     _staff_of,
     _store_files,
+    _transition,
 )
 from dossiers.workflow import Action
 from procedures import workdays
@@ -46,14 +46,11 @@ def step_claim(*, actor: User, step: Step) -> Step:
     _staff_of(actor, step.agency)
     if step.status != StepStatus.ACTIVE:
         raise _refuse(_("Bước này không ở trạng thái chờ xử lý."))
-    previous = dossier.status
     step.status = StepStatus.CLAIMED
     step.claimed_by = actor
     step.claimed_at = _now()
     step.save()
-    dossier.status = to
-    dossier.save()
-    _event(dossier, actor=actor, action=Action.CLAIM, from_status=previous, step=step)
+    _transition(dossier, to, actor=actor, action=Action.CLAIM, step=step)
     return step
 
 
@@ -72,17 +69,14 @@ def step_forward(*, actor: User, step: Step, note: str = "") -> Step:
     if next_order is None and not parallel_open.exists():
         raise _refuse(_("Đây là bước cuối: hãy phê duyệt hoặc từ chối."))
     _finish(step, actor=actor, note=note)
-    previous = dossier.status
     started = []
     if next_order is not None and not parallel_open.exists():
         started = _activate_order(dossier, next_order, at=_now())
-    dossier.status = to
-    dossier.save()
-    _event(
+    _transition(
         dossier,
+        to,
         actor=actor,
         action=Action.FORWARD,
-        from_status=previous,
         note=note,
         step=step,
         to_agencies=[s.agency.code for s in started],
@@ -106,14 +100,11 @@ def step_send_back(*, actor: User, step: Step, reason: str) -> Step:
         status=StepStatus.WAITING, claimed_by=None, claimed_at=None, started_at=None, due_at=None
     )
     started = _activate_order(dossier, previous_order, at=_now())
-    previous = dossier.status
-    dossier.status = to
-    dossier.save()
-    _event(
+    _transition(
         dossier,
+        to,
         actor=actor,
         action=Action.SEND_BACK,
-        from_status=previous,
         note=reason,
         step=step,
         to_agencies=[s.agency.code for s in started],
@@ -136,19 +127,8 @@ def dossier_request_supplement(
     request = SupplementRequest.objects.create(
         dossier=dossier, step=step, items=items, requested_by=actor, requested_at=at
     )
-    previous = dossier.status
-    dossier.status = to
     dossier.paused_at = at
-    dossier.save()
-    _event(
-        dossier,
-        actor=actor,
-        action=Action.REQUEST_SUPPLEMENT,
-        from_status=previous,
-        note=note,
-        step=step,
-        items=items,
-    )
+    _transition(dossier, to, actor=actor, action=Action.REQUEST_SUPPLEMENT, note=note, step=step, items=items)
     return request
 
 
@@ -189,14 +169,11 @@ def dossier_supply(
         request.supplied_note = note
         request.save()
     paused = _resume_clock(dossier, at)
-    previous = dossier.status
-    dossier.status = to
-    dossier.save()
-    _event(
+    _transition(
         dossier,
+        to,
         actor=actor,
         action=Action.SUPPLY,
-        from_status=previous,
         note=note,
         paused_seconds=int(paused.total_seconds()),
         due_at=dossier.due_at.isoformat(),
@@ -237,18 +214,8 @@ def dossier_apologize(*, actor: User, dossier: Dossier, reason: str, new_date: d
         raise DossierError(
             {"new_date": [_("Ngày hẹn mới phải sau hạn trả kết quả hiện tại và sau hôm nay.")]}
         )
-    previous = dossier.status
-    dossier.status = to
     dossier.promised_at = new_date
-    dossier.save()
-    _event(
-        dossier,
-        actor=actor,
-        action=Action.APOLOGIZE,
-        from_status=previous,
-        note=reason,
-        new_date=new_date.isoformat(),
-    )
+    _transition(dossier, to, actor=actor, action=Action.APOLOGIZE, note=reason, new_date=new_date.isoformat())
     return dossier
 
 
@@ -260,18 +227,7 @@ def dossier_request_payment(*, actor: User, step: Step, amount: int, note: str =
     dossier, step = _locked_step(step)
     to = _check_move(dossier, Action.REQUEST_PAYMENT, actor)
     _require_claimed_by(step, actor)
-    previous = dossier.status
-    dossier.status = to
-    dossier.save()
-    _event(
-        dossier,
-        actor=actor,
-        action=Action.REQUEST_PAYMENT,
-        from_status=previous,
-        note=note,
-        step=step,
-        amount=amount,
-    )
+    _transition(dossier, to, actor=actor, action=Action.REQUEST_PAYMENT, note=note, step=step, amount=amount)
     return dossier
 
 
@@ -283,8 +239,5 @@ def dossier_confirm_payment(*, actor: User, dossier: Dossier, note: str = "") ->
         _staff_of(actor, dossier.intake_office)
     else:
         _reviewer_of_current_steps(dossier, actor)
-    previous = dossier.status
-    dossier.status = to
-    dossier.save()
-    _event(dossier, actor=actor, action=Action.CONFIRM_PAYMENT, from_status=previous, note=note)
+    _transition(dossier, to, actor=actor, action=Action.CONFIRM_PAYMENT, note=note)
     return dossier

@@ -17,7 +17,6 @@ from dossiers.models import (
 from dossiers.services.common import (
     DossierError,
     _check_move,
-    _event,
     _finish,
     _locked,
     _locked_step,
@@ -27,6 +26,7 @@ from dossiers.services.common import (
     _require_text,
     _staff_of,
     _store_files,
+    _transition,
 )
 from dossiers.workflow import Action
 
@@ -46,12 +46,9 @@ def step_approve(
         raise _refuse(_("Các bước song song chưa xong."))
     _finish(step, actor=actor, note=result_note)
     _store_files(dossier, files or [], actor=actor, kind=FileKind.RESULT)
-    previous = dossier.status
-    dossier.status = to
     dossier.result_note = result_note
     dossier.result_ready_at = _now()
-    dossier.save()
-    _event(dossier, actor=actor, action=Action.APPROVE, from_status=previous, note=result_note, step=step)
+    _transition(dossier, to, actor=actor, action=Action.APPROVE, note=result_note, step=step)
     return dossier
 
 
@@ -77,18 +74,15 @@ def dossier_return(
         collected_by = _require_text(collected_by, "collected_by", _("Vui lòng ghi người nhận kết quả."))
         if not id_checked:
             raise DossierError({"id_checked": [_("Cần kiểm tra giấy tờ tùy thân của người nhận.")]})
-    previous = dossier.status
-    dossier.status = to
     dossier.returned_at = _now()
     dossier.closed_at = dossier.returned_at
     dossier.returned_to = collected_by.strip()
     dossier.postal_tracking = postal_tracking.strip()
-    dossier.save()
-    _event(
+    _transition(
         dossier,
+        to,
         actor=actor,
         action=Action.RETURN_RESULT,
-        from_status=previous,
         collected_by=dossier.returned_to,
         postal_tracking=dossier.postal_tracking,
         id_checked=id_checked,
@@ -111,12 +105,9 @@ def dossier_resolve_on_the_spot(*, actor: User, dossier: Dossier, result_note: s
         step.finished_at = at
         step.finished_by = actor
         step.save()
-    previous = dossier.status
-    dossier.status = to
     dossier.result_note = result_note
     dossier.result_ready_at = at
-    dossier.save()
-    _event(dossier, actor=actor, action=Action.APPROVE_ON_THE_SPOT, from_status=previous, note=result_note)
+    _transition(dossier, to, actor=actor, action=Action.APPROVE_ON_THE_SPOT, note=result_note)
     return dossier
 
 
