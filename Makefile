@@ -17,7 +17,7 @@ DEMO_DOSSIERS ?= 40
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
 run: install migrate messages seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.
 test: install messages

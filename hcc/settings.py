@@ -216,7 +216,7 @@ SMS_BRANDNAME = env.str("SMS_BRANDNAME", default="")
 SMS_STRIP_DIACRITICS = env.bool("SMS_STRIP_DIACRITICS", default=False)
 
 # --- The center -------------------------------------------------------------------------------
-HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công tỉnh")
+HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
 HCC_SITE_URL = env.str("HCC_SITE_URL", default="http://127.0.0.1:8000")
 # Working hours: comma-separated periods HH:MM-HH:MM (DESIGN.md: 07:00-11:30 and 13:30-17:00).
 HCC_OFFICE_HOURS = env.list("HCC_OFFICE_HOURS", default=["07:00-11:30", "13:30-17:00"])
