@@ -95,7 +95,7 @@ class ContactForm(forms.Form):
         label=_("Số điện thoại"),
         max_length=20,
         required=False,
-        help_text=_("Để nhận tin nhắn về hồ sơ. Ví dụ 0912 345 678."),
+        help_text=_("Để Bộ phận Một cửa liên hệ về hồ sơ. Ví dụ 0912 345 678."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
     )
     email = forms.EmailField(
@@ -123,7 +123,9 @@ class ContactForm(forms.Form):
     def clean(self):
         data = super().clean()
         if "phone" in data and "email" in data and not data["phone"] and not data["email"]:
-            self.add_error("phone", _("Vui lòng nhập số điện thoại hoặc email để nhận thông báo về hồ sơ."))
+            self.add_error(
+                "phone", _("Vui lòng nhập số điện thoại hoặc email để Bộ phận Một cửa liên hệ về hồ sơ.")
+            )
         return data
 
 

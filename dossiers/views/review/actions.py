@@ -213,7 +213,9 @@ def stop(request, code: str):
         lambda dossier, data: services.dossier_stop(
             actor=request.user, dossier=dossier, reason=data["reason"]
         ),
-        intro=_("Hồ sơ dừng giải quyết và kết thúc; người nộp nhận thông báo dừng xử lý kèm lý do."),
+        intro=_(
+            "Hồ sơ dừng giải quyết và kết thúc; người nộp thấy lý do dừng xử lý trên trang hồ sơ của mình."
+        ),
         done=_("Đã dừng xử lý hồ sơ %(code)s."),
         danger=True,
     )
