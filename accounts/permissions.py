@@ -35,6 +35,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "stats.view": frozenset({M, A}),
     # queue tickets
     "counter.serve": frozenset({K}),
+    "counter.configure": frozenset({M, A}),
+    "counter.view_figures": frozenset({K, M, A}),
 }
 
 

@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "fee.collect": gettext_lazy("Thu phí, lệ phí"),
     "stats.view": gettext_lazy("Xem số liệu thống kê"),
     "counter.serve": gettext_lazy("Gọi số thứ tự tại quầy"),
+    "counter.configure": gettext_lazy("Đặt quy tắc gọi số ưu tiên"),
+    "counter.view_figures": gettext_lazy("Xem số liệu xếp hàng, thời gian chờ"),
 }
 
 

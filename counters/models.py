@@ -177,6 +177,7 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="queue_tickets",
     )
+    # The queue it waits in now: the service it was taken for, unless transferred since.
     service = models.ForeignKey(
         Service, verbose_name=_("dịch vụ"), on_delete=models.PROTECT, related_name="tickets"
     )
@@ -228,7 +229,8 @@ class Ticket(models.Model):
         verbose_name_plural = _("số thứ tự")
         ordering = ["-day", "taken_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "day", "number"], name="ticket_service_day_number"),
+            # The code stays when a ticket is transferred to another service's queue.
+            models.UniqueConstraint(fields=["office", "day", "code"], name="ticket_office_day_code"),
         ]
         indexes = [
             models.Index(fields=["office", "day", "status"]),

@@ -84,3 +84,33 @@ def applicant(**overrides):
     }
     values.update(overrides)
     return Applicant(**values)
+
+
+# --- counters ------------------------------------------------------------------------------------
+
+
+class QueueServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = "counters.Service"
+        django_get_or_create = ["office", "letter"]
+
+    office = factory.SubFactory(AgencyFactory, has_one_stop_desk=True)
+    letter = factory.Sequence(lambda n: "ABCDEFGHKLMNPQRSTUVXY"[n % 21])
+    name = factory.Sequence(lambda n: f"Dịch vụ {n}")
+
+
+class CounterFactory(DjangoModelFactory):
+    """A counter; ``services=[...]`` says which queues it serves (default: none)."""
+
+    class Meta:
+        model = "counters.Counter"
+        django_get_or_create = ["office", "number"]
+        skip_postgeneration_save = True
+
+    office = factory.SubFactory(AgencyFactory, has_one_stop_desk=True)
+    number = factory.Sequence(lambda n: n + 1)
+
+    @factory.post_generation
+    def services(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.services.set(extracted)
