@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from math import floor
 
+from django.utils.translation import gettext as _
+
 from counters.models import Ticket, TicketStatus
 
 GROUPINGS = ("office", "service", "counter", "day")
@@ -76,7 +78,9 @@ def _key(row: dict, by: str) -> tuple[object, str]:
     if by == "counter":
         if row["counter_id"] is None:
             return None, "—"
-        return row["counter_id"], row["counter__name"] or str(row["counter__number"])
+        return row["counter_id"], row["counter__name"] or _("Quầy %(number)s") % {
+            "number": row["counter__number"]
+        }
     return row["day"], row["day"].strftime("%d/%m/%Y")
 
 

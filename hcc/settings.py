@@ -224,6 +224,19 @@ HCC_OFFICE_HOURS = env.list("HCC_OFFICE_HOURS", default=["07:00-11:30", "13:30-1
 # A same-day procedure received after this time is due the next working day.
 HCC_SAME_DAY_CUTOFF = env.str("HCC_SAME_DAY_CUTOFF", default="15:00")
 
+# --- counters ---------------------------------------------------------------------------------
+# Tickets taken at a kiosk per client address (a kiosk is one address: keep it generous).
+COUNTERS_KIOSK_RATES = tuple(env.list("HCC_COUNTERS_KIOSK_RATES", default=["30/m", "600/h"]))
+# Phone look-ups of a ticket (page and its polling) per client address; phones on the center's
+# Wi-Fi share one address, and the token (192 bits) is not guessable anyway.
+COUNTERS_TICKET_RATES = tuple(env.list("HCC_COUNTERS_TICKET_RATES", default=["120/m", "3000/h"]))
+# Receipt printer paper width of the kiosk: 58 or 80 (mm).
+COUNTERS_RECEIPT_PAPER_MM = env.int("HCC_COUNTERS_RECEIPT_PAPER_MM", default=80)
+# Seconds before the printed-ticket page goes back to the kiosk's first screen.
+COUNTERS_KIOSK_RETURN_SECONDS = env.int("HCC_COUNTERS_KIOSK_RETURN_SECONDS", default=8)
+COUNTERS_BOARD_POLL_SECONDS = env.int("HCC_COUNTERS_BOARD_POLL_SECONDS", default=3)
+COUNTERS_TICKET_POLL_SECONDS = env.int("HCC_COUNTERS_TICKET_POLL_SECONDS", default=20)
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

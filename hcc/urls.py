@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("ho-so/", include("dossiers.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("xep-hang/", include("counters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

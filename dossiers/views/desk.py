@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -127,6 +128,27 @@ def _submit(request, form, call, *, done: str, then: str, refused: str):
 # --- intake --------------------------------------------------------------------------------------
 
 
+def _return_to(request) -> str:
+    """The page that sent the clerk to intake (e.g. the queue console serving a ticket), carried
+    as ``?next=`` through search, intake and confirmation. Only a path on this site is kept."""
+    url = request.GET.get("next", "").strip()
+    if not url.startswith("/") or url.startswith("//"):
+        return ""
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return ""
+    return url
+
+
+def _with_return_to(url: str, return_to: str) -> str:
+    return f"{url}?{urlencode({'next': return_to})}" if return_to else url
+
+
+def _back_with_dossier(return_to: str, dossier: Dossier) -> str:
+    """``return_to`` with ``dossier=<code>`` added: the page it names attaches the dossier."""
+    joiner = "&" if "?" in return_to else "?"
+    return f"{return_to}{joiner}{urlencode({'dossier': dossier.code})}"
+
+
 def _channel(user) -> str:
     return Channel.POSTAL if user.role == Role.POSTAL else Channel.COUNTER
 
@@ -199,7 +221,13 @@ def intake(request):
         return render(
             request,
             "dossiers/desk/intake_search.html",
-            {"search": search, "query": query, "results": results, "channel": channel},
+            {
+                "search": search,
+                "query": query,
+                "results": results,
+                "channel": channel,
+                "return_to": _return_to(request),
+            },
         )
 
     lookup, lookup_result, focus = ApplicantLookupForm(), None, "find"
@@ -219,7 +247,11 @@ def intake(request):
                 _add_service_errors(form, exc)
             else:
                 messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code})
-                return redirect("dossiers:desk_confirmation", dossier.code)
+                return redirect(
+                    _with_return_to(
+                        reverse("dossiers:desk_confirmation", args=[dossier.code]), _return_to(request)
+                    )
+                )
         focus = ""
     else:
         form = IntakeForm(procedure=procedure, initial=_intake_initial(channel))
@@ -239,6 +271,7 @@ def intake(request):
             "fees": fees,
             "fee_total": sum(fee.amount for fee in fees),
             "files_dropped": form.is_bound and bool(request.FILES),
+            "return_to": _return_to(request),
         },
     )
 
@@ -264,6 +297,9 @@ def confirmation(request, code: str):
             "can_return": Action.RETURN_RESULT in actions,
             "can_supply": Action.SUPPLY in actions,
             "can_withdraw": Action.WITHDRAW in actions,
+            "back_with_dossier": _back_with_dossier(return_to, dossier)
+            if (return_to := _return_to(request))
+            else "",
         },
     )
 

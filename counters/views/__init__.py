@@ -1,0 +1,1 @@
+"""Queue pages: public (kiosk, ticket, board) and staff (console, figures)."""
