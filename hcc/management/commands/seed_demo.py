@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.demo import seed_demo_users
+from counters.demo import seed_demo_queue
 from dossiers.demo import seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
@@ -112,6 +113,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("Không tạo được tài khoản trình diễn: %(error)s") % {"error": " ".join(exc.messages)}
                 ) from exc
+            made_services, made_counters = seed_demo_queue()
+            self.stdout.write(
+                _("Xếp hàng: tạo mới %(services)s dịch vụ, %(counters)s quầy.")
+                % {"services": made_services, "counters": made_counters}
+            )
 
         if dossiers:
             try:
