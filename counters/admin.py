@@ -2,11 +2,12 @@
 Tickets are read-only: they change only through the console's services."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from counters.models import Counter, QueuePolicy, Service, Ticket, TicketEvent
+from counters.services import counter_close
 
 
 @admin.register(Service)
@@ -40,6 +41,19 @@ class CounterAdmin(admin.ModelAdmin):
     autocomplete_fields = ["office"]
     filter_horizontal = ["services"]
     readonly_fields = ["clerk", "opened_at"]
+    actions = ["close_counters"]
+
+    @admin.action(description=_("Đóng các quầy đã chọn (cán bộ quên đóng)"))
+    def close_counters(self, request, queryset):
+        closed = 0
+        for counter in queryset.filter(clerk__isnull=False):
+            try:
+                counter_close(actor=request.user, counter=counter)
+            except ValidationError as exc:
+                self.message_user(request, f"{counter}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                closed += 1
+        self.message_user(request, _("Đã đóng %(count)s quầy.") % {"count": closed}, messages.SUCCESS)
 
 
 @admin.register(QueuePolicy)
