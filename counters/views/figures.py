@@ -3,6 +3,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import agency_scope, require
@@ -20,9 +21,8 @@ def figures(request):
     if scope is not None:
         offices = offices.filter(pk__in=list(scope))
     offices = list(offices)
-    form = FiguresForm(request.GET or None, offices=offices)
-    if not form.is_bound:
-        form = FiguresForm({}, offices=offices)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    form = FiguresForm(request.GET or {"day_from": today, "day_to": today, "by": "service"}, offices=offices)
     rows, total = [], None
     if form.is_valid():
         data = form.cleaned_data
