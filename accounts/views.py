@@ -25,6 +25,11 @@ ACTION_LABELS = {
     "dossier.view_inbox": gettext_lazy("Xem hồ sơ chuyển đến cơ quan"),
     "step.process": gettext_lazy("Xử lý hồ sơ"),
     "fee.collect": gettext_lazy("Thu phí, lệ phí"),
+    "fee.exempt": gettext_lazy("Ghi nhận miễn phí, lệ phí"),
+    "receipt.cancel": gettext_lazy("Hủy biên lai"),
+    "fee.reconcile": gettext_lazy("Đối soát phí, lệ phí đã thu"),
+    "paper.view": gettext_lazy("In giấy tiếp nhận, phiếu và văn bản của hồ sơ"),
+    "register.view": gettext_lazy("Xem sổ theo dõi hồ sơ"),
     "stats.view": gettext_lazy("Xem số liệu thống kê"),
     "counter.serve": gettext_lazy("Gọi số thứ tự tại quầy"),
 }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "procedures",
     "accounts",
     "dossiers",
+    "receipts",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,12 @@ HCC_SITE_URL = env.str("HCC_SITE_URL", default="http://127.0.0.1:8000")
 HCC_OFFICE_HOURS = env.list("HCC_OFFICE_HOURS", default=["07:00-11:30", "13:30-17:00"])
 # A same-day procedure received after this time is due the next working day.
 HCC_SAME_DAY_CUTOFF = env.str("HCC_SAME_DAY_CUTOFF", default="15:00")
+
+# --- receipts ---------------------------------------------------------------------------------
+# The receipt template code and series (mẫu số, ký hiệu) used by agencies that have none of their
+# own in the admin ("Mẫu số, ký hiệu biên lai").
+HCC_RECEIPT_TEMPLATE_CODE = env.str("HCC_RECEIPT_TEMPLATE_CODE", default="01BLP0-001")
+HCC_RECEIPT_SERIES = env.str("HCC_RECEIPT_SERIES", default="AA-26E")
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
