@@ -124,7 +124,7 @@ def receipt(request, pk: int, as_pdf: bool = False):
     return serve_paper(
         request,
         RECEIPT_TEMPLATE,
-        receipt_context(receipt),
+        {**receipt_context(receipt), "can_cancel": can(request.user, "receipt.cancel")},
         as_pdf=as_pdf,
         filename=f"bien-lai-{receipt.series_code}-{receipt.number_display}",
         html_url=reverse("receipts:receipt", args=[receipt.pk]),

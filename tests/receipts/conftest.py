@@ -48,3 +48,12 @@ def without_pango(monkeypatch):
     yield
     monkeypatch.undo()
     pdf.load_weasyprint.cache_clear()
+
+
+@pytest.fixture
+def as_user(client):
+    def log_in(user):
+        client.force_login(user)
+        return client
+
+    return log_in

@@ -14,7 +14,6 @@ from dossiers import services as dossier_services
 from procedures.models import Fee
 from receipts import services
 from receipts.services import Payer
-from tests.dossiers.test_review_pages import as_user  # noqa: F401 (the fixture)
 from tests.receipts.conftest import NAME, VN, at, pdf_text, receive
 
 
