@@ -17,6 +17,7 @@ from procedures.models import Agency
 from receipts.codes import absolute_url, barcode_data_uri, qr_data_uri
 from receipts.models import FeeLine, Receipt
 from receipts.money import amount_in_words
+from receipts.services import fees
 
 
 class PaperNotApplicable(Exception):
@@ -126,9 +127,8 @@ def intake_context(dossier: Dossier) -> dict:
     if not dossier.received_at:
         raise PaperNotApplicable
     track_url = absolute_url(reverse("dossiers:track_token", args=[dossier.tracking_token]))
-    lines = list(dossier.fee_lines.all())
-    if not lines:  # not collected yet: what the procedure charges
-        lines = [FeeLine(name=f.name, kind=f.kind, amount=f.amount) for f in dossier.procedure.fees.all()]
+    # The fees printed are the dossier's own snapshot (taken now if this is the first look).
+    lines = fees.fee_lines_for(dossier)
     due_lines = [line for line in lines if not line.exempt]
     book, number = register_position(dossier)
     return {
