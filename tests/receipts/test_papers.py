@@ -195,3 +195,18 @@ def test_without_pango_papers_are_printable_pages_and_pdf_links_explain(
     assert client.get(reverse("receipts:receipt_pdf", args=[receipt.pk])).status_code == 503
     page = client.get(reverse("receipts:receipt", args=[receipt.pk]))
     assert page.status_code == 200 and "1.309.567" in page.content.decode()
+
+
+def test_register_query_count_does_not_grow_with_rows(world, as_user, django_assert_max_num_queries):
+    with freeze_time(at(7, 8)):
+        receive(world)
+    client = as_user(world.clerk)
+    url = reverse("receipts:register") + f"?office={world.center.pk}&start=2026-12-01&end=2026-12-31"
+    with django_assert_max_num_queries(100) as few:
+        client.get(url)
+    with freeze_time(at(8, 8)):
+        for _ in range(4):
+            receive(world)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count("TTPVHCC-2612") == 5
