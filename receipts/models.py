@@ -26,7 +26,7 @@ class ReceiptSeries(models.Model):
     """A receipt template code and series (mẫu số, ký hiệu) used by an agency, and the last number
     given in it: the counter row, locked and bumped in the transaction that issues a receipt."""
 
-    agency = models.OneToOneField(
+    agency = models.ForeignKey(
         "procedures.Agency",
         verbose_name=_("cơ quan thu"),
         on_delete=models.PROTECT,
@@ -38,6 +38,8 @@ class ReceiptSeries(models.Model):
     template_code = models.CharField(_("mẫu số"), max_length=20)
     series = models.CharField(_("ký hiệu"), max_length=20)
     last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0, editable=False)
+    # A new series (a new year's ký hiệu) starts at 1: the old row is retired, never renumbered.
+    is_active = models.BooleanField(_("đang dùng"), default=True)
 
     class Meta:
         verbose_name = _("mẫu số, ký hiệu biên lai")
@@ -45,7 +47,12 @@ class ReceiptSeries(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["template_code", "series"], name="receipt_series_unique"),
             models.UniqueConstraint(
-                fields=["agency"], condition=Q(agency__isnull=True), name="receipt_series_one_default"
+                fields=["agency"], condition=Q(is_active=True), name="receipt_series_one_active_per_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(agency__isnull=True, is_active=True),
+                name="receipt_series_one_active_default",
             ),
         ]
 

@@ -27,10 +27,11 @@ class Payer:
 
 def _series_for(agency: Agency) -> ReceiptSeries:
     """The agency's own series, else the default one from the settings; locked for the bump."""
-    row = ReceiptSeries.objects.filter(agency=agency).first()
+    row = ReceiptSeries.objects.filter(agency=agency, is_active=True).first()
     if row is None:
         row, _created = ReceiptSeries.objects.get_or_create(
             agency=None,
+            is_active=True,
             defaults={
                 "template_code": settings.HCC_RECEIPT_TEMPLATE_CODE,
                 "series": settings.HCC_RECEIPT_SERIES,

@@ -207,3 +207,15 @@ def test_amount_in_words():
     assert amount_in_words(75000) == "Bảy mươi lăm nghìn đồng"
     assert amount_in_words(1234567).startswith("Một triệu hai trăm ba mươi bốn nghìn")
     assert amount_in_words(1234567).endswith("đồng")
+
+
+@freeze_time(at(7, 8))
+def test_a_new_series_starts_at_one_and_the_old_one_is_kept(world, settings):
+    services.receipt_issue(actor=world.clerk, dossier=receive(world), payer=PAYER)
+    old = ReceiptSeries.objects.get()
+    old.is_active = False
+    old.save()
+    settings.HCC_RECEIPT_SERIES = "AA-27E"
+    receipt = services.receipt_issue(actor=world.clerk, dossier=receive(world), payer=PAYER)
+    assert (receipt.series_code, receipt.number) == ("AA-27E", 1)
+    assert ReceiptSeries.objects.get(pk=old.pk).last_number == 1
