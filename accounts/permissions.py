@@ -31,6 +31,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "step.process": frozenset({R}),
     # fees and receipts
     "fee.collect": frozenset({K, P}),
+    "fee.exempt": frozenset({K}),
+    "receipt.cancel": frozenset({K, A}),
+    "fee.reconcile": frozenset({K, M, A}),
+    # printed papers (each also needs the dossier to be visible to the user)
+    "paper.view": frozenset({C, K, P, R, M, A}),
+    "register.view": frozenset({K, P, M, A}),
     # figures
     "stats.view": frozenset({M, A}),
     # queue tickets

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "dossiers",
     "counters",
+    "receipts",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,12 @@ COUNTERS_KIOSK_RETURN_SECONDS = env.int("HCC_COUNTERS_KIOSK_RETURN_SECONDS", def
 COUNTERS_BOARD_POLL_SECONDS = env.int("HCC_COUNTERS_BOARD_POLL_SECONDS", default=3)
 COUNTERS_TICKET_POLL_SECONDS = env.int("HCC_COUNTERS_TICKET_POLL_SECONDS", default=20)
 
+# --- receipts ---------------------------------------------------------------------------------
+# The receipt template code and series (mẫu số, ký hiệu) used by agencies that have none of their
+# own in the admin ("Mẫu số, ký hiệu biên lai").
+HCC_RECEIPT_TEMPLATE_CODE = env.str("HCC_RECEIPT_TEMPLATE_CODE", default="01BLP0-001")
+HCC_RECEIPT_SERIES = env.str("HCC_RECEIPT_SERIES", default="AA-26E")
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -269,5 +276,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every PDF at INFO (receipts).
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

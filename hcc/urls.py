@@ -10,6 +10,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("procedures.urls")),
     path("ho-so/", include("dossiers.urls")),
+    path("giay-to/", include("receipts.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("xep-hang/", include("counters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

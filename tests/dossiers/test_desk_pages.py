@@ -140,7 +140,8 @@ def test_clerk_finds_the_procedure_without_diacritics_and_receives_a_dossier(cli
     assert "21/12/2026" in body  # 10 working days
     assert "Sở Tư pháp" in body and "Sở Xây dựng" in body  # the steps with their agencies
     assert "75.000" in body
-    assert "Giấy tiếp nhận (PDF) sẽ có ở đây khi tính năng in được bật" in body
+    assert f"/giay-to/ho-so/{dossier.code}/giay-tiep-nhan/pdf/" in body  # the intake receipt to print
+    assert f"/giay-to/ho-so/{dossier.code}/thu-phi/" in body  # and the fee desk
     assert "window.print()" in body
     assert 'href="#"' not in body
     assert VALID_ID_NUMBER in body  # the desk's own confirmation shows the full number

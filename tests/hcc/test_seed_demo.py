@@ -131,8 +131,13 @@ def test_demo_dossiers_in_every_stage_once(output):
         Status.REFUSED,
     } <= statuses
     events = Event.objects.count()
+    from receipts.models import Receipt
+
+    receipts = Receipt.objects.count()
+    assert receipts > 0  # the demo desk collected the open dossiers' fees
     seed("--dossiers", "14")  # again: nothing new
     assert Dossier.objects.count() == 14
     assert Event.objects.count() == events
+    assert Receipt.objects.count() == receipts
     with pytest.raises(CommandError):
         seed("--dossiers", "-1")

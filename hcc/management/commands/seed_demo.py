@@ -19,6 +19,7 @@ from counters.demo import seed_demo_queue
 from dossiers.demo import seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
+from receipts.demo import seed_demo_receipts
 
 
 def demo_dir() -> Path:
@@ -127,6 +128,7 @@ class Command(BaseCommand):
                     _("Không tạo được hồ sơ mẫu: %(error)s") % {"error": " ".join(exc.messages)}
                 ) from exc
             self.stdout.write(_("Hồ sơ mẫu: tạo mới %(count)s.") % {"count": made})
+            self.stdout.write(_("Biên lai mẫu: %(count)s.") % {"count": seed_demo_receipts()})
 
         self.stdout.write("")
         self.stdout.write(_("Cổng dịch vụ: %(url)s") % {"url": settings.HCC_SITE_URL})

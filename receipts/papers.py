@@ -1,0 +1,351 @@
+"""What each printed paper says: one context builder per paper (Circular 03/2025/TT-VPCP), shared
+by its PDF and its printable HTML page."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import display_phone
+from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
+from dossiers.workflow import Action, Status
+from procedures import workdays
+from procedures.models import Agency
+from receipts.codes import absolute_url, barcode_data_uri, qr_data_uri
+from receipts.models import FeeLine, Receipt
+from receipts.money import amount_in_words
+from receipts.services import fees
+
+
+class PaperNotApplicable(Exception):
+    """The dossier has no such paper (no supplement asked, not refused, …)."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    slug: str
+    title: object
+    template: str
+
+
+PAPERS = {
+    paper.slug: paper
+    for paper in [
+        Paper("giay-tiep-nhan", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), "receipts/papers/intake.html"),
+        Paper(
+            "phieu-kiem-soat", _("Phiếu kiểm soát quá trình giải quyết hồ sơ"), "receipts/papers/control.html"
+        ),
+        Paper(
+            "yeu-cau-bo-sung", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), "receipts/papers/supplement.html"
+        ),
+        Paper("tu-choi", _("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"), "receipts/papers/refusal.html"),
+        Paper(
+            "xin-loi-hen-lai", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả"), "receipts/papers/apology.html"
+        ),
+        Paper("dung-xu-ly", _("Thông báo dừng giải quyết hồ sơ"), "receipts/papers/stop.html"),
+    ]
+}
+
+
+def paper_dossier(qs, code: str) -> Dossier:
+    """The dossier with everything the papers print, fetched in a few queries."""
+    return (
+        qs.select_related("intake_office__parent", "resolving_agency__parent", "received_by", "procedure")
+        .prefetch_related(
+            Prefetch("steps", queryset=Step.objects.select_related("agency").order_by("order", "id")),
+            Prefetch("events", queryset=Event.objects.select_related("agency", "actor").order_by("at", "id")),
+            Prefetch(
+                "supplement_requests", queryset=SupplementRequest.objects.select_related("step__agency")
+            ),
+            "documents_received",
+            Prefetch("fee_lines", queryset=FeeLine.objects.order_by("id")),
+        )
+        .get(code=code)
+    )
+
+
+def papers_for(dossier: Dossier) -> list[Paper]:
+    """The papers this dossier has now, in the order a desk would print them."""
+    have = []
+    if dossier.received_at:
+        have += ["giay-tiep-nhan", "phieu-kiem-soat"]
+    if dossier.supplement_requests.all():
+        have.append("yeu-cau-bo-sung")
+    if dossier.status == Status.REFUSED:
+        have.append("tu-choi")
+    if dossier.promised_at:
+        have.append("xin-loi-hen-lai")
+    if dossier.status == Status.STOPPED:
+        have.append("dung-xu-ly")
+    return [PAPERS[slug] for slug in have]
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment) if moment else None
+
+
+def header(agency: Agency, *, desk: bool) -> dict:
+    """The left block of the national header: the agency above, the issuing agency (or its
+    one-stop desk)."""
+    return {
+        "parent": agency.parent.name if agency.parent_id else "",
+        "agency": agency,
+        "desk": desk,
+    }
+
+
+def register_position(dossier: Dossier) -> tuple[int, int]:
+    """(book, number) in the intake office's register: one book a year, numbered by receipt."""
+    received = _local(dossier.received_at)
+    start = received.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    number = (
+        Dossier.objects.filter(
+            intake_office_id=dossier.intake_office_id,
+            received_at__gte=start,
+            received_at__lte=dossier.received_at,
+        )
+        .exclude(received_at=dossier.received_at, pk__gt=dossier.pk)
+        .count()
+    )
+    return received.year, number
+
+
+def _base(dossier: Dossier, paper: Paper, *, agency: Agency, desk: bool) -> dict:
+    return {
+        "paper": paper,
+        "dossier": dossier,
+        "header": header(agency, desk=desk),
+        "today": timezone.localdate(),
+        "barcode": barcode_data_uri(dossier.code),
+    }
+
+
+def intake_context(dossier: Dossier) -> dict:
+    if not dossier.received_at:
+        raise PaperNotApplicable
+    track_url = absolute_url(reverse("dossiers:track_token", args=[dossier.tracking_token]))
+    # The fees printed are the dossier's own snapshot (taken now if this is the first look).
+    lines = fees.fee_lines_for(dossier)
+    due_lines = [line for line in lines if not line.exempt]
+    book, number = register_position(dossier)
+    return {
+        **_base(dossier, PAPERS["giay-tiep-nhan"], agency=dossier.intake_office, desk=True),
+        "documents": list(dossier.documents_received.all()),
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+        "fee_lines": lines,
+        "fee_total": sum(line.amount for line in due_lines),
+        "track_url": track_url,
+        "qr": qr_data_uri(track_url),
+        "phone": display_phone(dossier.phone),
+        "register_book": book,
+        "register_number": number,
+    }
+
+
+@dataclass
+class HandOff:
+    number: int
+    sender: str
+    receiver: str
+    at: datetime | None
+    due_at: datetime | None
+    done_at: datetime | None
+    outcome: str  # early / on_time / late / open / ""
+    late_by: timedelta | None = None
+    note: str = ""
+
+
+OUTCOME_LABELS = {
+    "early": _("Trước hạn"),
+    "on_time": _("Đúng hạn"),
+    "late": _("Quá hạn"),
+    "open": _("Đang giải quyết"),
+    "overdue": _("Đang giải quyết, đã quá hạn"),
+}
+
+
+def _outcome(due_at, done_at, now, calendar) -> tuple[str, timedelta | None]:
+    """early / on_time / late by date (DESIGN.md), with the working time late; open while undone."""
+    if due_at is None:
+        return "", None
+    if done_at is None:
+        if due_at < now:
+            return "overdue", workdays.working_time_between(due_at, now, calendar=calendar)
+        return "open", None
+    done, due = timezone.localdate(done_at), timezone.localdate(due_at)
+    if done < due:
+        return "early", None
+    if done == due:
+        return "on_time", None
+    return "late", workdays.working_time_between(due_at, done_at, calendar=calendar)
+
+
+def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
+    """One row per hand-off between agencies: the desk to the first order's agencies, each order
+    to the next, the last order back to the desk (the result), the desk to the applicant."""
+    if not dossier.received_at:
+        raise PaperNotApplicable
+    now = now or timezone.now()
+    calendar = workdays.WorkCalendar()
+    desk = dossier.intake_office.name
+    steps = [s for s in dossier.steps.all() if s.status != StepStatus.CANCELLED or s.started_at]
+    rows: list[HandOff] = []
+    previous = [desk]
+    orders = sorted({s.order for s in steps})
+    for order in orders:
+        group = [s for s in steps if s.order == order]
+        for step in group:
+            outcome, late_by = _outcome(step.due_at, step.finished_at, now, calendar)
+            if step.status in (StepStatus.WAITING, StepStatus.CANCELLED) and not step.started_at:
+                outcome = ""
+            rows.append(
+                HandOff(
+                    number=len(rows) + 1,
+                    sender=", ".join(previous),
+                    receiver=f"{step.agency.name} – {step.name}",
+                    at=_local(step.started_at),
+                    due_at=_local(step.due_at),
+                    done_at=_local(step.finished_at),
+                    outcome=outcome,
+                    late_by=late_by,
+                    note=step.get_status_display(),
+                )
+            )
+        previous = sorted({s.agency.name for s in group})
+    if dossier.result_ready_at:
+        outcome, late_by = _outcome(dossier.due_at, dossier.result_ready_at, now, calendar)
+        rows.append(
+            HandOff(
+                number=len(rows) + 1,
+                sender=", ".join(previous),
+                receiver=desk,
+                at=_local(dossier.result_ready_at),
+                due_at=_local(dossier.due_at),
+                done_at=_local(dossier.result_ready_at),
+                outcome=outcome,
+                late_by=late_by,
+                note=str(_("Kết quả giải quyết")),
+            )
+        )
+    if dossier.returned_at:
+        rows.append(
+            HandOff(
+                number=len(rows) + 1,
+                sender=desk,
+                receiver=dossier.returned_to or dossier.applicant_name,
+                at=_local(dossier.returned_at),
+                due_at=None,
+                done_at=_local(dossier.returned_at),
+                outcome="",
+                note=str(_("Trả kết quả")),
+            )
+        )
+    for row in rows:
+        row.outcome_label = OUTCOME_LABELS.get(row.outcome, "")
+        row.late_hours = round(row.late_by.total_seconds() / 3600, 1) if row.late_by else None
+    partners = sorted({s.agency.name for s in steps if s.agency_id != dossier.resolving_agency_id})
+    return {
+        **_base(dossier, PAPERS["phieu-kiem-soat"], agency=dossier.intake_office, desk=True),
+        "rows": rows,
+        "partners": partners,
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+    }
+
+
+def _last_event(dossier: Dossier, action: str) -> Event | None:
+    events = [e for e in dossier.events.all() if e.action == action]
+    return events[-1] if events else None
+
+
+def supplement_context(dossier: Dossier, *, request_id: int | None = None) -> dict:
+    requests = list(dossier.supplement_requests.all())  # newest first
+    if request_id is not None:
+        requests = [r for r in requests if r.pk == request_id]
+    if not requests:
+        raise PaperNotApplicable
+    supplement = requests[0]
+    agency = supplement.step.agency if supplement.step else dossier.resolving_agency
+    return {
+        **_base(dossier, PAPERS["yeu-cau-bo-sung"], agency=agency, desk=False),
+        "supplement": supplement,
+        "requested_at": _local(supplement.requested_at),
+    }
+
+
+def refusal_context(dossier: Dossier) -> dict:
+    if dossier.status != Status.REFUSED:
+        raise PaperNotApplicable
+    at_intake = _last_event(dossier, Action.REFUSE_INTAKE) is not None
+    event = _last_event(dossier, Action.REFUSE_INTAKE if at_intake else Action.REFUSE)
+    agency = dossier.intake_office if at_intake else dossier.resolving_agency
+    return {
+        **_base(dossier, PAPERS["tu-choi"], agency=agency, desk=at_intake),
+        "at_intake": at_intake,
+        "reason": dossier.closing_reason,
+        "refused_at": _local(event.at if event else dossier.closed_at),
+    }
+
+
+def apology_context(dossier: Dossier) -> dict:
+    if not dossier.promised_at:
+        raise PaperNotApplicable
+    event = _last_event(dossier, Action.APOLOGIZE)
+    agency = (event.agency if event and event.agency else None) or dossier.resolving_agency
+    return {
+        **_base(dossier, PAPERS["xin-loi-hen-lai"], agency=agency, desk=False),
+        "reason": event.note if event else "",
+        "apologized_at": _local(event.at if event else None),
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+        "promised_at": _local(dossier.promised_at),
+    }
+
+
+def stop_context(dossier: Dossier) -> dict:
+    if dossier.status != Status.STOPPED:
+        raise PaperNotApplicable
+    event = _last_event(dossier, Action.STOP)
+    agency = (event.agency if event and event.agency else None) or dossier.resolving_agency
+    return {
+        **_base(dossier, PAPERS["dung-xu-ly"], agency=agency, desk=False),
+        "reason": dossier.closing_reason,
+        "stopped_at": _local(event.at if event else dossier.closed_at),
+    }
+
+
+BUILDERS = {
+    "giay-tiep-nhan": intake_context,
+    "phieu-kiem-soat": control_context,
+    "yeu-cau-bo-sung": supplement_context,
+    "tu-choi": refusal_context,
+    "xin-loi-hen-lai": apology_context,
+    "dung-xu-ly": stop_context,
+}
+
+
+def paper_context(slug: str, dossier: Dossier) -> dict:
+    return BUILDERS[slug](dossier)
+
+
+# --- fee receipts --------------------------------------------------------------------------------
+
+RECEIPT_TEMPLATE = "receipts/papers/receipt.html"
+
+
+def receipt_context(receipt: Receipt) -> dict:
+    verify_url = absolute_url(reverse("receipts:verify", args=[receipt.token]))
+    return {
+        "receipt": receipt,
+        "lines": list(receipt.lines.all()),
+        "header": header(receipt.agency, desk=False),
+        "issued_at": _local(receipt.issued_at),
+        "in_words": amount_in_words(receipt.total),
+        "verify_url": verify_url,
+        "qr": qr_data_uri(verify_url),
+        "cancelled": receipt.is_cancelled,
+    }

@@ -1,0 +1,139 @@
+"""Fee reconciliation: what each agency collected in a month (what the center transfers to each
+department) and what each clerk collected in a day (the cash handed over). Only issued,
+non-cancelled receipts count; the figures are their exact sums in đồng."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from accounts.permissions import agency_scope
+from receipts.models import PaymentMethod, Receipt
+from receipts.selectors import day_range
+
+SUMS = {
+    "count": Count("pk"),
+    "cash": Coalesce(Sum("total", filter=Q(method=PaymentMethod.CASH)), 0),
+    "transfer": Coalesce(Sum("total", filter=Q(method=PaymentMethod.TRANSFER)), 0),
+    "online": Coalesce(Sum("total", filter=Q(method=PaymentMethod.ONLINE)), 0),
+    "total": Coalesce(Sum("total"), 0),
+}
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    totals: list = field(default_factory=list)
+
+
+def valid_receipts_for(user) -> QuerySet[Receipt]:
+    qs = Receipt.objects.valid()
+    scope = agency_scope(user)
+    return qs if scope is None else qs.filter(agency_id__in=list(scope))
+
+
+def _totals(rows: list[dict]) -> dict:
+    return {key: sum(row[key] for row in rows) for key in SUMS}
+
+
+def by_agency_month(user, year: int, month: int) -> tuple[list[dict], dict]:
+    first = date(year, month, 1)
+    next_first = date(year + (month == 12), month % 12 + 1, 1)
+    since, until = day_range(first, next_first - timedelta(days=1))
+    rows = list(
+        valid_receipts_for(user)
+        .filter(issued_at__gte=since, issued_at__lt=until)
+        .values("agency_id", "agency__name")
+        .annotate(**SUMS)
+        .order_by("agency__name", "agency_id")
+    )
+    return rows, _totals(rows)
+
+
+def by_clerk_day(user, day: date) -> tuple[list[dict], dict]:
+    since, until = day_range(day, day)
+    rows = list(
+        valid_receipts_for(user)
+        .filter(issued_at__gte=since, issued_at__lt=until)
+        .values("collector_id", "collector__full_name", "collector__username", "agency__name")
+        .annotate(**SUMS)
+        .order_by("agency__name", "collector__full_name", "collector_id")
+    )
+    for row in rows:
+        row["collector"] = row["collector__full_name"] or row["collector__username"]
+    return rows, _totals(rows)
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+AGENCY_COLUMNS = ["Cơ quan thu", "Số biên lai", "Tiền mặt", "Chuyển khoản", "Trực tuyến", "Tổng cộng (đồng)"]
+CLERK_COLUMNS = [
+    "Cơ quan",
+    "Người thu",
+    "Số biên lai",
+    "Tiền mặt (bàn giao)",
+    "Chuyển khoản",
+    "Trực tuyến",
+    "Tổng cộng (đồng)",
+]
+
+
+def agency_table(rows: list[dict], totals: dict) -> tuple[list[str], list[list]]:
+    body = [[r["agency__name"], r["count"], r["cash"], r["transfer"], r["online"], r["total"]] for r in rows]
+    body.append(
+        ["Tổng cộng", totals["count"], totals["cash"], totals["transfer"], totals["online"], totals["total"]]
+    )
+    return AGENCY_COLUMNS, body
+
+
+def clerk_table(rows: list[dict], totals: dict) -> tuple[list[str], list[list]]:
+    body = [
+        [r["agency__name"], r["collector"], r["count"], r["cash"], r["transfer"], r["online"], r["total"]]
+        for r in rows
+    ]
+    body.append(
+        [
+            "Tổng cộng",
+            "",
+            totals["count"],
+            totals["cash"],
+            totals["transfer"],
+            totals["online"],
+            totals["total"],
+        ]
+    )
+    return CLERK_COLUMNS, body
+
+
+def to_csv(columns: list[str], body: list[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so that spreadsheet programs read the diacritics right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(body)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(title: str, columns: list[str], body: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in body:
+        sheet.append(row)
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, int):
+                cell.number_format = "#,##0"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

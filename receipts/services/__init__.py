@@ -1,0 +1,18 @@
+"""Every write of fees and receipts: one transaction each, the dossier and counter rows locked.
+
+Callers import from here: ``from receipts import services; services.receipt_issue(...)``.
+"""
+
+from receipts.services.fees import ReceiptError, fee_line_exempt, fee_lines_for, fees_due
+from receipts.services.issue import Payer, receipt_cancel, receipt_issue, receipt_replace
+
+__all__ = [
+    "Payer",
+    "ReceiptError",
+    "fee_line_exempt",
+    "fee_lines_for",
+    "fees_due",
+    "receipt_cancel",
+    "receipt_issue",
+    "receipt_replace",
+]

@@ -1,0 +1,206 @@
+"""Issuing, cancelling and replacing fee receipts, numbered without gaps within their series."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.permissions import require
+from dossiers import services as dossier_services
+from dossiers.models import Dossier
+from dossiers.workflow import Status, TransitionRefused
+from procedures.models import Agency
+from receipts.models import PaymentMethod, Receipt, ReceiptCancellation, ReceiptLine, ReceiptSeries
+from receipts.services.fees import COLLECTABLE, ReceiptError, _lock, _snapshot, _with_paid, fees_due
+
+
+@dataclass
+class Payer:
+    name: str
+    address: str = ""
+    tax_code: str = ""  # tax code (mã số thuế) or personal ID number
+
+
+def _series_for(agency: Agency) -> ReceiptSeries:
+    """The agency's own series, else the default one from the settings; locked for the bump."""
+    row = ReceiptSeries.objects.filter(agency=agency, is_active=True).first()
+    if row is None:
+        row, _created = ReceiptSeries.objects.get_or_create(
+            agency=None,
+            is_active=True,
+            defaults={
+                "template_code": settings.HCC_RECEIPT_TEMPLATE_CODE,
+                "series": settings.HCC_RECEIPT_SERIES,
+            },
+        )
+    return ReceiptSeries.objects.select_for_update().get(pk=row.pk)
+
+
+def _check_payment(payer: Payer, method: str, transaction_ref: str) -> tuple[Payer, str]:
+    errors = {}
+    payer = Payer(
+        name=(payer.name or "").strip(),
+        address=(payer.address or "").strip(),
+        tax_code=(payer.tax_code or "").strip(),
+    )
+    if not payer.name:
+        errors["payer_name"] = [_("Vui lòng ghi tên người nộp tiền.")]
+    if method not in PaymentMethod.values:
+        errors["method"] = [_("Hình thức thanh toán không hợp lệ.")]
+    transaction_ref = (transaction_ref or "").strip()
+    if method != PaymentMethod.CASH and not transaction_ref:
+        errors["transaction_ref"] = [
+            _("Chuyển khoản và thanh toán trực tuyến cần mã giao dịch của ngân hàng hoặc cổng thanh toán.")
+        ]
+    if errors:
+        raise ReceiptError(errors)
+    return payer, transaction_ref
+
+
+def _collector_check(actor: User, dossier: Dossier) -> None:
+    require(actor, "fee.collect")
+    if not actor.is_superuser and actor.agency_id != dossier.intake_office_id:
+        raise ReceiptError(_("Hồ sơ này không thuộc cơ quan của bạn."))
+    if dossier.status not in COLLECTABLE:
+        raise ReceiptError(
+            _("Không thu phí khi hồ sơ ở trạng thái “%(status)s”.") % {"status": dossier.get_status_display()}
+        )
+
+
+def _issue(
+    *,
+    actor: User,
+    dossier: Dossier,
+    payer: Payer,
+    method: str,
+    transaction_ref: str,
+    line_ids: list[int] | None,
+    replaces: Receipt | None = None,
+) -> Receipt:
+    _snapshot(dossier)
+    lines = list(_with_paid(dossier.fee_lines.all()))
+    due = fees_due(lines)
+    if line_ids is not None:
+        wanted = set(line_ids)
+        chosen = [line for line in due if line.pk in wanted]
+        if len(chosen) != len(wanted):
+            raise ReceiptError({"lines": [_("Có khoản đã thu, đã miễn hoặc không thuộc hồ sơ này.")]})
+    else:
+        chosen = due
+    if not chosen:
+        raise ReceiptError({"lines": [_("Không còn khoản phí, lệ phí nào phải thu.")]})
+    series = _series_for(dossier.intake_office)
+    series.last_number += 1
+    series.save(update_fields=["last_number"])
+    receipt = Receipt.objects.create(
+        dossier=dossier,
+        series=series,
+        template_code=series.template_code,
+        series_code=series.series,
+        number=series.last_number,
+        token=secrets.token_urlsafe(24),
+        payer_name=payer.name,
+        payer_address=payer.address,
+        payer_tax_code=payer.tax_code,
+        method=method,
+        transaction_ref=transaction_ref,
+        total=sum(line.amount for line in chosen),
+        agency=dossier.intake_office,
+        collector=actor,
+        issued_at=timezone.now(),
+        replaces=replaces,
+    )
+    ReceiptLine.objects.bulk_create(
+        [
+            ReceiptLine(receipt=receipt, fee_line=line, name=line.name, kind=line.kind, amount=line.amount)
+            for line in chosen
+        ]
+    )
+    if dossier.status == Status.AWAITING_PAYMENT and len(chosen) == len(due):
+        note = _("Biên lai %(series)s số %(number)s") % {
+            "series": receipt.series_code,
+            "number": receipt.number_display,
+        }
+        try:
+            dossier_services.dossier_confirm_payment(actor=actor, dossier=dossier, note=note)
+        except TransitionRefused as exc:
+            raise ReceiptError(exc.message) from exc
+    return receipt
+
+
+@transaction.atomic
+def receipt_issue(
+    *,
+    actor: User,
+    dossier: Dossier,
+    payer: Payer,
+    method: str = PaymentMethod.CASH,
+    transaction_ref: str = "",
+    line_ids: list[int] | None = None,
+) -> Receipt:
+    """Collect the fee lines ``line_ids`` (default: everything still due) and issue a receipt with
+    the next number of the collecting agency's series. A dossier awaiting payment whose dues are
+    all paid moves on (``dossier_confirm_payment``) in the same transaction."""
+    payer, transaction_ref = _check_payment(payer, method, transaction_ref)
+    dossier = _lock(dossier)
+    _collector_check(actor, dossier)
+    return _issue(
+        actor=actor,
+        dossier=dossier,
+        payer=payer,
+        method=method,
+        transaction_ref=transaction_ref,
+        line_ids=line_ids,
+    )
+
+
+def _cancel(*, actor: User, receipt: Receipt, reason: str) -> ReceiptCancellation:
+    require(actor, "receipt.cancel")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReceiptError({"reason": [_("Vui lòng nêu lý do hủy biên lai.")]})
+    if not actor.is_superuser and actor.agency_id != receipt.agency_id:
+        raise ReceiptError(_("Biên lai này không do cơ quan của bạn phát hành."))
+    if ReceiptCancellation.objects.filter(receipt=receipt).exists():
+        raise ReceiptError(_("Biên lai này đã bị hủy."))
+    return ReceiptCancellation.objects.create(
+        receipt=receipt, reason=reason, cancelled_by=actor, cancelled_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def receipt_cancel(*, actor: User, receipt: Receipt, reason: str) -> ReceiptCancellation:
+    """Cancel an issued receipt (a mistake), with the reason. Its fee lines are due again."""
+    _lock(receipt.dossier)
+    return _cancel(actor=actor, receipt=receipt, reason=reason)
+
+
+@transaction.atomic
+def receipt_replace(
+    *,
+    actor: User,
+    receipt: Receipt,
+    reason: str,
+    payer: Payer,
+    method: str = PaymentMethod.CASH,
+    transaction_ref: str = "",
+) -> Receipt:
+    """Cancel ``receipt`` and issue, in the same transaction, a new receipt for the same fee lines
+    that refers to it (the corrected payer or payment details)."""
+    payer, transaction_ref = _check_payment(payer, method, transaction_ref)
+    dossier = _lock(receipt.dossier)
+    _cancel(actor=actor, receipt=receipt, reason=reason)
+    require(actor, "fee.collect")
+    return _issue(
+        actor=actor,
+        dossier=dossier,
+        payer=payer,
+        method=method,
+        transaction_ref=transaction_ref,
+        line_ids=list(receipt.lines.values_list("fee_line_id", flat=True)),
+        replaces=receipt,
+    )

@@ -1,0 +1,13 @@
+from django import template
+
+from receipts.money import group_digits
+
+register = template.Library()
+
+
+@register.filter
+def digits(amount):
+    """``{{ 1234567|digits }}`` → ``1.234.567`` (papers print ``… đồng``: the font has no ₫)."""
+    if amount is None or amount == "":
+        return ""
+    return group_digits(amount)
