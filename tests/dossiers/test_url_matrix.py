@@ -1,18 +1,12 @@
 """Who sees what, over every page and API address that names a dossier, a step or a file:
 everyone but the people of the dossier gets 404, for GET and POST alike."""
 
-import pytest
 from django.urls import URLPattern, reverse
-from freezegun import freeze_time
 
-from dossiers import services
 from dossiers import urls as dossier_urls
-from dossiers.files import FileUpload
-from dossiers.models import StepStatus
-from dossiers.services import Intake
 from dossiers.workflow import Action
 from procedures.services import agency_upsert
-from tests.factories import PDF_BYTES, StaffFactory, UserFactory, applicant
+from tests.factories import StaffFactory, UserFactory
 
 OBJECT_KWARGS = {"code", "step_id", "file_id"}
 
@@ -51,30 +45,6 @@ def _api_urls(dossier, step):
         "request-payment",
     ):
         yield f"/api/v1/steps/{step.id}/{action}/"
-
-
-@pytest.fixture
-def case(world):
-    """A dossier submitted online by the citizen, accepted at the center, with its first step
-    claimed by reviewer A (Justice) and a file."""
-    with freeze_time("2026-12-07 08:00:00+07:00"):
-        docs = list(world.procedure.documents.order_by("order"))
-        dossier = services.dossier_submit(
-            actor=world.citizen,
-            procedure=world.procedure,
-            office=world.center,
-            intake=Intake(
-                applicant=applicant(),
-                files=[
-                    FileUpload(name="a.pdf", content=PDF_BYTES, document_id=docs[0].id),
-                    FileUpload(name="b.pdf", content=PDF_BYTES, document_id=docs[1].id),
-                ],
-            ),
-        )
-        services.dossier_accept(actor=world.clerk, dossier=dossier)
-        step = dossier.steps.get(status=StepStatus.ACTIVE)
-        services.step_claim(actor=world.reviewer_a, step=step)
-    return dossier, step, dossier.files.first()
 
 
 def _outsiders(world):
