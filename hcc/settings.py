@@ -135,6 +135,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # One account, one counter of failures, however its phone or e-mail is typed.
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
+# Failed logins from one client address over all accounts (django-ratelimit rate: n/s, m, h, d).
+LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="50/h")
 
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
