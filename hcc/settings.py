@@ -280,7 +280,32 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler masks personal identity numbers (hcc/log_masking.py).
+    "filters": {
+        "mask_id_numbers": {"()": "hcc.log_masking.MaskIdNumbers"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "mask_id_numbers"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own loggers, on the handlers above instead of its unmasked defaults.
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# --- proof (security, benchmarks) ---------------------------------------------------------------
+# Celery workers keep the handlers above (and their masking of identity numbers) instead of
+# installing their own on the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A tiny "hello" view at /bench/hello/, the ceiling the load benchmark compares pages with
+# (benchmarks/bench_load.py). Never on in production.
+HCC_BENCH_VIEWS = env.bool("HCC_BENCH_VIEWS", default=False)
