@@ -125,3 +125,10 @@ def test_cookies_are_httponly_and_secure_in_production(client, world, settings):
     assert response.status_code == 302
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["httponly"] and session["secure"] and session["samesite"] == "Lax"
+
+
+def test_an_unknown_api_address_answers_in_json(client, db):
+    response = client.get("/api/v1/steps/0.5/claim/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert client.get("/khong-co/").templates[0].name == "404.html"
