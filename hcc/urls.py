@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -19,5 +20,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+if settings.HCC_BENCH_VIEWS:  # the load benchmark's ceiling (hcc/bench.py), never in production
+    from hcc.bench import hello
+
+    urlpatterns.append(path("bench/hello/", hello, name="bench-hello"))
 
 handler404 = "hcc.errors.not_found"
