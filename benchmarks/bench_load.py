@@ -8,7 +8,8 @@ PostgreSQL, driven by a bounded headless locust run per target (benchmarks/locus
 It needs PostgreSQL (``DATABASE_URL``) and says so otherwise. The database is migrated, and
 seeded with ``manage.py seed_demo --dossiers N`` while it holds fewer than ``BENCH_DOSSIERS``
 dossiers (default 1,000,000; seeding that many takes long the first time). Each target runs alone
-for ``BENCH_DURATION`` (default 20s) with ``BENCH_USERS`` concurrent users (default 4: two per worker); the table
+for ``BENCH_DURATION`` (default 20s) with ``BENCH_USERS`` concurrent users (default 4, two per
+worker; ``BENCH_TARGETS=TrackingByCode,CatalogSearch`` runs only those, with hello); the table
 gives requests per second and the 50th/95th/99th percentile response times, each target also as a
 share of the plain "hello" view's requests per second in the same run (the machine's ceiling). It
 is printed and written to ``benchmarks/results.md``; locust's raw CSV files go to
