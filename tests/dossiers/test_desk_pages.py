@@ -141,7 +141,7 @@ def test_clerk_finds_the_procedure_without_diacritics_and_receives_a_dossier(cli
     assert "Sở Tư pháp" in body and "Sở Xây dựng" in body  # the steps with their agencies
     assert "75.000" in body
     assert "Giấy tiếp nhận (PDF) sẽ có ở đây khi tính năng in được bật" in body
-    assert "window.print()" in body
+    assert "data-print" in body and "js/dossiers/print.js" in body  # a print button
     assert 'href="#"' not in body
     assert VALID_ID_NUMBER in body  # the desk's own confirmation shows the full number
 
