@@ -6,7 +6,7 @@ import pytest
 from freezegun import freeze_time
 
 from dossiers import services
-from tests.e2e.accessibility import assert_accessible
+from tests.e2e.accessibility import assert_accessible, csp_violations
 from tests.factories import applicant
 
 try:
@@ -78,3 +78,12 @@ def test_public_pages_are_accessible(world, received, open_page):
 
     page.goto("/khong-co-trang-nay/")
     assert_accessible(page)
+
+
+def test_the_api_docs_work_under_the_content_security_policy(world, open_page):
+    """Swagger UI (drf-spectacular's page with the request's nonce) shows the operations and the
+    browser refuses nothing. (Its own markup is not ours: axe is not run on it.)"""
+    page = open_page("developer")
+    page.goto("/api/docs/")
+    expect(page.get_by_text("/api/v1/procedures/", exact=True).first).to_be_visible()
+    assert csp_violations(page) == []
