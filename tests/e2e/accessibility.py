@@ -51,7 +51,11 @@ def csp_violations(page) -> list[str]:
 
 
 def assert_accessible(page) -> None:
-    """No WCAG 2.1 AA violation and nothing refused by the Content-Security-Policy on ``page``."""
+    """No WCAG 2.1 AA violation and nothing refused by the Content-Security-Policy on ``page``.
+
+    Call it once the journey has waited for something of the new page (a heading, a message):
+    a page still being left would be checked instead."""
+    page.wait_for_load_state("load")
     problems = violations(page)
     assert not problems, f"{page.url}: {len(problems)} accessibility violations:\n  " + "\n  ".join(problems)
     refused = csp_violations(page)

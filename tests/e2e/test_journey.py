@@ -120,7 +120,9 @@ def staff_page(open_page, who: str, username: str):
 
 
 def main_menu(page, name: str) -> None:
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name, exact=True).click()
+    link = page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name, exact=True)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page")  # the new page is there
 
 
 def continue_(page) -> None:
