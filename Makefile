@@ -2,6 +2,7 @@
 #
 #   make run     serve the portal with demo data on http://127.0.0.1:8000
 #   make test    run the test suite on SQLite (make test PYTEST_ARGS="-k catalog -x")
+#   make bench   the benchmarks in benchmarks/ (the load benchmark needs DATABASE_URL=postgres://...)
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -12,7 +13,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 DEMO_DOSSIERS ?= 40
 
-.PHONY: run test install migrate messages seed lint clean
+.PHONY: run test bench install migrate messages seed lint clean
 
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
 run: install migrate messages seed
@@ -24,6 +25,15 @@ test: install messages
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): nothing to run, not a failure."; rc=0; fi; \
 	exit $$rc
+
+## Run every benchmarks/bench_*.py in turn (each standalone; results printed, tables kept in benchmarks/).
+bench: install
+	$(VENV)/bin/uv sync --frozen --inexact --group bench
+	@failed=""; for script in benchmarks/bench_*.py; do \
+	  echo "======== $$script"; \
+	  $(PY) $$script || failed="$$failed $$script"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
 ## Create .venv and install the locked dependencies (again only when pyproject.toml or uv.lock change).
 install: $(VENV)/.installed

@@ -22,7 +22,7 @@ max_requests = 2000
 max_requests_jitter = 200
 # The worker heartbeat file on a memory file system: on a container's overlay file system it
 # can stall the workers.
-SHARED_MEMORY = "/dev/shm"  # noqa: S108 (a directory gunicorn writes only its own files to)
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn writes only its own files there)  # nosec B108
 if os.path.isdir(SHARED_MEMORY):
     worker_tmp_dir = SHARED_MEMORY
 # No runtime control socket (gunicornc): the container is restarted, not steered.

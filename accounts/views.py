@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -7,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
 
 from accounts import services
 from accounts.forms import LoginForm, RegisterForm
@@ -37,10 +39,43 @@ ACTION_LABELS = {
 }
 
 
+# Failed logins per client address, whatever accounts they name (password spraying); a lockout per
+# account and address is django-axes' job (AXES_FAILURE_LIMIT).
+LOGIN_FAILURES_GROUP = "accounts.login_failures"
+
+
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def _failures(self, *, count: bool) -> dict:
+        """This address's failures in the current window (one more when ``count``)."""
+        return get_usage(
+            self.request,
+            group=LOGIN_FAILURES_GROUP,
+            key="ip",
+            rate=settings.LOGIN_FAILURES_PER_ADDRESS,
+            increment=count,
+        )
+
+    def post(self, request, *args, **kwargs):
+        usage = self._failures(count=False)
+        if usage and usage["count"] >= usage["limit"]:
+            form = self.get_form_class()(request)  # unbound: nothing is checked, nothing counted
+            form.cleaned_data = {}
+            form.add_error(
+                None, _("Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Vui lòng thử lại sau.")
+            )
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = "3600"
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        self._failures(count=True)
+        return super().form_invalid(form)
 
 
 @require_http_methods(["GET", "POST"])

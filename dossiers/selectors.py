@@ -104,10 +104,16 @@ def public_timeline(dossier: Dossier) -> list[dict]:
     ]
 
 
+def _tracked():
+    """Dossiers with what the public tracking page shows of their procedure and intake office,
+    in the same query."""
+    return Dossier.objects.select_related("procedure", "intake_office")
+
+
 def dossier_for_tracking(code: str, secret: str) -> Dossier | None:
     """The dossier when both the code and its secret match; None otherwise (the same answer for
     a wrong code and a wrong secret)."""
-    dossier = Dossier.objects.filter(code=(code or "").strip().upper()).first()
+    dossier = _tracked().filter(code=(code or "").strip().upper()).first()
     given = (secret or "").strip().upper().encode()
     expected = dossier.secret.encode() if dossier else b"-" * 8
     if not hmac.compare_digest(given, expected) or dossier is None:
@@ -118,4 +124,4 @@ def dossier_for_tracking(code: str, secret: str) -> Dossier | None:
 def dossier_by_token(token: str) -> Dossier | None:
     if not token or len(token) < 20:
         return None
-    return Dossier.objects.filter(tracking_token=token).first()
+    return _tracked().filter(tracking_token=token).first()

@@ -10,7 +10,7 @@ from django.conf import settings
 
 
 def client_ip(request) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 (a value, not a bind)
+    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 (a value, not a bind)  # nosec B104
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from hcc.api_docs import ApiDocsView
 
 api_v1 = [
     path("", include("procedures.api_urls")),
@@ -17,5 +20,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+if settings.HCC_BENCH_VIEWS:  # the load benchmark's ceiling (hcc/bench.py), never in production
+    from hcc.bench import hello
+
+    urlpatterns.append(path("bench/hello/", hello, name="bench-hello"))
+
+handler404 = "hcc.errors.not_found"

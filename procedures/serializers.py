@@ -4,7 +4,7 @@ from procedures.models import Agency, Fee, Field, Procedure, ProcessStep, Requir
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Agency

@@ -29,6 +29,7 @@ class StepViewSet(DossierErrorsMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     serializer_class = DossierDetailSerializer
     parser_classes = JSON_ONLY
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation

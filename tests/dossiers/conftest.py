@@ -4,8 +4,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from freezegun import freeze_time
 
 from accounts.models import Role, User
+from dossiers import services
+from dossiers.files import FileUpload
+from dossiers.models import StepStatus
+from dossiers.services import Intake
 from procedures.models import Agency, Procedure
 from procedures.services import (
     DocumentData,
@@ -15,7 +20,7 @@ from procedures.services import (
     agency_upsert,
     procedure_upsert,
 )
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import PDF_BYTES, StaffFactory, UserFactory, applicant
 
 
 @dataclass
@@ -136,3 +141,27 @@ def world(db) -> World:
         manager=StaffFactory(role=Role.MANAGER, agency=province),
         admin=UserFactory(role=Role.ADMIN, is_superuser=True, is_staff=True),
     )
+
+
+@pytest.fixture
+def case(world):
+    """A dossier submitted online by the citizen, accepted at the center, with its first step
+    claimed by reviewer A (Justice) and a file."""
+    with freeze_time("2026-12-07 08:00:00+07:00"):
+        docs = list(world.procedure.documents.order_by("order"))
+        dossier = services.dossier_submit(
+            actor=world.citizen,
+            procedure=world.procedure,
+            office=world.center,
+            intake=Intake(
+                applicant=applicant(),
+                files=[
+                    FileUpload(name="a.pdf", content=PDF_BYTES, document_id=docs[0].id),
+                    FileUpload(name="b.pdf", content=PDF_BYTES, document_id=docs[1].id),
+                ],
+            ),
+        )
+        services.dossier_accept(actor=world.clerk, dossier=dossier)
+        step = dossier.steps.get(status=StepStatus.ACTIVE)
+        services.step_claim(actor=world.reviewer_a, step=step)
+    return dossier, step, dossier.files.first()

@@ -532,3 +532,48 @@ def test_a_submission_being_sent_is_not_sent_twice(world, client, citizen, froze
     frozen.tick(15 * 60)  # that request died half-way: its lock is taken over
     response = client.post(check_url)
     assert Dossier.objects.count() == 1
+
+
+def test_a_file_over_10_mb_is_refused_and_not_kept(world, client, citizen):
+    response = client.post(start(client, world), APPLICANT)
+    response = client.post(response.url, CONTACT)
+    response = client.post(response.url, office(world))
+    main, drawing, _ = documents(world)
+    big = pdf("ban-scan.pdf", PDF_BYTES + b"\0" * (10 * 1024 * 1024))
+    response = client.post(
+        response.url, {f"document_{main.pk}": big, f"document_{drawing.pk}": phone_photo()}
+    )
+    assert response.status_code == 200
+    assert "ban-scan.pdf lớn hơn 10 MB" in error_summary(response)
+    assert len([p for p in temp_files() if p.suffix != ".json"]) == 1  # only the photo
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("../../../../etc/cron.d/x.pdf", "x.pdf"),
+        ("..\\..\\windows\\win.ini.pdf", "win.ini.pdf"),
+        ("/var/www/html/shell.pdf", "shell.pdf"),
+        (".htaccess", "htaccess"),
+        ("don\x00.php\n.pdf", "don.php.pdf"),
+    ],
+)
+def test_path_tricks_in_a_file_name_stay_in_the_name(world, client, citizen, name, shown):
+    response = client.post(start(client, world), APPLICANT)
+    response = client.post(response.url, CONTACT)
+    response = client.post(response.url, office(world))
+    main, drawing, _ = documents(world)
+    response = client.post(
+        response.url, {f"document_{main.pk}": pdf(name), f"document_{drawing.pk}": phone_photo()}
+    )
+    assert response.status_code == 302
+    client.post(response.url)  # send it
+    dossier = Dossier.objects.get()
+    stored = dossier.files.get(document_id=main.pk)
+    assert stored.original_name == shown
+    # on disk: a server-made name under the dossier's folder, nothing of the uploader's
+    path = Path(stored.file.path).resolve()
+    assert path.is_relative_to(Path(settings.MEDIA_ROOT).resolve() / "dossiers" / str(dossier.pk))
+    assert path.name.endswith(".pdf") and shown.split(".")[0] not in path.name
+    download = client.get(reverse("dossiers:file", args=[stored.pk]))
+    assert download["Content-Disposition"] == f'attachment; filename="{dossier.code}-{stored.pk}.pdf"'

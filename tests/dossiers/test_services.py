@@ -2,6 +2,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from freezegun import freeze_time
 
 from dossiers import services
@@ -418,3 +419,31 @@ def test_admin_shows_dossiers_and_their_log_read_only(client, world):
     event = dossier.events.get()
     assert client.post(f"/admin/dossiers/event/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert dossier.events.count() == 1
+
+
+@freeze_time(at(7, 8))
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("don.pdf", b"<html><script>alert(1)</script></html>"),
+        ("anh.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("don.pdf", b"PK\x03\x04 a word document or a zip"),
+        ("don.pdf", b" %PDF-1.4 a signature that is not at the start"),
+        ("anh.jpg", b"GIF89a\x01\x00\x01\x00"),
+        ("rong.pdf", b""),
+    ],
+)
+def test_files_whose_content_is_not_pdf_jpeg_or_png_are_refused(world, name, content):
+    docs = list(world.procedure.documents.order_by("order"))
+    intake = Intake(
+        applicant=applicant(),
+        files=[
+            FileUpload(name=name, content=content, document_id=docs[0].id),
+            FileUpload(name="b.jpg", content=JPEG_BYTES, document_id=docs[1].id),
+        ],
+    )
+    with pytest.raises(ValidationError, match=name):
+        services.dossier_submit(
+            actor=world.citizen, procedure=world.procedure, office=world.center, intake=intake
+        )
+    assert Dossier.objects.count() == 0

@@ -336,3 +336,14 @@ def test_200_lookups_an_hour(client, world):
                 assert response.status_code == 404
             frozen.tick(61)
         assert client.get(API, {"code": "X", "secret": "X"}, REMOTE_ADDR=address).status_code == 429
+
+
+def test_tracking_reads_the_dossier_its_current_steps_and_timeline_in_three_queries(
+    client, world, django_assert_max_num_queries
+):
+    dossier = receive(world)
+    with django_assert_max_num_queries(3):
+        response = client.get(TRACK, {"code": dossier.code, "secret": dossier.secret})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("dossiers:track_token", args=[dossier.tracking_token])).status_code == 200

@@ -1,80 +1,171 @@
 """Who sees what, over every page and API address that names a dossier, a step or a file:
 everyone but the people of the dossier gets 404, for GET and POST alike."""
 
-import pytest
-from django.urls import URLPattern, reverse
-from freezegun import freeze_time
+from operator import attrgetter
+from types import SimpleNamespace
 
-from dossiers import services
-from dossiers import urls as dossier_urls
-from dossiers.files import FileUpload
-from dossiers.models import StepStatus
-from dossiers.services import Intake
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
 from dossiers.workflow import Action
 from procedures.services import agency_upsert
-from tests.factories import PDF_BYTES, StaffFactory, UserFactory, applicant
+from receipts.models import FeeLine, Receipt
+from receipts.papers import PAPERS
+from receipts.services import Payer, receipt_issue
+from tests.factories import StaffFactory, UserFactory
 
-OBJECT_KWARGS = {"code", "step_id", "file_id"}
+# Every address that names a dossier or something of one, by its URL name, with where each of its
+# parameters comes from (an attribute of the case: ``dossier``, ``step``, ``file``; ``action`` is
+# every workflow action). A new feature's address (a receipt, a rating, a feedback...) that takes a
+# parameter must be listed here or in NAMES_NO_DOSSIER, else the test below fails.
+DOSSIER_ROUTES: dict[str, dict[str, str]] = {
+    **{
+        f"dossiers:{name}": {"code": "dossier.code"}
+        for name in (
+            "desk_confirmation",
+            "desk_accept",
+            "desk_refuse_intake",
+            "desk_return",
+            "desk_on_the_spot",
+            "desk_supply",
+            "desk_withdraw",
+            "submit_done",
+            "my_supply",
+            "my_withdraw",
+            "detail",
+            "stop",
+            "apologize",
+            "confirm_payment",
+        )
+    },
+    "dossiers:step_action": {"step_id": "step.id", "action": "action"},
+    # printed papers, fees and receipts of a dossier (receipts/)
+    "receipts:collect": {"code": "dossier.code"},
+    "receipts:exempt": {"code": "dossier.code", "line_id": "fee_line.id"},
+    "receipts:paper": {"code": "dossier.code", "slug": "paper"},
+    "receipts:paper_pdf": {"code": "dossier.code", "slug": "paper"},
+    "receipts:receipt": {"pk": "receipt.id"},
+    "receipts:receipt_pdf": {"pk": "receipt.id"},
+    "receipts:cancel": {"pk": "receipt.id"},
+    "dossiers:file": {"file_id": "file.id"},
+    **{
+        f"dossier-{action}": {"code": "dossier.code"}
+        for action in (
+            "detail",
+            "accept",
+            "apologize",
+            "confirm-payment",
+            "refuse-intake",
+            "resolve-on-the-spot",
+            "return-result",
+            "stop",
+            "supply",
+            "withdraw",
+        )
+    },
+    **{
+        f"step-{action}": {"pk": "step.id"}
+        for action in (
+            "approve",
+            "claim",
+            "forward",
+            "refuse",
+            "request-payment",
+            "request-supplement",
+            "send-back",
+        )
+    },
+}
+# Addresses with a parameter that names no dossier, and why they are not in the matrix.
+NAMES_NO_DOSSIER = {
+    "procedures:detail": "a public catalog page",
+    "procedures:form_template": "a public blank form of the catalog",
+    "procedure-detail": "the public catalog API",
+    "agency-detail": "the public catalog API",
+    "field-detail": "the public catalog API",
+    "dossiers:submit_start": "starts a submission for a catalog procedure",
+    **{
+        f"dossiers:submit_{page}": "a page of an unfinished submission, kept in its author's session"
+        for page in ("applicant", "contact", "office", "documents", "check")
+    },
+    "dossiers:track_token": "public tracking: its 192-bit token is the credential (test_tracking.py)",
+    "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
+    "counters:kiosk": "the public kiosk of an office",
+    "counters:kiosk_priority": "the public kiosk of an office",
+    "counters:board": "the public TV board of an office: ticket codes and counts only",
+    "counters:board_json": "the public TV board of an office: ticket codes and counts only",
+    **{
+        f"counters:{name}": "a queue ticket's phone page: its 192-bit token is the credential"
+        for name in ("ticket", "ticket_json", "ticket_print")
+    },
+    **{
+        f"counters:{name}": "a clerk's console action on a counter or ticket of their own office "
+        "(tests/counters/test_pages.py); a ticket names no dossier"
+        for name in ("open", "close", "transfer", "attach", "ticket_action")
+    },
+}
+# The Django admin checks its own permissions (staff accounts of administrators only).
+SKIPPED_PREFIXES = ("admin/",)
 
 
-def _dossier_routes():
-    """(url name, the kwargs it takes) for every dossier page that names an object."""
-    for pattern in dossier_urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
-        kwargs = set(pattern.pattern.converters)
-        if kwargs & OBJECT_KWARGS:
-            yield pattern.name, kwargs
+def discovered_routes():
+    """(URL name, route, parameter names) of every address the URL resolver knows."""
+
+    def walk(resolver, prefix, namespace):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+                yield from walk(pattern, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+                route = prefix + str(pattern.pattern)
+                yield name, route, set(pattern.pattern.regex.groupindex)
+
+    for name, route, parameters in walk(get_resolver(), "", ""):
+        if not route.startswith(SKIPPED_PREFIXES):
+            yield name, route, parameters
 
 
-def _api_urls(dossier, step):
-    base = f"/api/v1/dossiers/{dossier.code}/"
-    yield base
-    for action in (
-        "accept",
-        "refuse-intake",
-        "withdraw",
-        "supply",
-        "stop",
-        "apologize",
-        "confirm-payment",
-        "return",
-        "resolve-on-the-spot",
-    ):
-        yield f"{base}{action}/"
-    for action in (
-        "claim",
-        "forward",
-        "send-back",
-        "request-supplement",
-        "approve",
-        "refuse",
-        "request-payment",
-    ):
-        yield f"/api/v1/steps/{step.id}/{action}/"
+def test_every_address_with_a_parameter_is_in_the_matrix_or_said_to_name_no_dossier():
+    found = {}
+    for name, route, parameters in discovered_routes():
+        if not parameters:
+            continue
+        found[name] = route
+        assert name, f"{route}: give it a URL name, so that the access matrix can list it"
+        if name in DOSSIER_ROUTES:
+            assert set(DOSSIER_ROUTES[name]) == parameters, f"{name} ({route}) takes {sorted(parameters)}"
+        else:
+            assert name in NAMES_NO_DOSSIER, (
+                f"new address {route} ({name}): add it to DOSSIER_ROUTES in {__name__} (who may see it is "
+                "then tested for every role) or, if it names no dossier, to NAMES_NO_DOSSIER with the reason"
+            )
+    gone = (set(DOSSIER_ROUTES) | set(NAMES_NO_DOSSIER)) - set(found)
+    assert not gone, f"listed but no longer routed: {sorted(gone)}"
+
+
+def dossier_addresses(case) -> list[str]:
+    dossier, step, file = case
+    fee_line = FeeLine.objects.filter(dossier=dossier).first()
+    receipt = Receipt.objects.filter(dossier=dossier).first()
+    assert fee_line and receipt, "the case needs a fee line and a receipt (the case_with_receipt fixture)"
+    sources = SimpleNamespace(dossier=dossier, step=step, file=file, fee_line=fee_line, receipt=receipt)
+    every = {"action": Action.values, "paper": list(PAPERS)}
+    addresses = []
+    for name, sources_of in DOSSIER_ROUTES.items():
+        choices = [{}]
+        for parameter, source in sources_of.items():
+            values = every.get(source) or [attrgetter(source)(sources)]
+            choices = [{**chosen, parameter: value} for chosen in choices for value in values]
+        addresses += [reverse(name, kwargs=kwargs) for kwargs in choices]
+    return addresses
 
 
 @pytest.fixture
-def case(world):
-    """A dossier submitted online by the citizen, accepted at the center, with its first step
-    claimed by reviewer A (Justice) and a file."""
-    with freeze_time("2026-12-07 08:00:00+07:00"):
-        docs = list(world.procedure.documents.order_by("order"))
-        dossier = services.dossier_submit(
-            actor=world.citizen,
-            procedure=world.procedure,
-            office=world.center,
-            intake=Intake(
-                applicant=applicant(),
-                files=[
-                    FileUpload(name="a.pdf", content=PDF_BYTES, document_id=docs[0].id),
-                    FileUpload(name="b.pdf", content=PDF_BYTES, document_id=docs[1].id),
-                ],
-            ),
-        )
-        services.dossier_accept(actor=world.clerk, dossier=dossier)
-        step = dossier.steps.get(status=StepStatus.ACTIVE)
-        services.step_claim(actor=world.reviewer_a, step=step)
-    return dossier, step, dossier.files.first()
+def case_with_receipt(world, case):
+    """The case, with its fees collected at the center: a receipt and its fee lines."""
+    receipt_issue(actor=world.clerk, dossier=case[0], payer=Payer(name="Nguyễn Văn An", address="Hà Nội"))
+    return case
 
 
 def _outsiders(world):
@@ -100,17 +191,10 @@ def _outsiders(world):
     }
 
 
-def test_every_dossier_address_is_404_to_outsiders(client, world, case):
-    dossier, step, file = case
-    values = {"code": dossier.code, "step_id": step.id, "file_id": file.id}
-    addresses = []
-    for name, kwargs in _dossier_routes():
-        if "action" in kwargs:
-            for action in Action.values:
-                addresses.append(reverse(f"dossiers:{name}", kwargs={"action": action, "step_id": step.id}))
-        else:
-            addresses.append(reverse(f"dossiers:{name}", kwargs={k: values[k] for k in kwargs}))
-    addresses += list(_api_urls(dossier, step))
+def test_every_dossier_address_is_404_to_outsiders(client, world, case_with_receipt):
+    case = case_with_receipt
+    dossier = case[0]
+    addresses = dossier_addresses(case)
     assert len(addresses) > 30
     for who, user in _outsiders(world).items():
         client.force_login(user)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.dossiers.conftest import world  # noqa: F401  (the province, its agencies and people)
+from tests.e2e.accessibility import CSP_RECORDER
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -113,6 +114,7 @@ def open_page(browser, live_server, request) -> Iterator[Callable]:
         )
         # No favicon is served: answer the browser's own request here rather than log a 404.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+        context.add_init_script(CSP_RECORDER)
         context.set_default_timeout(ACTION_TIMEOUT)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT)
         page = context.new_page()

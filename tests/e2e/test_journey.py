@@ -20,6 +20,7 @@ import pytest
 
 from accounts.models import Role
 from accounts.phones import normalize_phone
+from tests.e2e.accessibility import assert_accessible
 from tests.factories import PASSWORD, VALID_ID_NUMBER, UserFactory
 
 try:
@@ -114,11 +115,14 @@ def staff_page(open_page, who: str, username: str):
     page.goto("/tai-khoan/dang-nhap/")
     log_in(page, username)
     expect(page.get_by_role("heading", level=1, name="Trang của tôi")).to_be_visible()
+    assert_accessible(page)
     return page
 
 
 def main_menu(page, name: str) -> None:
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name, exact=True).click()
+    link = page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name, exact=True)
+    link.click()
+    expect(link).to_have_attribute("aria-current", "page")  # the new page is there
 
 
 def continue_(page) -> None:
@@ -141,11 +145,14 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     home.get_by_role("searchbox", name="Tìm thủ tục hành chính").fill("giay phep xay dung")
     home.get_by_role("button", name="Tìm", exact=True).click()
     expect(home.get_by_role("heading", name="Tìm thấy 1 thủ tục")).to_be_visible()
+    assert_accessible(home)
     home.get_by_role("link", name="Cấp giấy phép xây dựng", exact=True).click()
     expect(home.get_by_role("heading", level=1, name="Cấp giấy phép xây dựng")).to_be_visible()
+    assert_accessible(home)
 
     home.get_by_role("region", name="Nộp hồ sơ").get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     expect(home.get_by_role("heading", level=1, name="Đăng nhập")).to_be_visible()
+    assert_accessible(home)
     log_in(home, CITIZEN_PHONE)
 
     # 2. Logged in, the guided form starts: one question group per page.
@@ -155,20 +162,24 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     expect(page.get_by_text("Bước 1 trên 5")).to_be_visible()
     expect(page.get_by_role("radio", name="Cá nhân")).to_be_checked()
     expect(page.get_by_label("Họ và tên người nộp")).to_have_value(APPLICANT_NAME)
+    assert_accessible(page)
     page.get_by_label("Số định danh cá nhân (CCCD)").fill("0012 0300 4567")  # as read off the card
     continue_(page)
 
     expect(page.get_by_role("heading", level=1, name="Thông tin liên hệ")).to_be_visible()
     expect(page.get_by_label("Số điện thoại")).to_have_value(CITIZEN_PHONE)
+    assert_accessible(page)
     page.get_by_label("Địa chỉ liên hệ").fill(ADDRESS)
     continue_(page)
 
     expect(page.get_by_role("heading", level=1, name="Nơi nộp và cách nhận kết quả")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Nơi tiếp nhận hồ sơ").select_option(label="Trung tâm PVHCC")
     page.get_by_role("radio", name="Nhận tại bộ phận một cửa").check()
     continue_(page)
 
     expect(page.get_by_role("heading", level=1, name="Tải lên giấy tờ")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Đơn đề nghị").set_input_files(
         upload("don-de-nghi-cap-gpxd.pdf", "application/pdf", scanned_pdf("Don de nghi cap giay phep"))
     )
@@ -183,9 +194,11 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
         expect(answers).to_contain_text(shown)
     expect(answers).to_contain_text("don-de-nghi-cap-gpxd.pdf")
     expect(answers).to_contain_text("IMG_20261207_080112.jpg")
+    assert_accessible(page)
     page.get_by_role("button", name="Gửi hồ sơ").click()
 
     expect(page.get_by_role("heading", level=1, name="Đã gửi hồ sơ")).to_be_visible()
+    assert_accessible(page)
     code = page.get_by_text(CODE).inner_text().strip()
     secret_line = page.get_by_text(re.compile(r"Mã tra cứu: [A-Z0-9]{8}")).inner_text()
     secret = re.search(r"Mã tra cứu: ([A-Z0-9]{8})", secret_line).group(1)
@@ -195,23 +208,29 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     clerk = staff_page(open_page, "clerk", world.clerk.username)
     main_menu(clerk, "Hồ sơ trực tuyến")
     expect(clerk.get_by_role("heading", level=1, name="Hồ sơ trực tuyến chờ tiếp nhận")).to_be_visible()
+    assert_accessible(clerk)
     queued = clerk.get_by_role("article").filter(has=clerk.get_by_role("heading", name=code))
     expect(queued).to_contain_text(APPLICANT_NAME)
     expect(queued.get_by_role("link", name="don-de-nghi-cap-gpxd.pdf")).to_be_visible()
     expect(queued.get_by_role("link", name="IMG_20261207_080112.jpg")).to_be_visible()
     queued.get_by_role("button", name=f"Tiếp nhận {code}").click()
     expect_message(clerk, f"Đã tiếp nhận hồ sơ {code}")
+    assert_accessible(clerk)
 
     # 4. Reviewer A (Sở Tư pháp, step 1) claims it from the inbox and forwards it.
     reviewer_a = staff_page(open_page, "reviewer A (Sở Tư pháp)", world.reviewer_a.username)
     main_menu(reviewer_a, "Hồ sơ cần xử lý")
+    assert_accessible(reviewer_a)
     reviewer_a.get_by_role("row", name=code).get_by_role("button", name="Nhận xử lý").click()
     expect(reviewer_a.get_by_role("heading", level=1, name=f"Hồ sơ {code}")).to_be_visible()
     expect_message(reviewer_a, "Bạn đã nhận xử lý bước “Thẩm định pháp lý”")
+    assert_accessible(reviewer_a)
     reviewer_a.get_by_role("link", name="Chuyển bước tiếp theo").click()
     reviewer_a.get_by_label("Ý kiến xử lý").fill("Hồ sơ hợp lệ về pháp lý.")
+    assert_accessible(reviewer_a)
     reviewer_a.get_by_role("button", name="Chuyển bước tiếp theo").click()
     expect_message(reviewer_a, f"Đã chuyển hồ sơ {code} sang bước tiếp theo.")
+    assert_accessible(reviewer_a)
 
     # 5. Reviewer B (Sở Xây dựng, step 2) claims it on the dossier page and asks for a supplement.
     reviewer_b = staff_page(open_page, "reviewer B (Sở Xây dựng)", world.reviewer_b.username)
@@ -223,6 +242,7 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     actions.get_by_role("link", name="Yêu cầu bổ sung").click()
     reviewer_b.get_by_label("Nội dung cần bổ sung").fill(SUPPLEMENT_ITEM)
     reviewer_b.get_by_label("Ghi chú cho người nộp").fill("Bổ sung trong 5 ngày làm việc.")
+    assert_accessible(reviewer_b)
     reviewer_b.get_by_role("button", name="Yêu cầu bổ sung").click()
     expect_message(reviewer_b, f"Đã gửi yêu cầu bổ sung hồ sơ {code}.")
 
@@ -231,48 +251,59 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     main_menu(page, "Hồ sơ của tôi")
     mine = page.get_by_role("article", name=code)
     expect(mine).to_contain_text("Cần bổ sung")
+    assert_accessible(page)
     mine.get_by_role("link", name="Bổ sung hồ sơ").click()
     expect(page.get_by_role("heading", level=1, name="Bổ sung hồ sơ")).to_be_visible()
     expect(page.get_by_role("region", name="Nội dung cần bổ sung")).to_contain_text(SUPPLEMENT_ITEM)
+    assert_accessible(page)
     page.get_by_label("Giấy tờ bổ sung").set_input_files(
         upload("ban-ve-mat-bang-mong.pdf", "application/pdf", scanned_pdf("Ban ve mat bang mong"))
     )
     page.get_by_label("Ghi chú cho cán bộ").fill("Đã bổ sung bản vẽ mặt bằng móng.")
     page.get_by_role("button", name="Gửi bổ sung").click()
     expect_message(page, f"Đã gửi bổ sung cho hồ sơ {code}.")
+    assert_accessible(page)
 
     # 7. Reviewer B approves with a result note (and the signed permit as a file).
     reviewer_b.reload()
     expect(reviewer_b.get_by_role("main")).to_contain_text("Đã bổ sung")
+    assert_accessible(reviewer_b)
     reviewer_b.get_by_role("region", name="Việc bạn có thể làm").get_by_role(
         "link", name="Phê duyệt, có kết quả"
     ).click()
     reviewer_b.get_by_label("Kết quả giải quyết").fill(RESULT_NOTE)
+    assert_accessible(reviewer_b)
     reviewer_b.get_by_label("Tệp kết quả").set_input_files(
         upload("giay-phep-xay-dung.pdf", "application/pdf", scanned_pdf("Giay phep xay dung"))
     )
     reviewer_b.get_by_role("button", name="Phê duyệt, có kết quả").click()
     expect_message(reviewer_b, f"Hồ sơ {code} đã có kết quả.")
+    assert_accessible(reviewer_b)
 
     # 8. The clerk hands the result over at the counter, the collector's ID checked.
     main_menu(clerk, "Trả kết quả")
+    assert_accessible(clerk)
     clerk.get_by_role("row", name=code).get_by_role("link", name="Trả kết quả").click()
     expect(clerk.get_by_role("heading", level=1, name=f"Trả kết quả hồ sơ {code}")).to_be_visible()
     expect(clerk.get_by_role("main")).to_contain_text(RESULT_NOTE)
     expect(clerk.get_by_label("Người nhận kết quả")).to_have_value(APPLICANT_NAME)
+    assert_accessible(clerk)
     clerk.get_by_label("Đã kiểm tra giấy tờ tùy thân").check()
     clerk.get_by_role("button", name="Xác nhận đã trả kết quả").click()
     expect_message(clerk, f"Đã trả kết quả hồ sơ {code}.")
+    assert_accessible(clerk)
 
     # 9. Anyone with the code and the secret sees the status and the timeline, nothing personal.
     public = open_page("public")
     public.goto("/")
     main_menu(public, "Tra cứu hồ sơ")
+    assert_accessible(public)
     public.get_by_label("Mã hồ sơ").fill(code)
     public.get_by_label("Mã tra cứu").fill(secret.lower())
     public.get_by_role("button", name="Tra cứu").click()
     expect(public.get_by_role("heading", level=1, name=f"Tình trạng hồ sơ {code}")).to_be_visible()
     expect(public.get_by_text("Đã trả kết quả", exact=True)).to_be_visible()  # the status
+    assert_accessible(public)
     timeline = public.get_by_role("table", name="Quá trình xử lý")
     expect(timeline.get_by_role("row")).to_have_count(1 + 9)  # the header, then one row per event
     rows = [row.get_by_role("cell").all_inner_texts() for row in timeline.get_by_role("row").all()[1:]]

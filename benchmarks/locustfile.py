@@ -1,0 +1,218 @@
+"""Locust users of the load benchmark (benchmarks/bench_load.py runs them one target at a time).
+
+Each class is one target; ``bench_load.py`` names it on locust's command line. The data the users
+need (dossier codes with their secrets and QR tokens, demo logins, a procedure open online) comes
+from the JSON file named by ``BENCH_DATA``. A target whose address answers 404 (a feature not in
+this build, e.g. the dashboard) is skipped: it says so and writes the reason to
+``BENCH_SKIP_FILE``.
+"""
+
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+import gevent
+import requests
+from locust import events, task
+from locust.contrib.fasthttp import FastHttpUser
+
+DATA = (
+    json.loads(Path(os.environ["BENCH_DATA"]).read_text(encoding="utf-8"))
+    if "BENCH_DATA" in os.environ
+    else {}
+)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+OFFICE = re.compile(r'<select name="office"[^>]*>.*?<option value="(\d+)"', re.S)
+DOCUMENT_INPUT = re.compile(r'type="file" name="(document_\d+)"')
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def random_client() -> dict:
+    """Another client address for each lookup (behind one trusted proxy): the per-address rate
+    limit of tracking is then counted, as in production, without refusing the benchmark."""
+    return {
+        "X-Forwarded-For": f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+    }
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body (locust's fast client takes bytes, not files)."""
+    boundary = f"----bench{random.getrandbits(64):016x}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, (filename, content, content_type) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def csrf(html: str) -> str:
+    match = CSRF.search(html)
+    if not match:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1)
+
+
+class Target(FastHttpUser):
+    abstract = True
+    probe = "/"  # answered 404: the target is not in this build
+
+    def log_in(self, username: str, password: str) -> None:
+        """Log in outside locust's client (logins are not what is measured, and hashing the
+        password costs a third of a second), then hand the session cookie to that client."""
+        with requests.Session() as browser:
+            page = browser.get(f"{self.host}/tai-khoan/dang-nhap/", timeout=60)
+            response = browser.post(
+                f"{self.host}/tai-khoan/dang-nhap/",
+                data={"csrfmiddlewaretoken": csrf(page.text), "username": username, "password": password},
+                allow_redirects=False,
+                timeout=60,
+            )
+            if response.status_code != 302:
+                raise RuntimeError(f"login of {username} failed ({response.status_code})")
+            for cookie in browser.cookies:
+                self.client.cookiejar.set_cookie(cookie)
+
+
+class Hello(Target):
+    probe = "/bench/hello/"
+
+    @task
+    def hello(self):
+        self.client.get("/bench/hello/", name="hello")
+
+
+class CatalogSearch(Target):
+    probe = "/"
+
+    @task
+    def search(self):
+        term = random.choice(DATA["search_terms"])
+        self.client.get("/", params={"q": term}, name="catalog search")
+
+
+class TrackingByCode(Target):
+    probe = "/ho-so/tra-cuu/"
+
+    @task
+    def track(self):
+        code, secret, _token = random.choice(DATA["tracking"])
+        self.client.get(
+            "/ho-so/tra-cuu/",
+            params={"code": code, "secret": secret},
+            headers=random_client(),
+            name="tracking",
+        )
+
+
+class TrackingByQr(Target):
+    probe = "/ho-so/tra-cuu/"
+
+    @task
+    def track(self):
+        _code, _secret, token = random.choice(DATA["tracking"])
+        self.client.get(f"/ho-so/tra-cuu/{token}/", headers=random_client(), name="tracking by QR")
+
+
+class OnlineSubmission(Target):
+    """A whole online submission: the guided form's six pages, a PDF for every document, send."""
+
+    probe = f"/thu-tuc/{DATA.get('procedure', '')}/"
+
+    def on_start(self):
+        self.log_in(*DATA["citizen"])
+
+    @task
+    def submit(self):
+        start = self.client.get(
+            f"/ho-so/nop-truc-tuyen/{DATA['procedure']}/", name="submit: start", allow_redirects=False
+        )
+        url = start.headers["Location"]
+        answers = [
+            {"kind": "person", "name": "Nguyễn Văn Thử", "id_number": "001203004567"},
+            {"phone": "0912 345 678", "email": "thu@example.vn", "address": "Số 1 Trần Phú"},
+        ]
+        for step, data in zip(("applicant", "contact"), answers, strict=True):
+            page = self.client.get(url, name=f"submit: {step}")
+            response = self.client.post(
+                url,
+                data={**data, "csrfmiddlewaretoken": csrf(page.text)},
+                name=f"submit: {step}",
+                allow_redirects=False,
+            )
+            url = response.headers["Location"]
+        page = self.client.get(url, name="submit: office")
+        office = OFFICE.search(page.text).group(1)
+        response = self.client.post(
+            url,
+            data={"office": office, "return_method": "counter", "csrfmiddlewaretoken": csrf(page.text)},
+            name="submit: office",
+            allow_redirects=False,
+        )
+        url = response.headers["Location"]
+        page = self.client.get(url, name="submit: documents")
+        files = dict.fromkeys(DOCUMENT_INPUT.findall(page.text), ("giay-to.pdf", PDF, "application/pdf"))
+        body, content_type = multipart({"csrfmiddlewaretoken": csrf(page.text)}, files)
+        response = self.client.post(
+            url,
+            data=body,
+            headers={"Content-Type": content_type},
+            name="submit: documents",
+            allow_redirects=False,
+        )
+        url = response.headers["Location"]
+        page = self.client.get(url, name="submit: check")
+        with self.client.post(
+            url,
+            data={"csrfmiddlewaretoken": csrf(page.text)},
+            name="submit: send",
+            allow_redirects=False,
+            catch_response=True,
+        ) as sent:
+            if sent.status_code != 302 or "/da-gui/" not in sent.headers.get("Location", ""):
+                sent.failure(f"not sent ({sent.status_code})")
+
+
+class ReviewerInbox(Target):
+    probe = "/ho-so/xu-ly/"
+
+    def on_start(self):
+        self.log_in(*DATA["reviewer"])
+
+    @task
+    def inbox(self):
+        self.client.get("/ho-so/xu-ly/", name="reviewer inbox")
+
+
+class Dashboard(Target):
+    probe = "/thong-ke/"
+
+    def on_start(self):
+        self.log_in(*DATA["manager"])
+
+    @task
+    def dashboard(self):
+        self.client.get("/thong-ke/", name="dashboard")
+
+
+@events.test_start.add_listener
+def skip_missing_targets(environment, **kwargs):
+    """Quit at once, saying why, when the target's address is not routed in this build."""
+    for user_class in environment.user_classes:
+        response = requests.get(environment.host + user_class.probe, allow_redirects=False, timeout=10)
+        if response.status_code == 404:
+            reason = f"{user_class.__name__}: {user_class.probe} answers 404 (not in this build), skipped"
+            print(f"SKIPPED {reason}", flush=True)
+            if os.environ.get("BENCH_SKIP_FILE"):
+                with open(os.environ["BENCH_SKIP_FILE"], "a", encoding="utf-8") as out:
+                    out.write(reason + "\n")
+            gevent.spawn_later(0.1, environment.runner.quit)
