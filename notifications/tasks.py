@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from notifications.services import notification_deliver, notifications_sweep
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver(notification_id: int) -> str:
+    """Send one notice. Idempotent: only the worker that claims the row sends it."""
+    return notification_deliver(notification_id)
+
+
+@shared_task(ignore_result=True)
+def sweep() -> int:
+    """Beat: send what is still pending, recover sends stuck after a worker died."""
+    return notifications_sweep()
