@@ -1,0 +1,12 @@
+import pytest
+
+from notifications.backends.sms import MemoryBackend
+
+
+@pytest.fixture(autouse=True)
+def _memory_sms(settings):
+    settings.SMS_BACKEND = "memory"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    MemoryBackend.outbox.clear()
+    yield
+    MemoryBackend.outbox.clear()
