@@ -2,15 +2,24 @@
 
 The outbox row is already committed; publishing is only a nudge. It uses its own broker
 connection with short connect and socket timeouts and no retries, and any failure is logged, never
-raised: the periodic sweep (``notifications.tasks.sweep``) sends what is still pending.
+raised: the periodic sweep (``notifications.tasks.sweep``) sends what is still pending. After a
+failure the process stops trying for ``NOTIFICATIONS_PUBLISH_PAUSE`` seconds, so one request that
+writes several notices waits at most one timeout, and the next requests not at all.
 """
 
 import logging
+import time
 
 from django.conf import settings
 from kombu import Connection
 
 log = logging.getLogger(__name__)
+_paused_until = 0.0  # monotonic time before which this process does not try the broker
+
+
+def reset_pause() -> None:
+    global _paused_until
+    _paused_until = 0.0
 
 
 def publish(notification_ids: list[int], *, countdown: float | None = None) -> bool:
@@ -25,6 +34,10 @@ def publish(notification_ids: list[int], *, countdown: float | None = None) -> b
             except Exception:  # a bug in delivery must not fail the action that wrote the notice
                 log.exception("eager delivery of notification %s failed", notification_id)
         return True
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        log.info("broker paused after a failure; notifications %s wait for the sweep", notification_ids)
+        return False
     timeout = settings.NOTIFICATIONS_PUBLISH_TIMEOUT
     try:
         with (
@@ -46,5 +59,6 @@ def publish(notification_ids: list[int], *, countdown: float | None = None) -> b
                 )
         return True
     except Exception as exc:  # broker down or hung: the sweep sends it later
+        _paused_until = time.monotonic() + settings.NOTIFICATIONS_PUBLISH_PAUSE
         log.warning("could not queue notifications %s (%s); the sweep will send them", notification_ids, exc)
         return False

@@ -10,3 +10,7 @@ def _memory_sms(settings):
     MemoryBackend.outbox.clear()
     yield
     MemoryBackend.outbox.clear()
+
+
+# The dossier tests' small province, for the notices a dossier writes.
+from tests.dossiers.conftest import world  # noqa: E402, F401
