@@ -179,3 +179,56 @@ def test_sms_without_diacritics_when_the_gateway_needs_it(world, settings):
         dossier = receive(world)
     assert "Da tiep nhan ho so" in sms("dossier.received", dossier).body
     assert "Đã tiếp nhận" in email("dossier.received", dossier).subject
+
+
+@pytest.fixture
+def staff_emails(world):
+    world.reviewer_a.email = "tuphap@example.vn"
+    world.reviewer_a.save()
+    world.manager.email = "lanhdao@example.vn"
+    world.manager.save()
+    return world
+
+
+def digest(recipient):
+    return Notification.objects.get(
+        template_code__in=["staff.daily_digest", "staff.manager_overdue"], recipient=recipient
+    )
+
+
+def test_daily_digest_on_a_working_day_lists_steps_due_within_a_day(staff_emails):
+    world = staff_emails
+    with freeze_time(at(7, 9)):
+        dossier = receive(world)  # the Justice step is due Thursday 10/12 09:00
+    with freeze_time(at(9, 7)):
+        assert notices.send_daily_digests() == 1
+        assert (
+            notices.send_daily_digests() == 0
+            or Notification.objects.filter(template_code="staff.daily_digest").count() == 1
+        )  # once a day
+    mail = digest("tuphap@example.vn")
+    assert mail.subject == "Sở Tư pháp: 1 hồ sơ sắp đến hạn, 0 quá hạn (09/12/2026)"
+    assert f"- {dossier.code}: Thẩm định pháp lý, hạn 09:00 10/12/2026" in mail.body
+
+
+def test_overdue_steps_go_to_the_agency_and_to_its_managers(staff_emails):
+    world = staff_emails
+    with freeze_time(at(7, 9)):
+        dossier = receive(world)
+    with freeze_time(at(11, 7)):
+        notices.send_daily_digests()
+    assert "0 hồ sơ sắp đến hạn, 1 quá hạn" in digest("tuphap@example.vn").subject
+    manager = digest("lanhdao@example.vn")
+    assert manager.template_code == "staff.manager_overdue"
+    assert f"- Sở Tư pháp: {dossier.code}, Thẩm định pháp lý, hạn 09:00 10/12/2026" in manager.body
+
+
+def test_no_digest_on_a_holiday_or_a_weekend(staff_emails):
+    world = staff_emails
+    with freeze_time(at(7, 9)):
+        receive(world)
+    with freeze_time(datetime(2027, 1, 1, 7, tzinfo=VN)):  # New Year's Day, a Friday
+        assert notices.send_daily_digests() == 0
+    with freeze_time(at(12, 7)):  # Saturday
+        assert notices.send_daily_digests() == 0
+    assert not Notification.objects.filter(template_code__startswith="staff.d").exists()
