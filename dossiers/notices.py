@@ -189,7 +189,7 @@ def _step_line(step: Step) -> dict:
 def send_daily_digests(*, now: datetime | None = None) -> int:
     """On a working day: to each agency's reviewers, the steps due within one working day and the
     overdue ones; to each manager, the overdue steps of the agencies under them. Returns how
-    many notices were written (0 on a day off). Safe to run twice a day: one digest per day."""
+    many digests today has (0 on a day off). Safe to run twice a day: one digest per day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not workdays.is_working_day(today):
