@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template import Context, Engine
 from django.utils import timezone
@@ -97,6 +97,20 @@ def notification_claim(notification_id: int) -> bool:
     )
 
 
+def _claim_and_fetch(notification_id: int) -> Notification | None:
+    """``notification_claim`` and the row it won, in one statement on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return Notification.objects.get(pk=notification_id) if notification_claim(notification_id) else None
+    table = Notification._meta.db_table
+    rows = Notification.objects.raw(
+        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608 (our table name)
+        "WHERE id = %s AND status = %s AND next_attempt_at <= %s RETURNING *",
+        [Status.SENDING, timezone.now(), notification_id, Status.PENDING, timezone.now()],
+    )
+    found = list(rows)
+    return found[0] if found else None
+
+
 def backoff(attempts: int) -> timedelta:
     """Wait before the next attempt: doubles from ``NOTIFICATIONS_RETRY_BASE`` up to the cap."""
     seconds = settings.NOTIFICATIONS_RETRY_BASE * 2 ** max(0, attempts - 1)
@@ -106,9 +120,9 @@ def backoff(attempts: int) -> timedelta:
 def notification_deliver(notification_id: int) -> str:
     """Claim, send, record. Returns the outcome: ``sent``, ``retry``, ``failed`` or ``skipped``
     (another worker has it, it is done, or not due yet)."""
-    if not notification_claim(notification_id):
+    notification = _claim_and_fetch(notification_id)
+    if notification is None:
         return "skipped"
-    notification = Notification.objects.get(pk=notification_id)
     try:
         provider_ref = backends.send(notification)
     except Exception as exc:  # every provider error is recorded on the row and retried

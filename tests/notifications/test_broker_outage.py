@@ -72,14 +72,13 @@ def hung_server():
 
 def intake_through_the_desk(client, world, capture):
     client.force_login(world.clerk)
-    data = intake_data(world.procedure)
     assert client.get(f"{INTAKE}?procedure=1.009994").status_code == 200  # the clerk opens the form
     started = time.monotonic()
     with capture(execute=True):
-        response = client.post(f"{INTAKE}?procedure=1.009994", data)
+        response = client.post(f"{INTAKE}?procedure=1.009994", intake_data(world.procedure))
     elapsed = time.monotonic() - started
     assert response.status_code == 302
-    return Dossier.objects.get(), elapsed
+    return Dossier.objects.latest("id"), elapsed
 
 
 def deliver_when_the_broker_is_back(broker):
@@ -103,11 +102,21 @@ def test_desk_intake_never_waits_on_the_broker(
 ):
     settings.SMS_BACKEND = "memory"
     port = closed_port() if outage == "stopped" else hung_server
+
+    # A first intake while the broker works warms up what any first request pays for.
+    broker.CELERY_BROKER_URL = "memory://"
+    _, baseline = intake_through_the_desk(client, world, django_capture_on_commit_callbacks)
+    Notification.objects.all().delete()
+    Connection("memory://").SimpleQueue("celery").clear()
     broker.CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/5"
 
     dossier, elapsed = intake_through_the_desk(client, world, django_capture_on_commit_callbacks)
 
-    assert elapsed < 2.0, f"intake took {elapsed:.2f} s with the broker {outage}"
+    # Under two seconds; on a machine so loaded that an intake with a working broker takes longer
+    # than that, the outage may add at most half a second to it.
+    assert elapsed < max(2.0, baseline + 0.5), (
+        f"{elapsed:.2f} s with the broker {outage}, {baseline:.2f} s without"
+    )
     notice = Notification.objects.get(template_code="dossier.received", channel=Channel.SMS)
     assert notice.status == Status.PENDING and notice.dossier_code == dossier.code
 
