@@ -225,7 +225,7 @@ SMS_STRIP_DIACRITICS = env.bool("SMS_STRIP_DIACRITICS", default=False)
 # --- notifications ----------------------------------------------------------------------------
 # SMS_BACKEND: console (default), file (one file per notice in SMS_FILE_DIR), memory (tests), http
 # (the gateway above), or a dotted path to a class with send(notification) -> reference.
-SMS_FILE_DIR = env.str("SMS_FILE_DIR", default=str(BASE_DIR / "var" / "sms"))
+SMS_FILE_DIR = env.str("SMS_FILE_DIR", default="") or str(BASE_DIR / "var" / "sms")
 SMS_FILE_SEND_DELAY = env.float("SMS_FILE_SEND_DELAY", default=0.0)  # tests: kill a worker mid-send
 SMS_MAX_PARTS = env.int("SMS_MAX_PARTS", default=3)  # longer texts are cut to fit
 SMS_GATEWAY_AUTH = env.str("SMS_GATEWAY_AUTH", default="basic")  # basic, or "payload" (in the body)
