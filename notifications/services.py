@@ -12,7 +12,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications import backends, sms
+from notifications import backends, defaults, sms
 from notifications.models import Channel, MessageTemplate, Notification, OptOut, Status
 from notifications.publish import publish
 
@@ -39,10 +39,14 @@ def is_opted_out(channel: str, address: str) -> bool:
 
 def render(template_code: str, channel: str, context: dict) -> tuple[str, str]:
     """(subject, body) of a template for a channel."""
-    try:
-        template = MessageTemplate.objects.get(code=template_code)
-    except MessageTemplate.DoesNotExist:
-        raise NotificationError(_("Không có mẫu thông báo %(code)s.") % {"code": template_code}) from None
+    template = MessageTemplate.objects.filter(code=template_code).first()
+    if template is None:
+        if template_code not in defaults.BY_CODE:
+            raise NotificationError(_("Không có mẫu thông báo %(code)s.") % {"code": template_code})
+        code, name, sms_body, email_subject, email_body = defaults.BY_CODE[template_code]
+        template = MessageTemplate(
+            code=code, name=name, sms_body=sms_body, email_subject=email_subject, email_body=email_body
+        )
     if channel == Channel.SMS:
         body = _render(template.sms_body, context)
         return "", sms.fit(body, max_parts=settings.SMS_MAX_PARTS, strip=settings.SMS_STRIP_DIACRITICS)

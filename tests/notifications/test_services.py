@@ -201,3 +201,8 @@ def test_http_gateway_timeout_is_an_error_kept_on_the_row(db, settings):
         silent.close()
     notice.refresh_from_db()
     assert "ReadTimeout" in notice.last_error and notice.status == Status.PENDING
+
+
+def test_a_template_without_its_row_falls_back_to_the_default_text(db):
+    MessageTemplate.objects.filter(code="dossier.refused").delete()
+    assert "Lý do: Thiếu giấy tờ" in make().body
