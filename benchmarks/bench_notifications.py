@@ -26,6 +26,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 os.environ["REDIS_URL"] = REDIS_URL  # this process publishes to Redis too (not eager)
 COUNT = int(os.environ.get("BENCH_NOTICES", "2000"))
 CONCURRENCY = os.environ.get("BENCH_CONCURRENCY", "2")
+PREFETCH = os.environ.get("BENCH_PREFETCH", "")  # e.g. 16: the worker's --prefetch-multiplier
 
 
 def main() -> None:
@@ -72,6 +73,7 @@ def main() -> None:
             "--without-mingle",
             "--without-gossip",
             "--without-heartbeat",
+            *(["--prefetch-multiplier", PREFETCH] if PREFETCH else []),
         ],
         cwd=ROOT,
         env=env,
