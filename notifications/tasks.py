@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import close_old_connections
 
 from notifications.services import notification_deliver, notifications_sweep
 
@@ -6,6 +7,7 @@ from notifications.services import notification_deliver, notifications_sweep
 @shared_task(acks_late=True, ignore_result=True)
 def deliver(notification_id: int) -> str:
     """Send one notice. Idempotent: only the worker that claims the row sends it."""
+    close_old_connections()  # connections are reused across tasks (CELERY_DB_REUSE_MAX): drop a broken one
     return notification_deliver(notification_id)
 
 
