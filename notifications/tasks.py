@@ -4,10 +4,11 @@ from django.db import close_old_connections
 from notifications.services import notification_deliver, notifications_sweep
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def deliver(notification_id: int) -> str:
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def deliver(self, notification_id: int) -> str:
     """Send one notice. Idempotent: only the worker that claims the row sends it."""
-    close_old_connections()  # connections are reused across tasks (CELERY_DB_REUSE_MAX): drop a broken one
+    if not self.request.is_eager and not self.request.called_directly:
+        close_old_connections()  # reused across tasks (CELERY_DB_REUSE_MAX): drop a broken one
     return notification_deliver(notification_id)
 
 
