@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AGENCY_ROLES, User
+from accounts.models import AGENCY_ROLES, ContactChange, User
 from accounts.phones import normalize_phone
 
 
@@ -58,3 +58,20 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+@admin.register(ContactChange)
+class ContactChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "user", "field", "old_value", "new_value", "changed_by"]
+    list_filter = ["field"]
+    search_fields = ["user__username", "old_value", "new_value"]
+    list_select_related = ["user", "changed_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -52,3 +52,20 @@ class RegisterForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             raise ValidationError({"password2": _("Hai mật khẩu không khớp.")})
         return data
+
+
+class ContactForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class NotificationChoicesForm(forms.Form):
+    sms = forms.BooleanField(label=_("Nhận tin nhắn SMS về hồ sơ"), required=False)
+    email = forms.BooleanField(label=_("Nhận email về hồ sơ"), required=False)

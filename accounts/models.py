@@ -58,3 +58,29 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class ContactChange(models.Model):
+    """Audit of a change of an account's phone or e-mail: who changed it, when, from what to what.
+    Append-only; the old contact is told (``accounts.services.account_update_contact``)."""
+
+    class Field(models.TextChoices):
+        PHONE = "phone", _("số điện thoại")
+        EMAIL = "email", _("email")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_changes")
+    field = models.CharField(_("thông tin"), max_length=8, choices=Field.choices)
+    old_value = models.CharField(_("giá trị cũ"), max_length=254, blank=True)
+    new_value = models.CharField(_("giá trị mới"), max_length=254, blank=True)
+    changed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người đổi")
+    )
+    changed_at = models.DateTimeField(_("lúc"))
+
+    class Meta:
+        verbose_name = _("thay đổi thông tin liên hệ")
+        verbose_name_plural = _("thay đổi thông tin liên hệ")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.field}: {self.old_value} → {self.new_value}"

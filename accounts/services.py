@@ -1,13 +1,17 @@
 """Writes to accounts."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AGENCY_ROLES, Role, User
-from accounts.phones import normalize_phone
+from accounts.models import AGENCY_ROLES, ContactChange, Role, User
+from accounts.phones import display_phone, normalize_phone
+from notifications.models import Channel
+from notifications.services import is_opted_out, notification_create, optout_set
 
 
 def _clean_contact(phone: str, email: str) -> tuple[str, str]:
@@ -92,3 +96,88 @@ def staff_create(
     user.set_password(password)
     user.save()
     return user
+
+
+@transaction.atomic
+def account_update_contact(*, actor: User, user: User, phone: str, email: str) -> list[ContactChange]:
+    """Change an account's phone and/or e-mail. Each change is audited (who, when, old, new) and
+    the old contact is told, so that a stolen account is noticed."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    errors: dict[str, list[str]] = {}
+    phone_e164, email = "", (email or "").strip().lower()
+    if phone and phone.strip():
+        try:
+            phone_e164 = normalize_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            errors["email"] = exc.messages
+    if not errors and user.role == Role.CITIZEN and not phone_e164 and not email:
+        errors["phone"] = [_("Nhập số điện thoại hoặc địa chỉ email để đăng nhập.")]
+    others = User.objects.exclude(pk=user.pk)
+    if phone_e164 and others.filter(phone=phone_e164).exists():
+        errors["phone"] = [_("Số điện thoại này đã được đăng ký.")]
+    if email and others.filter(email__iexact=email).exists():
+        errors["email"] = [_("Email này đã được đăng ký.")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    changes = []
+    for field, new in ((ContactChange.Field.PHONE, phone_e164), (ContactChange.Field.EMAIL, email)):
+        old = getattr(user, field)
+        if old == new:
+            continue
+        changes.append(
+            ContactChange.objects.create(
+                user=user, field=field, old_value=old, new_value=new, changed_by=actor, changed_at=now
+            )
+        )
+        setattr(user, field, new)
+    if not changes:
+        return []
+    user.save(update_fields=["phone", "email"])
+    for change in changes:
+        _tell_old_contact(user, change)
+    return changes
+
+
+def _tell_old_contact(user: User, change: ContactChange) -> None:
+    if not change.old_value:
+        return
+    is_phone = change.field == ContactChange.Field.PHONE
+    context = {
+        "field": _("Số điện thoại") if is_phone else _("Email"),
+        "account": user.display_name,
+        "old": display_phone(change.old_value) if is_phone else change.old_value,
+        "new": (display_phone(change.new_value) if is_phone else change.new_value) or _("(bỏ trống)"),
+        "when": timezone.localtime(change.changed_at).strftime("%H:%M %d/%m/%Y"),
+        "center": settings.HCC_CENTER_NAME,
+    }
+    notification_create(
+        recipient=change.old_value,
+        channel=Channel.SMS if is_phone else Channel.EMAIL,
+        template_code="account.contact_changed",
+        context=context,
+        subject_ref=f"account:{user.pk}",
+        event_id=change.pk,
+    )
+
+
+def account_notification_choices(user: User) -> dict[str, bool]:
+    """Which channels the account's own phone and e-mail receive notices on."""
+    return {
+        Channel.SMS: bool(user.phone) and not is_opted_out(Channel.SMS, user.phone),
+        Channel.EMAIL: bool(user.email) and not is_opted_out(Channel.EMAIL, user.email),
+    }
+
+
+@transaction.atomic
+def account_set_notifications(*, user: User, sms: bool, email: bool) -> None:
+    """The citizen's choice of channels for notices about their dossiers (per address)."""
+    if user.phone:
+        optout_set(channel=Channel.SMS, address=user.phone, opted_out=not sms)
+    if user.email:
+        optout_set(channel=Channel.EMAIL, address=user.email, opted_out=not email)

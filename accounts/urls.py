@@ -9,5 +9,7 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("dang-ky/", views.register, name="register"),
+    path("lien-he/", views.contact, name="contact"),
+    path("nhan-thong-bao/", views.notification_choices, name="notification_choices"),
     path("", views.home, name="home"),
 ]

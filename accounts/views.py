@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
 from accounts import services
-from accounts.forms import LoginForm, RegisterForm
+from accounts.forms import ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
 from accounts.permissions import actions_for
 from accounts.phones import display_phone
 
@@ -107,15 +107,61 @@ def register(request):
 
 
 @login_required
-def home(request):
-    """The signed-in person's own page: who they are and what their role lets them do."""
-    actions = actions_for(request.user)
+def home(request, contact_form=None):
+    """The signed-in person's own page: who they are, what their role lets them do, their contact
+    details and which channels they receive notices on."""
+    user = request.user
+    actions = actions_for(user)
+    choices = services.account_notification_choices(user)
     return render(
         request,
         "accounts/home.html",
         {
             "actions": actions,
             "action_labels": [ACTION_LABELS.get(action, action) for action in actions],
-            "phone": display_phone(request.user.phone),
+            "phone": display_phone(user.phone),
+            "contact_form": contact_form
+            or ContactForm(initial={"phone": display_phone(user.phone), "email": user.email}),
+            "notifications_form": NotificationChoicesForm(initial=choices),
         },
+        status=400 if contact_form is not None else 200,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def contact(request):
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            changes = services.account_update_contact(
+                actor=request.user,
+                user=request.user,
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            if changes:
+                messages.success(request, _("Đã cập nhật thông tin liên hệ. Địa chỉ cũ đã được thông báo."))
+            return redirect("accounts:home")
+    return home(request, contact_form=form)
+
+
+@login_required
+@require_http_methods(["POST"])
+def notification_choices(request):
+    form = NotificationChoicesForm(request.POST)
+    form.is_valid()
+    services.account_set_notifications(
+        user=request.user,
+        sms=form.cleaned_data.get("sms", False),
+        email=form.cleaned_data.get("email", False),
+    )
+    messages.success(request, _("Đã lưu lựa chọn nhận thông báo."))
+    return redirect("accounts:home")

@@ -15,3 +15,11 @@ def purge_abandoned_uploads() -> int:
     if removed:
         log.info("removed %s abandoned online-submission folders", removed)
     return removed
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Beat, each morning: the agencies' digests of due and overdue steps (working days only)."""
+    from dossiers.notices import send_daily_digests as send
+
+    return send()

@@ -8,6 +8,7 @@ documents every variable read here.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "dossiers",
     "counters",
     "receipts",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -219,10 +221,18 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection around every task unless this is set:
+# reconnecting cost a notice delivery most of its time (benchmarks/bench_notifications.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # A request must never hang on a broker that accepts connections but does not answer.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
+    "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "dossiers-daily-digest": {
+        "task": "dossiers.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
+    },
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
@@ -243,6 +253,30 @@ SMS_GATEWAY_USER = env.str("SMS_GATEWAY_USER", default="")
 SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
 SMS_BRANDNAME = env.str("SMS_BRANDNAME", default="")
 SMS_STRIP_DIACRITICS = env.bool("SMS_STRIP_DIACRITICS", default=False)
+
+# --- notifications ----------------------------------------------------------------------------
+# SMS_BACKEND: console (default), file (one file per notice in SMS_FILE_DIR), memory (tests), http
+# (the gateway above), or a dotted path to a class with send(notification) -> reference.
+SMS_FILE_DIR = env.str("SMS_FILE_DIR", default="") or str(BASE_DIR / "var" / "sms")
+SMS_FILE_SEND_DELAY = env.float("SMS_FILE_SEND_DELAY", default=0.0)  # tests: kill a worker mid-send
+SMS_MAX_PARTS = env.int("SMS_MAX_PARTS", default=3)  # longer texts are cut to fit
+SMS_GATEWAY_AUTH = env.str("SMS_GATEWAY_AUTH", default="basic")  # basic, or "payload" (in the body)
+# The JSON body posted to the gateway; strings may name {to} {text} {ref} {brandname} {user} {password}.
+SMS_GATEWAY_PAYLOAD = env.str(
+    "SMS_GATEWAY_PAYLOAD", default='{"to": "{to}", "text": "{text}", "ref": "{ref}", "from": "{brandname}"}'
+)
+SMS_GATEWAY_RESPONSE_ID = env.str("SMS_GATEWAY_RESPONSE_ID", default="id")
+SMS_GATEWAY_CONNECT_TIMEOUT = env.float("SMS_GATEWAY_CONNECT_TIMEOUT", default=3.0)
+SMS_GATEWAY_READ_TIMEOUT = env.float("SMS_GATEWAY_READ_TIMEOUT", default=10.0)
+# Publishing a notice to the broker from a request: seconds before giving up (the sweep sends it).
+NOTIFICATIONS_PUBLISH_TIMEOUT = env.float("NOTIFICATIONS_PUBLISH_TIMEOUT", default=0.5)
+# ... and after a failure, seconds during which this process does not try again.
+NOTIFICATIONS_PUBLISH_PAUSE = env.float("NOTIFICATIONS_PUBLISH_PAUSE", default=30.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", default=30)  # seconds, doubled each time
+NOTIFICATIONS_RETRY_CAP = env.int("NOTIFICATIONS_RETRY_CAP", default=3600)
+# A notice still "sending" after this many seconds was left by a dead worker and is sent again.
+NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=300)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")

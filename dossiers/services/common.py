@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from dossiers import notices
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -66,7 +67,7 @@ def _now() -> datetime:
 def _event(
     dossier: Dossier, *, actor, action: str, from_status: str, note: str = "", step=None, **data
 ) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         dossier=dossier,
         step=step,
         action=action,
@@ -78,6 +79,8 @@ def _event(
         note=note,
         data=data,
     )
+    notices.on_event(event)  # the applicant's and staff's notices, in this same transaction
+    return event
 
 
 def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = "", step=None, **data) -> Event:

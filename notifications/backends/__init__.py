@@ -1,0 +1,33 @@
+"""Where a notice goes. ``send(notification)`` returns the provider's reference or raises
+``DeliveryError``; every backend uses ``notification.idempotency_key`` so that a send repeated
+after a crash is recognised and not delivered twice (the file backend and a gateway that honours
+the reference)."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from notifications.backends.base import DeliveryError, SmsBackend
+from notifications.models import Channel
+
+SMS_BACKENDS = {
+    "console": "notifications.backends.sms.ConsoleBackend",
+    "file": "notifications.backends.sms.FileBackend",
+    "memory": "notifications.backends.sms.MemoryBackend",
+    "http": "notifications.backends.sms.HttpGatewayBackend",
+}
+
+
+def sms_backend() -> SmsBackend:
+    name = settings.SMS_BACKEND
+    return import_string(SMS_BACKENDS.get(name, name))()
+
+
+def send(notification) -> str:
+    if notification.channel == Channel.SMS:
+        return sms_backend().send(notification)
+    from notifications.backends.email import send_email
+
+    return send_email(notification)
+
+
+__all__ = ["DeliveryError", "SmsBackend", "send", "sms_backend"]

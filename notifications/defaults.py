@@ -1,0 +1,120 @@
+# ruff: noqa: E501  (message texts: one line of source per line of text reads best)
+"""The default Vietnamese text of every notice the program sends, by template code.
+
+The data migration loads them into ``MessageTemplate`` rows, which an administrator edits; a code
+without a row (a database emptied by a test's flush, a code added since) falls back to these.
+Tuples: (code, name, SMS text, e-mail subject, e-mail body), in Django template syntax.
+"""
+
+SIGN = "\n\n{{ center }}"
+TEMPLATES = [
+    (
+        "dossier.received",
+        "Đã tiếp nhận hồ sơ",
+        "Đã tiếp nhận hồ sơ {{ code }}. Hẹn trả kết quả ngày {{ due_date }}. Tra cứu: {{ tracking_url }}",
+        "Đã tiếp nhận hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã được tiếp nhận ngày "
+        "{{ received_date }}. Ngày hẹn trả kết quả: {{ due_date }}.\n\nTheo dõi tình trạng hồ sơ tại: "
+        "{{ tracking_url }}" + SIGN,
+    ),
+    (
+        "dossier.supplement_requested",
+        "Yêu cầu bổ sung hồ sơ",
+        "Hồ sơ {{ code }} cần bổ sung: {{ items_text }}. {{ how }}",
+        "Hồ sơ {{ code }} cần bổ sung giấy tờ",
+        "Kính gửi {{ applicant }},\n\nĐể tiếp tục giải quyết hồ sơ {{ code }} ({{ procedure }}), "
+        "đề nghị ông/bà bổ sung:\n{% for item in items %}- {{ item }}\n{% endfor %}"
+        "{% if note %}\nGhi chú: {{ note }}\n{% endif %}\n{{ how }}\n\nTra cứu hồ sơ: {{ tracking_url }}"
+        + SIGN,
+    ),
+    (
+        "dossier.refused",
+        "Từ chối hồ sơ",
+        "Hồ sơ {{ code }} bị từ chối. Lý do: {{ reason }}",
+        "Hồ sơ {{ code }} bị từ chối",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) không được giải quyết.\n"
+        "Lý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
+        "dossier.result_ready",
+        "Đã có kết quả",
+        "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}",
+        "Hồ sơ {{ code }} đã có kết quả",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã có kết quả ngày {{ ready_date }}.\n"
+        "{{ where }}\nKhi nhận, vui lòng mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân."
+        "{% if fees %}\n\nPhí, lệ phí phải nộp:\n{% for fee in fees %}- {{ fee }}\n{% endfor %}"
+        "Tổng cộng: {{ fees_total }}{% endif %}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
+        "dossier.sent_by_post",
+        "Đã gửi kết quả qua bưu chính",
+        "Kết quả hồ sơ {{ code }} đã gửi qua bưu chính, số hiệu bưu gửi {{ postal_tracking }}.",
+        "Kết quả hồ sơ {{ code }} đã gửi qua bưu chính",
+        "Kính gửi {{ applicant }},\n\nKết quả hồ sơ {{ code }} ({{ procedure }}) đã được gửi qua bưu chính "
+        "ngày {{ returned_date }} đến địa chỉ: {{ return_address }}.\nSố hiệu bưu gửi: {{ postal_tracking }}."
+        + SIGN,
+    ),
+    (
+        "dossier.returned",
+        "Đã trả kết quả",
+        "Hồ sơ {{ code }} đã trả kết quả ngày {{ returned_date }}. Cảm ơn ông/bà.",
+        "Hồ sơ {{ code }} đã trả kết quả",
+        "Kính gửi {{ applicant }},\n\nKết quả hồ sơ {{ code }} ({{ procedure }}) đã được trả ngày "
+        "{{ returned_date }}{% if returned_to %} cho {{ returned_to }}{% endif %}." + SIGN,
+    ),
+    (
+        "dossier.apology",
+        "Xin lỗi và hẹn lại",
+        "Xin lỗi ông/bà: hồ sơ {{ code }} chậm so với hẹn. Ngày hẹn mới: {{ new_date }}.",
+        "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nChúng tôi xin lỗi vì hồ sơ {{ code }} ({{ procedure }}) chưa giải quyết "
+        "được đúng hẹn ({{ due_date }}).\nLý do: {{ reason }}\nNgày hẹn trả kết quả mới: {{ new_date }}.\n\n"
+        "Tra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
+        "dossier.rating",
+        "Mời đánh giá",
+        "Mời ông/bà đánh giá việc giải quyết hồ sơ {{ code }}: {{ rating_url }}",
+        "Mời đánh giá việc giải quyết hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nÝ kiến của ông/bà giúp chúng tôi phục vụ tốt hơn. Mời ông/bà đánh giá "
+        "việc giải quyết hồ sơ {{ code }} ({{ procedure }}) tại:\n{{ rating_url }}" + SIGN,
+    ),
+    (
+        "staff.step_routed",
+        "Hồ sơ chuyển đến cơ quan",
+        'Hồ sơ {{ code }} ({{ procedure }}) chuyển đến {{ agency }}, bước "{{ step }}", hạn {{ step_due }}.',
+        "Hồ sơ {{ code }} chuyển đến {{ agency }}",
+        "Hồ sơ {{ code }} ({{ procedure }}) đã được chuyển đến {{ agency }}.\nBước: {{ step }}\n"
+        "Hạn xử lý: {{ step_due }}\n\nXem hồ sơ: {{ dossier_url }}" + SIGN,
+    ),
+    (
+        "staff.daily_digest",
+        "Tổng hợp hằng ngày của cơ quan",
+        "{{ agency }}: {{ due_soon|length }} hồ sơ đến hạn, {{ overdue|length }} hồ sơ quá hạn.",
+        "{{ agency }}: {{ due_soon|length }} hồ sơ sắp đến hạn, {{ overdue|length }} quá hạn ({{ date }})",
+        "Tổng hợp ngày {{ date }} của {{ agency }}.\n\nĐến hạn trong một ngày làm việc ({{ due_soon|length }}):\n"
+        "{% for s in due_soon %}- {{ s.code }}: {{ s.step }}, hạn {{ s.due }}\n{% empty %}(không có)\n{% endfor %}"
+        "\nQuá hạn ({{ overdue|length }}):\n"
+        "{% for s in overdue %}- {{ s.code }}: {{ s.step }}, hạn {{ s.due }}\n{% empty %}(không có)\n{% endfor %}"
+        "\nHộp việc: {{ inbox_url }}" + SIGN,
+    ),
+    (
+        "staff.manager_overdue",
+        "Hồ sơ quá hạn của các cơ quan",
+        "{{ overdue|length }} bước xử lý quá hạn ngày {{ date }}.",
+        "{{ overdue|length }} bước xử lý quá hạn ({{ date }})",
+        "Các bước xử lý quá hạn ngày {{ date }} tại các cơ quan ông/bà phụ trách:\n\n"
+        "{% for s in overdue %}- {{ s.agency }}: {{ s.code }}, {{ s.step }}, hạn {{ s.due }}\n{% endfor %}"
+        + SIGN,
+    ),
+    (
+        "account.contact_changed",
+        "Thay đổi thông tin liên hệ",
+        "{{ field }} của tài khoản {{ account }} đã đổi lúc {{ when }}. Nếu không phải ông/bà, hãy báo ngay.",
+        "Thông tin liên hệ của tài khoản đã thay đổi",
+        "{{ field }} của tài khoản {{ account }} đã được đổi từ {{ old }} sang {{ new }} lúc {{ when }}.\n"
+        "Nếu ông/bà không thực hiện thay đổi này, vui lòng liên hệ ngay với {{ center }}." + SIGN,
+    ),
+]
+
+BY_CODE = {row[0]: row for row in TEMPLATES}
