@@ -10,6 +10,10 @@ writes several notices waits at most one timeout, and the next requests not at a
 import logging
 import time
 
+# The Redis transport and client load here, when the process starts, not inside the first
+# request that publishes: their first import (compiling the modules) takes seconds on a cold
+# machine.
+import kombu.transport.redis  # noqa: F401
 from django.conf import settings
 from kombu import Connection
 
