@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "procedures",
     "accounts",
     "dossiers",
+    "dashboards",
     "counters",
 ]
 

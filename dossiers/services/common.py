@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from dossiers import rollup
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -85,6 +86,7 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
     the move: the one way a service changes a dossier's status."""
     previous = dossier.status
     dossier.status = to
+    rollup.apply_change(dossier)  # the statistics' daily rollup, in this transaction
     dossier.save()
     return _event(dossier, actor=actor, action=action, from_status=previous, note=note, step=step, **data)
 

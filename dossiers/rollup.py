@@ -1,0 +1,238 @@
+"""The daily rollup of the statistics (``DailyFigure``), kept exact in the transaction that changes
+a dossier and rebuilt from the dossiers on demand.
+
+A dossier *contributes* to a few (day, bucket) cells, all derived from its own fields:
+
+| bucket | day | when |
+|---|---|---|
+| ``received`` | received_at | received (the clock started) |
+| ``resolved_early`` / ``_on_time`` / ``_late`` | result_ready_at | by ``punctuality`` |
+| ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | closed in that status |
+| ``returned`` | returned_at | result handed over |
+| ``exited`` | first of result_ready_at, closed_at | a received dossier left "in progress" |
+| ``overdue_start`` | due_at | received and still open after its due date |
+| ``overdue_end`` | exit day | ... and left after its due date |
+
+So "in progress at the end of day D" is Σ(received − exited) over days ≤ D, and "overdue at the
+end of D" is Σ(overdue_start − overdue_end) over days ≤ D; ``dashboards.figures`` reads them as
+the open dossiers of now minus the days after D, so it never sums the whole history.
+
+``apply_change(dossier)`` is called by ``dossiers.services.common._transition`` (and by intake,
+which creates the row) *before* the dossier is saved: it reads the row as stored, subtracts its
+old contribution, adds the new one, with one atomic upsert per cell
+(``INSERT ... ON CONFLICT ... DO UPDATE SET n = n + excluded.n``) in a fixed order, so concurrent
+transactions never lose a count nor deadlock on the rollup.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dossiers.models import DailyFigure, Dossier
+from dossiers.workflow import Status
+
+CLOSED_BUCKETS = {Status.REFUSED: "refused", Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
+OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT)
+BUCKETS = (
+    "received",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "refused",
+    "withdrawn",
+    "stopped",
+    "returned",
+    "exited",
+    "overdue_start",
+    "overdue_end",
+)
+
+# What a contribution needs of a dossier (and of its procedure and agency).
+ROW_FIELDS = (
+    "status",
+    "channel",
+    "received_at",
+    "due_at",
+    "result_ready_at",
+    "returned_at",
+    "closed_at",
+    "procedure_id",
+    "procedure__field_id",
+    "resolving_agency_id",
+    "resolving_agency__level",
+)
+
+Key = tuple[date, int, int, int, str, str, str]  # day, agency, procedure, field, level, channel, bucket
+
+
+def _day(value: datetime | None) -> date | None:
+    return timezone.localdate(value) if value else None
+
+
+def contribution(row: dict) -> Counter:
+    """The cells one dossier (as a dict of ``ROW_FIELDS``) counts in, each +1."""
+    cells: Counter = Counter()
+    dims = (
+        row["resolving_agency_id"],
+        row["procedure_id"],
+        row["procedure__field_id"],
+        row["resolving_agency__level"],
+        row["channel"],
+    )
+
+    def add(day: date | None, bucket: str) -> None:
+        if day is not None:
+            cells[(day, *dims, bucket)] += 1
+
+    received = _day(row["received_at"])
+    ready = _day(row["result_ready_at"])
+    closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS else None
+    due = _day(row["due_at"])
+    if ready:
+        due_for_result = due or ready
+        add(
+            ready,
+            "resolved_early"
+            if ready < due_for_result
+            else "resolved_on_time"
+            if ready == due_for_result
+            else "resolved_late",
+        )
+    if closed:
+        add(closed, CLOSED_BUCKETS[row["status"]])
+    add(_day(row["returned_at"]), "returned")
+    if received:
+        add(received, "received")
+        exit_day = min(d for d in (ready, closed) if d) if (ready or closed) else None
+        add(exit_day, "exited")
+        if due and (exit_day is None or exit_day > due):
+            add(due, "overdue_start")
+            add(exit_day, "overdue_end")
+    return cells
+
+
+def _row_of(dossier: Dossier) -> dict:
+    procedure = dossier.procedure
+    agency = dossier.resolving_agency
+    return {
+        "status": dossier.status,
+        "channel": dossier.channel,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "result_ready_at": dossier.result_ready_at,
+        "returned_at": dossier.returned_at,
+        "closed_at": dossier.closed_at,
+        "procedure_id": procedure.id,
+        "procedure__field_id": procedure.field_id,
+        "resolving_agency_id": agency.id,
+        "resolving_agency__level": agency.level,
+    }
+
+
+def apply_change(dossier: Dossier, *, new: bool = False) -> None:
+    """Move ``dossier``'s contribution from its stored row to its unsaved state. Call it inside
+    the transaction that saves the dossier, before ``save()`` (``new=True`` for a dossier whose
+    stored row is not its previous state: just created)."""
+    old = Counter()
+    if not new and dossier.pk:
+        stored = Dossier.objects.filter(pk=dossier.pk).values(*ROW_FIELDS).first()
+        if stored:
+            old = contribution(stored)
+    delta = contribution(_row_of(dossier))
+    delta.subtract(old)
+    upsert({key: n for key, n in delta.items() if n})
+
+
+# The table name is ours (``dossiers_dailyfigure``), the values are parameters.
+_UPSERT = (
+    "INSERT INTO dossiers_dailyfigure (day, agency_id, procedure_id, field_id, level, channel, bucket, n) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (day, agency_id, procedure_id, field_id, level, channel, bucket) "
+    "DO UPDATE SET n = dossiers_dailyfigure.n + excluded.n"
+)
+
+
+def upsert(cells: dict[Key, int]) -> None:
+    """Add ``n`` to each cell, atomically, in key order (no deadlock between two writers)."""
+    if not cells:
+        return
+    keys = sorted(cells)
+    with connection.cursor() as cursor:
+        cursor.executemany(_UPSERT, [(*key, cells[key]) for key in keys])
+
+
+def _cells_of(rows: Iterable[dict]) -> Counter:
+    total: Counter = Counter()
+    for row in rows:
+        total.update(contribution(row))
+    return total
+
+
+def rebuild(days: Iterable[date] | None = None, *, batch_size: int = 20_000) -> int:
+    """Recount the rollup from the dossiers: all of it, or only ``days`` (the cells of those days,
+    from every dossier that has a date on one of them). Returns the number of cells written.
+    Callers that load dossiers outside the services (imports, seeding) call it afterwards."""
+    day_set = set(days) if days is not None else None
+    with transaction.atomic():
+        qs = Dossier.objects.all()
+        if day_set is not None:
+            if not day_set:
+                return 0
+            DailyFigure.objects.filter(day__in=day_set).delete()
+            qs = _touching(qs, day_set)
+        else:
+            DailyFigure.objects.all().delete()
+        total: Counter = Counter()
+        for chunk in _chunks(qs.order_by("pk").values(*ROW_FIELDS), batch_size):
+            cells = _cells_of(chunk)
+            if day_set is not None:
+                cells = Counter({k: n for k, n in cells.items() if k[0] in day_set})
+            total.update(cells)
+        DailyFigure.objects.bulk_create(
+            [
+                DailyFigure(
+                    day=k[0],
+                    agency_id=k[1],
+                    procedure_id=k[2],
+                    field_id=k[3],
+                    level=k[4],
+                    channel=k[5],
+                    bucket=k[6],
+                    n=n,
+                )
+                for k, n in sorted(total.items())
+                if n
+            ],
+            batch_size=5000,
+        )
+    return len(total)
+
+
+def _touching(qs, day_set: set[date]):
+    """Dossiers with any of their dates on one of ``day_set`` (local days, so a little wider in UTC)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    lo, hi = min(day_set), max(day_set) + timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(lo, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(hi, datetime.min.time(), tzinfo=tz)
+    condition = Q()
+    for name in ("received_at", "due_at", "result_ready_at", "returned_at", "closed_at"):
+        condition |= Q(**{f"{name}__gte": start, f"{name}__lt": end})
+    return qs.filter(condition)
+
+
+def _chunks(values_qs, size: int):
+    chunk = []
+    for row in values_qs.iterator(chunk_size=size):
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
