@@ -92,7 +92,9 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    # ``of=("self",)``: lock the dossier only. FOR UPDATE on the joined procedure would block every
+    # insert that references it (a foreign key check takes KEY SHARE) and deadlock concurrent intakes.
+    return Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=dossier.pk)
 
 
 def _refuse(message: str) -> TransitionRefused:
@@ -152,7 +154,7 @@ def _close(dossier: Dossier, *, actor: User, action: str, reason: str, step: Ste
 
 def _locked_step(step: Step) -> tuple[Dossier, Step]:
     dossier = _locked(step.dossier)
-    step = Step.objects.select_for_update().select_related("agency").get(pk=step.pk)
+    step = Step.objects.select_for_update(of=("self",)).select_related("agency").get(pk=step.pk)
     return dossier, step
 
 
