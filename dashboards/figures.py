@@ -349,6 +349,48 @@ def direct(
     return rows
 
 
+def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
+    """The dossiers behind one count of ``FIGURES`` (the same definitions as ``direct``)."""
+    now = now or timezone.now()
+    start, end = _bounds(date_from, date_to)
+    closed = list(CLOSED_BUCKETS)
+
+    def in_progress_at(t):
+        return Q(received_at__lt=t) & ~(Q(result_ready_at__lt=t) | Q(status__in=closed, closed_at__lt=t))
+
+    received = Q(received_at__gte=start, received_at__lt=end)
+    resolved = Q(result_ready_at__gte=start, result_ready_at__lt=end)
+    closed_in = {
+        key: Q(status=status, closed_at__gte=start, closed_at__lt=end)
+        for status, key in CLOSED_BUCKETS.items()
+    }
+    table = {
+        "received_total": received | in_progress_at(start),
+        "carried_over": in_progress_at(start),
+        "received": received,
+        "received_online": received & Q(channel=Channel.ONLINE),
+        "received_direct": received & ~Q(channel=Channel.ONLINE),
+        "resolved": resolved,
+        "resolved_early": resolved & Q(ready_day__lt=F("due_day")),
+        "resolved_on_time": resolved & (Q(ready_day=F("due_day")) | Q(due_at=None)),
+        "resolved_late": resolved & Q(ready_day__gt=F("due_day")),
+        "in_progress": in_progress_at(end),
+        "in_progress_overdue": in_progress_at(end) & Q(due_at__lt=min(end, now)),
+        "in_progress_on_time": in_progress_at(end) & ~Q(due_at__lt=min(end, now)),
+        "returned": Q(returned_at__gte=start, returned_at__lt=end),
+        **closed_in,
+    }
+    return table[bucket]
+
+
+def with_days(qs):
+    """``qs`` with the local result and due dates the punctuality buckets compare."""
+    tz = timezone.get_current_timezone()
+    return qs.annotate(
+        ready_day=TruncDate("result_ready_at", tzinfo=tz), due_day=TruncDate("due_at", tzinfo=tz)
+    )
+
+
 def digitisation(*, date_from: date, date_to: date, filters: Filters | None = None) -> tuple[int, int]:
     """(digitised, resolved): dossiers resolved in the period that have a submission file and a
     result file (``DIGITISATION``). Counted over the dossiers: for the report, not the dashboard."""

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("procedures.api_urls")),
     path("", include("dossiers.api_urls")),
+    path("", include("dashboards.api_urls")),
 ]
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("ho-so/", include("dossiers.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("xep-hang/", include("counters.urls")),
+    path("thong-ke/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
