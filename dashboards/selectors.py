@@ -22,3 +22,27 @@ def dossiers_behind(query: StatsQuery, bucket: str) -> QuerySet[Dossier]:
         )
         .order_by("closed_rank", "due_at", "-id")
     )
+
+
+def public_resolved(query: StatsQuery) -> QuerySet[Dossier]:
+    """Resolved dossiers of the period for the public results page (names masked by the page)."""
+    start_q = figures.bucket_q("resolved", date_from=query.date_from, date_to=query.date_to)
+    return (
+        figures.with_days(Dossier.objects.filter(start_q, query.filters.q(on_rollup=False)))
+        .select_related("procedure", "resolving_agency")
+        .only(
+            "code",
+            "applicant_name",
+            "received_at",
+            "due_at",
+            "result_ready_at",
+            "procedure__name",
+            "resolving_agency__name",
+        )
+        .order_by("-result_ready_at", "-id")
+    )
+
+
+def mask_name(name: str) -> str:
+    """``Nguyễn Văn An`` → ``N***** V** A*``: the public page never shows a whole name."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())

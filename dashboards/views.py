@@ -211,3 +211,25 @@ def report(request, fmt: str):
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def public_results(request):
+    """Công khai kết quả: on-time figures by agency and the resolved dossiers, names masked."""
+    from dashboards.query import StatsQuery
+    from dashboards.selectors import mask_name, public_resolved
+    from dossiers.services import punctuality
+
+    try:
+        asked = parse(request.GET, request.user)
+    except StatsQueryError as exc:
+        return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
+    query = StatsQuery(
+        date_from=asked.date_from, date_to=asked.date_to, group_by="agency", filters=figures.Filters()
+    )
+    agencies = figures.compute(date_from=query.date_from, date_to=query.date_to, group_by="agency")
+    page = Paginator(public_resolved(query), 50).get_page(request.GET.get("page"))
+    labels = {"early": _("Trước hạn"), "on_time": _("Đúng hạn"), "late": _("Quá hạn")}
+    for d in page:
+        d.masked_name = mask_name(d.applicant_name)
+        d.punctuality_label = labels.get(punctuality(d) or "", "")
+    return render(request, "dashboards/public.html", {"query": query, "agencies": agencies, "page": page})

@@ -80,3 +80,17 @@ def test_periodic_report_csv_and_xlsx(client, db):
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[-1][1] == "Tổng cộng" and values[-1][2] == 10
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_public_results_mask_names(client, march, django_assert_max_num_queries):
+    from dossiers.models import Dossier
+
+    Dossier.objects.update(applicant_name="Nguyễn Văn An")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/thong-ke/cong-khai/?{MARCH}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nguyễn Văn An" not in html and "N***** V** A*" in html
+    assert "66.67" in html or "66,67" in html  # Sở A's on-time rate
+    assert len(response.context["page"]) == 3

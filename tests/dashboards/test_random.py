@@ -26,6 +26,7 @@ def random_dossiers(catalog, n: int, seed: int = 9) -> None:
     procs = [catalog["proc"], catalog["proc_b"]]
     first = date(2025, 10, 1)
     for _ in range(n):
+
         def day(base, span):  # nothing happens after "now" (15/04/2026) but due dates
             return min(base + timedelta(days=rng.randint(0, span)), date(2026, 4, 14)).isoformat()
 
@@ -35,7 +36,9 @@ def random_dossiers(catalog, n: int, seed: int = 9) -> None:
         ready = day(received, 25) if fate in ("ready", "returned") else None
         closed = day(received, 10) if fate in ("refused", "withdrawn", "stopped", "not_received") else None
         kwargs = {
-            "status": {"open": "processing", "ready": "result_ready", "not_received": "refused"}.get(fate, fate),
+            "status": {"open": "processing", "ready": "result_ready", "not_received": "refused"}.get(
+                fate, fate
+            ),
             "channel": rng.choice(["counter", "online", "postal"]),
             "received_at": None if fate == "not_received" else at(received.isoformat(), rng.randint(7, 16)),
             "due_at": None if fate == "not_received" else at(due, 17),
@@ -75,7 +78,9 @@ def test_rollup_kept_by_apply_change_equals_rebuild(catalog, seed):
             dossier.status, dossier.result_ready_at = "result_ready", at("2026-04-14", 9)
             rollup.apply_change(dossier)
             dossier.save()
-    kept = sorted(DailyFigure.objects.filter(n__gt=0).values_list("day", "procedure_id", "channel", "bucket", "n"))
+    kept = sorted(
+        DailyFigure.objects.filter(n__gt=0).values_list("day", "procedure_id", "channel", "bucket", "n")
+    )
     DailyFigure.objects.filter(n=0).delete()
     rollup.rebuild()
     assert kept == sorted(DailyFigure.objects.values_list("day", "procedure_id", "channel", "bucket", "n"))
