@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dashboards import figures
@@ -86,8 +87,12 @@ def dashboard(request):
         row.qs = _link(params, date_from=lo.isoformat(), date_to=hi.isoformat())
     for row in compared:
         row.qs = _link(params, **{compare_by: row.key})
+    list_url = reverse("dashboards:dossiers")
     for row in months + compared:
-        row.cells = [(k, row.figures[k], k.endswith("_rate")) for k in TABLE]
+        figs = row.figures
+        row.cells = [
+            (figs[k], None if k.endswith("_rate") else f"{list_url}?{row.qs}&bucket={k}") for k in TABLE
+        ]
     return render(
         request,
         "dashboards/dashboard.html",
@@ -95,7 +100,7 @@ def dashboard(request):
             "query": query,
             "whole": whole,
             "headline": [(k, figures.FIGURES[k][0], whole.figures[k]) for k in HEADLINE],
-            "columns": [(k, figures.FIGURES[k][0]) for k in TABLE],
+            "columns": [str(figures.FIGURES[k][0]) for k in TABLE],
             "months": months,
             "month_bars": _bars(months, "received"),
             "chart_width": 20 + 40 * len(months),
