@@ -115,6 +115,11 @@ class Row:
         return {**self.counts, **rates(self.counts)}
 
 
+def total(rows: list[Row], label: str = "") -> Row:
+    """The whole of a grouping (every dossier is in exactly one group of it): the counts add up."""
+    return Row(key=None, label=label, counts={k: sum(r.counts[k] for r in rows) for k in COUNTS})
+
+
 def rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 2) if whole else None
 

@@ -32,6 +32,13 @@ def test_dashboard_shows_figures_charts_and_links(manager, django_assert_max_num
     assert "Sở A" in html and "UBND xã B" not in html  # only the units under the manager
     assert "bucket=in_progress_overdue" in html
     assert "/thong-ke/bao-cao.xlsx?" in html
+    whole = response.context["whole"]  # Sở A's dossiers only
+    assert (whole.counts["resolved"], whole.counts["in_progress"], whole.figures["on_time_rate"]) == (
+        3,
+        3,
+        66.67,
+    )
+    assert "66,67 %" in html
 
 
 @freeze_time("2026-04-15 10:00:00+07:00")
