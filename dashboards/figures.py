@@ -24,7 +24,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Channel, DailyFigure, Dossier, DossierFile, FileKind
+from dossiers.models import Channel, DailyAgencyFigure, DailyFigure, Dossier, DossierFile, FileKind
 from dossiers.rollup import CLOSED_BUCKETS, OPEN_STATUSES
 from dossiers.workflow import Status
 from procedures.models import Agency, Level, Procedure
@@ -157,6 +157,13 @@ def month_ranges(date_from: date, date_to: date) -> list[tuple[date, date]]:
 # --- from the rollup -----------------------------------------------------------------------------
 
 
+def _rollup(group_by: str | None, filters: Filters):
+    """The coarser rollup (by agency, no procedure) unless the question needs procedures or fields."""
+    if group_by in ("field", "procedure") or filters.fields or filters.procedures:
+        return DailyFigure
+    return DailyAgencyFigure
+
+
 def compute(
     *, date_from: date, date_to: date, group_by: str | None = None, filters: Filters | None = None, now=None
 ) -> list[Row]:
@@ -169,10 +176,11 @@ def compute(
     dcol = _COLUMNS[group_by][1] if group_by else None
     q = filters.q(on_rollup=True)
     group = [col] if col else []
+    table = _rollup(group_by, filters)
 
     period = defaultdict(lambda: defaultdict(int))
     for r in (
-        DailyFigure.objects.filter(q, day__gte=date_from, day__lte=date_to)
+        table.objects.filter(q, day__gte=date_from, day__lte=date_to)
         .values(*group, "bucket")
         .annotate(total=Sum("n"), online=Sum("n", filter=Q(channel=Channel.ONLINE)))
         .order_by()
@@ -181,7 +189,7 @@ def compute(
         period[g][r["bucket"]] += r["total"]
         if r["bucket"] == "received":
             period[g]["received_online"] += r["online"] or 0
-    tail = _tail(q, group, col, after=date_to)
+    tail = _tail(table, q, group, col, after=date_to)
     open_now = _open_now(filters, dcol, now, until=_bounds(date_from, date_to)[1])
     keys = set(period) | {g for g in open_now if open_now[g][0]}
     keys |= {g for g in tail if any(tail[g].values())}
@@ -213,10 +221,10 @@ def compute(
     return rows
 
 
-def _tail(q: Q, group: list[str], col: str | None, *, after: date) -> dict:
+def _tail(table, q: Q, group: list[str], col: str | None, *, after: date) -> dict:
     tail = defaultdict(lambda: defaultdict(int))
     for r in (
-        DailyFigure.objects.filter(
+        table.objects.filter(
             q, day__gt=after, bucket__in=["received", "exited", "overdue_start", "overdue_end"]
         )
         .values(*group, "bucket")
@@ -240,9 +248,10 @@ def _open_now(filters: Filters, dcol: str | None, now: datetime, until: datetime
 
 def _compute_months(date_from: date, date_to: date, filters: Filters, now: datetime) -> list[Row]:
     q = filters.q(on_rollup=True)
+    table = _rollup(None, filters)
     monthly = defaultdict(lambda: defaultdict(int))
     for r in (
-        DailyFigure.objects.filter(q, day__gte=date_from, day__lte=date_to)
+        table.objects.filter(q, day__gte=date_from, day__lte=date_to)
         .annotate(month=TruncMonth("day"))
         .values("month", "bucket")
         .annotate(total=Sum("n"), online=Sum("n", filter=Q(channel=Channel.ONLINE)))
@@ -253,7 +262,7 @@ def _compute_months(date_from: date, date_to: date, filters: Filters, now: datet
         monthly[m][r["bucket"]] += r["total"]
         if r["bucket"] == "received":
             monthly[m]["received_online"] += r["online"] or 0
-    tail = _tail(q, [], None, after=date_to)[None]
+    tail = _tail(table, q, [], None, after=date_to)[None]
     n_open, n_overdue_now, _ = _open_now(filters, None, now, until=now).get(None, (0, 0, 0))
     today = timezone.localdate(now)
     rows = []

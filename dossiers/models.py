@@ -370,3 +370,33 @@ class DailyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
+
+
+class DailyAgencyFigure(models.Model):
+    """``DailyFigure`` summed over procedures and fields: the same cells by day, agency, level,
+    channel and bucket, kept in the same upsert. A year by agency, level or channel reads this
+    one (a few rows per agency and day) instead of one row per procedure."""
+
+    day = models.DateField()
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    bucket = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo ngày và cơ quan")
+        verbose_name_plural = _("số liệu thống kê theo ngày và cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agency", "level", "channel", "bucket"], name="daily_agency_figure_key"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["day", "agency", "bucket"], include=["n", "channel"], name="daily_agency_figure_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.channel} {self.bucket}={self.n}"

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dossiers.models import DailyFigure, Dossier
+from dossiers.models import DailyAgencyFigure, DailyFigure, Dossier
 from dossiers.workflow import Status
 
 CLOSED_BUCKETS = {Status.REFUSED: "refused", Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
@@ -153,6 +153,20 @@ _UPSERT = (
     "ON CONFLICT (day, agency_id, procedure_id, field_id, level, channel, bucket) "
     "DO UPDATE SET n = dossiers_dailyfigure.n + excluded.n"
 )
+_UPSERT_AGENCY = (
+    "INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, n) "
+    "VALUES (%s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (day, agency_id, level, channel, bucket) "
+    "DO UPDATE SET n = dossiers_dailyagencyfigure.n + excluded.n"
+)
+
+
+def by_agency(cells: dict[Key, int]) -> Counter:
+    """The cells summed over procedure and field: (day, agency, level, channel, bucket) → n."""
+    out: Counter = Counter()
+    for (day, agency, _procedure, _field, level, channel, bucket), n in cells.items():
+        out[(day, agency, level, channel, bucket)] += n
+    return out
 
 
 def upsert(cells: dict[Key, int]) -> None:
@@ -160,8 +174,11 @@ def upsert(cells: dict[Key, int]) -> None:
     if not cells:
         return
     keys = sorted(cells)
+    coarse = {k: n for k, n in by_agency(cells).items() if n}
     with connection.cursor() as cursor:
         cursor.executemany(_UPSERT, [(*key, cells[key]) for key in keys])
+        if coarse:
+            cursor.executemany(_UPSERT_AGENCY, [(*key, coarse[key]) for key in sorted(coarse)])
 
 
 def _cells_of(rows: Iterable[dict]) -> Counter:
@@ -182,9 +199,11 @@ def rebuild(days: Iterable[date] | None = None, *, batch_size: int = 20_000) -> 
             if not day_set:
                 return 0
             DailyFigure.objects.filter(day__in=day_set).delete()
+            DailyAgencyFigure.objects.filter(day__in=day_set).delete()
             qs = _touching(qs, day_set)
         else:
             DailyFigure.objects.all().delete()
+            DailyAgencyFigure.objects.all().delete()
         total: Counter = Counter()
         for chunk in _chunks(qs.order_by("pk").values(*ROW_FIELDS), batch_size):
             cells = _cells_of(chunk)
@@ -204,6 +223,14 @@ def rebuild(days: Iterable[date] | None = None, *, batch_size: int = 20_000) -> 
                     n=n,
                 )
                 for k, n in sorted(total.items())
+                if n
+            ],
+            batch_size=5000,
+        )
+        DailyAgencyFigure.objects.bulk_create(
+            [
+                DailyAgencyFigure(day=k[0], agency_id=k[1], level=k[2], channel=k[3], bucket=k[4], n=n)
+                for k, n in sorted(by_agency(total).items())
                 if n
             ],
             batch_size=5000,

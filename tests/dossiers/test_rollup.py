@@ -11,7 +11,7 @@ from django.db import connection
 from freezegun import freeze_time
 
 from dossiers import rollup, services
-from dossiers.models import DailyFigure
+from dossiers.models import DailyAgencyFigure, DailyFigure
 from dossiers.services import Intake
 from tests.dossiers.test_services import at, receive, submit_online
 from tests.factories import applicant
@@ -25,10 +25,21 @@ def cells() -> dict:
     }
 
 
+def agency_cells() -> dict:
+    return {
+        (f.day, f.agency_id, f.level, f.channel, f.bucket): f.n
+        for f in DailyAgencyFigure.objects.all()
+        if f.n
+    }
+
+
 def assert_equals_recount() -> dict:
-    kept = cells()
+    """Both rollups as kept by the services equal a recount; the coarse one is the fine one summed."""
+    kept, kept_by_agency = cells(), agency_cells()
+    assert kept_by_agency == {k: n for k, n in rollup.by_agency(kept).items() if n}
     rollup.rebuild()
     assert kept == cells()
+    assert kept_by_agency == agency_cells()
     return kept
 
 
