@@ -5,7 +5,8 @@ midnight after ``date_to``. A dossier's "exit" is the first of its result (``res
 and its closing as refused, withdrawn or stopped (``closed_at``).
 
 Two implementations of the same definitions:
-- ``compute`` reads the daily rollup (``dossiers.DailyFigure``) and the open dossiers of now: fast
+- ``compute`` reads the daily rollups (``dossiers.DailyAgencyFigure``, or ``DailyFigure`` when the
+  question needs procedures or fields) and the open dossiers of now: fast
   at ten million dossiers; the dashboards and the API use it.
 - ``direct`` counts over the dossiers themselves: the reference the tests and the benchmark
   compare ``compute`` with (and the only one for the digitisation rate).
