@@ -84,3 +84,28 @@ def test_rollup_kept_by_apply_change_equals_rebuild(catalog, seed):
     DailyFigure.objects.filter(n=0).delete()
     rollup.rebuild()
     assert kept == sorted(DailyFigure.objects.values_list("day", "procedure_id", "channel", "bucket", "n"))
+
+
+def _both_rollups():
+    from dossiers.models import DailyAgencyFigure, DailyFigure
+
+    fine = sorted(
+        DailyFigure.objects.values_list("day", "agency_id", "procedure_id", "channel", "bucket", "n")
+    )
+    coarse = sorted(
+        DailyAgencyFigure.objects.values_list("day", "agency_id", "level", "channel", "bucket", "n")
+    )
+    return fine, coarse
+
+
+@pytest.mark.postgres
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_the_sql_recount_equals_the_python_one(catalog):
+    random_dossiers(catalog, 300, seed=5)
+    rollup.rebuild(in_sql=False)
+    python = _both_rollups()
+    rollup.rebuild(in_sql=True)
+    assert _both_rollups() == python
+    days = [date(2026, 3, 3), date(2026, 3, 4), date(2025, 12, 31)]
+    rollup.rebuild(days, in_sql=True)
+    assert _both_rollups() == python
