@@ -114,6 +114,14 @@ class Dossier(models.Model):
             # the desk's "previous applicant" look-up
             models.Index(fields=["intake_office", "id_number"]),
             models.Index(fields=["intake_office", "phone"]),
+            # the dashboards' "in progress now" and "overdue": open dossiers by agency and due date
+            models.Index(
+                fields=["resolving_agency", "due_at"],
+                name="dossier_open_by_due",
+                condition=Q(
+                    status__in=["received", "processing", "supplement_requested", "awaiting_payment"]
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -327,3 +335,68 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Nhật ký hồ sơ không được xóa."))
+
+
+class DailyFigure(models.Model):
+    """The daily rollup of the statistics: how many dossiers of one (resolving) agency, procedure,
+    field, level and channel fell into ``bucket`` on ``day`` (local date). Kept exact by the
+    dossier services in the transaction that changes a dossier (``dossiers.rollup``), rebuilt from
+    the dossiers by ``manage.py rebuild_rollup``. The buckets are listed in ``dossiers.rollup``."""
+
+    day = models.DateField()
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey("procedures.Field", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    bucket = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo ngày")
+        verbose_name_plural = _("số liệu thống kê theo ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agency", "procedure", "field", "level", "channel", "bucket"],
+                name="daily_figure_key",
+            ),
+        ]
+        # covering on PostgreSQL: a year by agency is an index-only scan
+        indexes = [
+            models.Index(
+                fields=["day", "agency", "bucket"], include=["n", "channel"], name="daily_figure_day_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
+
+
+class DailyAgencyFigure(models.Model):
+    """``DailyFigure`` summed over procedures and fields: the same cells by day, agency, level,
+    channel and bucket, kept in the same upsert. A year by agency, level or channel reads this
+    one (a few rows per agency and day) instead of one row per procedure."""
+
+    day = models.DateField()
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    bucket = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo ngày và cơ quan")
+        verbose_name_plural = _("số liệu thống kê theo ngày và cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agency", "level", "channel", "bucket"], name="daily_agency_figure_key"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["day", "agency", "bucket"], include=["n", "channel"], name="daily_agency_figure_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.channel} {self.bucket}={self.n}"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "procedures",
     "accounts",
     "dossiers",
+    "dashboards",
     "counters",
     "receipts",
     "notifications",

@@ -8,6 +8,7 @@ from hcc.api_docs import ApiDocsView
 api_v1 = [
     path("", include("procedures.api_urls")),
     path("", include("dossiers.api_urls")),
+    path("", include("dashboards.api_urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("giay-to/", include("receipts.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("xep-hang/", include("counters.urls")),
+    path("thong-ke/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

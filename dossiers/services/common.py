@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from dossiers import notices
+from dossiers import notices, rollup
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -88,12 +88,15 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
     the move: the one way a service changes a dossier's status."""
     previous = dossier.status
     dossier.status = to
+    rollup.apply_change(dossier)  # the statistics' daily rollup, in this transaction
     dossier.save()
     return _event(dossier, actor=actor, action=action, from_status=previous, note=note, step=step, **data)
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+    # ``of=("self",)``: lock the dossier only. FOR UPDATE on the joined procedure would block every
+    # insert that references it (a foreign key check takes KEY SHARE) and deadlock concurrent intakes.
+    return Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=dossier.pk)
 
 
 def _refuse(message: str) -> TransitionRefused:
@@ -153,7 +156,7 @@ def _close(dossier: Dossier, *, actor: User, action: str, reason: str, step: Ste
 
 def _locked_step(step: Step) -> tuple[Dossier, Step]:
     dossier = _locked(step.dossier)
-    step = Step.objects.select_for_update().select_related("agency").get(pk=step.pk)
+    step = Step.objects.select_for_update(of=("self",)).select_related("agency").get(pk=step.pk)
     return dossier, step
 
 

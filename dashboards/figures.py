@@ -1,0 +1,441 @@
+"""Every figure of the dashboards, the statistics API and the periodic report, defined once.
+
+The period is ``date_from``..``date_to`` (local dates, both included); ``end`` is the local
+midnight after ``date_to``. A dossier's "exit" is the first of its result (``result_ready_at``)
+and its closing as refused, withdrawn or stopped (``closed_at``).
+
+Two implementations of the same definitions:
+- ``compute`` reads the daily rollups (``dossiers.DailyAgencyFigure``, or ``DailyFigure`` when the
+  question needs procedures or fields) and the open dossiers of now: fast
+  at ten million dossiers; the dashboards and the API use it.
+- ``direct`` counts over the dossiers themselves: the reference the tests and the benchmark
+  compare ``compute`` with (and the only one for the digitisation rate).
+
+Figures still to come from other parts (ratings, receipts): the satisfaction rate, the online
+payment rate, fees collected and the matching indicators of Decision 766/QĐ-TTg; add them to
+``FIGURES`` with their formula.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Channel, DailyAgencyFigure, DailyFigure, Dossier, DossierFile, FileKind
+from dossiers.rollup import CLOSED_BUCKETS, OPEN_STATUSES
+from dossiers.workflow import Status
+from procedures.models import Agency, Level, Procedure
+from procedures.models import Field as ProcedureField
+
+# key → (label, formula). The order is the report's.
+FIGURES: dict[str, tuple[str, str]] = {
+    "received_total": (_("Tổng số hồ sơ nhận giải quyết"), "received + carried_over"),
+    "carried_over": (
+        _("Từ kỳ trước chuyển sang"),
+        "received before date_from, not exited before date_from",
+    ),
+    "received": (_("Tiếp nhận trong kỳ"), "received_at in the period"),
+    "received_online": (_("Trực tuyến"), "received in the period, channel = online"),
+    "received_direct": (_("Trực tiếp, bưu chính"), "received − received_online (counter and postal)"),
+    "resolved": (_("Đã giải quyết"), "result_ready_at in the period"),
+    "resolved_early": (_("Trước hạn"), "resolved, result date < due date"),
+    "resolved_on_time": (_("Đúng hạn"), "resolved, result date = due date"),
+    "resolved_late": (_("Quá hạn"), "resolved, result date > due date"),
+    "in_progress": (_("Đang giải quyết"), "received before end, not exited before end"),
+    "in_progress_on_time": (_("Trong hạn"), "in_progress − in_progress_overdue"),
+    "in_progress_overdue": (
+        _("Quá hạn"),
+        "in_progress with due_at before end (before now when the period runs to today or later)",
+    ),
+    "refused": (_("Từ chối"), "status refused, closed_at in the period"),
+    "withdrawn": (_("Rút hồ sơ"), "status withdrawn, closed_at in the period"),
+    "stopped": (_("Dừng giải quyết"), "status stopped, closed_at in the period"),
+    "returned": (_("Đã trả kết quả"), "returned_at in the period"),
+    "on_time_rate": (_("Tỷ lệ đúng hạn (%)"), "100 × (resolved_early + resolved_on_time) / resolved"),
+    "online_rate": (_("Tỷ lệ trực tuyến (%)"), "100 × received_online / received"),
+}
+COUNTS = [k for k in FIGURES if not k.endswith("_rate")]
+DIGITISATION = (
+    _("Tỷ lệ số hóa (%)"),
+    "100 × resolved dossiers having a submission file and a result file / resolved",
+)
+
+GROUPS = ("level", "agency", "field", "procedure", "channel", "month")
+# group → (column on DailyFigure, column on Dossier)
+_COLUMNS = {
+    "level": ("level", "resolving_agency__level"),
+    "agency": ("agency_id", "resolving_agency_id"),
+    "field": ("field_id", "procedure__field_id"),
+    "procedure": ("procedure_id", "procedure_id"),
+    "channel": ("channel", "channel"),
+}
+
+
+@dataclass
+class Filters:
+    """Which dossiers count: ``scope`` the agencies the viewer may see (None: all), the others
+    the filters chosen (empty: no filter). Ids for agencies, fields, procedures; names for
+    levels and channels."""
+
+    scope: list[int] | None = None
+    agencies: list[int] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    fields: list[int] = field(default_factory=list)
+    procedures: list[int] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+
+    def q(self, *, on_rollup: bool) -> Q:
+        i = 0 if on_rollup else 1
+        q = Q()
+        for values, group in (
+            (self.agencies, "agency"),
+            (self.levels, "level"),
+            (self.fields, "field"),
+            (self.procedures, "procedure"),
+            (self.channels, "channel"),
+        ):
+            if values:
+                q &= Q(**{f"{_COLUMNS[group][i]}__in": values})
+        if self.scope is not None:
+            q &= Q(**{f"{_COLUMNS['agency'][i]}__in": self.scope})
+        return q
+
+
+@dataclass
+class Row:
+    key: str | None
+    label: str
+    counts: dict[str, int]
+
+    @property
+    def figures(self) -> dict:
+        return {**self.counts, **rates(self.counts)}
+
+
+def total(rows: list[Row], label: str = "") -> Row:
+    """The whole of a grouping (every dossier is in exactly one group of it): the counts add up."""
+    return Row(key=None, label=label, counts={k: sum(r.counts[k] for r in rows) for k in COUNTS})
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def rates(c: dict[str, int]) -> dict[str, float | None]:
+    return {
+        "on_time_rate": rate(c["resolved_early"] + c["resolved_on_time"], c["resolved"]),
+        "online_rate": rate(c["received_online"], c["received"]),
+    }
+
+
+def _bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(date_from, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(date_to + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    return start, end
+
+
+def _finish(c: dict[str, int]) -> dict[str, int]:
+    c["received_total"] = c["received"] + c["carried_over"]
+    c["received_direct"] = c["received"] - c["received_online"]
+    c["in_progress_on_time"] = c["in_progress"] - c["in_progress_overdue"]
+    return {k: c.get(k, 0) for k in COUNTS}
+
+
+def month_ranges(date_from: date, date_to: date) -> list[tuple[date, date]]:
+    out, day = [], date_from
+    while day <= date_to:
+        nxt = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        out.append((day, min(nxt - timedelta(days=1), date_to)))
+        day = nxt
+    return out
+
+
+# --- from the rollup -----------------------------------------------------------------------------
+
+
+def _rollup(group_by: str | None, filters: Filters):
+    """The coarser rollup (by agency, no procedure) unless the question needs procedures or fields."""
+    if group_by in ("field", "procedure") or filters.fields or filters.procedures:
+        return DailyFigure
+    return DailyAgencyFigure
+
+
+def compute(
+    *, date_from: date, date_to: date, group_by: str | None = None, filters: Filters | None = None, now=None
+) -> list[Row]:
+    """The figures of the period, one row per group (or one row, key None, for the whole)."""
+    filters = filters or Filters()
+    now = now or timezone.now()
+    if group_by == "month":
+        return _compute_months(date_from, date_to, filters, now)
+    col = _COLUMNS[group_by][0] if group_by else None
+    dcol = _COLUMNS[group_by][1] if group_by else None
+    q = filters.q(on_rollup=True)
+    group = [col] if col else []
+    table = _rollup(group_by, filters)
+
+    period = defaultdict(lambda: defaultdict(int))
+    for r in (
+        table.objects.filter(q, day__gte=date_from, day__lte=date_to)
+        .values(*group, "bucket")
+        .annotate(total=Sum("n"), online=Sum("n", filter=Q(channel=Channel.ONLINE)))
+        .order_by()
+    ):
+        g = r[col] if col else None
+        period[g][r["bucket"]] += r["total"]
+        if r["bucket"] == "received":
+            period[g]["received_online"] += r["online"] or 0
+    tail = _tail(table, q, group, col, after=date_to)
+    open_now = _open_now(filters, dcol, now, until=_bounds(date_from, date_to)[1])
+    keys = set(period) | {g for g in open_now if open_now[g][0]}
+    keys |= {g for g in tail if any(tail[g].values())}
+    if not group_by:
+        keys = {None}
+    rows = []
+    for g in keys:
+        p, t = period[g], tail[g]
+        n_open, n_overdue_now, n_overdue_by_end = open_now.get(g, (0, 0, 0))
+        c = {b: p[b] for b in ("received", "received_online", "refused", "withdrawn", "stopped", "returned")}
+        c["resolved_early"], c["resolved_on_time"], c["resolved_late"] = (
+            p["resolved_early"],
+            p["resolved_on_time"],
+            p["resolved_late"],
+        )
+        c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
+        # in progress at the end of D = open now − Σ(received − exited) over the days after D
+        after_to = t["received"] - t["exited"]
+        c["in_progress"] = n_open - after_to
+        c["carried_over"] = n_open - after_to - (p["received"] - p["exited"])
+        if date_to >= timezone.localdate(now):
+            c["in_progress_overdue"] = n_overdue_now
+        else:
+            c["in_progress_overdue"] = n_open - (t["overdue_start"] - t["overdue_end"])
+        if group_by and not any(c.values()):
+            continue
+        rows.append(Row(key=g, label="", counts=_finish(c)))
+    _label(rows, group_by)
+    return rows
+
+
+def _tail(table, q: Q, group: list[str], col: str | None, *, after: date) -> dict:
+    tail = defaultdict(lambda: defaultdict(int))
+    for r in (
+        table.objects.filter(
+            q, day__gt=after, bucket__in=["received", "exited", "overdue_start", "overdue_end"]
+        )
+        .values(*group, "bucket")
+        .annotate(total=Sum("n"))
+        .order_by()
+    ):
+        tail[r[col] if col else None][r["bucket"]] += r["total"]
+    return tail
+
+
+def _open_now(filters: Filters, dcol: str | None, now: datetime, until: datetime) -> dict:
+    """Open (received, not exited) dossiers now: count, overdue now (due_at < now)."""
+    qs = Dossier.objects.filter(filters.q(on_rollup=False), status__in=OPEN_STATUSES)
+    group = [dcol] if dcol else []
+    # COUNT(*) and due_at only: an index-only scan of the partial index on open dossiers
+    aggregates = {"n": Count("*"), "overdue": Count("due_at", filter=Q(due_at__lt=now))}
+    if not dcol:
+        r = qs.aggregate(**aggregates)
+        return {None: (r["n"], r["overdue"], 0)}
+    return {r[dcol]: (r["n"], r["overdue"], 0) for r in qs.values(*group).annotate(**aggregates).order_by()}
+
+
+def _compute_months(date_from: date, date_to: date, filters: Filters, now: datetime) -> list[Row]:
+    q = filters.q(on_rollup=True)
+    table = _rollup(None, filters)
+    monthly = defaultdict(lambda: defaultdict(int))
+    for r in (
+        table.objects.filter(q, day__gte=date_from, day__lte=date_to)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "bucket")
+        .annotate(total=Sum("n"), online=Sum("n", filter=Q(channel=Channel.ONLINE)))
+        .order_by()
+    ):
+        m = r["month"]
+        m = m.date() if isinstance(m, datetime) else m
+        monthly[m][r["bucket"]] += r["total"]
+        if r["bucket"] == "received":
+            monthly[m]["received_online"] += r["online"] or 0
+    tail = _tail(table, q, [], None, after=date_to)[None]
+    n_open, n_overdue_now, _ = _open_now(filters, None, now, until=now).get(None, (0, 0, 0))
+    today = timezone.localdate(now)
+    rows = []
+    # walk the months backwards: the tail after each month's end grows by the later months
+    after = dict(tail)
+    for lo, hi in reversed(month_ranges(date_from, date_to)):
+        p = monthly[lo.replace(day=1)]
+        c = {b: p[b] for b in ("received", "received_online", "refused", "withdrawn", "stopped", "returned")}
+        for b in ("resolved_early", "resolved_on_time", "resolved_late"):
+            c[b] = p[b]
+        c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
+        after_hi = after.get("received", 0) - after.get("exited", 0)
+        c["in_progress"] = n_open - after_hi
+        c["carried_over"] = n_open - after_hi - (p["received"] - p["exited"])
+        if hi >= today:
+            c["in_progress_overdue"] = n_overdue_now
+        else:
+            c["in_progress_overdue"] = n_open - (after.get("overdue_start", 0) - after.get("overdue_end", 0))
+        for b in ("received", "exited", "overdue_start", "overdue_end"):
+            after[b] = after.get(b, 0) + p[b]
+        rows.append(Row(key=f"{lo:%Y-%m}", label=f"{lo:%m/%Y}", counts=_finish(c)))
+    rows.reverse()
+    return rows
+
+
+def _label(rows: list[Row], group_by: str | None) -> None:
+    if group_by is None:
+        for row in rows:
+            row.label = str(_("Tất cả"))
+        return
+    ids = [r.key for r in rows]
+    if group_by in ("agency", "field", "procedure"):
+        model = {"agency": Agency, "field": ProcedureField, "procedure": Procedure}[group_by]
+        names = {
+            o["id"]: (o["code"], o["name"])
+            for o in model.objects.filter(id__in=ids).values("id", "code", "name")
+        }
+        for row in rows:
+            row.key, row.label = names.get(row.key, (str(row.key), str(row.key)))
+    else:
+        choices = dict(Level.choices if group_by == "level" else Channel.choices)
+        for row in rows:
+            row.label = str(choices.get(row.key, row.key))
+    rows.sort(key=lambda r: r.key or "")
+
+
+# --- directly from the dossiers (the reference) ------------------------------------------------------
+
+
+def direct(
+    *, date_from: date, date_to: date, group_by: str | None = None, filters: Filters | None = None, now=None
+) -> list[Row]:
+    """The same figures counted over the dossiers themselves (slow on a big database)."""
+    filters = filters or Filters()
+    now = now or timezone.now()
+    if group_by == "month":
+        rows = []
+        for lo, hi in month_ranges(date_from, date_to):
+            whole = direct(date_from=lo, date_to=hi, filters=filters, now=now)
+            rows.append(Row(key=f"{lo:%Y-%m}", label=f"{lo:%m/%Y}", counts=whole[0].counts))
+        return rows
+    start, end = _bounds(date_from, date_to)
+    tz = timezone.get_current_timezone()
+    dcol = _COLUMNS[group_by][1] if group_by else None
+    closed = list(CLOSED_BUCKETS)
+    exited_before = lambda t: Q(result_ready_at__lt=t) | Q(status__in=closed, closed_at__lt=t)  # noqa: E731
+    in_progress_at = lambda t: Q(received_at__lt=t) & ~exited_before(t)  # noqa: E731
+    ready, due = TruncDate("result_ready_at", tzinfo=tz), TruncDate("due_at", tzinfo=tz)
+    resolved = Q(result_ready_at__gte=start, result_ready_at__lt=end)
+    counts = {
+        "received": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
+        "received_online": Count(
+            "pk", filter=Q(received_at__gte=start, received_at__lt=end, channel=Channel.ONLINE)
+        ),
+        "resolved": Count("pk", filter=resolved),
+        "resolved_early": Count("pk", filter=resolved & Q(ready_day__lt=F("due_day"))),
+        "resolved_on_time": Count("pk", filter=resolved & (Q(ready_day=F("due_day")) | Q(due_at=None))),
+        "resolved_late": Count("pk", filter=resolved & Q(ready_day__gt=F("due_day"))),
+        "carried_over": Count("pk", filter=in_progress_at(start)),
+        "in_progress": Count("pk", filter=in_progress_at(end)),
+        "in_progress_overdue": Count("pk", filter=in_progress_at(end) & Q(due_at__lt=min(end, now))),
+        "returned": Count("pk", filter=Q(returned_at__gte=start, returned_at__lt=end)),
+    }
+    for status, key in CLOSED_BUCKETS.items():
+        counts[key] = Count("pk", filter=Q(status=status, closed_at__gte=start, closed_at__lt=end))
+    qs = Dossier.objects.filter(filters.q(on_rollup=False)).annotate(ready_day=ready, due_day=due)
+    group = [dcol] if dcol else []
+    rows = []
+    results = qs.values(*group).annotate(**counts).order_by() if group else [qs.aggregate(**counts)]
+    for r in results:
+        c = {k: r[k] for k in counts}
+        if dcol and not any(c.values()):
+            continue
+        rows.append(Row(key=r[dcol] if dcol else None, label="", counts=_finish(c)))
+    if not rows and not group_by:
+        rows = [Row(key=None, label="", counts=_finish(dict.fromkeys(counts, 0)))]
+    _label(rows, group_by)
+    return rows
+
+
+def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
+    """The dossiers behind one count of ``FIGURES`` (the same definitions as ``direct``)."""
+    now = now or timezone.now()
+    start, end = _bounds(date_from, date_to)
+    closed = list(CLOSED_BUCKETS)
+
+    def in_progress_at(t):
+        return Q(received_at__lt=t) & ~(Q(result_ready_at__lt=t) | Q(status__in=closed, closed_at__lt=t))
+
+    received = Q(received_at__gte=start, received_at__lt=end)
+    resolved = Q(result_ready_at__gte=start, result_ready_at__lt=end)
+    closed_in = {
+        key: Q(status=status, closed_at__gte=start, closed_at__lt=end)
+        for status, key in CLOSED_BUCKETS.items()
+    }
+    table = {
+        "received_total": received | in_progress_at(start),
+        "carried_over": in_progress_at(start),
+        "received": received,
+        "received_online": received & Q(channel=Channel.ONLINE),
+        "received_direct": received & ~Q(channel=Channel.ONLINE),
+        "resolved": resolved,
+        "resolved_early": resolved & Q(ready_day__lt=F("due_day")),
+        "resolved_on_time": resolved & (Q(ready_day=F("due_day")) | Q(due_at=None)),
+        "resolved_late": resolved & Q(ready_day__gt=F("due_day")),
+        "in_progress": in_progress_at(end),
+        "in_progress_overdue": in_progress_at(end) & Q(due_at__lt=min(end, now)),
+        "in_progress_on_time": in_progress_at(end) & ~Q(due_at__lt=min(end, now)),
+        "returned": Q(returned_at__gte=start, returned_at__lt=end),
+        **closed_in,
+    }
+    return table[bucket]
+
+
+def with_days(qs):
+    """``qs`` with the local result and due dates the punctuality buckets compare."""
+    tz = timezone.get_current_timezone()
+    return qs.annotate(
+        ready_day=TruncDate("result_ready_at", tzinfo=tz), due_day=TruncDate("due_at", tzinfo=tz)
+    )
+
+
+def digitisation(*, date_from: date, date_to: date, filters: Filters | None = None) -> tuple[int, int]:
+    """(digitised, resolved): dossiers resolved in the period that have a submission file and a
+    result file (``DIGITISATION``). Counted over the dossiers: for the report, not the dashboard."""
+    filters = filters or Filters()
+    start, end = _bounds(date_from, date_to)
+    files = DossierFile.objects.filter(dossier=OuterRef("pk"))
+    qs = Dossier.objects.filter(
+        filters.q(on_rollup=False), result_ready_at__gte=start, result_ready_at__lt=end
+    )
+    r = qs.aggregate(
+        resolved=Count("pk"),
+        digitised=Count(
+            "pk",
+            filter=Q(Exists(files.filter(kind__in=[FileKind.SUBMISSION, FileKind.SUPPLEMENT])))
+            & Q(Exists(files.filter(kind=FileKind.RESULT))),
+        ),
+    )
+    return r["digitised"], r["resolved"]
+
+
+__all__ = [
+    "FIGURES",
+    "GROUPS",
+    "Filters",
+    "Row",
+    "compute",
+    "digitisation",
+    "direct",
+    "rate",
+    "rates",
+    "Status",
+]

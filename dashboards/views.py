@@ -1,0 +1,254 @@
+"""The manager dashboard, the dossiers behind a figure and the periodic report (form 06)."""
+
+import csv
+import io
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+
+from dashboards import figures
+from dashboards.query import StatsQueryError, may_see_stats, parse
+from dashboards.selectors import dossiers_behind
+
+HEADLINE = ["received", "resolved", "in_progress", "in_progress_overdue", "on_time_rate", "online_rate"]
+TABLE = [
+    "received",
+    "received_online",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress",
+    "in_progress_overdue",
+    "refused",
+    "withdrawn",
+    "returned",
+    "on_time_rate",
+]
+COMPARE = ("level", "agency", "field", "procedure")
+
+
+def _query(request, **kwargs):
+    if not may_see_stats(request.user):
+        raise PermissionDenied
+    return parse(request.GET, request.user, **kwargs)
+
+
+def _link(params: QueryDict, **extra) -> str:
+    q = params.copy()
+    for key, value in extra.items():
+        q[key] = value
+    return q.urlencode()
+
+
+def _number(value) -> str:
+    """1.234.567 (Vietnamese) or 1,234,567; rates with a decimal comma/point; – for none. Done in
+    the view once per cell: the template filter costs more than the page's queries."""
+    if value is None:
+        return "–"
+    thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def _bars(rows, key: str) -> list[dict]:
+    """A server-drawn bar chart: one bar per row, heights in SVG units (no inline style)."""
+    top = max((r.figures[key] or 0 for r in rows), default=0) or 1
+    bars = []
+    for i, r in enumerate(rows):
+        h = round(150 * (r.figures[key] or 0) / top)
+        bars.append(
+            {
+                "x": 10 + i * 40,
+                "y": 160 - h,
+                "h": h,
+                "label": r.label,
+                "value": r.figures[key],
+                "short": r.label[:2],
+            }
+        )
+    return bars
+
+
+@login_required
+def dashboard(request):
+    try:
+        query = _query(request)
+    except StatsQueryError as exc:
+        return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
+    base = {"date_from": query.date_from, "date_to": query.date_to, "filters": query.filters}
+    months = figures.compute(**base, group_by="month")
+    compare_by = request.GET.get("compare") if request.GET.get("compare") in COMPARE else "agency"
+    compared = figures.compute(**base, group_by=compare_by)
+    whole = figures.total(compared)
+    params = request.GET.copy()
+    params["date_from"], params["date_to"] = query.date_from.isoformat(), query.date_to.isoformat()
+    for row in months:
+        lo = date.fromisoformat(row.key + "-01")
+        ((lo, hi),) = [
+            m for m in figures.month_ranges(query.date_from, query.date_to) if m[0].replace(day=1) == lo
+        ]
+        row.qs = _link(params, date_from=lo.isoformat(), date_to=hi.isoformat())
+    for row in compared:
+        row.qs = _link(params, **{compare_by: row.key})
+    list_url = reverse("dashboards:dossiers")
+    for row in months + compared:
+        figs = row.figures
+        row.cells = [
+            (_number(figs[k]), None)
+            if k.endswith("_rate")
+            else (_number(figs[k]), f"{list_url}?{row.qs}&bucket={k}")
+            for k in TABLE
+        ]
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "query": query,
+            "whole": whole,
+            "headline": [(k, figures.FIGURES[k][0], _number(whole.figures[k])) for k in HEADLINE],
+            "columns": [str(figures.FIGURES[k][0]) for k in TABLE],
+            "months": months,
+            "month_bars": _bars(months, "received"),
+            "chart_width": 20 + 40 * len(months),
+            "compared": compared,
+            "compare_by": compare_by,
+            "compare_choices": COMPARE,
+            "params": params,
+        },
+    )
+
+
+@login_required
+def dossier_list(request):
+    try:
+        query = _query(request)
+    except StatsQueryError as exc:
+        return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
+    bucket = request.GET.get("bucket", "")
+    if bucket not in figures.COUNTS:
+        return render(
+            request,
+            "dashboards/error.html",
+            {"errors": {"bucket": [_("Chỉ tiêu không hợp lệ.")]}},
+            status=400,
+        )
+    page = Paginator(dossiers_behind(query, bucket), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboards/dossiers.html",
+        {
+            "page": page,
+            "bucket_label": figures.FIGURES[bucket][0],
+            "query": query,
+            "params": request.GET.copy(),
+        },
+    )
+
+
+def _report_rows(query):
+    rows = figures.compute(
+        date_from=query.date_from,
+        date_to=query.date_to,
+        group_by=query.group_by or "field",
+        filters=query.filters,
+    )
+    (whole,) = figures.compute(date_from=query.date_from, date_to=query.date_to, filters=query.filters)
+    whole.label = _("Tổng cộng")
+    return rows + [whole]
+
+
+REPORT_COLUMNS = [
+    "received_total",
+    "received_online",
+    "received_direct",
+    "carried_over",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress",
+    "in_progress_on_time",
+    "in_progress_overdue",
+    "refused",
+    "withdrawn",
+    "stopped",
+    "returned",
+    "on_time_rate",
+    "online_rate",
+]
+
+
+@login_required
+def report(request, fmt: str):
+    """The periodic report (form 06, Circular 01/2020/TT-VPCP) as CSV or XLSX."""
+    try:
+        query = _query(request)
+    except StatsQueryError as exc:
+        return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
+    rows = _report_rows(query)
+    title = _("Tình hình, kết quả giải quyết thủ tục hành chính từ %(a)s đến %(b)s") % {
+        "a": query.date_from.strftime("%d/%m/%Y"),
+        "b": query.date_to.strftime("%d/%m/%Y"),
+    }
+    header = [_("STT"), _("Lĩnh vực, nhóm")] + [str(figures.FIGURES[k][0]) for k in REPORT_COLUMNS]
+    body = [
+        [i + 1 if i < len(rows) - 1 else "", r.label] + [r.figures[k] for k in REPORT_COLUMNS]
+        for i, r in enumerate(rows)
+    ]
+    name = f"bao-cao-mau-06-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}"
+    if fmt == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")  # Excel reads UTF-8 with a BOM
+        writer = csv.writer(out)
+        writer.writerow([_("Mẫu số 06"), title])
+        writer.writerow(header)
+        writer.writerows(body)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Mau 06"
+        sheet.append([_("Mẫu số 06 (Thông tư 01/2020/TT-VPCP)")])
+        sheet.append([title])
+        sheet.append(header)
+        for line in body:
+            sheet.append(line)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def public_results(request):
+    """Công khai kết quả: on-time figures by agency and the resolved dossiers, names masked."""
+    from dashboards.query import StatsQuery
+    from dashboards.selectors import mask_name, public_resolved
+    from dossiers.services import punctuality
+
+    try:
+        asked = parse(request.GET, request.user)
+    except StatsQueryError as exc:
+        return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
+    query = StatsQuery(
+        date_from=asked.date_from, date_to=asked.date_to, group_by="agency", filters=figures.Filters()
+    )
+    agencies = figures.compute(date_from=query.date_from, date_to=query.date_to, group_by="agency")
+    page = Paginator(public_resolved(query), 50).get_page(request.GET.get("page"))
+    labels = {"early": _("Trước hạn"), "on_time": _("Đúng hạn"), "late": _("Quá hạn")}
+    for d in page:
+        d.masked_name = mask_name(d.applicant_name)
+        d.punctuality_label = labels.get(punctuality(d) or "", "")
+    return render(request, "dashboards/public.html", {"query": query, "agencies": agencies, "page": page})

@@ -1,0 +1,356 @@
+"""The daily rollup of the statistics (``DailyFigure``), kept exact in the transaction that changes
+a dossier and rebuilt from the dossiers on demand.
+
+A dossier *contributes* to a few (day, bucket) cells, all derived from its own fields:
+
+| bucket | day | when |
+|---|---|---|
+| ``received`` | received_at | received (the clock started) |
+| ``resolved_early`` / ``_on_time`` / ``_late`` | result_ready_at | by ``punctuality`` |
+| ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | closed in that status |
+| ``returned`` | returned_at | result handed over |
+| ``exited`` | first of result_ready_at, closed_at | a received dossier left "in progress" |
+| ``overdue_start`` | due_at | received and still open after its due date |
+| ``overdue_end`` | exit day | ... and left after its due date |
+
+So "in progress at the end of day D" is Σ(received − exited) over days ≤ D, and "overdue at the
+end of D" is Σ(overdue_start − overdue_end) over days ≤ D; ``dashboards.figures`` reads them as
+the open dossiers of now minus the days after D, so it never sums the whole history.
+
+``apply_change(dossier)`` is called by ``dossiers.services.common._transition`` (and by intake,
+which creates the row) *before* the dossier is saved: it reads the row as stored, subtracts its
+old contribution, adds the new one, with one atomic upsert per cell
+(``INSERT ... ON CONFLICT ... DO UPDATE SET n = n + excluded.n``) in a fixed order, so concurrent
+transactions never lose a count nor deadlock on the rollup.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dossiers.models import DailyAgencyFigure, DailyFigure, Dossier
+from dossiers.workflow import Status
+
+CLOSED_BUCKETS = {Status.REFUSED: "refused", Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
+OPEN_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT)
+BUCKETS = (
+    "received",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "refused",
+    "withdrawn",
+    "stopped",
+    "returned",
+    "exited",
+    "overdue_start",
+    "overdue_end",
+)
+
+# What a contribution needs of a dossier (and of its procedure and agency).
+ROW_FIELDS = (
+    "status",
+    "channel",
+    "received_at",
+    "due_at",
+    "result_ready_at",
+    "returned_at",
+    "closed_at",
+    "procedure_id",
+    "procedure__field_id",
+    "resolving_agency_id",
+    "resolving_agency__level",
+)
+
+Key = tuple[date, int, int, int, str, str, str]  # day, agency, procedure, field, level, channel, bucket
+
+
+def _day(value: datetime | None) -> date | None:
+    return timezone.localdate(value) if value else None
+
+
+def contribution(row: dict) -> Counter:
+    """The cells one dossier (as a dict of ``ROW_FIELDS``) counts in, each +1."""
+    cells: Counter = Counter()
+    dims = (
+        row["resolving_agency_id"],
+        row["procedure_id"],
+        row["procedure__field_id"],
+        row["resolving_agency__level"],
+        row["channel"],
+    )
+
+    def add(day: date | None, bucket: str) -> None:
+        if day is not None:
+            cells[(day, *dims, bucket)] += 1
+
+    received = _day(row["received_at"])
+    ready = _day(row["result_ready_at"])
+    closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS else None
+    due = _day(row["due_at"])
+    if ready:
+        due_for_result = due or ready
+        add(
+            ready,
+            "resolved_early"
+            if ready < due_for_result
+            else "resolved_on_time"
+            if ready == due_for_result
+            else "resolved_late",
+        )
+    if closed:
+        add(closed, CLOSED_BUCKETS[row["status"]])
+    add(_day(row["returned_at"]), "returned")
+    if received:
+        add(received, "received")
+        exit_day = min(d for d in (ready, closed) if d) if (ready or closed) else None
+        add(exit_day, "exited")
+        if due and (exit_day is None or exit_day > due):
+            add(due, "overdue_start")
+            add(exit_day, "overdue_end")
+    return cells
+
+
+def _row_of(dossier: Dossier) -> dict:
+    procedure = dossier.procedure
+    agency = dossier.resolving_agency
+    return {
+        "status": dossier.status,
+        "channel": dossier.channel,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "result_ready_at": dossier.result_ready_at,
+        "returned_at": dossier.returned_at,
+        "closed_at": dossier.closed_at,
+        "procedure_id": procedure.id,
+        "procedure__field_id": procedure.field_id,
+        "resolving_agency_id": agency.id,
+        "resolving_agency__level": agency.level,
+    }
+
+
+def apply_change(dossier: Dossier, *, new: bool = False) -> None:
+    """Move ``dossier``'s contribution from its stored row to its unsaved state. Call it inside
+    the transaction that saves the dossier, before ``save()`` (``new=True`` for a dossier whose
+    stored row is not its previous state: just created)."""
+    old = Counter()
+    if not new and dossier.pk:
+        stored = Dossier.objects.filter(pk=dossier.pk).values(*ROW_FIELDS).first()
+        if stored:
+            old = contribution(stored)
+    delta = contribution(_row_of(dossier))
+    delta.subtract(old)
+    upsert({key: n for key, n in delta.items() if n})
+
+
+# The table name is ours (``dossiers_dailyfigure``), the values are parameters.
+_UPSERT = (
+    "INSERT INTO dossiers_dailyfigure (day, agency_id, procedure_id, field_id, level, channel, bucket, n) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (day, agency_id, procedure_id, field_id, level, channel, bucket) "
+    "DO UPDATE SET n = dossiers_dailyfigure.n + excluded.n"
+)
+_UPSERT_AGENCY = (
+    "INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, n) "
+    "VALUES (%s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (day, agency_id, level, channel, bucket) "
+    "DO UPDATE SET n = dossiers_dailyagencyfigure.n + excluded.n"
+)
+
+
+def by_agency(cells: dict[Key, int]) -> Counter:
+    """The cells summed over procedure and field: (day, agency, level, channel, bucket) → n."""
+    out: Counter = Counter()
+    for (day, agency, _procedure, _field, level, channel, bucket), n in cells.items():
+        out[(day, agency, level, channel, bucket)] += n
+    return out
+
+
+def upsert(cells: dict[Key, int]) -> None:
+    """Add ``n`` to each cell, atomically, in key order (no deadlock between two writers)."""
+    if not cells:
+        return
+    keys = sorted(cells)
+    coarse = {k: n for k, n in by_agency(cells).items() if n}
+    with connection.cursor() as cursor:
+        cursor.executemany(_UPSERT, [(*key, cells[key]) for key in keys])
+        if coarse:
+            cursor.executemany(_UPSERT_AGENCY, [(*key, coarse[key]) for key in sorted(coarse)])
+
+
+def _cells_of(rows: Iterable[dict]) -> Counter:
+    total: Counter = Counter()
+    for row in rows:
+        total.update(contribution(row))
+    return total
+
+
+def rebuild(
+    days: Iterable[date] | None = None, *, batch_size: int = 20_000, in_sql: bool | None = None
+) -> int:
+    """Recount the rollup from the dossiers: all of it, or only ``days`` (the cells of those days,
+    from every dossier that has a date on one of them). Returns the number of cells written.
+    Callers that load dossiers outside the services (imports, seeding) call it afterwards.
+    On PostgreSQL the recount is one ``INSERT ... SELECT`` (``in_sql``), the same rules as
+    ``contribution`` written in SQL; elsewhere it runs ``contribution`` over the rows in batches."""
+    day_set = set(days) if days is not None else None
+    if in_sql is None:
+        in_sql = connection.vendor == "postgresql"
+    if in_sql:
+        return _rebuild_in_sql(day_set)
+    with transaction.atomic():
+        qs = Dossier.objects.all()
+        if day_set is not None:
+            if not day_set:
+                return 0
+            DailyFigure.objects.filter(day__in=day_set).delete()
+            DailyAgencyFigure.objects.filter(day__in=day_set).delete()
+            qs = _touching(qs, day_set)
+        else:
+            DailyFigure.objects.all().delete()
+            DailyAgencyFigure.objects.all().delete()
+        total: Counter = Counter()
+        for chunk in _chunks(qs.order_by("pk").values(*ROW_FIELDS), batch_size):
+            cells = _cells_of(chunk)
+            if day_set is not None:
+                cells = Counter({k: n for k, n in cells.items() if k[0] in day_set})
+            total.update(cells)
+        DailyFigure.objects.bulk_create(
+            [
+                DailyFigure(
+                    day=k[0],
+                    agency_id=k[1],
+                    procedure_id=k[2],
+                    field_id=k[3],
+                    level=k[4],
+                    channel=k[5],
+                    bucket=k[6],
+                    n=n,
+                )
+                for k, n in sorted(total.items())
+                if n
+            ],
+            batch_size=5000,
+        )
+        DailyAgencyFigure.objects.bulk_create(
+            [
+                DailyAgencyFigure(day=k[0], agency_id=k[1], level=k[2], channel=k[3], bucket=k[4], n=n)
+                for k, n in sorted(by_agency(total).items())
+                if n
+            ],
+            batch_size=5000,
+        )
+    return len(total)
+
+
+def _touching(qs, day_set: set[date]):
+    """Dossiers with any of their dates on one of ``day_set`` (local days, so a little wider in UTC)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    lo, hi = min(day_set), max(day_set) + timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(lo, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(hi, datetime.min.time(), tzinfo=tz)
+    condition = Q()
+    for name in ("received_at", "due_at", "result_ready_at", "returned_at", "closed_at"):
+        condition |= Q(**{f"{name}__gte": start, f"{name}__lt": end})
+    return qs.filter(condition)
+
+
+def _chunks(values_qs, size: int):
+    chunk = []
+    for row in values_qs.iterator(chunk_size=size):
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# ``contribution`` in SQL (PostgreSQL): one row per (dossier, cell), counted by key.
+_REBUILD_SQL = """
+WITH d AS (
+    SELECT d.resolving_agency_id AS agency, d.procedure_id AS proc, p.field_id AS field, a.level AS level,
+           d.channel AS channel, d.status AS status,
+           (d.received_at AT TIME ZONE %(tz)s)::date AS rd,
+           (d.result_ready_at AT TIME ZONE %(tz)s)::date AS yd,
+           CASE WHEN d.status IN ('refused', 'withdrawn', 'stopped')
+                THEN (d.closed_at AT TIME ZONE %(tz)s)::date END AS cd,
+           (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
+           (d.returned_at AT TIME ZONE %(tz)s)::date AS td
+    FROM dossiers_dossier d
+    JOIN procedures_procedure p ON p.id = d.procedure_id
+    JOIN procedures_agency a ON a.id = d.resolving_agency_id
+    WHERE %(all)s OR d.received_at >= %(start)s AND d.received_at < %(end)s
+       OR d.due_at >= %(start)s AND d.due_at < %(end)s
+       OR d.result_ready_at >= %(start)s AND d.result_ready_at < %(end)s
+       OR d.returned_at >= %(start)s AND d.returned_at < %(end)s
+       OR d.closed_at >= %(start)s AND d.closed_at < %(end)s
+), e AS (
+    SELECT *, LEAST(yd, cd) AS xd FROM d
+), cells AS (
+    SELECT rd AS day, 'received' AS bucket, agency, proc, field, level, channel FROM e WHERE rd IS NOT NULL
+    UNION ALL
+    SELECT yd, CASE WHEN yd < COALESCE(dd, yd) THEN 'resolved_early'
+                    WHEN yd = COALESCE(dd, yd) THEN 'resolved_on_time' ELSE 'resolved_late' END,
+           agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
+    UNION ALL
+    SELECT cd, status, agency, proc, field, level, channel FROM e WHERE cd IS NOT NULL
+    UNION ALL
+    SELECT td, 'returned', agency, proc, field, level, channel FROM e WHERE td IS NOT NULL
+    UNION ALL
+    SELECT xd, 'exited', agency, proc, field, level, channel FROM e WHERE rd IS NOT NULL AND xd IS NOT NULL
+    UNION ALL
+    SELECT dd, 'overdue_start', agency, proc, field, level, channel FROM e
+    WHERE rd IS NOT NULL AND dd IS NOT NULL AND (xd IS NULL OR xd > dd)
+    UNION ALL
+    SELECT xd, 'overdue_end', agency, proc, field, level, channel FROM e
+    WHERE rd IS NOT NULL AND dd IS NOT NULL AND xd > dd
+)
+INSERT INTO dossiers_dailyfigure (day, agency_id, procedure_id, field_id, level, channel, bucket, n)
+SELECT day, agency, proc, field, level, channel, bucket, count(*) FROM cells
+WHERE %(all)s OR day = ANY(%(days)s)
+GROUP BY day, agency, proc, field, level, channel, bucket
+"""
+
+_REBUILD_AGENCY_SQL = """
+INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, n)
+SELECT day, agency_id, level, channel, bucket, sum(n) FROM dossiers_dailyfigure
+WHERE %(all)s OR day = ANY(%(days)s)
+GROUP BY day, agency_id, level, channel, bucket
+"""
+
+
+def _rebuild_in_sql(day_set: set[date] | None) -> int:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    if day_set is not None and not day_set:
+        return 0
+    tz = timezone.get_current_timezone()
+    lo, hi = (min(day_set), max(day_set) + timedelta(days=1)) if day_set else (date(1900, 1, 1),) * 2
+    params = {
+        "tz": settings.TIME_ZONE,
+        "all": day_set is None,
+        "days": sorted(day_set or []),
+        "start": datetime.combine(lo, datetime.min.time(), tzinfo=tz),
+        "end": datetime.combine(hi, datetime.min.time(), tzinfo=tz),
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        if day_set is None:
+            DailyFigure.objects.all().delete()
+            DailyAgencyFigure.objects.all().delete()
+        else:
+            DailyFigure.objects.filter(day__in=day_set).delete()
+            DailyAgencyFigure.objects.filter(day__in=day_set).delete()
+        cursor.execute(_REBUILD_SQL, params)
+        written = cursor.rowcount
+        cursor.execute(_REBUILD_AGENCY_SQL, params)
+    return written

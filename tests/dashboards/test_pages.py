@@ -1,0 +1,103 @@
+"""The manager dashboard, the dossiers behind a figure, the periodic report."""
+
+import csv
+import io
+
+import pytest
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
+from accounts.models import Role
+from tests.dashboards.conftest import make
+from tests.factories import StaffFactory, UserFactory
+
+MARCH = "date_from=2026-03-01&date_to=2026-03-31"
+pytestmark = pytest.mark.usefixtures("march")
+
+
+@pytest.fixture
+def manager(client, march):
+    client.force_login(StaffFactory(role=Role.MANAGER, agency=march["root"]))
+    return client
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_dashboard_shows_figures_charts_and_links(manager, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        response = manager.get(f"/thong-ke/?{MARCH}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<svg" in html and 'role="img"' in html and "<table" in html
+    assert "style=" not in html.split("<main", 1)[-1] and "onclick" not in html
+    assert "Sở A" in html and "UBND xã B" not in html  # only the units under the manager
+    assert "bucket=in_progress_overdue" in html
+    assert "/thong-ke/bao-cao.xlsx?" in html
+    whole = response.context["whole"]  # Sở A's dossiers only
+    assert (whole.counts["resolved"], whole.counts["in_progress"], whole.figures["on_time_rate"]) == (
+        3,
+        3,
+        66.67,
+    )
+    assert "66,67 %" in html
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_comparison_by_each_grouping(manager):
+    for compare in ("level", "field", "procedure"):
+        assert manager.get(f"/thong-ke/?{MARCH}&compare={compare}").status_code == 200
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_a_number_lists_its_dossiers_overdue_first(manager, march, django_assert_max_num_queries):
+    make(march["proc"], received="2026-03-21", due="2026-03-30")
+    with django_assert_max_num_queries(8):
+        response = manager.get(f"/thong-ke/ho-so/?{MARCH}&bucket=in_progress")
+    assert response.status_code == 200
+    codes = [d.code for d in response.context["page"]]
+    assert len(codes) == 4  # Sở A's: two open in March, one carried over, one resolved in April
+    dues = [d.due_at for d in response.context["page"] if d.status == "processing"]
+    assert dues == sorted(dues)
+    assert response.context["page"][0].due_at.day == 27  # the overdue one on top
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_bad_bucket_or_date_is_a_clear_400(manager):
+    assert manager.get(f"/thong-ke/ho-so/?{MARCH}&bucket=nope").status_code == 400
+    response = manager.get("/thong-ke/?date_from=15/03/2026")
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.content.decode()
+
+
+def test_citizens_cannot_open_the_dashboard(client):
+    assert client.get("/thong-ke/").status_code == 302  # to the login page
+    client.force_login(UserFactory(role=Role.CITIZEN))
+    assert client.get("/thong-ke/").status_code == 403
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_periodic_report_csv_and_xlsx(client, db):
+    client.force_login(UserFactory(username="qt", role=Role.ADMIN))
+    response = client.get(f"/thong-ke/bao-cao.csv?{MARCH}")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Mẫu số 06"
+    total = rows[-1]
+    assert total[1] == "Tổng cộng" and total[2] == "10"  # received: 8 in the period + 2 carried over
+    response = client.get(f"/thong-ke/bao-cao.xlsx?{MARCH}")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[-1][1] == "Tổng cộng" and values[-1][2] == 10
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_public_results_mask_names(client, march, django_assert_max_num_queries):
+    from dossiers.models import Dossier
+
+    Dossier.objects.update(applicant_name="Nguyễn Văn An")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/thong-ke/cong-khai/?{MARCH}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nguyễn Văn An" not in html and "N***** V** A*" in html
+    assert "66.67" in html or "66,67" in html  # Sở A's on-time rate
+    assert len(response.context["page"]) == 3
