@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from dossiers.demo_names import GIVEN, MIDDLE, SURNAMES
-from dossiers.history import HistoryRow, write_rows
+from dossiers.history import BatchWriter, HistoryReport, HistoryRow
 from dossiers.models import Channel, Dossier, DossierCounter
 from dossiers.workflow import Status
 from procedures import workdays
@@ -139,17 +139,21 @@ def seed_history(
 ) -> int:
     """Write ``count`` synthetic past dossiers in batches; returns how many were new."""
     until = until or timezone.localdate()
-    made, batch = 0, []
-    start = Dossier.objects.count()
-    for row in synthetic_rows(count, until=until, start_index=start):
-        batch.append(row)
-        if len(batch) >= BATCH:
-            made += write_rows(batch)
+    report = HistoryReport()
+    writer = BatchWriter(report)
+    batch: list[HistoryRow] = []
+    try:
+        for row in synthetic_rows(count, until=until, start_index=Dossier.objects.count()):
+            batch.append(row)
+            if len(batch) >= BATCH:
+                writer.submit(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            writer.submit(batch)
             if progress:
                 progress(len(batch))
-            batch = []
-    if batch:
-        made += write_rows(batch)
-        if progress:
-            progress(len(batch))
-    return made
+    finally:
+        writer.finish()
+    return report.created

@@ -135,3 +135,17 @@ def test_the_command_shows_a_progress_bar(world, tmp_path, good_rows):
     err = StringIO()
     call_command("import_dossiers", str(write(tmp_path, *good_rows)), stdout=StringIO(), stderr=err)
     assert "3/3" in err.getvalue()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_second_thread_writes_batches_while_the_file_is_read(
+    transactional_db, world, tmp_path, good_rows
+):
+    rows = [
+        f"T-{n:05d},1.009994,SXD,TTPVHCC,counter,Phạm Thị Lan,2025-03-{3 + n % 20:02d}T09:00,,received,,"
+        for n in range(2500)
+    ]
+    report = import_history(write(tmp_path, *rows, good_rows[0], "T-00001,bad"), batch_size=1000)
+    assert report.created == 2501 and report.failed == 1
+    assert Dossier.objects.filter(code__startswith="T-").count() == 2500
+    assert Event.objects.filter(action="import").count() == 2501
