@@ -62,7 +62,7 @@ def main() -> int:
                         row.channel,
                         row.applicant_name,
                         local(row.received_at),
-                        "",  # computed from the procedure, the slow path of a real file
+                        local(row.due_at),
                         row.status,
                         local(row.result_ready_at),
                         local(row.returned_at),

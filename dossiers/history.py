@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # <office code>-<yymmdd>-<nnnn>: codes of this shape also move the office's day counter.
 OUR_CODE = re.compile(r"^(?P<office>.+)-(?P<day>\d{6})-(?P<number>\d{4,})$")
 STATUSES = frozenset(Status.values)
+TIME_COLUMNS = ("received_at", "due_at", "result_ready_at", "returned_at")
 CHANNELS = frozenset(Channel.values)
 STATUS_BY_NATIONAL_CODE = {str(Status.national_code(s)): s for s in Status.values}
 CODE_MAX = Dossier._meta.get_field("code").max_length
@@ -81,7 +83,21 @@ class HistoryReport:
     created: int = 0
     existing: int = 0
     errors: list[Problem] = field(default_factory=list)
-    days: set[date] = field(default_factory=set)
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def note_day(self, moment: datetime) -> None:
+        if self.first is None or moment < self.first:
+            self.first = moment
+        if self.last is None or moment > self.last:
+            self.last = moment
+
+    @property
+    def days(self) -> tuple[date, date] | None:
+        """The first and last local day of receipt in the file."""
+        if self.first is None:
+            return None
+        return timezone.localtime(self.first).date(), timezone.localtime(self.last).date()
 
     @property
     def failed(self) -> int:
@@ -103,6 +119,9 @@ class HistoryRow:
     status: str
     result_ready_at: datetime | None
     returned_at: datetime | None
+    # The times as written in the file (ISO 8601, local when no offset), which COPY reads as they
+    # are: formatting a million datetimes again would cost more than the rest of the import.
+    texts: dict[str, str] | None = None
 
 
 class RowError(ValueError):
@@ -217,6 +236,7 @@ def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
         status=status,
         result_ready_at=result_ready_at,
         returned_at=returned_at,
+        texts={name: value[name] for name in TIME_COLUMNS if value[name]},
     )
 
 
@@ -285,6 +305,10 @@ def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
     write = buffer.write
     for row in rows:
         values = _dossier_values(row, now)
+        if row.texts:
+            values.update(row.texts)
+            if "received_at" in row.texts and values["submitted_at"] is not None:
+                values["submitted_at"] = row.texts["received_at"]
         write("\t".join([_copy_text(values[name]) for name in dynamic]))
         write(suffix)
         write("\n")
@@ -294,12 +318,16 @@ def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
     event_table = connection.ops.quote_name(Event._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(n) for n in names)
     with connection.cursor() as cursor:
+        # Times without an offset in the file are local times.
+        cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS history_import ON COMMIT DELETE ROWS AS "  # noqa: S608
             f"SELECT {columns} FROM {table} WITH NO DATA"  # nosec B608
         )
         cursor.execute("TRUNCATE history_import")
         cursor.copy_expert(f"COPY history_import ({columns}) FROM STDIN", buffer)
+        # Back to the zone Django reads times in, for whatever else this transaction does.
+        cursor.execute("SET LOCAL TIME ZONE %s", [connection.timezone_name])
         cursor.execute(
             f"WITH made AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM history_import "  # noqa: S608
             f"ON CONFLICT (code) DO NOTHING RETURNING id, status, received_at, created_at) "
@@ -477,7 +505,7 @@ def load_records(
                 seen.add(row.code)
                 batch.append(row)
                 if row.received_at:
-                    report.days.add(timezone.localtime(row.received_at).date())
+                    report.note_day(row.received_at)
                 if len(batch) >= batch_size:
                     writer.submit(batch)
                     batch = []
