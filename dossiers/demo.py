@@ -11,31 +11,14 @@ from accounts.models import Role, User
 from accounts.phones import normalize_phone
 from accounts.services import staff_create
 from dossiers import services
+from dossiers.demo_history import seed_history
+from dossiers.demo_names import GIVEN, MIDDLE, STREETS, SURNAMES
 from dossiers.files import FileUpload
 from dossiers.models import Dossier, Step, StepStatus
 from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
 from procedures.models import Agency, Procedure
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
-MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Quốc", "Ngọc", "Thanh", "Đức", "Hải", "Kim"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Chi",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hùng",
-    "Lan",
-    "Long",
-    "Mai",
-    "Nam",
-    "Phương",
-    "Quân",
-    "Tâm",
-]
-STREETS = ["Trần Hưng Đạo", "Lê Lợi", "Nguyễn Trãi", "Hai Bà Trưng", "Quang Trung", "Lý Thường Kiệt"]
 # The stages demo dossiers are taken to, in turn.
 STAGES = [
     "submitted",
@@ -169,16 +152,28 @@ def _one(
         )
 
 
-def seed_demo_dossiers(count: int, *, seed: int = 2026) -> int:
+# Up to this many demo dossiers are made through the services (every stage, with files, steps and
+# events, received today); beyond it, past years are written in bulk (``dossiers.demo_history``).
+MADE_BY_SERVICES = 200
+
+
+def seed_demo_dossiers(count: int, *, seed: int = 2026, progress=None) -> int:
     """Make demo dossiers until there are ``count`` (running again adds none). Returns how many
     were made."""
     existing = Dossier.objects.count()
     if existing >= count:
         return 0
-    clerk = User.objects.get(username="motcua")
-    citizen = User.objects.filter(phone=normalize_phone(CITIZEN_PHONE)).first()
-    procedures = list(Procedure.objects.filter(is_active=True).prefetch_related("documents").order_by("code"))
-    rng = random.Random(seed + existing)
-    for index in range(existing, count):
-        _one(index, procedures, clerk, citizen, rng)
-    return count - existing
+    by_services = max(0, min(count, MADE_BY_SERVICES) - existing)
+    if by_services:
+        clerk = User.objects.get(username="motcua")
+        citizen = User.objects.filter(phone=normalize_phone(CITIZEN_PHONE)).first()
+        procedures = list(
+            Procedure.objects.filter(is_active=True).prefetch_related("documents").order_by("code")
+        )
+        rng = random.Random(seed + existing)
+        for index in range(existing, existing + by_services):
+            _one(index, procedures, clerk, citizen, rng)
+    rest = count - existing - by_services
+    if rest > 0:
+        seed_history(rest, progress=progress)
+    return Dossier.objects.count() - existing

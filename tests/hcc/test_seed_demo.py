@@ -141,3 +141,34 @@ def test_demo_dossiers_in_every_stage_once(output):
     assert Receipt.objects.count() == receipts
     with pytest.raises(CommandError):
         seed("--dossiers", "-1")
+
+
+def test_beyond_the_service_made_ones_years_of_history_are_written_in_bulk(output, settings):
+    from datetime import date
+
+    from dossiers import demo
+    from dossiers.models import Dossier, DossierCounter
+    from dossiers.workflow import Status
+
+    settings.LANGUAGE_CODE = "vi"
+    demo.MADE_BY_SERVICES = 5
+    try:
+        seed("--dossiers", "1005")
+    finally:
+        demo.MADE_BY_SERVICES = 200
+    assert Dossier.objects.count() == 1005
+    history = Dossier.objects.exclude(received_at__date__gte=date.today())
+    assert history.count() >= 995
+    statuses = set(history.values_list("status", flat=True))
+    assert {Status.RETURNED, Status.REFUSED, Status.RESULT_READY} <= statuses
+    channels = set(history.values_list("channel", flat=True))
+    assert {"counter", "online"} <= channels
+    late = [
+        d for d in history.filter(result_ready_at__isnull=False) if d.result_ready_at.date() > d.due_at.date()
+    ]
+    assert 0 < len(late) < history.count() * 0.2
+    # no Saturday/Sunday receipts unless worked, and codes go on from the counters
+    assert not history.filter(received_at__week_day=1).exists()  # Sunday
+    assert DossierCounter.objects.exists()
+    seed("--dossiers", "1010")
+    assert Dossier.objects.count() == 1010

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from accounts.demo import seed_demo_users
 from counters.demo import seed_demo_queue
-from dossiers.demo import seed_demo_dossiers
+from dossiers.demo import MADE_BY_SERVICES, seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
 from receipts.demo import seed_demo_receipts
@@ -122,7 +123,12 @@ class Command(BaseCommand):
 
         if dossiers:
             try:
-                made = seed_demo_dossiers(dossiers)
+                bar = None
+                if dossiers > MADE_BY_SERVICES and verbosity > 0:
+                    bar = tqdm(total=dossiers - MADE_BY_SERVICES, unit=_(" hồ sơ"), file=self.stderr._out)
+                made = seed_demo_dossiers(dossiers, progress=bar.update if bar else None)
+                if bar:
+                    bar.close()
             except ValidationError as exc:
                 raise CommandError(
                     _("Không tạo được hồ sơ mẫu: %(error)s") % {"error": " ".join(exc.messages)}

@@ -1,0 +1,541 @@
+"""The history of a legacy one-stop system: ``manage.py import_dossiers FILE`` and the bulk path of
+``seed_demo --dossiers N``.
+
+Rows are checked one by one in Python (a bad row is reported with its line and reason and the rest
+still loads), then written in batches: on PostgreSQL with ``COPY`` into a temporary table and one
+``INSERT ... SELECT ... ON CONFLICT (code) DO NOTHING`` per batch; elsewhere with
+``bulk_create(ignore_conflicts=True)``. Importing the same file twice adds nothing: a dossier is
+known by its code. Each imported dossier gets one ``import`` event, so its timeline says where it came
+from. Nothing here goes through the state machine: history is taken as it was recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import queue
+import re
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers import rollup
+from dossiers.models import Channel, Dossier, DossierCounter, Event
+from dossiers.workflow import FINAL_STATUSES, Status
+from procedures import workdays
+from procedures.models import Agency, Procedure
+
+COLUMNS = (
+    "code",
+    "procedure_code",
+    "agency_code",
+    "intake_office_code",
+    "channel",
+    "applicant_name",
+    "received_at",
+    "due_at",
+    "status",
+    "result_ready_at",
+    "returned_at",
+)
+REQUIRED_COLUMNS = frozenset(COLUMNS) - {"intake_office_code", "due_at", "result_ready_at", "returned_at"}
+BATCH_SIZE = 20_000
+IMPORT_ACTION = "import"
+SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# <office code>-<yymmdd>-<nnnn>: codes of this shape also move the office's day counter.
+OUR_CODE = re.compile(r"^(?P<office>.+)-(?P<day>\d{6})-(?P<number>\d{4,})$")
+STATUSES = frozenset(Status.values)
+TIME_COLUMNS = ("received_at", "due_at", "result_ready_at", "returned_at")
+CHANNELS = frozenset(Channel.values)
+STATUS_BY_NATIONAL_CODE = {str(Status.national_code(s)): s for s in Status.values}
+CODE_MAX = Dossier._meta.get_field("code").max_length
+NAME_MAX = Dossier._meta.get_field("applicant_name").max_length
+NEEDS_RESULT = frozenset({Status.RESULT_READY, Status.RETURNED})
+
+
+class HistoryFileError(Exception):
+    """The file as a whole cannot be read (missing, not UTF-8, wrong header)."""
+
+
+@dataclass
+class Problem:
+    line: int
+    code: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = _("Dòng %(line)s") % {"line": self.line}
+        if self.code:
+            where = f"{where} ({self.code})"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class HistoryReport:
+    read: int = 0
+    created: int = 0
+    existing: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    first: datetime | None = None
+    last: datetime | None = None
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def note(self, row: HistoryRow) -> None:
+        """Widen the span of days the new rows touch (for the statistics' rollup)."""
+        for moment in (row.received_at, row.due_at, row.result_ready_at, row.returned_at):
+            if moment is None:
+                continue
+            if self.first is None or moment < self.first:
+                self.first = moment
+            if self.last is None or moment > self.last:
+                self.last = moment
+
+    @property
+    def days(self) -> list[date]:
+        """Every local day from the first to the last time of the rows, and today (a closed dossier
+        without dates counts as closed now)."""
+        if self.first is None:
+            return []
+        first = timezone.localtime(self.first).date()
+        last = max(timezone.localtime(self.last).date(), timezone.localdate())
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def update_rollup(report: HistoryReport) -> None:
+    """Recount the statistics' daily rollup over the days the new dossiers touch: they were
+    written outside the services that keep it (``dossiers.rollup``)."""
+    if report.created:
+        rollup.rebuild(days=report.days)
+
+
+@dataclass
+class HistoryRow:
+    """One checked dossier of the history, ready to be written."""
+
+    code: str
+    procedure_id: int
+    resolving_agency_id: int
+    intake_office_id: int
+    channel: str
+    applicant_name: str
+    received_at: datetime | None
+    due_at: datetime | None
+    status: str
+    result_ready_at: datetime | None
+    returned_at: datetime | None
+    # The times as written in the file (ISO 8601, local when no offset), which COPY reads as they
+    # are: formatting a million datetimes again would cost more than the rest of the import.
+    texts: dict[str, str] | None = None
+
+
+class RowError(ValueError):
+    pass
+
+
+class _Catalog:
+    """Procedures and agencies by code, loaded once; the working calendar for empty ``due_at``."""
+
+    def __init__(self) -> None:
+        self.procedures = {
+            code: (pk, days)
+            for code, pk, days in Procedure.objects.values_list("code", "id", "processing_days")
+        }
+        self.agencies = dict(Agency.objects.values_list("code", "id"))
+        self.calendar = workdays.WorkCalendar()
+        self.tz = timezone.get_default_timezone()
+
+    def procedure(self, code: str) -> tuple[int, object]:
+        try:
+            return self.procedures[code]
+        except KeyError:
+            raise RowError(_("không có thủ tục mã “%(code)s” trong danh mục") % {"code": code}) from None
+
+    def agency(self, code: str, column: str) -> int:
+        try:
+            return self.agencies[code]
+        except KeyError:
+            raise RowError(
+                _("cột %(column)s: không có cơ quan mã “%(code)s”") % {"column": column, "code": code}
+            ) from None
+
+    def moment(self, value: str, column: str) -> datetime | None:
+        value = value.strip()
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise RowError(
+                _("cột %(column)s: “%(value)s” không phải thời điểm ISO 8601 (ví dụ 2025-03-04T08:30)")
+                % {"column": column, "value": value}
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.tz)
+        return moment
+
+
+def _status(value: str) -> str:
+    value = value.strip().lower()
+    if value in STATUSES:
+        return value
+    if value in STATUS_BY_NATIONAL_CODE:
+        return STATUS_BY_NATIONAL_CODE[value]
+    raise RowError(
+        _("trạng thái “%(value)s” không hợp lệ: dùng tên (received, returned, …) hoặc mã 1–10")
+        % {"value": value}
+    )
+
+
+def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
+    """A checked row, or ``RowError`` saying what is wrong with it."""
+    value = {name: (raw.get(name) or "").strip() for name in COLUMNS}
+    code = value["code"]
+    if not code:
+        raise RowError(_("thiếu mã hồ sơ"))
+    if len(code) > CODE_MAX:
+        raise RowError(_("mã hồ sơ dài quá 40 ký tự"))
+    procedure_id, processing_days = catalog.procedure(value["procedure_code"])
+    agency_id = catalog.agency(value["agency_code"], "agency_code")
+    office_code = value["intake_office_code"] or value["agency_code"]
+    office_id = catalog.agency(office_code, "intake_office_code")
+    channel = value["channel"].lower()
+    if channel not in CHANNELS:
+        raise RowError(
+            _("kênh “%(value)s” không hợp lệ: counter, online hoặc postal") % {"value": value["channel"]}
+        )
+    name = value["applicant_name"]
+    if not name:
+        raise RowError(_("thiếu tên người nộp"))
+    if len(name) > NAME_MAX:
+        raise RowError(_("tên người nộp dài quá 200 ký tự"))
+    status = _status(value["status"])
+    received_at = catalog.moment(value["received_at"], "received_at")
+    if received_at is None and status != Status.SUBMITTED:
+        raise RowError(_("thiếu thời điểm tiếp nhận (received_at)"))
+    due_at = catalog.moment(value["due_at"], "due_at")
+    if due_at is None and received_at is not None:
+        due_at = catalog.calendar.due_at(received_at, processing_days)
+    result_ready_at = catalog.moment(value["result_ready_at"], "result_ready_at")
+    returned_at = catalog.moment(value["returned_at"], "returned_at")
+    if status in NEEDS_RESULT and result_ready_at is None:
+        message = _("trạng thái %(status)s cần thời điểm có kết quả (result_ready_at)")
+        raise RowError(message % {"status": status})
+    if status == Status.RETURNED and returned_at is None:
+        raise RowError(_("trạng thái returned cần thời điểm trả kết quả (returned_at)"))
+    if received_at and result_ready_at and result_ready_at < received_at:
+        raise RowError(_("có kết quả trước khi tiếp nhận"))
+    if result_ready_at and returned_at and returned_at < result_ready_at:
+        raise RowError(_("trả kết quả trước khi có kết quả"))
+    if due_at and received_at and due_at < received_at:
+        raise RowError(_("hạn trả kết quả trước thời điểm tiếp nhận"))
+    return HistoryRow(
+        code=code,
+        procedure_id=procedure_id,
+        resolving_agency_id=agency_id,
+        intake_office_id=office_id,
+        channel=channel,
+        applicant_name=name,
+        received_at=received_at,
+        due_at=due_at,
+        status=status,
+        result_ready_at=result_ready_at,
+        returned_at=returned_at,
+        texts={name: value[name] for name in TIME_COLUMNS if value[name]},
+    )
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def _secret() -> str:
+    # 32 letters: the low five bits of each random byte pick one, uniformly.
+    return "".join(SECRET_ALPHABET[b & 31] for b in secrets.token_bytes(8))
+
+
+def _dossier_values(row: HistoryRow, now: datetime) -> dict:
+    closed_at = None
+    if row.status in FINAL_STATUSES:
+        closed_at = row.returned_at or row.result_ready_at or row.received_at or now
+    return {
+        "code": row.code,
+        "secret": _secret(),
+        "tracking_token": secrets.token_urlsafe(24),
+        "procedure_id": row.procedure_id,
+        "resolving_agency_id": row.resolving_agency_id,
+        "intake_office_id": row.intake_office_id,
+        "channel": row.channel,
+        "status": row.status,
+        "applicant_name": row.applicant_name,
+        "submitted_at": row.received_at if row.channel == Channel.ONLINE else None,
+        "received_at": row.received_at,
+        "due_at": row.due_at,
+        "result_ready_at": row.result_ready_at,
+        "returned_at": row.returned_at,
+        "closed_at": closed_at,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _dossier_columns() -> list:
+    return [f for f in Dossier._meta.concrete_fields if not f.primary_key]
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if any(c in text for c in "\\\t\n\r"):
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
+    # The columns a row sets come first; every other column keeps its model default, formatted
+    # once per batch and appended to each line as one string.
+    sample = _dossier_values(rows[0], now)
+    dynamic = list(sample)
+    by_attname = {f.attname: f for f in _dossier_columns()}
+    rest = [f for name, f in by_attname.items() if name not in sample]
+    names = [by_attname[name].column for name in dynamic] + [f.column for f in rest]
+    suffix = "".join("\t" + _copy_text(f.get_db_prep_save(f.get_default(), connection)) for f in rest)
+    buffer = io.StringIO()
+    write = buffer.write
+    for row in rows:
+        values = _dossier_values(row, now)
+        if row.texts:
+            values.update(row.texts)
+            if "received_at" in row.texts and values["submitted_at"] is not None:
+                values["submitted_at"] = row.texts["received_at"]
+        write("\t".join([_copy_text(values[name]) for name in dynamic]))
+        write(suffix)
+        write("\n")
+    buffer.seek(0)
+    # Identifiers come from the models' metadata, quoted; values go through COPY or parameters.
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    event_table = connection.ops.quote_name(Event._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(n) for n in names)
+    with connection.cursor() as cursor:
+        # Times without an offset in the file are local times.
+        cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS history_import ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"  # nosec B608
+        )
+        cursor.execute("TRUNCATE history_import")
+        cursor.copy_expert(f"COPY history_import ({columns}) FROM STDIN", buffer)
+        # Back to the zone Django reads times in, for whatever else this transaction does.
+        cursor.execute("SET LOCAL TIME ZONE %s", [connection.timezone_name])
+        cursor.execute(
+            f"WITH made AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM history_import "  # noqa: S608
+            f"ON CONFLICT (code) DO NOTHING RETURNING id, status, received_at, created_at) "
+            f"INSERT INTO {event_table} (dossier_id, action, from_status, to_status, at, note, data) "
+            f"SELECT id, %s, '', status, COALESCE(received_at, created_at), %s, %s FROM made",  # nosec B608
+            [IMPORT_ACTION, _("Nhập từ hệ thống một cửa cũ"), "{}"],
+        )
+        created = cursor.rowcount
+        cursor.execute("TRUNCATE history_import")
+    return created
+
+
+def _write_generic(rows: list[HistoryRow], now: datetime) -> int:
+    codes = [row.code for row in rows]
+    known = set(Dossier.objects.filter(code__in=codes).values_list("code", flat=True))
+    fresh = [Dossier(**_dossier_values(row, now)) for row in rows if row.code not in known]
+    Dossier.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+    ids = dict(Dossier.objects.filter(code__in=[d.code for d in fresh]).values_list("code", "id"))
+    events = [
+        Event(
+            dossier_id=ids[d.code],
+            action=IMPORT_ACTION,
+            from_status="",
+            to_status=d.status,
+            at=d.received_at or now,
+            note=_("Nhập từ hệ thống một cửa cũ"),
+            data={},
+        )
+        for d in fresh
+        if d.code in ids
+    ]
+    Event.objects.bulk_create(events, batch_size=500)
+    return len(events)
+
+
+def _bump_counters(rows: list[HistoryRow], office_codes: dict[int, str]) -> None:
+    """Codes shaped like ours move the office's day counter, so a later intake never reuses them."""
+    highest: dict[tuple[int, date], int] = {}
+    for row in rows:
+        match = OUR_CODE.match(row.code)
+        if not match or match["office"] != office_codes.get(row.intake_office_id):
+            continue
+        try:
+            day = datetime.strptime(match["day"], "%y%m%d").date()
+        except ValueError:
+            continue
+        key = (row.intake_office_id, day)
+        highest[key] = max(highest.get(key, 0), int(match["number"]))
+    for (office_id, day), number in highest.items():
+        counter, _created = DossierCounter.objects.select_for_update().get_or_create(
+            office_id=office_id, day=day
+        )
+        if counter.last < number:
+            counter.last = number
+            counter.save(update_fields=["last"])
+
+
+def write_rows(rows: list[HistoryRow], *, now: datetime | None = None) -> int:
+    """Write one batch of checked rows in one transaction; returns how many dossiers were new."""
+    now = now or timezone.now()
+    office_codes = {pk: code for code, pk in Agency.objects.values_list("code", "id")}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            created = _write_postgres(rows, now)
+        else:
+            created = _write_generic(rows, now)
+        _bump_counters(rows, office_codes)
+    return created
+
+
+# --- Reading --------------------------------------------------------------------------------------
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise HistoryFileError(_("Không mở được %(path)s: %(error)s") % {"path": path, "error": exc}) from exc
+    with handle:
+        reader = csv.DictReader(handle)
+        try:
+            header = [name.strip() for name in (reader.fieldnames or [])]
+        except UnicodeDecodeError as exc:
+            raise HistoryFileError(_("Tệp không phải UTF-8: %(error)s") % {"error": exc}) from exc
+        missing = sorted(REQUIRED_COLUMNS - set(header))
+        if missing:
+            raise HistoryFileError(
+                _("Dòng tiêu đề thiếu cột: %(columns)s. Cần: %(all)s.")
+                % {"columns": ", ".join(missing), "all": ", ".join(COLUMNS)}
+            )
+        reader.fieldnames = header
+        try:
+            for record in reader:
+                yield reader.line_num, record
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise HistoryFileError(
+                _("Dòng %(line)s không đọc được: %(error)s") % {"line": reader.line_num, "error": exc}
+            ) from exc
+
+
+class BatchWriter:
+    """Writes batches as they come. On PostgreSQL outside a transaction, a second thread with its
+    own connection writes one batch while this one checks the next (the driver releases the
+    interpreter while the server works), so the two cores of a small server both work."""
+
+    def __init__(self, report: HistoryReport) -> None:
+        self.report = report
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.error: BaseException | None = None
+        if self.threaded:
+            self.queue: queue.Queue[list[HistoryRow] | None] = queue.Queue(maxsize=2)
+            self.thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
+            self.thread.start()
+
+    def _write(self, batch: list[HistoryRow]) -> None:
+        created = write_rows(batch)
+        self.report.created += created
+        self.report.existing += len(batch) - created
+
+    def _run(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._write(batch)
+                    except BaseException as exc:  # handed to the reading thread by finish()
+                        self.error = exc
+        finally:
+            connection.close()
+
+    def submit(self, batch: list[HistoryRow]) -> None:
+        if not self.threaded:
+            self._write(batch)
+            return
+        if self.error is not None:
+            self.finish()
+        self.queue.put(batch)
+
+    def finish(self) -> None:
+        if self.threaded and self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def load_records(
+    records: Iterable[tuple[int, dict[str, str]]],
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> HistoryReport:
+    """Check and write ``(line, record)`` pairs; the core of the command."""
+    report = HistoryReport()
+    catalog = _Catalog()
+    seen: set[str] = set()
+    batch: list[HistoryRow] = []
+    writer = BatchWriter(report)
+    try:
+        for line, record in records:
+            report.read += 1
+            try:
+                row = check_row(record, catalog)
+                if row.code in seen:
+                    raise RowError(_("mã hồ sơ trùng với một dòng trước trong tệp"))
+            except RowError as exc:
+                code = (record.get("code") or "").strip()
+                report.errors.append(Problem(line=line, code=code, reason=str(exc)))
+            else:
+                seen.add(row.code)
+                batch.append(row)
+                report.note(row)
+                if len(batch) >= batch_size:
+                    writer.submit(batch)
+                    batch = []
+            if progress:
+                progress(1)
+        if batch:
+            writer.submit(batch)
+    finally:
+        writer.finish()
+    update_rollup(report)
+    return report
+
+
+def import_history(
+    path: Path, *, progress: Callable[[int], None] | None = None, batch_size: int = BATCH_SIZE
+) -> HistoryReport:
+    """Import the CSV at ``path`` (the header names the columns of ``COLUMNS``, in any order)."""
+    return load_records(_records(Path(path)), progress=progress, batch_size=batch_size)
+
+
+def count_rows(path: Path) -> int:
+    """The number of data rows, for the progress bar (a quick pass over the bytes)."""
+    with Path(path).open("rb") as handle:
+        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)

@@ -1,0 +1,172 @@
+"""``manage.py import_dossiers``: the history of a legacy one-stop system."""
+
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from dossiers.history import import_history
+from dossiers.models import Dossier, DossierCounter, Event
+from dossiers.workflow import Status
+from procedures import workdays
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+HEADER = (
+    "code,procedure_code,agency_code,intake_office_code,channel,applicant_name,"
+    "received_at,due_at,status,result_ready_at,returned_at\n"
+)
+
+
+def write(tmp_path, *rows: str, header: str = HEADER):
+    path = tmp_path / "history.csv"
+    path.write_text(header + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def run(path, *args) -> str:
+    out = StringIO()
+    call_command("import_dossiers", str(path), "--no-progress", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def good_rows():
+    return [
+        # returned, due_at given, local times
+        "TTPVHCC-250303-0001,1.009994,SXD,TTPVHCC,counter,Nguyễn Văn Ân,2025-03-03T08:30,"
+        "2025-03-17T08:30,returned,2025-03-14T10:00,2025-03-15T09:00",
+        # national status code 9 (result ready), due_at empty → computed, offset given
+        "TTPVHCC-250304-0001,1.009994,SXD,,online,Trần Thị Bình,2025-03-04T09:00+07:00,,9,"
+        "2025-03-20T16:00+07:00,",
+        # in progress, national code 4
+        "OLD-2025-77,1.009994,SXD,XA1,postal,Lê Đức Hải,2025-03-05 14:00,,4,,",
+    ]
+
+
+def test_import_creates_dossiers_with_their_history(world, tmp_path, good_rows):
+    output = run(write(tmp_path, *good_rows))
+
+    assert "nhập mới 3" in output
+    returned = Dossier.objects.get(code="TTPVHCC-250303-0001")
+    assert returned.status == Status.RETURNED
+    assert returned.applicant_name == "Nguyễn Văn Ân"
+    assert returned.resolving_agency == world.construction
+    assert returned.intake_office == world.center
+    assert returned.received_at == datetime(2025, 3, 3, 8, 30, tzinfo=HCM)
+    assert returned.due_at == datetime(2025, 3, 17, 8, 30, tzinfo=HCM)
+    assert returned.returned_at == datetime(2025, 3, 15, 9, 0, tzinfo=HCM)
+    assert returned.closed_at == returned.returned_at
+    assert len(returned.secret) == 8 and returned.tracking_token
+
+    ready = Dossier.objects.get(code="TTPVHCC-250304-0001")
+    assert ready.status == Status.RESULT_READY
+    assert ready.intake_office == world.construction  # empty intake office: the agency itself
+    assert ready.channel == "online" and ready.submitted_at == ready.received_at
+    assert ready.due_at == workdays.due_at(ready.received_at, world.procedure.processing_days)
+
+    legacy = Dossier.objects.get(code="OLD-2025-77")
+    assert legacy.status == Status.PROCESSING and legacy.intake_office == world.commune
+    assert legacy.closed_at is None
+
+    events = Event.objects.filter(dossier=returned)
+    assert [(e.action, e.to_status) for e in events] == [("import", "returned")]
+    assert events[0].at == returned.received_at
+
+
+def test_import_twice_adds_nothing(world, tmp_path, good_rows):
+    path = write(tmp_path, *good_rows)
+    run(path)
+    output = run(path)
+    assert "nhập mới 0, đã có 3" in output
+    assert Dossier.objects.count() == 3
+    assert Event.objects.count() == 3
+
+
+def test_bad_rows_are_reported_and_the_rest_loads(world, tmp_path, good_rows):
+    bad = [
+        "X1,9.999999,SXD,,counter,An,2025-03-03T08:30,,returned,2025-03-04T08:00,2025-03-05T08:00",
+        "X2,1.009994,NOPE,,counter,An,2025-03-03T08:30,,received,,",
+        "X3,1.009994,SXD,,fax,An,2025-03-03T08:30,,received,,",
+        "X4,1.009994,SXD,,counter,An,03/03/2025,,received,,",
+        "X5,1.009994,SXD,,counter,An,2025-03-03T08:30,,11,,",
+        "X6,1.009994,SXD,,counter,An,2025-03-03T08:30,,returned,2025-03-04T08:00,",
+        "X7,1.009994,SXD,,counter,An,2025-03-03T08:30,,result_ready,2025-03-01T08:00,",
+        "X8,1.009994,SXD,,counter,,2025-03-03T08:30,,received,,",
+        good_rows[0],
+        good_rows[0],
+    ]
+    with pytest.raises(CommandError, match="9 dòng lỗi"):
+        run(write(tmp_path, *bad, good_rows[1]))
+
+    assert set(Dossier.objects.values_list("code", flat=True)) == {
+        "TTPVHCC-250303-0001",
+        "TTPVHCC-250304-0001",
+    }
+    report = import_history(write(tmp_path, *bad))
+    reasons = {p.line: p.reason for p in report.errors}
+    assert "9.999999" in reasons[2]
+    assert "NOPE" in reasons[3]
+    assert "fax" in reasons[4]
+    assert "ISO 8601" in reasons[5]
+    assert "11" in reasons[6]
+    assert "returned_at" in reasons[7]
+    assert "trước khi tiếp nhận" in reasons[8]
+    assert "tên người nộp" in reasons[9]
+    assert "trùng" in reasons[11]
+    assert report.existing == 1  # the good row was loaded by the first run
+
+
+def test_a_wrong_header_stops_before_anything_is_written(world, tmp_path):
+    path = write(tmp_path, "A1,1.009994", header="code,procedure\n")
+    with pytest.raises(CommandError, match="thiếu cột"):
+        run(path)
+    assert not Dossier.objects.exists()
+
+
+def test_codes_of_our_shape_move_the_office_day_counter(world, tmp_path, good_rows):
+    run(write(tmp_path, *good_rows))
+    counter = DossierCounter.objects.get(office=world.center, day="2025-03-03")
+    assert counter.last == 1
+
+
+def test_the_command_shows_a_progress_bar(world, tmp_path, good_rows):
+    err = StringIO()
+    call_command("import_dossiers", str(write(tmp_path, *good_rows)), stdout=StringIO(), stderr=err)
+    assert "3/3" in err.getvalue()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_second_thread_writes_batches_while_the_file_is_read(
+    transactional_db, world, tmp_path, good_rows
+):
+    rows = [
+        f"T-{n:05d},1.009994,SXD,TTPVHCC,counter,Phạm Thị Lan,2025-03-{3 + n % 20:02d}T09:00,,received,,"
+        for n in range(2500)
+    ]
+    report = import_history(write(tmp_path, *rows, good_rows[0], "T-00001,bad"), batch_size=1000)
+    assert report.created == 2501 and report.failed == 1
+    assert Dossier.objects.filter(code__startswith="T-").count() == 2500
+    assert Event.objects.filter(action="import").count() == 2501
+
+
+def test_imported_dossiers_are_counted_in_the_statistics(world, tmp_path, good_rows):
+    from tests.dossiers.test_rollup import assert_equals_recount
+
+    received = receive_one(world)  # a dossier of the services, already in the rollup
+    run(write(tmp_path, *good_rows))
+    cells = assert_equals_recount()
+    assert cells and received
+
+
+def receive_one(world):
+    from dossiers import services
+    from dossiers.services import Intake
+    from tests.factories import applicant
+
+    return services.dossier_receive(
+        actor=world.clerk,
+        procedure=world.single,
+        intake=Intake(applicant=applicant(), documents={d.id: (1, 0) for d in world.single.documents.all()}),
+    )
