@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "procedures",
     "accounts",
     "dossiers",
+    "surveys",
     "counters",
 ]
 
@@ -271,3 +272,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- surveys ---
+# Working days to answer a feedback item (phản ánh, kiến nghị).
+SURVEYS_FEEDBACK_ANSWER_DAYS = env.int("SURVEYS_FEEDBACK_ANSWER_DAYS", default=10)
+# Seconds the counter kiosk shows its thank-you before it resets.
+SURVEYS_KIOSK_RESET_SECONDS = env.int("SURVEYS_KIOSK_RESET_SECONDS", default=5)
