@@ -19,6 +19,7 @@ from counters.demo import seed_demo_queue
 from dossiers.demo import seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
+from surveys.demo import seed_demo_surveys
 
 
 def demo_dir() -> Path:
@@ -127,6 +128,11 @@ class Command(BaseCommand):
                     _("Không tạo được hồ sơ mẫu: %(error)s") % {"error": " ".join(exc.messages)}
                 ) from exc
             self.stdout.write(_("Hồ sơ mẫu: tạo mới %(count)s.") % {"count": made})
+            ratings, feedback = seed_demo_surveys()
+            self.stdout.write(
+                _("Đánh giá, phản ánh: tạo mới %(ratings)s đánh giá, %(feedback)s phản ánh.")
+                % {"ratings": ratings, "feedback": feedback}
+            )
 
         self.stdout.write("")
         self.stdout.write(_("Cổng dịch vụ: %(url)s") % {"url": settings.HCC_SITE_URL})
