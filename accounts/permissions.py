@@ -43,6 +43,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "counter.serve": frozenset({K}),
     "counter.configure": frozenset({M, A}),
     "counter.view_figures": frozenset({K, M, A}),
+    # ratings and feedback
+    "rating.enter_paper": frozenset({K, P}),
+    "feedback.handle": frozenset({K, R, M, A}),
+    "survey.view_figures": frozenset({K, R, M, A}),
 }
 
 

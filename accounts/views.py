@@ -36,6 +36,9 @@ ACTION_LABELS = {
     "counter.serve": gettext_lazy("Gọi số thứ tự tại quầy"),
     "counter.configure": gettext_lazy("Đặt quy tắc gọi số ưu tiên"),
     "counter.view_figures": gettext_lazy("Xem số liệu xếp hàng, thời gian chờ"),
+    "rating.enter_paper": gettext_lazy("Nhập phiếu đánh giá giấy"),
+    "feedback.handle": gettext_lazy("Xử lý phản ánh, kiến nghị"),
+    "survey.view_figures": gettext_lazy("Xem số liệu hài lòng, phản ánh"),
 }
 
 

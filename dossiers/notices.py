@@ -36,8 +36,8 @@ def tracking_url(dossier: Dossier) -> str:
 
 
 def rating_url(dossier: Dossier) -> str:
-    """The page where the applicant rates the service (built by the surveys app)."""
-    return settings.HCC_SITE_URL.rstrip("/") + "/danh-gia/" + dossier.tracking_token + "/"
+    """The page where the applicant rates the service (the surveys app's, by the QR token)."""
+    return settings.HCC_SITE_URL.rstrip("/") + reverse("surveys:rate_dossier", args=[dossier.tracking_token])
 
 
 def dossier_url(dossier: Dossier) -> str:

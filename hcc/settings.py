@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "dossiers",
     "dashboards",
+    "surveys",
     "counters",
     "receipts",
     "notifications",
@@ -367,3 +368,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A tiny "hello" view at /bench/hello/, the ceiling the load benchmark compares pages with
 # (benchmarks/bench_load.py). Never on in production.
 HCC_BENCH_VIEWS = env.bool("HCC_BENCH_VIEWS", default=False)
+
+# --- surveys ---
+# Working days to answer a feedback item (phản ánh, kiến nghị).
+SURVEYS_FEEDBACK_ANSWER_DAYS = env.int("SURVEYS_FEEDBACK_ANSWER_DAYS", default=10)
+# Seconds the counter kiosk shows its thank-you before it resets.
+SURVEYS_KIOSK_RESET_SECONDS = env.int("SURVEYS_KIOSK_RESET_SECONDS", default=5)

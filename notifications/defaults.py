@@ -9,6 +9,14 @@ Tuples: (code, name, SMS text, e-mail subject, e-mail body), in Django template 
 SIGN = "\n\n{{ center }}"
 TEMPLATES = [
     (
+        "feedback.answered",
+        "Trả lời phản ánh, kiến nghị",
+        "Phản ánh {{ code }} đã có trả lời. Xem tại {{ track_url }} (nhập mã {{ code }}).",
+        "Trả lời phản ánh, kiến nghị {{ code }}",
+        "Kính gửi {{ sender }},\n\nPhản ánh, kiến nghị của ông/bà: {{ title }}\n\nTrả lời:\n{{ answer }}"
+        "\n\nTra cứu bằng mã {{ code }} tại: {{ track_url }}" + SIGN,
+    ),
+    (
         "dossier.received",
         "Đã tiếp nhận hồ sơ",
         "Đã tiếp nhận hồ sơ {{ code }}. Hẹn trả kết quả ngày {{ due_date }}. Tra cứu: {{ tracking_url }}",

@@ -47,6 +47,8 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     "receipts:receipt": {"pk": "receipt.id"},
     "receipts:receipt_pdf": {"pk": "receipt.id"},
     "receipts:cancel": {"pk": "receipt.id"},
+    # the applicant's rating of their own dossier (surveys/)
+    "surveys:rate_own": {"code": "dossier.code"},
     "dossiers:file": {"file_id": "file.id"},
     **{
         f"dossier-{action}": {"code": "dossier.code"}
@@ -89,6 +91,9 @@ NAMES_NO_DOSSIER = {
         for page in ("applicant", "contact", "office", "documents", "check")
     },
     "dossiers:track_token": "public tracking: its 192-bit token is the credential (test_tracking.py)",
+    "surveys:rate_dossier": "rating by the link sent after return: the 192-bit QR token is the credential",
+    "surveys:kiosk": "the rating tablet of a counter: rates the clerk sitting there, shows no dossier",
+    "surveys:feedback_detail": "a feedback item, not a dossier: its own outsider test in tests/surveys",
     "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
     "counters:kiosk": "the public kiosk of an office",
     "counters:kiosk_priority": "the public kiosk of an office",

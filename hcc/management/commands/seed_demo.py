@@ -21,6 +21,7 @@ from dossiers.demo import MADE_BY_SERVICES, seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
 from receipts.demo import seed_demo_receipts
+from surveys.demo import seed_demo_surveys
 
 
 def demo_dir() -> Path:
@@ -135,6 +136,11 @@ class Command(BaseCommand):
                 ) from exc
             self.stdout.write(_("Hồ sơ mẫu: tạo mới %(count)s.") % {"count": made})
             self.stdout.write(_("Biên lai mẫu: %(count)s.") % {"count": seed_demo_receipts()})
+            ratings, feedback = seed_demo_surveys()
+            self.stdout.write(
+                _("Đánh giá, phản ánh: tạo mới %(ratings)s đánh giá, %(feedback)s phản ánh.")
+                % {"ratings": ratings, "feedback": feedback}
+            )
 
         self.stdout.write("")
         self.stdout.write(_("Cổng dịch vụ: %(url)s") % {"url": settings.HCC_SITE_URL})

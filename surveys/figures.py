@@ -1,0 +1,132 @@
+"""Satisfaction and feedback figures for the dashboards (they call these after the merge).
+
+Every function takes a period ``[start, end)`` of aware datetimes and optional filters, and returns
+plain dicts."""
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from dossiers.models import Dossier
+from dossiers.workflow import Status
+from surveys.models import OPEN_FEEDBACK, Feedback, FeedbackStatus, Rating, Score
+
+GROUPS = {
+    "clerk": "clerk",
+    "counter": "counter",
+    "agency": "agency",
+    "procedure": "procedure",
+    "office": "office",
+}
+
+
+def _rate(good: int, total: int) -> float | None:
+    return round(100 * good / total, 1) if total else None
+
+
+def _counts(row: dict) -> dict:
+    rated = row["very_satisfied"] + row["satisfied"] + row["unsatisfied"]
+    row["rated"] = rated
+    row["satisfaction_rate"] = _rate(row["very_satisfied"] + row["satisfied"], rated)
+    return row
+
+
+def _score_counts() -> dict:
+    return {
+        "very_satisfied": Count("id", filter=Q(score=Score.VERY_SATISFIED)),
+        "satisfied": Count("id", filter=Q(score=Score.SATISFIED)),
+        "unsatisfied": Count("id", filter=Q(score=Score.UNSATISFIED)),
+    }
+
+
+def ratings_in(start: datetime, end: datetime, agency_ids=None) -> QuerySet[Rating]:
+    rows = Rating.objects.filter(created_at__gte=start, created_at__lt=end)
+    if agency_ids is not None:
+        rows = rows.filter(Q(agency_id__in=agency_ids) | Q(office_id__in=agency_ids))
+    return rows
+
+
+def rating_totals(start: datetime, end: datetime, agency_ids=None) -> dict:
+    """Count per score and the satisfaction rate = (very satisfied + satisfied) / rated, in %."""
+    return _counts(ratings_in(start, end, agency_ids).aggregate(**_score_counts()))
+
+
+def ratings_by(group: str, start: datetime, end: datetime, agency_ids=None) -> list[dict]:
+    """The same per clerk, counter, agency, procedure or office: rows ``{"key": id, ...}``."""
+    column = GROUPS[group]
+    rows = (
+        ratings_in(start, end, agency_ids)
+        .exclude(**{f"{column}__isnull": True})
+        .values(column)
+        .annotate(**_score_counts())
+        .order_by(column)
+    )
+    return [_counts({"key": row.pop(column), **row}) for row in rows]
+
+
+def ratings_by_period(start: datetime, end: datetime, agency_ids=None, *, by: str = "month") -> list[dict]:
+    """The same per month (or day) of the period."""
+    from django.db.models.functions import TruncDay, TruncMonth
+
+    trunc = TruncMonth if by == "month" else TruncDay
+    rows = (
+        ratings_in(start, end, agency_ids)
+        .annotate(period=trunc("created_at"))
+        .values("period")
+        .annotate(**_score_counts())
+        .order_by("period")
+    )
+    return [_counts({"key": row.pop("period"), **row}) for row in rows]
+
+
+def satisfaction_indicator(start: datetime, end: datetime, agency_ids=None) -> dict:
+    """Decision 766/QĐ-TTg: dossiers resolved in the period without an unsatisfied rating, a
+    feedback item about them, or lateness (``result_ready_at`` after ``due_at`` by date), over all
+    dossiers resolved in the period."""
+    dossiers = Dossier.objects.filter(result_ready_at__gte=start, result_ready_at__lt=end).exclude(
+        status__in=[Status.REFUSED, Status.WITHDRAWN]
+    )
+    if agency_ids is not None:
+        dossiers = dossiers.filter(resolving_agency_id__in=agency_ids)
+    total = dossiers.count()
+    unsatisfied = Exists(Rating.objects.filter(dossier=OuterRef("pk"), score=Score.UNSATISFIED))
+    complained = Exists(Feedback.objects.filter(dossier=OuterRef("pk")))
+    rows = dossiers.annotate(unsatisfied=unsatisfied, complained=complained).values_list(
+        "result_ready_at", "due_at", "unsatisfied", "complained"
+    )
+    good = 0
+    counts = {"unsatisfied": 0, "complained": 0, "late": 0}
+    for ready, due, bad_rating, complaint in rows.iterator():
+        late = bool(due) and timezone.localdate(ready) > timezone.localdate(due)
+        counts["unsatisfied"] += bad_rating
+        counts["complained"] += complaint
+        counts["late"] += late
+        good += not (bad_rating or complaint or late)
+    return {"dossiers": total, "satisfied": good, "rate": _rate(good, total), **counts}
+
+
+def feedback_figures(start: datetime, end: datetime, agency_ids=None, *, now: datetime | None = None) -> dict:
+    """Feedback received in the period: answered on time, answered late, still open (and open past
+    the due date)."""
+    now = now or timezone.now()
+    rows = Feedback.objects.filter(received_at__gte=start, received_at__lt=end)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    received = rows.count()
+    answered = rows.filter(answered_at__isnull=False).values_list("answered_at", "due_at")
+    on_time = late = 0
+    for answered_at, due in answered.iterator():
+        if timezone.localdate(answered_at) > timezone.localdate(due):
+            late += 1
+        else:
+            on_time += 1
+    open_rows = rows.filter(status__in=OPEN_FEEDBACK)
+    return {
+        "received": received,
+        "answered_on_time": on_time,
+        "answered_late": late,
+        "open": open_rows.count(),
+        "open_overdue": open_rows.filter(due_at__lt=now).count(),
+        "rejected": rows.filter(status=FeedbackStatus.REJECTED).count(),
+    }
