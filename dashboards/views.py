@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dashboards import figures
 from dashboards.query import StatsQueryError, may_see_stats, parse
 from dashboards.selectors import dossiers_behind
+from dashboards.service_quality import service_quality
 
 HEADLINE = ["received", "resolved", "in_progress", "in_progress_overdue", "on_time_rate", "online_rate"]
 TABLE = [
@@ -122,6 +123,7 @@ def dashboard(request):
             "compare_by": compare_by,
             "compare_choices": COMPARE,
             "params": params,
+            "quality": service_quality(request.user, date_from=query.date_from, date_to=query.date_to),
         },
     )
 

@@ -23,7 +23,8 @@ def manager(client, march):
 
 @freeze_time("2026-04-15 10:00:00+07:00")
 def test_dashboard_shows_figures_charts_and_links(manager, django_assert_max_num_queries):
-    with django_assert_max_num_queries(20):
+    # 20 for the dossier figures, 8 for the service quality (ratings, 766, feedback, fees, queues)
+    with django_assert_max_num_queries(28):
         response = manager.get(f"/thong-ke/?{MARCH}")
     assert response.status_code == 200
     html = response.content.decode()
@@ -101,3 +102,32 @@ def test_public_results_mask_names(client, march, django_assert_max_num_queries)
     assert "Nguyễn Văn An" not in html and "N***** V** A*" in html
     assert "66.67" in html or "66,67" in html  # Sở A's on-time rate
     assert len(response.context["page"]) == 3
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_dashboard_shows_service_quality_of_the_managers_units(manager, march):
+    from django.utils import timezone
+
+    from surveys.models import Rating, RatingChannel, Score
+
+    with freeze_time("2026-03-10 09:00:00+07:00"):
+        Rating.objects.create(
+            score=Score.SATISFIED,
+            channel=RatingChannel.PAPER,
+            agency=march["agency"],
+            created_at=timezone.now(),
+        )
+        Rating.objects.create(
+            score=Score.UNSATISFIED,
+            channel=RatingChannel.PAPER,
+            agency=march["agency"],
+            created_at=timezone.now(),
+        )
+        Rating.objects.create(score=Score.UNSATISFIED, channel=RatingChannel.PAPER, created_at=timezone.now())
+    response = manager.get(f"/thong-ke/?{MARCH}")
+    quality = response.context["quality"]
+    assert (quality.ratings["rated"], quality.ratings["satisfaction_rate"]) == (2, 50.0)
+    assert quality.fees["count"] == 0 and quality.online_payment_rate is None
+    assert quality.satisfaction_766["dossiers"] >= 1
+    html = response.content.decode()
+    assert "Chất lượng phục vụ" in html and "50,0 %" in html and "2 lượt đánh giá" in html

@@ -1,0 +1,56 @@
+"""Service quality beside the dossier figures: satisfaction (ratings and the Decision 766
+indicator), feedback, fees collected and the online payment share, and the counters' queues.
+
+Each figure is defined in the app that owns its data (``surveys.figures``,
+``receipts.reconciliation``, ``counters.figures``); this module only asks them for the period and
+the units of the person looking, so a number here is the same as on that app's own page.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.permissions import agency_scope
+from counters.figures import queue_figures
+from receipts.models import PaymentMethod, Receipt
+from receipts.reconciliation import SUMS
+from surveys import figures as survey_figures
+
+
+@dataclass
+class ServiceQuality:
+    ratings: dict
+    satisfaction_766: dict
+    feedback: dict
+    fees: dict
+    online_payment_rate: float | None
+    queue: object  # counters.figures.QueueFigures of the whole period
+
+
+def _span(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(date_from, time.min, tzinfo=tz), datetime.combine(
+        date_to + timedelta(days=1), time.min, tzinfo=tz
+    )
+
+
+def service_quality(user, *, date_from: date, date_to: date) -> ServiceQuality:
+    start, end = _span(date_from, date_to)
+    scope = agency_scope(user)
+    agency_ids = None if scope is None else list(scope)
+    receipts = Receipt.objects.valid().filter(issued_at__gte=start, issued_at__lt=end)
+    if agency_ids is not None:
+        receipts = receipts.filter(agency_id__in=agency_ids)
+    fees = receipts.aggregate(**SUMS)
+    paid_online = receipts.filter(method=PaymentMethod.ONLINE).count() if fees["count"] else 0
+    _rows, queue_total = queue_figures(offices=agency_ids, day_from=date_from, day_to=date_to, by="office")
+    return ServiceQuality(
+        ratings=survey_figures.rating_totals(start, end, agency_ids),
+        satisfaction_766=survey_figures.satisfaction_indicator(start, end, agency_ids),
+        feedback=survey_figures.feedback_figures(start, end, agency_ids),
+        fees=fees,
+        # receipts paid online over all receipts of the period (Decision 766's online payment)
+        online_payment_rate=round(100 * paid_online / fees["count"], 2) if fees["count"] else None,
+        queue=queue_total,
+    )
