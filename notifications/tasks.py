@@ -1,7 +1,26 @@
 from celery import shared_task
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from notifications.services import notification_deliver, notifications_sweep
+
+_tuned_connection: int | None = None
+
+
+def _relax_commit_durability() -> None:
+    """A worker's outbox bookkeeping does not wait for the disk on each commit (PostgreSQL's
+    ``synchronous_commit = off`` for this session: two commits a notice cost two disk flushes, most
+    of a delivery's time). A commit lost in a database crash leaves the row pending or sending; the
+    sweep sends it again under the same provider reference, which the file backend and the gateway
+    (idempotency key) recognise, so nothing is sent twice. Web requests keep full durability."""
+    global _tuned_connection
+    if connection.vendor != "postgresql":
+        return
+    connection.ensure_connection()
+    if _tuned_connection == id(connection.connection):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    _tuned_connection = id(connection.connection)
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)
@@ -9,6 +28,7 @@ def deliver(self, notification_id: int) -> str:
     """Send one notice. Idempotent: only the worker that claims the row sends it."""
     if not self.request.is_eager and not self.request.called_directly:
         close_old_connections()  # reused across tasks (CELERY_DB_REUSE_MAX): drop a broken one
+        _relax_commit_durability()
     return notification_deliver(notification_id)
 
 
