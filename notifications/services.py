@@ -105,9 +105,9 @@ def _claim_and_fetch(notification_id: int) -> Notification | None:
     """``notification_claim`` and the row it won, in one statement on PostgreSQL."""
     if connection.vendor != "postgresql":
         return Notification.objects.get(pk=notification_id) if notification_claim(notification_id) else None
-    table = Notification._meta.db_table
+    table = connection.ops.quote_name(Notification._meta.db_table)  # our own table's name
     rows = Notification.objects.raw(
-        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608 (our table name)
+        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608  # nosec B608
         "WHERE id = %s AND status = %s AND next_attempt_at <= %s RETURNING *",
         [Status.SENDING, timezone.now(), notification_id, Status.PENDING, timezone.now()],
     )
