@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from dossiers import rollup
 from dossiers.models import Channel, Dossier, DossierCounter, Event
+from dossiers.services.common import new_secret
 from dossiers.workflow import FINAL_STATUSES, Status
 from procedures import workdays
 from procedures.models import Agency, Procedure
@@ -49,7 +50,6 @@ COLUMNS = (
 REQUIRED_COLUMNS = frozenset(COLUMNS) - {"intake_office_code", "due_at", "result_ready_at", "returned_at"}
 BATCH_SIZE = 20_000
 IMPORT_ACTION = "import"
-SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # <office code>-<yymmdd>-<nnnn>: codes of this shape also move the office's day counter.
 OUR_CODE = re.compile(r"^(?P<office>.+)-(?P<day>\d{6})-(?P<number>\d{4,})$")
 STATUSES = frozenset(Status.values)
@@ -258,18 +258,13 @@ def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def _secret() -> str:
-    # 32 letters: the low five bits of each random byte pick one, uniformly.
-    return "".join(SECRET_ALPHABET[b & 31] for b in secrets.token_bytes(8))
-
-
 def _dossier_values(row: HistoryRow, now: datetime) -> dict:
     closed_at = None
     if row.status in FINAL_STATUSES:
         closed_at = row.returned_at or row.result_ready_at or row.received_at or now
     return {
         "code": row.code,
-        "secret": _secret(),
+        "secret": new_secret(),
         "tracking_token": secrets.token_urlsafe(24),
         "procedure_id": row.procedure_id,
         "resolving_agency_id": row.resolving_agency_id,

@@ -1,6 +1,7 @@
 """What every dossier service shares: the errors, the intake dataclasses, locking, the event
 log and the checks of who may act."""
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +25,11 @@ from procedures import workdays
 from procedures.models import Agency
 
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
+
+
+def new_secret() -> str:
+    """The tracking secret printed for the applicant: 8 letters of ``SECRET_ALPHABET``."""
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(8))
 
 
 class DossierError(ValidationError):

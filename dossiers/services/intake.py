@@ -23,7 +23,6 @@ from dossiers.models import (
     Step,
 )
 from dossiers.services.common import (
-    SECRET_ALPHABET,
     Applicant,
     DossierError,
     Intake,
@@ -39,6 +38,7 @@ from dossiers.services.common import (
     _staff_of,
     _store_files,
     _transition,
+    new_secret,
 )
 from dossiers.validators import validate_id_number, validate_tax_code
 from dossiers.workflow import Action
@@ -142,7 +142,7 @@ def _new_dossier(
         # A provisional code: the real one is taken last (``_assign_code``), so the office's
         # counter row stays locked only for the end of the intake transaction.
         code=f"~{secrets.token_hex(12)}",
-        secret="".join(secrets.choice(SECRET_ALPHABET) for _ in range(8)),
+        secret=new_secret(),
         tracking_token=secrets.token_urlsafe(24),
         procedure=procedure,
         resolving_agency=resolving_agency_for(procedure, office),
