@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from surveys.models import Feedback, FeedbackEvent, Rating, Reason
+from surveys.models import Feedback, FeedbackEvent, Rating, RatingKiosk, Reason
 
 
 @admin.register(Reason)
@@ -40,6 +40,21 @@ class FeedbackAdmin(admin.ModelAdmin):
     search_fields = ["code", "title"]
     list_select_related = ["agency"]
     inlines = [FeedbackEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RatingKiosk)
+class RatingKioskAdmin(admin.ModelAdmin):
+    """Read-only: addresses are issued on the managers' page (``surveys:kiosks``), through the service."""
+
+    list_display = ["counter", "issued_at", "issued_by"]
+    list_select_related = ["counter__office", "issued_by"]
+    exclude = ["token"]
 
     def has_change_permission(self, request, obj=None):
         return False

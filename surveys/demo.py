@@ -78,3 +78,16 @@ def seed_demo_surveys() -> tuple[int, int]:
                 public_answer="Trung tâm đã bố trí thêm 20 ghế chờ từ tuần này.",
             )
     return ratings, made
+
+
+@transaction.atomic
+def seed_demo_kiosks() -> int:
+    """A rating-tablet address for each active counter that has none (issued by the demo
+    administrator). Returns how many were issued."""
+    from counters.models import Counter
+
+    admin = User.objects.filter(role=Role.ADMIN).order_by("id").first()
+    if admin is None:
+        return 0
+    counters = Counter.objects.filter(is_active=True, rating_kiosk__isnull=True).order_by("id")
+    return len([services.kiosk_issue(actor=admin, counter=counter) for counter in counters])

@@ -226,3 +226,30 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
+
+
+class RatingKiosk(models.Model):
+    """The tablet facing citizens at a counter. Its page is opened by a secret address, so that
+    nobody outside the center can rate a clerk by guessing a counter's number; issuing a new
+    address (when a tablet is lost) makes the old one answer 404."""
+
+    counter = models.OneToOneField(
+        "counters.Counter", verbose_name=_("quầy"), on_delete=models.PROTECT, related_name="rating_kiosk"
+    )
+    token = models.CharField(_("mã bí mật"), max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(_("cấp lúc"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cấp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("máy tính bảng đánh giá")
+        verbose_name_plural = _("máy tính bảng đánh giá")
+
+    def __str__(self) -> str:
+        return str(self.counter)

@@ -44,3 +44,17 @@ def published_feedback() -> QuerySet[Feedback]:
         .select_related("agency")
         .order_by("-published_at")
     )
+
+
+def kiosk_counters(user) -> QuerySet:
+    """The active counters whose rating tablets ``user`` may manage (``counter.configure``, in their
+    agency scope), each with its kiosk (``rating_kiosk`` or none yet)."""
+    from counters.models import Counter
+
+    if not can(user, "counter.configure"):
+        return Counter.objects.none()
+    rows = Counter.objects.filter(is_active=True).select_related("office", "rating_kiosk", "clerk")
+    scope = agency_scope(user)
+    if scope is not None:
+        rows = rows.filter(office_id__in=list(scope))
+    return rows.order_by("office__name", "number")

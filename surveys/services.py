@@ -28,6 +28,7 @@ from surveys.models import (
     FeedbackStatus,
     Rating,
     RatingChannel,
+    RatingKiosk,
     Reason,
     Score,
     Subject,
@@ -117,6 +118,27 @@ def rating_online(
     return _create(
         dossier=dossier, score=score, reasons=reasons, comment=comment, channel=RatingChannel.ONLINE
     )
+
+
+def kiosk_issue(*, actor: User, counter) -> RatingKiosk:
+    """Give the rating tablet of ``counter`` a new secret address (the first, or a new one when a
+    tablet is lost: the old address stops working at once). Managers of the counter's office and
+    administrators only."""
+    require(actor, "counter.configure")
+    scope = agency_scope(actor)
+    if scope is not None and counter.office_id not in set(scope):
+        raise SurveyError(_("Quầy này không thuộc đơn vị bạn quản lý."))
+    with transaction.atomic():
+        kiosk, _created = RatingKiosk.objects.select_for_update().get_or_create(
+            counter=counter,
+            defaults={"token": secrets.token_urlsafe(24), "issued_at": timezone.now(), "issued_by": actor},
+        )
+        if not _created:
+            kiosk.token = secrets.token_urlsafe(24)
+            kiosk.issued_at = timezone.now()
+            kiosk.issued_by = actor
+            kiosk.save(update_fields=["token", "issued_at", "issued_by"])
+    return kiosk
 
 
 @transaction.atomic

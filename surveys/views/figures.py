@@ -23,7 +23,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     agencies = _scope_agencies(request.user)
     form = FiguresForm(request.GET or {"start": today.replace(day=1), "end": today}, agencies=agencies)
-    context = {"form": form}
+    context = {"form": form, "can_manage_kiosks": can(request.user, "counter.configure")}
     if form.is_valid():
         tz = timezone.get_current_timezone()
         start = datetime.combine(form.cleaned_data["start"], time.min, tzinfo=tz)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,7 +17,7 @@ from accounts.permissions import can
 from counters.models import Counter
 from dossiers.models import Dossier
 from dossiers.selectors import dossier_by_token
-from surveys import services
+from surveys import selectors, services
 from surveys.forms import PaperFormSet, RatingForm
 from surveys.models import Rating
 
@@ -104,10 +105,11 @@ def rate_own(request: HttpRequest, code: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def kiosk(request: HttpRequest, counter_id: int) -> HttpResponse:
-    """The tablet facing the citizen at a counter: rates the clerk sitting there now."""
+def kiosk(request: HttpRequest, token: str) -> HttpResponse:
+    """The tablet facing the citizen at a counter: rates the clerk sitting there now. Its address
+    holds the kiosk's secret (``RatingKiosk``): a counter's number alone opens nothing."""
     counter = get_object_or_404(
-        Counter.objects.select_related("office", "clerk"), pk=counter_id, is_active=True
+        Counter.objects.select_related("office", "clerk"), rating_kiosk__token=token, is_active=True
     )
     thanked = request.GET.get("cam-on") == "1"
     form = RatingForm(request.POST if request.method == "POST" else None)
@@ -152,3 +154,36 @@ def paper(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã lưu %(n)s phiếu đánh giá.") % {"n": len(made)})
             return redirect("surveys:paper")
     return render(request, "surveys/paper.html", {"formset": formset, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kiosks(request: HttpRequest) -> HttpResponse:
+    """Managers see the secret address of each counter's rating tablet and issue a new one (the
+    first, or when a tablet is lost: the old address stops working)."""
+    if not can(request.user, "counter.configure"):
+        raise PermissionDenied
+    counters = selectors.kiosk_counters(request.user)
+    if request.method == "POST":
+        counter = get_object_or_404(counters, pk=request.POST.get("counter") or 0)
+        try:
+            services.kiosk_issue(actor=request.user, counter=counter)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Đã cấp địa chỉ mới cho máy tính bảng của quầy %(number)s; địa chỉ cũ không còn dùng được.")
+                % {"number": counter.number},
+            )
+        return redirect("surveys:kiosks")
+    rows = [
+        (
+            counter,
+            request.build_absolute_uri(reverse("surveys:kiosk", args=[counter.rating_kiosk.token]))
+            if hasattr(counter, "rating_kiosk")
+            else "",
+        )
+        for counter in counters
+    ]
+    return render(request, "surveys/staff/kiosks.html", {"rows": rows})

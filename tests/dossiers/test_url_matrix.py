@@ -92,7 +92,7 @@ NAMES_NO_DOSSIER = {
     },
     "dossiers:track_token": "public tracking: its 192-bit token is the credential (test_tracking.py)",
     "surveys:rate_dossier": "rating by the link sent after return: the 192-bit QR token is the credential",
-    "surveys:kiosk": "the rating tablet of a counter: rates the clerk sitting there, shows no dossier",
+    "surveys:kiosk": "a counter's rating tablet: its 192-bit secret address is the credential, no dossier",
     "surveys:feedback_detail": "a feedback item, not a dossier: its own outsider test in tests/surveys",
     "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
     "counters:kiosk": "the public kiosk of an office",

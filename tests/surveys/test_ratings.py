@@ -1,9 +1,11 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts.models import Role
 from surveys import services
-from surveys.models import Rating, RatingChannel, Score
-from tests.factories import ReturnedDossierFactory, UserFactory
+from surveys.models import Rating, RatingChannel, RatingKiosk, Score
+from tests.factories import ReturnedDossierFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +135,14 @@ def test_other_citizen_gets_404_on_rate_own(client, returned):
     assert response.status_code == 404
 
 
-def test_kiosk_page_rates_and_thanks(client, counter, clerk):
-    url = reverse("surveys:kiosk", args=[counter.pk])
+@pytest.fixture
+def manager(center):
+    return StaffFactory(role=Role.MANAGER, agency=center)
+
+
+def test_kiosk_page_rates_and_thanks(client, counter, clerk, manager):
+    kiosk = services.kiosk_issue(actor=manager, counter=counter)
+    url = reverse("surveys:kiosk", args=[kiosk.token])
     page = client.get(url)
     assert clerk.display_name in page.content.decode()
     assert "js/surveys/kiosk.js" in page.content.decode()
@@ -142,6 +150,44 @@ def test_kiosk_page_rates_and_thanks(client, counter, clerk):
     assert response.status_code == 302 and response["Location"].endswith("?cam-on=1")
     assert Rating.objects.get().clerk == clerk
     assert "data-kiosk-thanks" in client.get(response["Location"]).content.decode()
+
+
+def test_a_counter_number_alone_opens_no_kiosk(client, counter, manager):
+    """Nobody outside the center can rate a clerk by guessing a counter's number."""
+    assert client.get(f"/danh-gia/quay/{counter.pk}/").status_code == 404
+    assert client.post(f"/danh-gia/quay/{counter.pk}/", {"score": Score.UNSATISFIED}).status_code == 404
+    assert not Rating.objects.exists()
+
+
+def test_a_new_kiosk_address_retires_the_old_one(client, counter, manager):
+    old = services.kiosk_issue(actor=manager, counter=counter).token
+    new = services.kiosk_issue(actor=manager, counter=counter).token
+    assert new != old and len(new) >= 32
+    assert client.get(reverse("surveys:kiosk", args=[old])).status_code == 404
+    assert client.get(reverse("surveys:kiosk", args=[new])).status_code == 200
+
+
+def test_kiosk_addresses_are_issued_by_managers_of_the_office_only(counter, clerk, department):
+    with pytest.raises(PermissionDenied):
+        services.kiosk_issue(actor=clerk, counter=counter)
+    elsewhere = StaffFactory(role=Role.MANAGER, agency=department)
+    with pytest.raises(services.SurveyError, match="không thuộc đơn vị"):
+        services.kiosk_issue(actor=elsewhere, counter=counter)
+    assert not RatingKiosk.objects.exists()
+
+
+def test_manager_page_shows_and_issues_kiosk_addresses(client, counter, manager, clerk):
+    client.force_login(manager)
+    page = client.get(reverse("surveys:kiosks")).content.decode()
+    assert "Chưa cấp" in page
+    response = client.post(reverse("surveys:kiosks"), {"counter": counter.pk}, follow=True)
+    kiosk = RatingKiosk.objects.get(counter=counter)
+    assert kiosk.issued_by == manager
+    assert reverse("surveys:kiosk", args=[kiosk.token]) in response.content.decode()
+    client.force_login(clerk)
+    assert client.get(reverse("surveys:kiosks")).status_code == 403
+    assert client.post(reverse("surveys:kiosks"), {"counter": counter.pk}).status_code == 403
+    assert RatingKiosk.objects.get(counter=counter).token == kiosk.token
 
 
 def test_paper_page_saves_a_batch(client, clerk, returned):

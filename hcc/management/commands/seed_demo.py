@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -21,7 +22,7 @@ from dossiers.demo import MADE_BY_SERVICES, seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
 from receipts.demo import seed_demo_receipts
-from surveys.demo import seed_demo_surveys
+from surveys.demo import seed_demo_kiosks, seed_demo_surveys
 
 
 def demo_dir() -> Path:
@@ -140,6 +141,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Đánh giá, phản ánh: tạo mới %(ratings)s đánh giá, %(feedback)s phản ánh.")
                 % {"ratings": ratings, "feedback": feedback}
+            )
+            self.stdout.write(
+                _("Máy tính bảng đánh giá tại quầy: cấp mới %(count)s địa chỉ (xem ở %(url)s).")
+                % {
+                    "count": seed_demo_kiosks(),
+                    "url": settings.HCC_SITE_URL.rstrip("/") + reverse("surveys:kiosks"),
+                }
             )
 
         self.stdout.write("")
