@@ -101,18 +101,19 @@ def notification_claim(notification_id: int) -> bool:
     )
 
 
-def _claim_and_fetch(notification_id: int) -> Notification | None:
-    """``notification_claim`` and the row it won, in one statement on PostgreSQL."""
+def _claim_and_fetch(notification_ids: list[int]) -> list[Notification]:
+    """``notification_claim`` of each id and the rows won, in one statement on PostgreSQL."""
     if connection.vendor != "postgresql":
-        return Notification.objects.get(pk=notification_id) if notification_claim(notification_id) else None
+        won = [pk for pk in notification_ids if notification_claim(pk)]
+        return list(Notification.objects.filter(pk__in=won).order_by("id"))
     table = connection.ops.quote_name(Notification._meta.db_table)  # our own table's name
+    now = timezone.now()
     rows = Notification.objects.raw(
         f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608  # nosec B608
-        "WHERE id = %s AND status = %s AND next_attempt_at <= %s RETURNING *",
-        [Status.SENDING, timezone.now(), notification_id, Status.PENDING, timezone.now()],
+        "WHERE id = ANY(%s) AND status = %s AND next_attempt_at <= %s RETURNING *",
+        [Status.SENDING, now, list(notification_ids), Status.PENDING, now],
     )
-    found = list(rows)
-    return found[0] if found else None
+    return sorted(rows, key=lambda row: row.pk)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -121,31 +122,56 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.NOTIFICATIONS_RETRY_CAP))
 
 
-def notification_deliver(notification_id: int) -> str:
-    """Claim, send, record. Returns the outcome: ``sent``, ``retry``, ``failed`` or ``skipped``
-    (another worker has it, it is done, or not due yet)."""
-    notification = _claim_and_fetch(notification_id)
-    if notification is None:
-        return "skipped"
-    try:
-        provider_ref = backends.send(notification)
-    except Exception as exc:  # every provider error is recorded on the row and retried
-        error = f"{exc.__class__.__name__}: {exc}"[:2000]
-        log.warning("notification %s attempt %s failed: %s", notification_id, notification.attempts, error)
-        if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-            Notification.objects.filter(pk=notification_id).update(status=Status.FAILED, last_error=error)
-            return "failed"
-        wait = backoff(notification.attempts)
-        Notification.objects.filter(pk=notification_id).update(
-            status=Status.PENDING, last_error=error, next_attempt_at=timezone.now() + wait
-        )
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            publish([notification_id], countdown=wait.total_seconds())
-        return "retry"
-    Notification.objects.filter(pk=notification_id).update(
-        status=Status.SENT, provider_ref=provider_ref[:120], sent_at=timezone.now(), last_error=""
+def _record_failure(notification: Notification, exc: Exception) -> str:
+    """A provider error is kept on the row: retried later with backoff, or failed for good."""
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    log.warning("notification %s attempt %s failed: %s", notification.pk, notification.attempts, error)
+    if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        Notification.objects.filter(pk=notification.pk).update(status=Status.FAILED, last_error=error)
+        return "failed"
+    wait = backoff(notification.attempts)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Status.PENDING, last_error=error, next_attempt_at=timezone.now() + wait
     )
-    return "sent"
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        publish([notification.pk], countdown=wait.total_seconds())
+    return "retry"
+
+
+def notifications_deliver(notification_ids: list[int]) -> dict[str, int]:
+    """Claim the notices that are still pending (one statement), send each, and record those sent
+    (one statement). Returns how many were ``sent``, set to ``retry``, ``failed`` or ``skipped``
+    (another worker has it, it is done, or not due yet).
+
+    A crash after some sends and before the record leaves those rows ``sending``: the sweep puts
+    them back after ``NOTIFICATIONS_SENDING_TIMEOUT`` and the next send carries the same provider
+    reference, which the file backend and the gateway recognise, so nothing goes out twice."""
+    outcomes = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    claimed = _claim_and_fetch(notification_ids)
+    outcomes["skipped"] = len(notification_ids) - len(claimed)
+    sent = []
+    for notification in claimed:
+        try:
+            provider_ref = backends.send(notification)
+        except Exception as exc:  # every provider error is recorded on the row and retried
+            outcomes[_record_failure(notification, exc)] += 1
+            continue
+        notification.status = Status.SENT
+        notification.provider_ref = provider_ref[:120]
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        sent.append(notification)
+    if sent:
+        Notification.objects.bulk_update(sent, ["status", "provider_ref", "sent_at", "last_error"])
+    outcomes["sent"] = len(sent)
+    return outcomes
+
+
+def notification_deliver(notification_id: int) -> str:
+    """Claim, send, record one notice. Returns its outcome: ``sent``, ``retry``, ``failed`` or
+    ``skipped``."""
+    outcomes = notifications_deliver([notification_id])
+    return next(outcome for outcome, count in outcomes.items() if count)
 
 
 def notifications_recover_stuck() -> int:
@@ -167,8 +193,7 @@ def notifications_sweep(*, batch: int = 500) -> int:
         .values_list("id", flat=True)[:batch]
     )
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        for notification_id in ids:
-            notification_deliver(notification_id)
+        notifications_deliver(ids)
     else:
         publish(ids)
     return len(ids)

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import close_old_connections, connection
 
-from notifications.services import notification_deliver, notifications_sweep
+from notifications.services import notification_deliver, notifications_deliver, notifications_sweep
 
 _tuned_connection: int | None = None
 
@@ -23,12 +23,24 @@ def _relax_commit_durability() -> None:
     _tuned_connection = id(connection.connection)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
-def deliver(self, notification_id: int) -> str:
-    """Send one notice. Idempotent: only the worker that claims the row sends it."""
-    if not self.request.is_eager and not self.request.called_directly:
+def _prepare(request) -> None:
+    if not request.is_eager and not request.called_directly:
         close_old_connections()  # reused across tasks (CELERY_DB_REUSE_MAX): drop a broken one
         _relax_commit_durability()
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def deliver_batch(self, notification_ids: list[int]) -> dict[str, int]:
+    """Send the notices of one batch (``publish`` groups them). Idempotent: a notice is sent only
+    by the worker that claims its row."""
+    _prepare(self.request)
+    return notifications_deliver(notification_ids)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def deliver(self, notification_id: int) -> str:
+    """Send one notice (messages queued before batches existed are still understood)."""
+    _prepare(self.request)
     return notification_deliver(notification_id)
 
 

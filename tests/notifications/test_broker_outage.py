@@ -16,7 +16,7 @@ from notifications.backends.sms import MemoryBackend
 from notifications.models import Channel, Notification, Status
 from notifications.publish import reset_pause
 from notifications.services import notifications_sweep
-from notifications.tasks import deliver
+from notifications.tasks import deliver_batch
 from tests.dossiers.test_desk_pages import intake_data
 
 INTAKE = reverse("dossiers:desk_intake")
@@ -88,10 +88,10 @@ def deliver_when_the_broker_is_back(broker):
     assert queued == Notification.objects.filter(status=Status.PENDING).count() > 0
     with Connection("memory://") as connection:
         queue = connection.SimpleQueue("celery")
-        for _ in range(queued):
+        while queue.qsize():
             message = queue.get(timeout=1)
-            assert message.headers["task"] == "notifications.tasks.deliver"
-            deliver.apply(args=message.payload[0])
+            assert message.headers["task"] == "notifications.tasks.deliver_batch"
+            deliver_batch.apply(args=message.payload[0])
             message.ack()
         queue.close()
 
