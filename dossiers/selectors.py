@@ -3,6 +3,7 @@
 import hmac
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -119,6 +120,40 @@ def dossier_for_tracking(code: str, secret: str) -> Dossier | None:
     if not hmac.compare_digest(given, expected) or dossier is None:
         return None
     return dossier
+
+
+def _version_sql(where: str) -> str:
+    dossiers = connection.ops.quote_name(Dossier._meta.db_table)
+    events = connection.ops.quote_name(Event._meta.db_table)
+    return (
+        f"SELECT d.id, d.secret, d.updated_at, (SELECT MAX(e.id) FROM {events} e WHERE e.dossier_id = d.id) "  # noqa: S608  # nosec B608
+        f"FROM {dossiers} d WHERE d.{where} = %s"
+    )
+
+
+def tracking_version(*, token: str = "", code: str = "", secret: str = "") -> str | None:
+    """What the public tracking page of a dossier depends on, as a short key: its id, the time it
+    was last saved and its newest event (every service saves the dossier and writes an event in
+    ``_transition``; events are append-only). None when the token, or the code and secret, match
+    nothing (the secret compared in constant time, as ``dossier_for_tracking``). One small SQL
+    statement, so a page served from the cache costs one index lookup."""
+    if token:
+        if len(token) < 20:
+            return None
+        sql, value = _version_sql("tracking_token"), token
+    else:
+        sql, value = _version_sql("code"), (code or "").strip().upper()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        row = cursor.fetchone()
+    if row is None:
+        if not token:
+            hmac.compare_digest(b"-" * 8, (secret or "").strip().upper().encode())
+        return None
+    pk, stored_secret, updated_at, last_event = row
+    if not token and not hmac.compare_digest((secret or "").strip().upper().encode(), stored_secret.encode()):
+        return None
+    return f"{pk}.{updated_at.timestamp() if updated_at else 0}.{last_event or 0}"
 
 
 def dossier_by_token(token: str) -> Dossier | None:

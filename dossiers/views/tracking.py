@@ -6,6 +6,8 @@ tracking API. A wrong code and a wrong secret get the same answer, and lookups a
 client address so codes (guessable by law) cannot be paired with secrets by trying.
 """
 
+import hashlib
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,8 +17,9 @@ from django_ratelimit.core import is_ratelimited
 
 from dossiers.forms.tracking import TrackingForm
 from dossiers.models import Dossier, StepStatus
-from dossiers.selectors import dossier_by_token, dossier_for_tracking, public_timeline
+from dossiers.selectors import dossier_by_token, dossier_for_tracking, public_timeline, tracking_version
 from dossiers.workflow import FINAL_STATUSES, Action, Status
+from hcc.pagecache import anonymous_page
 
 # Lookups (page, QR link and API together) per client address.
 RATELIMIT_GROUP = "dossiers.tracking"
@@ -144,12 +147,25 @@ def track(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         if lookup_limited(request):
             return _too_many(request)
-        dossier = dossier_for_tracking(form.cleaned_data["code"], form.cleaned_data["secret"])
-        if dossier is None:
-            form.add_error(None, not_found_message())
-            status = 404
-        else:
-            summary = public_summary(dossier)
+        code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
+        version = tracking_version(code=code, secret=secret)
+        if version is not None:
+            # The same address shows the same page until the dossier changes.
+            key = "track:" + version + ":" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+            def build() -> HttpResponse:
+                dossier = dossier_for_tracking(code, secret)
+                summary = public_summary(dossier) if dossier else None
+                if summary is None:
+                    form.add_error(None, not_found_message())
+                context = {"form": form, "summary": summary}
+                return render(
+                    request, "dossiers/tracking/track.html", context, status=200 if summary else 404
+                )
+
+            return _private(anonymous_page(request, key, build))
+        form.add_error(None, not_found_message())
+        status = 404
     response = render(
         request, "dossiers/tracking/track.html", {"form": form, "summary": summary}, status=status
     )
@@ -162,9 +178,15 @@ def track_token(request: HttpRequest, token: str) -> HttpResponse:
     """The QR link printed on the receipt."""
     if lookup_limited(request):
         return _too_many(request)
-    dossier = dossier_by_token(token)
-    if dossier is None:
-        response = render(request, "dossiers/tracking/token_not_found.html", status=404)
-    else:
-        response = render(request, "dossiers/tracking/token.html", {"summary": public_summary(dossier)})
-    return _private(response)
+    version = tracking_version(token=token)
+    if version is None:
+        return _private(render(request, "dossiers/tracking/token_not_found.html", status=404))
+
+    def build() -> HttpResponse:
+        dossier = dossier_by_token(token)
+        if dossier is None:
+            return render(request, "dossiers/tracking/token_not_found.html", status=404)
+        return render(request, "dossiers/tracking/token.html", {"summary": public_summary(dossier)})
+
+    key = "track-token:" + version + ":" + hashlib.sha256(token.encode()).hexdigest()
+    return _private(anonymous_page(request, key, build))

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -338,12 +339,60 @@ def test_200_lookups_an_hour(client, world):
         assert client.get(API, {"code": "X", "secret": "X"}, REMOTE_ADDR=address).status_code == 429
 
 
-def test_tracking_reads_the_dossier_its_current_steps_and_timeline_in_three_queries(
-    client, world, django_assert_max_num_queries
+def test_tracking_reads_the_dossier_its_current_steps_and_timeline_in_four_queries_then_one(
+    client, world, django_assert_max_num_queries, django_assert_num_queries
 ):
+    """The first view of a page: its version, the dossier, its current steps, its timeline. The
+    next views of that version come from the cache after one index lookup."""
     dossier = receive(world)
-    with django_assert_max_num_queries(3):
+    token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
+    with django_assert_max_num_queries(4):
         response = client.get(TRACK, {"code": dossier.code, "secret": dossier.secret})
     assert response.status_code == 200
-    with django_assert_max_num_queries(3):
-        assert client.get(reverse("dossiers:track_token", args=[dossier.tracking_token])).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(token_page).status_code == 200
+    with django_assert_num_queries(1):
+        again = client.get(TRACK, {"code": dossier.code, "secret": dossier.secret})
+    assert without_csrf(again.content.decode()) == without_csrf(response.content.decode())
+    with django_assert_num_queries(1):
+        assert client.get(token_page).status_code == 200
+
+
+def test_a_cached_page_changes_as_soon_as_the_dossier_does(client, world):
+    dossier = receive(world)
+    token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
+    before = client.get(token_page).content.decode()
+    assert client.get(TRACK, {"code": dossier.code, "secret": dossier.secret}).status_code == 200
+    step = dossier.steps.get(order=1)
+    services.step_claim(actor=world.reviewer_a, step=step)
+    services.step_forward(actor=world.reviewer_a, step=step)
+    after = client.get(token_page).content.decode()
+    assert after != before
+    second = dossier.steps.get(order=2).agency.name
+    assert second not in before
+    for page in (after, client.get(TRACK, {"code": dossier.code, "secret": dossier.secret}).content.decode()):
+        assert second in page
+
+
+def test_each_visitor_of_a_cached_page_gets_a_working_csrf_token_of_their_own(client, world):
+    """The language switcher is a form: a page from the cache carries the visitor's own token."""
+    dossier = receive(world)
+    token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
+    client.get(token_page)  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(token_page).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert "@@csrf@@" not in page and len(token) == 64
+    switched = visitor.post(
+        reverse("set_language"), {"language": "en", "next": token_page, "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+    assert 'lang="en"' in visitor.get(token_page).content.decode()
+
+
+def test_logged_in_visitors_get_their_own_menu_not_a_cached_page(client, world):
+    dossier = receive(world)
+    token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
+    client.get(token_page)
+    client.force_login(world.citizen)
+    assert reverse("dossiers:my_dossiers") in client.get(token_page).content.decode()
