@@ -153,7 +153,7 @@ def tracking_version(*, token: str = "", code: str = "", secret: str = "") -> st
     pk, stored_secret, updated_at, last_event = row
     if not token and not hmac.compare_digest((secret or "").strip().upper().encode(), stored_secret.encode()):
         return None
-    return f"{pk}.{updated_at.timestamp() if updated_at else 0}.{last_event or 0}"
+    return f"{pk}.{updated_at or 0}.{last_event or 0}"
 
 
 def dossier_by_token(token: str) -> Dossier | None:

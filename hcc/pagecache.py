@@ -6,6 +6,7 @@ a token of their own put back (the language switcher is a form). Pages for logge
 menu), with messages waiting, with a CSP nonce, or with a status other than 200 are never cached.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -24,11 +25,14 @@ def _cacheable(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
-def anonymous_page(request: HttpRequest, key: str, build: Callable[[], HttpResponse]) -> HttpResponse:
-    """The page ``build`` makes, from the cache when this version of it is there."""
+def anonymous_page(
+    request: HttpRequest, key: str, build: Callable[[], HttpResponse], *, timeout: int | None = None
+) -> HttpResponse:
+    """The page ``build`` makes, from the cache when this version of it is there (kept ``timeout``
+    seconds, ``HCC_PAGE_CACHE_SECONDS`` by default)."""
     if not _cacheable(request):
         return build()
-    full_key = f"page:{key}:{get_language()}"
+    full_key = "page:" + hashlib.sha256(f"{key}|{get_language()}".encode()).hexdigest()
     html = cache.get(full_key)
     if html is not None:
         return HttpResponse(html.replace(CSRF_MARK, get_token(request)))

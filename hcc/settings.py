@@ -288,6 +288,8 @@ HCC_SITE_URL = env.str("HCC_SITE_URL", default="http://127.0.0.1:8000")
 # Public pages kept whole in the cache (hcc/pagecache.py) under a key that changes with what they
 # show: this only bounds how long an unused copy stays.
 HCC_PAGE_CACHE_SECONDS = env.int("HCC_PAGE_CACHE_SECONDS", default=3600)
+# Catalog pages: their key misses a renamed agency or field, which they show after this long.
+HCC_CATALOG_CACHE_SECONDS = env.int("HCC_CATALOG_CACHE_SECONDS", default=300)
 # Working hours: comma-separated periods HH:MM-HH:MM (DESIGN.md: 07:00-11:30 and 13:30-17:00).
 HCC_OFFICE_HOURS = env.list("HCC_OFFICE_HOURS", default=["07:00-11:30", "13:30-17:00"])
 # A same-day procedure received after this time is due the next working day.

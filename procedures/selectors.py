@@ -1,8 +1,9 @@
 """Reads of the catalog."""
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from procedures.models import Agency, Procedure, ProcessStep, RequiredDocument
+from procedures.models import Agency, Field, Procedure, ProcessStep, RequiredDocument
 from procedures.text import search_terms
 
 
@@ -15,6 +16,25 @@ def agency_descendant_ids(agency_id: int) -> list[int]:
         frontier = [pk for pk in frontier if pk not in found]
         found.extend(frontier)
     return found
+
+
+def catalog_version() -> str:
+    """What the public catalog pages depend on, as a short key: the procedures' last change and
+    count, and the agencies' and fields' count and newest id (the filter lists name them). One
+    small SQL statement, read before serving a catalog page from the cache (``hcc.pagecache``).
+    Renaming an agency or a field alone does not change it: such a page is renewed when its cache
+    entry ends (``HCC_CATALOG_CACHE_SECONDS``)."""
+    q = connection.ops.quote_name
+    procedures, agencies, fields = (q(m._meta.db_table) for m in (Procedure, Agency, Field))
+    sql = (
+        f"SELECT (SELECT MAX(updated_at) FROM {procedures}), (SELECT COUNT(*) FROM {procedures}), "  # noqa: S608  # nosec B608
+        f"(SELECT COUNT(*) FROM {agencies}), (SELECT MAX(id) FROM {agencies}), "
+        f"(SELECT COUNT(*) FROM {fields}), (SELECT MAX(id) FROM {fields})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        changed, *counts = cursor.fetchone()
+    return ".".join([str(changed or 0), *(str(n or 0) for n in counts)])
 
 
 def procedures_public() -> QuerySet[Procedure]:

@@ -1,16 +1,27 @@
+import hashlib
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
+from hcc.pagecache import anonymous_page
 from procedures.filters import ProcedureFilter
 from procedures.models import Procedure, RequiredDocument
-from procedures.selectors import procedure_detail, procedures_public
+from procedures.selectors import catalog_version, procedure_detail, procedures_public
 
 PAGE_SIZE = 20
 
 
 def catalog(request):
+    """The public catalog and its search. For anonymous visitors the page comes from the cache
+    while the catalog has not changed (``catalog_version``): the same search, the same page."""
+    key = "catalog:" + catalog_version() + ":" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return anonymous_page(request, key, lambda: _catalog(request), timeout=settings.HCC_CATALOG_CACHE_SECONDS)
+
+
+def _catalog(request):
     filterset = ProcedureFilter(request.GET or None, queryset=procedures_public())
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else procedures_public()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

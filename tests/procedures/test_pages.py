@@ -375,3 +375,36 @@ def test_english_pages_are_translated(client):
     body = client.get("/").content.decode()
     assert "Administrative procedures" in body
     assert "Thủ tục hành chính" not in body
+
+
+@pytest.fixture
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_repeated_search_comes_from_the_cache_until_the_catalog_changes(
+    client, _fresh_cache, django_assert_num_queries
+):
+    permit = _permit()
+    first = client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
+    assert "Cấp giấy phép xây dựng" in first
+    with django_assert_num_queries(1):  # the catalog's version, nothing else
+        again = client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
+    assert re.sub(r'value="[^"]{64}"', "", again) == re.sub(r'value="[^"]{64}"', "", first)
+    permit.name = "Cấp giấy phép xây dựng nhà ở riêng lẻ"
+    permit.save()
+    assert "nhà ở riêng lẻ" in client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
+    ProcedureFactory(name="Cấp giấy phép xây dựng công trình tạm")
+    assert "công trình tạm" in client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
+
+
+def test_logged_in_visitors_get_the_catalog_with_their_own_menu(client, _fresh_cache):
+    _permit()
+    client.get(CATALOG)
+    user = UserFactory()
+    client.force_login(user)
+    assert "/tai-khoan/dang-xuat/" in client.get(CATALOG).content.decode()
