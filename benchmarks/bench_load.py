@@ -5,8 +5,9 @@ PostgreSQL, driven by a bounded headless locust run per target (benchmarks/locus
     DATABASE_URL=postgres://hcc:hcc@127.0.0.1:5432/hcc make bench
     DATABASE_URL=... BENCH_DOSSIERS=2000 BENCH_DURATION=10s .venv/bin/python benchmarks/bench_load.py
 
-It needs PostgreSQL (``DATABASE_URL``) and says so otherwise. The database is migrated, and
-seeded with ``manage.py seed_demo --dossiers N`` while it holds fewer than ``BENCH_DOSSIERS``
+It needs PostgreSQL (``DATABASE_URL``) and says so otherwise, and Redis for the cache the workers
+share (``BENCH_CACHE_URL``, default ``redis://127.0.0.1:6379/7``, flushed first). The database is
+migrated, and seeded with ``manage.py seed_demo --dossiers N`` while it holds fewer than ``BENCH_DOSSIERS``
 dossiers (default 1,000,000; seeding that many takes long the first time). Each target runs alone
 for ``BENCH_DURATION`` (default 20s) with ``BENCH_USERS`` concurrent users (default 4, two per
 worker; ``BENCH_TARGETS=TrackingByCode,CatalogSearch`` runs only those, with hello); the table
@@ -73,6 +74,9 @@ def server_environment(port: int) -> dict[str, str]:
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "600"),
         # locust sends each tracking lookup from another address through one "proxy"
         "TRUSTED_PROXY_COUNT": "1",
+        # One cache shared by the workers, as in production: the rate limits count across them and
+        # a page cached by one worker serves the other (a per-process cache would not).
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7"),
         "LOG_LEVEL": "WARNING",
         "PORT": str(port),
         "PYTHONPATH": str(ROOT),
@@ -291,6 +295,9 @@ def main() -> int:
     (RAW / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     host = f"http://127.0.0.1:{port}"
+    import redis
+
+    redis.Redis.from_url(environment["CACHE_URL"]).flushdb()  # no page or rate count from an earlier run
     server = start_server(environment, port)
     results = {}
     try:
