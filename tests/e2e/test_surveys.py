@@ -61,9 +61,17 @@ def counter(world, settings):
     return counter_open(actor=world.clerk, counter=CounterFactory(office=world.center, number=7))
 
 
-def test_kiosk_thanks_and_resets(world, counter, open_page):
+@pytest.fixture
+def kiosk_address(world, counter):
+    """The tablet's secret address, as the center's manager issues it."""
+    from surveys.services import kiosk_issue
+
+    return f"/danh-gia/quay/{kiosk_issue(actor=world.manager, counter=counter).token}/"
+
+
+def test_kiosk_thanks_and_resets(world, kiosk_address, open_page):
     page = open_page("kiosk")
-    page.goto(f"/danh-gia/quay/{counter.pk}/")
+    page.goto(kiosk_address)
     page.get_by_text("Rất hài lòng", exact=True).click()
     page.get_by_role("button", name="Gửi đánh giá").click()
     expect(page.get_by_text("Cảm ơn bạn đã đánh giá!")).to_be_visible()
