@@ -1,27 +1,28 @@
-"""One dossier's whole life in a real browser, as the people involved see it.
+"""One dossier's whole life in a real browser, across every part of the portal, as the people
+involved see it.
 
-A citizen finds "Cấp giấy phép xây dựng" in the catalog by typing without diacritics, logs in with
-a phone number, submits online through the guided form (a scanned PDF and a phone photo), and
-reads the dossier code. A counter clerk accepts it from the online queue; a reviewer of the Justice
-department claims and forwards the first step; a reviewer of the Construction department claims
-the second, asks for a supplement, and once the citizen has supplied it from "Hồ sơ của tôi",
-approves with a result note. The clerk returns the result at the counter. Anyone with the code
-and the secret then sees "Đã trả kết quả" and the timeline on the public tracking page, and no
-personal data.
+A citizen registers with a phone number, finds "Cấp giấy phép xây dựng" in the catalog by typing
+without diacritics, submits online through the guided form (a scanned PDF and a phone photo), and
+reads the dossier code. A counter clerk accepts it from the online queue, collects the fee and
+downloads the receipt as PDF; a reviewer of the Justice department claims and forwards the first
+step; a reviewer of the Construction department claims the second, asks for a supplement, and once
+the citizen has supplied it from "Hồ sơ của tôi", approves with a result note. The clerk returns
+the result at the counter, the citizen rates the service, and the manager, whose dashboard was
+open from the start, sees the figures change. Anyone with the code and the secret then sees "Đã
+trả kết quả" and the timeline on the public tracking page, and no personal data.
 
 Pages are found the way people find them: links, buttons and labelled fields by their Vietnamese
 text, never by CSS classes or ids.
 """
 
 import base64
+import io
 import re
 
 import pytest
 
-from accounts.models import Role
-from accounts.phones import normalize_phone
 from tests.e2e.accessibility import assert_accessible
-from tests.factories import PASSWORD, VALID_ID_NUMBER, UserFactory
+from tests.factories import PASSWORD, VALID_ID_NUMBER
 
 try:
     from playwright.sync_api import expect
@@ -38,11 +39,16 @@ SUPPLEMENT_ITEM = "Bản vẽ mặt bằng móng có chữ ký của chủ đầ
 RESULT_NOTE = "Giấy phép xây dựng số 125/GPXD ngày ký"
 
 
-@pytest.fixture
-def citizen(world):
-    """A citizen with a phone number to log in with (the world's citizens have none)."""
-    del world
-    return UserFactory(role=Role.CITIZEN, phone=normalize_phone(CITIZEN_PHONE), full_name=APPLICANT_NAME)
+def figure(page, label: str) -> str:
+    """A headline figure of the dashboard: the value under its label."""
+    term = page.get_by_role("main").locator("dt", has_text=re.compile(f"^{re.escape(label)}$"))
+    return term.locator("xpath=following-sibling::dd[1]").inner_text().strip()
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 # --- what people upload -------------------------------------------------------------------------
@@ -136,11 +142,32 @@ def expect_message(page, text: str) -> None:
 # --- the journey ----------------------------------------------------------------------------------
 
 
-def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_page):
-    # Data first (world, citizen), then the browser: see the ``browser`` fixture.
+def test_one_dossier_across_every_part_of_the_portal(world, open_page):
+    # Data first (world), then the browser: see the ``browser`` fixture.
 
-    # 1. The citizen finds the procedure without typing diacritics; submitting asks for a login.
+    # The manager's dashboard of this month, before anything happens.
+    manager = staff_page(open_page, "manager", world.manager.username)
+    main_menu(manager, "Thống kê")
+    expect(manager.get_by_role("heading", level=1, name="Thống kê giải quyết hồ sơ")).to_be_visible()
+    assert_accessible(manager)
+    before = {label: figure(manager, label) for label in ("Tiếp nhận trong kỳ", "Đã giải quyết")}
+    assert before == {"Tiếp nhận trong kỳ": "0", "Đã giải quyết": "0"}
+    assert figure(manager, "Phí, lệ phí đã thu").startswith("0")
+
+    # The citizen registers with a phone number.
     home = open_page("citizen")
+    home.goto("/")
+    main_menu(home, "Đăng ký")
+    assert_accessible(home)
+    home.get_by_label("Họ và tên").fill(APPLICANT_NAME)
+    home.get_by_label("Số điện thoại").fill(CITIZEN_PHONE)
+    home.get_by_label(re.compile(r"^\s*Mật khẩu")).fill(PASSWORD)
+    home.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    home.get_by_role("button", name="Đăng ký", exact=True).click()
+    expect_message(home, f"Đăng ký thành công. Chào mừng {APPLICANT_NAME}!")
+    assert_accessible(home)
+
+    # The citizen finds the procedure without typing diacritics.
     home.goto("/")
     home.get_by_role("searchbox", name="Tìm thủ tục hành chính").fill("giay phep xay dung")
     home.get_by_role("button", name="Tìm", exact=True).click()
@@ -151,11 +178,8 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     assert_accessible(home)
 
     home.get_by_role("region", name="Nộp hồ sơ").get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
-    expect(home.get_by_role("heading", level=1, name="Đăng nhập")).to_be_visible()
-    assert_accessible(home)
-    log_in(home, CITIZEN_PHONE)
 
-    # 2. Logged in, the guided form starts: one question group per page.
+    # The guided form starts: one question group per page.
     page = home
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
     expect(page.get_by_role("heading", level=1, name="Người nộp hồ sơ")).to_be_visible()
@@ -204,7 +228,7 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     secret = re.search(r"Mã tra cứu: ([A-Z0-9]{8})", secret_line).group(1)
     citizen_page = page
 
-    # 3. The counter clerk accepts it from the online queue.
+    # The counter clerk accepts it from the online queue.
     clerk = staff_page(open_page, "clerk", world.clerk.username)
     main_menu(clerk, "Hồ sơ trực tuyến")
     expect(clerk.get_by_role("heading", level=1, name="Hồ sơ trực tuyến chờ tiếp nhận")).to_be_visible()
@@ -217,7 +241,24 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     expect_message(clerk, f"Đã tiếp nhận hồ sơ {code}")
     assert_accessible(clerk)
 
-    # 4. Reviewer A (Sở Tư pháp, step 1) claims it from the inbox and forwards it.
+    # The clerk opens the dossier by its code, collects the fee and downloads the receipt.
+    clerk.goto(f"/ho-so/xem/{code}/")
+    clerk.get_by_role("link", name="Thu phí, lệ phí").click()
+    expect(clerk.get_by_role("heading", level=1, name=f"Thu phí, lệ phí hồ sơ {code}")).to_be_visible()
+    expect(clerk.get_by_label("Tên người nộp tiền")).to_have_value(APPLICANT_NAME)
+    assert_accessible(clerk)
+    clerk.get_by_role("button", name="Thu tiền, lập biên lai").click()
+    expect(clerk.get_by_role("status")).to_contain_text("75.000")
+    assert_accessible(clerk)
+    # The browser shows a PDF inline: fetch the link with the clerk's session, as "Save as" would.
+    link = clerk.get_by_role("region", name="Biên lai đã lập").get_by_role("link", name="PDF").first
+    response = clerk.request.get(link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    receipt = pdf_text(response.body())
+    for printed in ("BIÊN LAI THU PHÍ, LỆ PHÍ", code, APPLICANT_NAME, "75.000"):
+        assert printed in receipt, f"the receipt PDF does not print {printed!r}"
+
+    # Reviewer A (Sở Tư pháp, step 1) claims it from the inbox and forwards it.
     reviewer_a = staff_page(open_page, "reviewer A (Sở Tư pháp)", world.reviewer_a.username)
     main_menu(reviewer_a, "Hồ sơ cần xử lý")
     assert_accessible(reviewer_a)
@@ -232,7 +273,7 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     expect_message(reviewer_a, f"Đã chuyển hồ sơ {code} sang bước tiếp theo.")
     assert_accessible(reviewer_a)
 
-    # 5. Reviewer B (Sở Xây dựng, step 2) claims it on the dossier page and asks for a supplement.
+    # Reviewer B (Sở Xây dựng, step 2) claims it on the dossier page and asks for a supplement.
     reviewer_b = staff_page(open_page, "reviewer B (Sở Xây dựng)", world.reviewer_b.username)
     main_menu(reviewer_b, "Hồ sơ cần xử lý")
     reviewer_b.get_by_role("link", name=code, exact=True).click()
@@ -246,7 +287,7 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     reviewer_b.get_by_role("button", name="Yêu cầu bổ sung").click()
     expect_message(reviewer_b, f"Đã gửi yêu cầu bổ sung hồ sơ {code}.")
 
-    # 6. The citizen supplies it from "Hồ sơ của tôi".
+    # The citizen supplies it from "Hồ sơ của tôi".
     page = citizen_page
     main_menu(page, "Hồ sơ của tôi")
     mine = page.get_by_role("article", name=code)
@@ -264,7 +305,7 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     expect_message(page, f"Đã gửi bổ sung cho hồ sơ {code}.")
     assert_accessible(page)
 
-    # 7. Reviewer B approves with a result note (and the signed permit as a file).
+    # Reviewer B approves with a result note (and the signed permit as a file).
     reviewer_b.reload()
     expect(reviewer_b.get_by_role("main")).to_contain_text("Đã bổ sung")
     assert_accessible(reviewer_b)
@@ -280,7 +321,7 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     expect_message(reviewer_b, f"Hồ sơ {code} đã có kết quả.")
     assert_accessible(reviewer_b)
 
-    # 8. The clerk hands the result over at the counter, the collector's ID checked.
+    # The clerk hands the result over at the counter, the collector's ID checked.
     main_menu(clerk, "Trả kết quả")
     assert_accessible(clerk)
     clerk.get_by_role("row", name=code).get_by_role("link", name="Trả kết quả").click()
@@ -293,7 +334,27 @@ def test_online_dossier_from_catalog_to_public_tracking(world, citizen, open_pag
     expect_message(clerk, f"Đã trả kết quả hồ sơ {code}.")
     assert_accessible(clerk)
 
-    # 9. Anyone with the code and the secret sees the status and the timeline, nothing personal.
+    # The citizen rates the service from "Hồ sơ của tôi".
+    page = citizen_page
+    main_menu(page, "Hồ sơ của tôi")
+    mine = page.get_by_role("article", name=code)
+    expect(mine).to_contain_text("Đã trả kết quả")
+    mine.get_by_text("Rất hài lòng", exact=True).click()
+    mine.get_by_role("button", name=f"Gửi đánh giá {code}").click()
+    expect_message(page, f"Cảm ơn bạn đã đánh giá hồ sơ {code}.")
+    expect(page.get_by_role("article", name=code)).to_contain_text("Bạn đã đánh giá: Rất hài lòng")
+    assert_accessible(page)
+
+    # The manager's dashboard now counts it: received, resolved, the fee, the rating.
+    manager.reload()
+    expect(manager.get_by_role("heading", level=1, name="Thống kê giải quyết hồ sơ")).to_be_visible()
+    assert figure(manager, "Tiếp nhận trong kỳ") == "1"
+    assert figure(manager, "Đã giải quyết") == "1"
+    assert figure(manager, "Phí, lệ phí đã thu").startswith("75.000")
+    assert figure(manager, "Tỷ lệ hài lòng").startswith("100,0 %")  # and how many ratings
+    assert_accessible(manager)
+
+    # Anyone with the code and the secret sees the status and the timeline, nothing personal.
     public = open_page("public")
     public.goto("/")
     main_menu(public, "Tra cứu hồ sơ")
