@@ -3,15 +3,19 @@
 A citizen takes an ordinary ticket for "Tư pháp – hộ tịch" on the kiosk's touch screen; the
 ticket page prints itself (the kiosk browser's print is recorded here). The clerk opens counter 1
 from "Gọi số" and calls the next ticket; the board, open all along, shows and announces A001 at
-counter 1 without being reloaded. The clerk starts serving and finishes; the board clears the
-counter.
+counter 1 without being reloaded. The clerk serves it by taking in a dossier at the desk; anyone
+who scans the receipt's QR link sees the dossier's status and nothing personal. The clerk finishes
+the ticket; the board clears the counter.
 
 Pages are found the way people find them: by role and Vietnamese text, not CSS classes.
 """
 
+import re
+
 import pytest
 
-from tests.factories import CounterFactory, QueueServiceFactory
+from tests.e2e.accessibility import assert_accessible
+from tests.factories import VALID_ID_NUMBER, CounterFactory, QueueServiceFactory
 
 try:
     from playwright.sync_api import expect
@@ -22,8 +26,14 @@ from tests.e2e.test_journey import log_in, main_menu
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+APPLICANT = "Phạm Thị Thu Hà"
 # The kiosk browser prints silently; here printing is counted instead.
 RECORD_PRINT = "window.__printed = 0; window.print = function () { window.__printed += 1; };"
+
+
+def field(page, label: str):
+    """The field labelled exactly ``label`` (a required field's label ends with "*")."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 @pytest.fixture
@@ -79,8 +89,37 @@ def test_ticket_from_kiosk_to_board_and_counter(queue, open_page):
     expect(waiting.get_by_role("row", name="A – Tư pháp – hộ tịch")).to_contain_text("0")
     assert board.evaluate("window.__sameBoard") is True
 
-    # Serve and finish.
-    clerk.get_by_role("button", name="Bắt đầu phục vụ (không nhận hồ sơ)").click()
+    # The clerk serves the ticket by taking in a dossier at the desk.
+    clerk.get_by_role("button", name="Bắt đầu phục vụ, tiếp nhận hồ sơ").click()
+    expect(clerk.get_by_role("heading", level=1, name="Tiếp nhận hồ sơ tại quầy")).to_be_visible()
+    assert_accessible(clerk)
+    clerk.get_by_label("Bước 1: tìm thủ tục theo tên hoặc mã").fill("ly lich tu phap")
+    clerk.get_by_role("button", name="Tìm", exact=True).click()
+    clerk.get_by_role("link", name="Cấp phiếu lý lịch tư pháp").click()
+    expect(clerk.get_by_role("heading", level=2, name="Cấp phiếu lý lịch tư pháp")).to_be_visible()
+    assert_accessible(clerk)
+    field(clerk, "Họ và tên người nộp").fill(APPLICANT)
+    field(clerk, "Số định danh cá nhân (CCCD)").fill(VALID_ID_NUMBER)
+    field(clerk, "Số điện thoại").fill("0912 345 678")
+    field(clerk, "Địa chỉ").fill("Số 5 đường Lê Lợi, phường Hội Phụ")
+    clerk.get_by_role("checkbox", name=re.compile(r"^Tờ khai")).check()  # received
+    clerk.get_by_role("button", name="Tiếp nhận hồ sơ").click()
+    code = clerk.get_by_role("main").locator("dd").first.inner_text().strip()
+    assert re.fullmatch(r"TTPVHCC-\d{6}-\d{4}", code), code
+    assert_accessible(clerk)
+    tracking_link = clerk.get_by_role("region", name="Theo dõi hồ sơ").get_by_role("link")
+    track_url = tracking_link.inner_text().strip()  # what the QR code on the receipt holds
+
+    # Anyone who scans the receipt's QR code sees where the dossier is, and nothing personal.
+    public = open_page("public")
+    public.goto(track_url)
+    expect(public.get_by_role("main")).to_contain_text(code)
+    expect(public.get_by_role("main")).to_contain_text("Cấp phiếu lý lịch tư pháp")
+    assert APPLICANT not in public.content() and VALID_ID_NUMBER not in public.content()
+    assert_accessible(public)
+
+    # Back at the console, the ticket is being served; the clerk finishes it.
+    main_menu(clerk, "Gọi số")
     expect(clerk.get_by_text("Đang phục vụ", exact=True)).to_be_visible()
     clerk.get_by_role("button", name="Xong", exact=True).click()
     expect(clerk.get_by_role("status").filter(has_text="Đã phục vụ xong số A001.")).to_be_visible()
