@@ -25,8 +25,17 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Channel, DailyAgencyFigure, DailyFigure, Dossier, DossierFile, FileKind
-from dossiers.rollup import CLOSED_BUCKETS, OPEN_STATUSES
+from dossiers.models import (
+    Channel,
+    DailyAgencyFigure,
+    DailyFigure,
+    Dossier,
+    DossierFile,
+    FileKind,
+    MonthlyAgencyFigure,
+    MonthlyFigure,
+)
+from dossiers.rollup import CLOSED_BUCKETS, NOT_IN_SATISFACTION, OPEN_STATUSES
 from dossiers.workflow import Status
 from procedures.models import Agency, Level, Procedure
 from procedures.models import Field as ProcedureField
@@ -55,8 +64,20 @@ FIGURES: dict[str, tuple[str, str]] = {
     "withdrawn": (_("Rút hồ sơ"), "status withdrawn, closed_at in the period"),
     "stopped": (_("Dừng giải quyết"), "status stopped, closed_at in the period"),
     "returned": (_("Đã trả kết quả"), "returned_at in the period"),
+    "satisfaction_base": (
+        _("Có kết quả, tính chỉ số hài lòng (QĐ 766)"),
+        "resolved, status neither refused nor withdrawn",
+    ),
+    "satisfaction_good": (
+        _("Không bị đánh giá không hài lòng, phản ánh hay trễ hạn"),
+        "satisfaction_base, not late, no unsatisfied rating and no feedback item about it",
+    ),
     "on_time_rate": (_("Tỷ lệ đúng hạn (%)"), "100 × (resolved_early + resolved_on_time) / resolved"),
     "online_rate": (_("Tỷ lệ trực tuyến (%)"), "100 × received_online / received"),
+    "satisfaction_rate": (
+        _("Chỉ số hài lòng theo QĐ 766 (%)"),
+        "100 × satisfaction_good / satisfaction_base",
+    ),
 }
 COUNTS = [k for k in FIGURES if not k.endswith("_rate")]
 DIGITISATION = (
@@ -129,6 +150,7 @@ def rates(c: dict[str, int]) -> dict[str, float | None]:
     return {
         "on_time_rate": rate(c["resolved_early"] + c["resolved_on_time"], c["resolved"]),
         "online_rate": rate(c["received_online"], c["received"]),
+        "satisfaction_rate": rate(c["satisfaction_good"], c["satisfaction_base"]),
     }
 
 
@@ -157,12 +179,98 @@ def month_ranges(date_from: date, date_to: date) -> list[tuple[date, date]]:
 
 # --- from the rollup -----------------------------------------------------------------------------
 
+# what "in progress" and "overdue" at the end of a day are sums of (``dossiers.rollup``)
+_STOCK = ["received", "exited", "overdue_start", "overdue_end"]
 
-def _rollup(group_by: str | None, filters: Filters):
-    """The coarser rollup (by agency, no procedure) unless the question needs procedures or fields."""
+
+def _tables(group_by: str | None, filters: Filters):
+    """(daily, monthly) rollups: by agency unless the question needs procedures or fields."""
     if group_by in ("field", "procedure") or filters.fields or filters.procedures:
-        return DailyFigure
-    return DailyAgencyFigure
+        return DailyFigure, MonthlyFigure
+    return DailyAgencyFigure, MonthlyAgencyFigure
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _split(lo: date | None, hi: date) -> tuple[tuple[date | None, date] | None, list[tuple[date, date]]]:
+    """The days ``lo``..``hi`` (``lo`` None: since the beginning) as whole months — (first month or
+    None, first day after the last one) — and the days left at the edges, as inclusive ranges."""
+    first = lo if lo is None or lo.day == 1 else _next_month(lo)
+    stop = _next_month(hi) if _next_month(hi) - timedelta(days=1) == hi else hi.replace(day=1)
+    if first is not None and first >= stop:
+        return None, [(lo, hi)]
+    edges = []
+    if lo is not None and lo < first:
+        edges.append((lo, first - timedelta(days=1)))
+    if stop <= hi:
+        edges.append((stop, hi))
+    return (first, stop), edges
+
+
+def _sums(
+    tables, q: Q, col: str | None, lo: date | None, hi: date, *, buckets=None, by_month: bool = False
+) -> dict:
+    """Σ n over the days ``lo``..``hi`` → {group: {bucket: n}}; whole months from the monthly rollup,
+    the edges from the daily one. ``received_online`` comes with ``received``. Groups are ``col``'s
+    values, or the month (first day) with ``by_month``, or None."""
+    daily, monthly = tables
+    months, edges = _split(lo, hi)
+    out = defaultdict(lambda: defaultdict(int))
+    parts = []
+    if months:
+        first, stop = months
+        rows = monthly.objects.filter(q, month__lt=stop)
+        if first is not None:
+            rows = rows.filter(month__gte=first)
+        parts.append((rows, "month"))
+    if edges:
+        days = Q()
+        for a, b in edges:
+            days |= Q(day__gte=a, day__lte=b) if a is not None else Q(day__lte=b)
+        rows = daily.objects.filter(q, days)
+        if by_month:
+            rows = rows.annotate(month=TruncMonth("day"))
+        parts.append((rows, "month" if by_month else None))
+    for rows, month_col in parts:
+        if buckets is not None:
+            rows = rows.filter(bucket__in=buckets)
+        group = [month_col] if by_month else ([col] if col else [])
+        online = Sum("n", filter=Q(channel=Channel.ONLINE, bucket="received"))
+        for r in rows.values(*group, "bucket").annotate(total=Sum("n"), online=online).order_by():
+            g = r[group[0]] if group else None
+            if isinstance(g, datetime):
+                g = g.date()
+            out[g][r["bucket"]] += r["total"]
+            out[g]["received_online"] += r["online"] or 0
+    return out
+
+
+def _due_today_before_now(filters: Filters, dcol: str | None, now: datetime) -> dict:
+    """Open dossiers due today before ``now`` (the rollup knows days, not hours): {group: n}.
+    An index range scan of the partial index on open dossiers."""
+    start = datetime.combine(
+        timezone.localdate(now), datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    )
+    qs = Dossier.objects.filter(
+        filters.q(on_rollup=False), status__in=OPEN_STATUSES, due_at__gte=start, due_at__lt=now
+    )
+    if not dcol:
+        return {None: qs.count()}
+    return {r[dcol]: r["n"] for r in qs.values(dcol).annotate(n=Count("*")).order_by()}
+
+
+def _overdue_now(tables, q: Q, col: str | None, filters: Filters, dcol: str | None, now: datetime) -> dict:
+    """Open dossiers due before ``now``, by group: Σ overdue_start over the days before today
+    − Σ overdue_end over every day (no dossier leaves in the future) + the open ones due today
+    before now."""
+    today = timezone.localdate(now)
+    started = _sums(tables, q, col, None, today - timedelta(days=1), buckets=["overdue_start"])
+    ended = _sums(tables, q, col, None, today, buckets=["overdue_end"])
+    due_today = _due_today_before_now(filters, dcol, now)
+    keys = set(started) | set(ended) | set(due_today)
+    return {g: started[g]["overdue_start"] - ended[g]["overdue_end"] + due_today.get(g, 0) for g in keys}
 
 
 def compute(
@@ -176,45 +284,24 @@ def compute(
     col = _COLUMNS[group_by][0] if group_by else None
     dcol = _COLUMNS[group_by][1] if group_by else None
     q = filters.q(on_rollup=True)
-    group = [col] if col else []
-    table = _rollup(group_by, filters)
-
-    period = defaultdict(lambda: defaultdict(int))
-    for r in (
-        table.objects.filter(q, day__gte=date_from, day__lte=date_to)
-        .values(*group, "bucket")
-        .annotate(total=Sum("n"), online=Sum("n", filter=Q(channel=Channel.ONLINE)))
-        .order_by()
-    ):
-        g = r[col] if col else None
-        period[g][r["bucket"]] += r["total"]
-        if r["bucket"] == "received":
-            period[g]["received_online"] += r["online"] or 0
-    tail = _tail(table, q, group, col, after=date_to)
-    open_now = _open_now(filters, dcol, now, until=_bounds(date_from, date_to)[1])
-    keys = set(period) | {g for g in open_now if open_now[g][0]}
-    keys |= {g for g in tail if any(tail[g].values())}
-    if not group_by:
-        keys = {None}
+    tables = _tables(group_by, filters)
+    period = _sums(tables, q, col, date_from, date_to)
+    # in progress (overdue) at the end of D = Σ received − exited (overdue_start − overdue_end), days ≤ D
+    stock = _sums(tables, q, col, None, date_to, buckets=_STOCK)
+    runs_to_now = date_to >= timezone.localdate(now)
+    overdue_now = _overdue_now(tables, q, col, filters, dcol, now) if runs_to_now else {}
+    keys = {None} if not group_by else set(period) | set(stock) | set(overdue_now)
     rows = []
     for g in keys:
-        p, t = period[g], tail[g]
-        n_open, n_overdue_now, n_overdue_by_end = open_now.get(g, (0, 0, 0))
-        c = {b: p[b] for b in ("received", "received_online", "refused", "withdrawn", "stopped", "returned")}
-        c["resolved_early"], c["resolved_on_time"], c["resolved_late"] = (
-            p["resolved_early"],
-            p["resolved_on_time"],
-            p["resolved_late"],
-        )
+        p, s = period[g], stock[g]
+        c = {b: p[b] for b in _PERIOD_BUCKETS}
         c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
-        # in progress at the end of D = open now − Σ(received − exited) over the days after D
-        after_to = t["received"] - t["exited"]
-        c["in_progress"] = n_open - after_to
-        c["carried_over"] = n_open - after_to - (p["received"] - p["exited"])
-        if date_to >= timezone.localdate(now):
-            c["in_progress_overdue"] = n_overdue_now
+        c["in_progress"] = s["received"] - s["exited"]
+        c["carried_over"] = c["in_progress"] - (p["received"] - p["exited"])
+        if runs_to_now:
+            c["in_progress_overdue"] = overdue_now.get(g, 0)
         else:
-            c["in_progress_overdue"] = n_open - (t["overdue_start"] - t["overdue_end"])
+            c["in_progress_overdue"] = s["overdue_start"] - s["overdue_end"]
         if group_by and not any(c.values()):
             continue
         rows.append(Row(key=g, label="", counts=_finish(c)))
@@ -222,69 +309,46 @@ def compute(
     return rows
 
 
-def _tail(table, q: Q, group: list[str], col: str | None, *, after: date) -> dict:
-    tail = defaultdict(lambda: defaultdict(int))
-    for r in (
-        table.objects.filter(
-            q, day__gt=after, bucket__in=["received", "exited", "overdue_start", "overdue_end"]
-        )
-        .values(*group, "bucket")
-        .annotate(total=Sum("n"))
-        .order_by()
-    ):
-        tail[r[col] if col else None][r["bucket"]] += r["total"]
-    return tail
-
-
-def _open_now(filters: Filters, dcol: str | None, now: datetime, until: datetime) -> dict:
-    """Open (received, not exited) dossiers now: count, overdue now (due_at < now)."""
-    qs = Dossier.objects.filter(filters.q(on_rollup=False), status__in=OPEN_STATUSES)
-    group = [dcol] if dcol else []
-    # COUNT(*) and due_at only: an index-only scan of the partial index on open dossiers
-    aggregates = {"n": Count("*"), "overdue": Count("due_at", filter=Q(due_at__lt=now))}
-    if not dcol:
-        r = qs.aggregate(**aggregates)
-        return {None: (r["n"], r["overdue"], 0)}
-    return {r[dcol]: (r["n"], r["overdue"], 0) for r in qs.values(*group).annotate(**aggregates).order_by()}
+_PERIOD_BUCKETS = (
+    "received",
+    "received_online",
+    "refused",
+    "withdrawn",
+    "stopped",
+    "returned",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "satisfaction_base",
+    "satisfaction_good",
+)
 
 
 def _compute_months(date_from: date, date_to: date, filters: Filters, now: datetime) -> list[Row]:
     q = filters.q(on_rollup=True)
-    table = _rollup(None, filters)
-    monthly = defaultdict(lambda: defaultdict(int))
-    for r in (
-        table.objects.filter(q, day__gte=date_from, day__lte=date_to)
-        .annotate(month=TruncMonth("day"))
-        .values("month", "bucket")
-        .annotate(total=Sum("n"), online=Sum("n", filter=Q(channel=Channel.ONLINE)))
-        .order_by()
-    ):
-        m = r["month"]
-        m = m.date() if isinstance(m, datetime) else m
-        monthly[m][r["bucket"]] += r["total"]
-        if r["bucket"] == "received":
-            monthly[m]["received_online"] += r["online"] or 0
-    tail = _tail(table, q, [], None, after=date_to)[None]
-    n_open, n_overdue_now, _ = _open_now(filters, None, now, until=now).get(None, (0, 0, 0))
+    tables = _tables(None, filters)
+    monthly = _sums(tables, q, None, date_from, date_to, by_month=True)
+    stock = _sums(tables, q, None, None, date_to, buckets=_STOCK)[None]
     today = timezone.localdate(now)
+    overdue_now = _overdue_now(tables, q, None, filters, None, now).get(None, 0) if date_to >= today else 0
     rows = []
-    # walk the months backwards: the tail after each month's end grows by the later months
-    after = dict(tail)
+    # walk the months backwards: what is in progress at a month's end is the stock at the period's
+    # end less what the later months of the period added
+    after = defaultdict(int)
     for lo, hi in reversed(month_ranges(date_from, date_to)):
         p = monthly[lo.replace(day=1)]
-        c = {b: p[b] for b in ("received", "received_online", "refused", "withdrawn", "stopped", "returned")}
-        for b in ("resolved_early", "resolved_on_time", "resolved_late"):
-            c[b] = p[b]
+        c = {b: p[b] for b in _PERIOD_BUCKETS}
         c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
-        after_hi = after.get("received", 0) - after.get("exited", 0)
-        c["in_progress"] = n_open - after_hi
-        c["carried_over"] = n_open - after_hi - (p["received"] - p["exited"])
+        c["in_progress"] = stock["received"] - stock["exited"] - (after["received"] - after["exited"])
+        c["carried_over"] = c["in_progress"] - (p["received"] - p["exited"])
         if hi >= today:
-            c["in_progress_overdue"] = n_overdue_now
+            c["in_progress_overdue"] = overdue_now
         else:
-            c["in_progress_overdue"] = n_open - (after.get("overdue_start", 0) - after.get("overdue_end", 0))
-        for b in ("received", "exited", "overdue_start", "overdue_end"):
-            after[b] = after.get(b, 0) + p[b]
+            c["in_progress_overdue"] = (stock["overdue_start"] - stock["overdue_end"]) - (
+                after["overdue_start"] - after["overdue_end"]
+            )
+        for b in _STOCK:
+            after[b] += p[b]
         rows.append(Row(key=f"{lo:%Y-%m}", label=f"{lo:%m/%Y}", counts=_finish(c)))
     rows.reverse()
     return rows
@@ -347,6 +411,8 @@ def direct(
         "in_progress": Count("pk", filter=in_progress_at(end)),
         "in_progress_overdue": Count("pk", filter=in_progress_at(end) & Q(due_at__lt=min(end, now))),
         "returned": Count("pk", filter=Q(returned_at__gte=start, returned_at__lt=end)),
+        "satisfaction_base": Count("pk", filter=resolved & _SATISFACTION_BASE),
+        "satisfaction_good": Count("pk", filter=resolved & _SATISFACTION_BASE & _SATISFACTION_GOOD),
     }
     for status, key in CLOSED_BUCKETS.items():
         counts[key] = Count("pk", filter=Q(status=status, closed_at__gte=start, closed_at__lt=end))
@@ -363,6 +429,13 @@ def direct(
         rows = [Row(key=None, label="", counts=_finish(dict.fromkeys(counts, 0)))]
     _label(rows, group_by)
     return rows
+
+
+# Decision 766's satisfaction index over resolved dossiers (``ready_day``/``due_day`` annotated)
+_SATISFACTION_BASE = ~Q(status__in=NOT_IN_SATISFACTION)
+_SATISFACTION_GOOD = (Q(ready_day__lte=F("due_day")) | Q(due_at=None)) & Q(
+    rated_unsatisfied=False, has_feedback=False
+)
 
 
 def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
@@ -394,6 +467,8 @@ def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
         "in_progress_overdue": in_progress_at(end) & Q(due_at__lt=min(end, now)),
         "in_progress_on_time": in_progress_at(end) & ~Q(due_at__lt=min(end, now)),
         "returned": Q(returned_at__gte=start, returned_at__lt=end),
+        "satisfaction_base": resolved & _SATISFACTION_BASE,
+        "satisfaction_good": resolved & _SATISFACTION_BASE & _SATISFACTION_GOOD,
         **closed_in,
     }
     return table[bucket]

@@ -99,6 +99,10 @@ class Dossier(models.Model):
     result_ready_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    # What the citizen said of the service (set by ``surveys`` through ``services.dossier_note_opinion``):
+    # the statistics count Decision 766's satisfaction index from these, in the rollup.
+    rated_unsatisfied = models.BooleanField(_("bị đánh giá không hài lòng"), default=False)
+    has_feedback = models.BooleanField(_("có phản ánh, kiến nghị"), default=False)
 
     result_note = models.TextField(_("kết quả giải quyết"), blank=True)
     closing_reason = models.TextField(_("lý do từ chối, dừng, rút"), blank=True)
@@ -417,3 +421,55 @@ class DailyAgencyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id} {self.channel} {self.bucket}={self.n}"
+
+
+class MonthlyFigure(models.Model):
+    """``DailyFigure`` summed by month (``month`` is the first day of the month), written by the
+    same upsert: a year is read from twelve months of rows instead of 365 days of them."""
+
+    month = models.DateField()
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey("procedures.Field", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    bucket = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo tháng")
+        verbose_name_plural = _("số liệu thống kê theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency", "procedure", "field", "level", "channel", "bucket"],
+                name="monthly_figure_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.month:%Y-%m} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
+        )
+
+
+class MonthlyAgencyFigure(models.Model):
+    """``DailyAgencyFigure`` summed by month (``month`` is the first day of the month)."""
+
+    month = models.DateField()
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    bucket = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê theo tháng và cơ quan")
+        verbose_name_plural = _("số liệu thống kê theo tháng và cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency", "level", "channel", "bucket"], name="monthly_agency_figure_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.channel} {self.bucket}={self.n}"

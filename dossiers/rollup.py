@@ -12,10 +12,14 @@ A dossier *contributes* to a few (day, bucket) cells, all derived from its own f
 | ``exited`` | first of result_ready_at, closed_at | a received dossier left "in progress" |
 | ``overdue_start`` | due_at | received and still open after its due date |
 | ``overdue_end`` | exit day | ... and left after its due date |
+| ``satisfaction_base`` | result_ready_at | resolved, not refused or withdrawn (Decision 766) |
+| ``satisfaction_good`` | result_ready_at | ... on time, no unsatisfied rating, no feedback |
 
 So "in progress at the end of day D" is Σ(received − exited) over days ≤ D, and "overdue at the
-end of D" is Σ(overdue_start − overdue_end) over days ≤ D; ``dashboards.figures`` reads them as
-the open dossiers of now minus the days after D, so it never sums the whole history.
+end of D" is Σ(overdue_start − overdue_end) over days ≤ D. Every cell is also summed by month
+(``MonthlyFigure``, ``MonthlyAgencyFigure``) in the same upsert: ``dashboards.figures`` reads whole
+months from those and only the days at a period's edges from the daily rows, so a year, or the
+whole history before a day, is a few thousand rows at ten million dossiers.
 
 ``apply_change(dossier)`` is called by ``dossiers.services.common._transition`` (and by intake,
 which creates the row) *before* the dossier is saved: it reads the row as stored, subtracts its
@@ -26,12 +30,12 @@ transactions never lose a count nor deadlock on the rollup.
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dossiers.models import DailyAgencyFigure, DailyFigure, Dossier
+from dossiers.models import DailyAgencyFigure, DailyFigure, Dossier, MonthlyAgencyFigure, MonthlyFigure
 from dossiers.workflow import Status
 
 CLOSED_BUCKETS = {Status.REFUSED: "refused", Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
@@ -48,7 +52,11 @@ BUCKETS = (
     "exited",
     "overdue_start",
     "overdue_end",
+    "satisfaction_base",
+    "satisfaction_good",
 )
+# Decision 766's satisfaction index leaves out dossiers refused or withdrawn even with a result.
+NOT_IN_SATISFACTION = (Status.REFUSED, Status.WITHDRAWN)
 
 # What a contribution needs of a dossier (and of its procedure and agency).
 ROW_FIELDS = (
@@ -63,6 +71,8 @@ ROW_FIELDS = (
     "procedure__field_id",
     "resolving_agency_id",
     "resolving_agency__level",
+    "rated_unsatisfied",
+    "has_feedback",
 )
 
 Key = tuple[date, int, int, int, str, str, str]  # day, agency, procedure, field, level, channel, bucket
@@ -101,6 +111,10 @@ def contribution(row: dict) -> Counter:
             if ready == due_for_result
             else "resolved_late",
         )
+        if row["status"] not in NOT_IN_SATISFACTION:
+            add(ready, "satisfaction_base")
+            if ready <= due_for_result and not row["rated_unsatisfied"] and not row["has_feedback"]:
+                add(ready, "satisfaction_good")
     if closed:
         add(closed, CLOSED_BUCKETS[row["status"]])
     add(_day(row["returned_at"]), "returned")
@@ -129,6 +143,8 @@ def _row_of(dossier: Dossier) -> dict:
         "procedure__field_id": procedure.field_id,
         "resolving_agency_id": agency.id,
         "resolving_agency__level": agency.level,
+        "rated_unsatisfied": dossier.rated_unsatisfied,
+        "has_feedback": dossier.has_feedback,
     }
 
 
@@ -146,18 +162,15 @@ def apply_change(dossier: Dossier, *, new: bool = False) -> None:
     upsert({key: n for key, n in delta.items() if n})
 
 
-# The table name is ours (``dossiers_dailyfigure``), the values are parameters.
-_UPSERT = (
-    "INSERT INTO dossiers_dailyfigure (day, agency_id, procedure_id, field_id, level, channel, bucket, n) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (day, agency_id, procedure_id, field_id, level, channel, bucket) "
-    "DO UPDATE SET n = dossiers_dailyfigure.n + excluded.n"
-)
-_UPSERT_AGENCY = (
-    "INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, n) "
-    "VALUES (%s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (day, agency_id, level, channel, bucket) "
-    "DO UPDATE SET n = dossiers_dailyagencyfigure.n + excluded.n"
+# (table, key columns) of each rollup; the names are ours, the values are parameters.
+_TABLES = (
+    ("dossiers_dailyfigure", ("day", "agency_id", "procedure_id", "field_id", "level", "channel", "bucket")),
+    ("dossiers_dailyagencyfigure", ("day", "agency_id", "level", "channel", "bucket")),
+    (
+        "dossiers_monthlyfigure",
+        ("month", "agency_id", "procedure_id", "field_id", "level", "channel", "bucket"),
+    ),
+    ("dossiers_monthlyagencyfigure", ("month", "agency_id", "level", "channel", "bucket")),
 )
 
 
@@ -169,16 +182,60 @@ def by_agency(cells: dict[Key, int]) -> Counter:
     return out
 
 
+def by_month(cells: dict[tuple, int]) -> Counter:
+    """The cells summed by month: the day of the key becomes the first day of its month."""
+    out: Counter = Counter()
+    for (day, *rest), n in cells.items():
+        out[(day.replace(day=1), *rest)] += n
+    return out
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    width = len(columns) + 1
+    values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * rows)
+    keys = ", ".join(columns)
+    return (
+        f"INSERT INTO {table} ({keys}, n) VALUES {values} "  # noqa: S608  # nosec B608
+        f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n"
+    )
+
+
 def upsert(cells: dict[Key, int]) -> None:
-    """Add ``n`` to each cell, atomically, in key order (no deadlock between two writers)."""
+    """Add ``n`` to each cell of the four rollups (by day and by month, fine and by agency), one
+    statement a table, atomically, in key order (no deadlock between two writers)."""
     if not cells:
         return
-    keys = sorted(cells)
-    coarse = {k: n for k, n in by_agency(cells).items() if n}
+    coarse = by_agency(cells)
+    grains = (cells, coarse, by_month(cells), by_month(coarse))
     with connection.cursor() as cursor:
-        cursor.executemany(_UPSERT, [(*key, cells[key]) for key in keys])
-        if coarse:
-            cursor.executemany(_UPSERT_AGENCY, [(*key, coarse[key]) for key in sorted(coarse)])
+        for (table, columns), grain in zip(_TABLES, grains, strict=True):
+            rows = sorted((key, n) for key, n in grain.items() if n)
+            if rows:
+                cursor.execute(
+                    _upsert_sql(table, columns, len(rows)), [v for key, n in rows for v in (*key, n)]
+                )
+
+
+def bulk_change(queryset, *, batch_size: int = 20_000, **changes) -> int:
+    """``queryset.update(**changes)`` with the rollups moved by the same difference, in batches,
+    for changes of many dossiers outside the services (demo data, repairs): ``changes`` may only
+    name plain columns of the dossier that ``contribution`` reads. Returns the rows changed."""
+    unknown = set(changes) - {f for f in ROW_FIELDS if "__" not in f}
+    if unknown:
+        raise ValueError(f"bulk_change cannot change {sorted(unknown)}")
+    changed = 0
+    with transaction.atomic():
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            rows = list(
+                Dossier.objects.filter(pk__in=chunk).select_for_update(of=("self",)).values(*ROW_FIELDS)
+            )
+            delta = _cells_of({**row, **changes} for row in rows)
+            delta.subtract(_cells_of(rows))
+            upsert({key: n for key, n in delta.items() if n})
+            changed += Dossier.objects.filter(pk__in=chunk).update(**changes)
+    return changed
 
 
 def _cells_of(rows: Iterable[dict]) -> Counter:
@@ -243,7 +300,49 @@ def rebuild(
             ],
             batch_size=5000,
         )
+        _rebuild_months(day_set)
     return len(total)
+
+
+def _months_of(day_set: set[date] | None) -> list[date] | None:
+    return None if day_set is None else sorted({d.replace(day=1) for d in day_set})
+
+
+def _rebuild_months(day_set: set[date] | None) -> None:
+    """Sum the daily rollups of the months of ``day_set`` (all months: None) into the monthly ones."""
+    months = _months_of(day_set)
+    pairs = ((DailyFigure, MonthlyFigure), (DailyAgencyFigure, MonthlyAgencyFigure))
+    for _daily, monthly in pairs:
+        if months is None:
+            monthly.objects.all().delete()
+        else:
+            monthly.objects.filter(month__in=months).delete()
+    if months is not None and not months:
+        return
+    if connection.vendor == "postgresql":
+        lo = months[0] if months else None
+        hi = (months[-1] + timedelta(days=32)).replace(day=1) if months else None
+        with connection.cursor() as cursor:
+            for sql in (_MONTHS_SQL, _MONTHS_AGENCY_SQL):
+                cursor.execute(sql, {"all": months is None, "months": months or [], "lo": lo, "hi": hi})
+        return
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    for daily, monthly in pairs:
+        columns = [f.attname for f in monthly._meta.concrete_fields if f.attname not in ("id", "month", "n")]
+        rows = daily.objects.annotate(month=TruncMonth("day"))
+        if months is not None:
+            rows = rows.filter(month__in=months)
+        sums = rows.values("month", *columns).annotate(total=Sum("n")).order_by()
+        monthly.objects.bulk_create(
+            [
+                monthly(month=r["month"], n=r["total"], **{c: r[c] for c in columns})
+                for r in sums
+                if r["total"]
+            ],
+            batch_size=5000,
+        )
 
 
 def _touching(qs, day_set: set[date]):
@@ -283,7 +382,8 @@ WITH d AS (
            CASE WHEN d.status IN ('refused', 'withdrawn', 'stopped')
                 THEN (d.closed_at AT TIME ZONE %(tz)s)::date END AS cd,
            (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
-           (d.returned_at AT TIME ZONE %(tz)s)::date AS td
+           (d.returned_at AT TIME ZONE %(tz)s)::date AS td,
+           d.rated_unsatisfied AS unsatisfied, d.has_feedback AS feedback
     FROM dossiers_dossier d
     JOIN procedures_procedure p ON p.id = d.procedure_id
     JOIN procedures_agency a ON a.id = d.resolving_agency_id
@@ -300,6 +400,13 @@ WITH d AS (
     SELECT yd, CASE WHEN yd < COALESCE(dd, yd) THEN 'resolved_early'
                     WHEN yd = COALESCE(dd, yd) THEN 'resolved_on_time' ELSE 'resolved_late' END,
            agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
+    UNION ALL
+    SELECT yd, 'satisfaction_base', agency, proc, field, level, channel FROM e
+    WHERE yd IS NOT NULL AND status NOT IN ('refused', 'withdrawn')
+    UNION ALL
+    SELECT yd, 'satisfaction_good', agency, proc, field, level, channel FROM e
+    WHERE yd IS NOT NULL AND status NOT IN ('refused', 'withdrawn') AND yd <= COALESCE(dd, yd)
+      AND NOT unsatisfied AND NOT feedback
     UNION ALL
     SELECT cd, status, agency, proc, field, level, channel FROM e WHERE cd IS NOT NULL
     UNION ALL
@@ -324,6 +431,26 @@ INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, 
 SELECT day, agency_id, level, channel, bucket, sum(n) FROM dossiers_dailyfigure
 WHERE %(all)s OR day = ANY(%(days)s)
 GROUP BY day, agency_id, level, channel, bucket
+"""
+
+
+_MONTHS_SQL = """
+INSERT INTO dossiers_monthlyfigure (month, agency_id, procedure_id, field_id, level, channel, bucket, n)
+SELECT date_trunc('month', day)::date AS month,
+       agency_id, procedure_id, field_id, level, channel, bucket, sum(n)
+FROM dossiers_dailyfigure
+WHERE %(all)s OR day >= %(lo)s AND day < %(hi)s AND date_trunc('month', day)::date = ANY(%(months)s)
+GROUP BY 1, agency_id, procedure_id, field_id, level, channel, bucket
+HAVING sum(n) <> 0
+"""
+
+_MONTHS_AGENCY_SQL = """
+INSERT INTO dossiers_monthlyagencyfigure (month, agency_id, level, channel, bucket, n)
+SELECT date_trunc('month', day)::date AS month, agency_id, level, channel, bucket, sum(n)
+FROM dossiers_dailyagencyfigure
+WHERE %(all)s OR day >= %(lo)s AND day < %(hi)s AND date_trunc('month', day)::date = ANY(%(months)s)
+GROUP BY 1, agency_id, level, channel, bucket
+HAVING sum(n) <> 0
 """
 
 
@@ -353,4 +480,5 @@ def _rebuild_in_sql(day_set: set[date] | None) -> int:
         cursor.execute(_REBUILD_SQL, params)
         written = cursor.rowcount
         cursor.execute(_REBUILD_AGENCY_SQL, params)
+        _rebuild_months(day_set)
     return written

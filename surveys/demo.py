@@ -3,6 +3,7 @@
 from django.db import connection, transaction
 
 from accounts.models import Role, User
+from dossiers import rollup
 from dossiers.models import Dossier
 from dossiers.workflow import Status
 from surveys import services
@@ -69,6 +70,13 @@ def _rate_history_in_bulk(reason: Reason) -> int:
             f"AND NOT EXISTS (SELECT 1 FROM {link} t WHERE t.rating_id = r.id)",
             [reason.pk, Score.UNSATISFIED, RatingChannel.LINK],
         )
+    # as ``rating_by_link`` does through ``dossier_note_opinion``: Decision 766's index counts them
+    rollup.bulk_change(
+        Dossier.objects.filter(
+            rated_unsatisfied=False, rating__score=Score.UNSATISFIED, rating__channel=RatingChannel.LINK
+        ),
+        rated_unsatisfied=True,
+    )
     return made
 
 

@@ -5,7 +5,7 @@ plain dicts."""
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from dossiers.models import Dossier
@@ -83,23 +83,23 @@ def ratings_by_period(start: datetime, end: datetime, agency_ids=None, *, by: st
 def satisfaction_indicator(start: datetime, end: datetime, agency_ids=None) -> dict:
     """Decision 766/QĐ-TTg: dossiers resolved in the period without an unsatisfied rating, a
     feedback item about them, or lateness (``result_ready_at`` after ``due_at`` by date), over all
-    dossiers resolved in the period."""
+    dossiers resolved in the period, refused and withdrawn ones left out. The rating and feedback
+    services mark the dossier (``rated_unsatisfied``, ``has_feedback``), so the statistics' rollup
+    counts the same index (``satisfaction_base``/``_good``) for the dashboards; this counts it over
+    the dossiers, with its parts."""
     dossiers = Dossier.objects.filter(result_ready_at__gte=start, result_ready_at__lt=end).exclude(
         status__in=[Status.REFUSED, Status.WITHDRAWN]
     )
     if agency_ids is not None:
         dossiers = dossiers.filter(resolving_agency_id__in=agency_ids)
-    unsatisfied = Exists(Rating.objects.filter(dossier=OuterRef("pk"), score=Score.UNSATISFIED))
-    complained = Exists(Feedback.objects.filter(dossier=OuterRef("pk")))
-    # Late by date, in local time, as dossiers.services.punctuality decides; counted in SQL so a
-    # province's year is one query.
+    # Late by date, in local time, as dossiers.services.punctuality decides.
     late = Q(due_at__isnull=False, result_ready_at__date__gt=F("due_at__date"))
-    counts = dossiers.annotate(has_unsatisfied=unsatisfied, has_feedback=complained).aggregate(
+    counts = dossiers.aggregate(
         dossiers=Count("pk"),
-        unsatisfied=Count("pk", filter=Q(has_unsatisfied=True)),
+        unsatisfied=Count("pk", filter=Q(rated_unsatisfied=True)),
         complained=Count("pk", filter=Q(has_feedback=True)),
         late=Count("pk", filter=late),
-        satisfied=Count("pk", filter=Q(has_unsatisfied=False, has_feedback=False) & ~late),
+        satisfied=Count("pk", filter=Q(rated_unsatisfied=False, has_feedback=False) & ~late),
     )
     return {**counts, "rate": _rate(counts["satisfied"], counts["dossiers"])}
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import agency_scope, require
+from dossiers import services as dossier_services
 from dossiers.models import Dossier
 from dossiers.workflow import Status
 from procedures import workdays
@@ -97,6 +98,8 @@ def _create(
         raise SurveyError(_("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ đánh giá một lần.")) from None
     if score == Score.UNSATISFIED and reasons:
         rating.reasons.set(reasons)
+    if dossier is not None and score == Score.UNSATISFIED:
+        dossier_services.dossier_note_opinion(dossier=dossier, unsatisfied=True)  # Decision 766 counts it
     return rating
 
 
@@ -269,6 +272,8 @@ def feedback_submit(
         due_at=workdays.due_at(received, settings.SURVEYS_FEEDBACK_ANSWER_DAYS),
     )
     _log(feedback, feedback.sender_user, "submit")
+    if dossier is not None:
+        dossier_services.dossier_note_opinion(dossier=dossier, feedback=True)  # Decision 766 counts it
     return feedback
 
 

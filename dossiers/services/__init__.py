@@ -28,7 +28,13 @@ from dossiers.services.processing import (
     step_refuse,
     step_send_back,
 )
-from dossiers.services.results import dossier_resolve_on_the_spot, dossier_return, punctuality, step_approve
+from dossiers.services.results import (
+    dossier_note_opinion,
+    dossier_resolve_on_the_spot,
+    dossier_return,
+    punctuality,
+    step_approve,
+)
 
 __all__ = [
     "Applicant",
@@ -38,6 +44,7 @@ __all__ = [
     "dossier_apologize",
     "dossier_confirm_payment",
     "dossier_receive",
+    "dossier_note_opinion",
     "dossier_refuse_intake",
     "dossier_request_payment",
     "dossier_request_supplement",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from dossiers import rollup
 from dossiers.files import FileUpload
 from dossiers.models import (
     Dossier,
@@ -120,3 +121,23 @@ def punctuality(dossier: Dossier) -> str | None:
     if ready < due:
         return "early"
     return "on_time" if ready == due else "late"
+
+
+@transaction.atomic
+def dossier_note_opinion(*, dossier: Dossier, unsatisfied: bool = False, feedback: bool = False) -> Dossier:
+    """What the citizen said of the service, for Decision 766's satisfaction index: an unsatisfied
+    rating, or a feedback item about this dossier (called by ``surveys`` in the transaction that
+    records it). Marks are never taken back; the statistics' rollup moves in this transaction. Not
+    a move of the dossier, so no event (the rating or the feedback item is the record)."""
+    dossier = _locked(dossier)
+    changed = []
+    if unsatisfied and not dossier.rated_unsatisfied:
+        dossier.rated_unsatisfied = True
+        changed.append("rated_unsatisfied")
+    if feedback and not dossier.has_feedback:
+        dossier.has_feedback = True
+        changed.append("has_feedback")
+    if changed:
+        rollup.apply_change(dossier)
+        dossier.save(update_fields=[*changed, "updated_at"])
+    return dossier

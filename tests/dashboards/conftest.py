@@ -99,6 +99,9 @@ EXPECTED = {
     "withdrawn": 1,
     "stopped": 1,
     "returned": 1,
+    "satisfaction_base": 3,  # the three resolved: none refused or withdrawn
+    "satisfaction_good": 2,  # early and on time; no rating or feedback yet
     "on_time_rate": 66.67,
     "online_rate": 12.5,
+    "satisfaction_rate": 66.67,
 }

@@ -11,7 +11,7 @@ from django.db import connection
 from freezegun import freeze_time
 
 from dossiers import rollup, services
-from dossiers.models import DailyAgencyFigure, DailyFigure
+from dossiers.models import DailyAgencyFigure, DailyFigure, MonthlyAgencyFigure, MonthlyFigure
 from dossiers.services import Intake
 from tests.dossiers.test_services import at, receive, submit_online
 from tests.factories import applicant
@@ -33,13 +33,33 @@ def agency_cells() -> dict:
     }
 
 
+def month_cells() -> tuple[dict, dict]:
+    fine = {
+        (f.month, f.agency_id, f.procedure_id, f.field_id, f.level, f.channel, f.bucket): f.n
+        for f in MonthlyFigure.objects.all()
+        if f.n
+    }
+    coarse = {
+        (f.month, f.agency_id, f.level, f.channel, f.bucket): f.n
+        for f in MonthlyAgencyFigure.objects.all()
+        if f.n
+    }
+    return fine, coarse
+
+
 def assert_equals_recount() -> dict:
-    """Both rollups as kept by the services equal a recount; the coarse one is the fine one summed."""
-    kept, kept_by_agency = cells(), agency_cells()
+    """The rollups as kept by the services equal a recount; the coarse one is the fine one summed,
+    the monthly ones the daily ones summed by month."""
+    kept, kept_by_agency, kept_by_month = cells(), agency_cells(), month_cells()
     assert kept_by_agency == {k: n for k, n in rollup.by_agency(kept).items() if n}
+    assert kept_by_month == (
+        {k: n for k, n in rollup.by_month(kept).items() if n},
+        {k: n for k, n in rollup.by_month(kept_by_agency).items() if n},
+    )
     rollup.rebuild()
     assert kept == cells()
     assert kept_by_agency == agency_cells()
+    assert kept_by_month == month_cells()
     return kept
 
 
@@ -144,3 +164,25 @@ def test_concurrent_writers_lose_no_count(world):
     assert not errors, errors
     kept = assert_equals_recount()
     assert sum(n for k, n in kept.items() if k[-1] == "received") == THREADS * 4
+
+
+def test_bulk_change_moves_the_rollups_like_a_recount(db):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from dossiers.models import Dossier
+    from tests.factories import ReturnedDossierFactory
+
+    ready = datetime(2026, 11, 10, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    for n in range(4):
+        ReturnedDossierFactory(result_ready_at=ready + timedelta(days=n), due_at=ready + timedelta(days=2))
+    rollup.rebuild()
+    good_before = sum(n for k, n in cells().items() if k[-1] == "satisfaction_good")
+    assert good_before == 3  # the fourth is late
+    first_two = list(Dossier.objects.order_by("id").values_list("id", flat=True)[:2])
+    changed = rollup.bulk_change(Dossier.objects.filter(id__in=first_two), rated_unsatisfied=True)
+    assert changed == 2
+    assert sum(n for k, n in cells().items() if k[-1] == "satisfaction_good") == 1
+    assert_equals_recount()
+    with pytest.raises(ValueError):
+        rollup.bulk_change(Dossier.objects.all(), applicant_name="X")
