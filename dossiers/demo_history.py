@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from dossiers.demo_names import GIVEN, MIDDLE, SURNAMES
-from dossiers.history import BatchWriter, HistoryReport, HistoryRow, update_rollup
+from dossiers.history import BatchWriter, HistoryReport, HistoryRow
 from dossiers.models import Channel, Dossier, DossierCounter
 from dossiers.workflow import Status
 from procedures import workdays
@@ -144,7 +144,6 @@ def seed_history(
     batch: list[HistoryRow] = []
     try:
         for row in synthetic_rows(count, until=until, start_index=Dossier.objects.count()):
-            report.note(row)
             batch.append(row)
             if len(batch) >= BATCH:
                 writer.submit(batch)
@@ -157,5 +156,4 @@ def seed_history(
                 progress(len(batch))
     finally:
         writer.finish()
-    update_rollup(report)
     return report.created

@@ -3,10 +3,12 @@
 
 Rows are checked one by one in Python (a bad row is reported with its line and reason and the rest
 still loads), then written in batches: on PostgreSQL with ``COPY`` into a temporary table and one
-``INSERT ... SELECT ... ON CONFLICT (code) DO NOTHING`` per batch; elsewhere with
-``bulk_create(ignore_conflicts=True)``. Importing the same file twice adds nothing: a dossier is
-known by its code. Each imported dossier gets one ``import`` event, so its timeline says where it came
-from. Nothing here goes through the state machine: history is taken as it was recorded.
+statement per batch that inserts the new dossiers (``ON CONFLICT (code) DO NOTHING``), their
+events and their cells in the statistics' rollups; elsewhere with
+``bulk_create(ignore_conflicts=True)`` and ``rollup.add_inserted``. Importing the same file twice
+adds nothing: a dossier is known by its code. Each imported dossier gets one ``import`` event, so
+its timeline says where it came from. Nothing here goes through the state machine: history is
+taken as it was recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -84,39 +86,10 @@ class HistoryReport:
     created: int = 0
     existing: int = 0
     errors: list[Problem] = field(default_factory=list)
-    first: datetime | None = None
-    last: datetime | None = None
 
     @property
     def failed(self) -> int:
         return len(self.errors)
-
-    def note(self, row: HistoryRow) -> None:
-        """Widen the span of days the new rows touch (for the statistics' rollup)."""
-        for moment in (row.received_at, row.due_at, row.result_ready_at, row.returned_at):
-            if moment is None:
-                continue
-            if self.first is None or moment < self.first:
-                self.first = moment
-            if self.last is None or moment > self.last:
-                self.last = moment
-
-    @property
-    def days(self) -> list[date]:
-        """Every local day from the first to the last time of the rows, and today (a closed dossier
-        without dates counts as closed now)."""
-        if self.first is None:
-            return []
-        first = timezone.localtime(self.first).date()
-        last = max(timezone.localtime(self.last).date(), timezone.localdate())
-        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-def update_rollup(report: HistoryReport) -> None:
-    """Recount the statistics' daily rollup over the days the new dossiers touch: they were
-    written outside the services that keep it (``dossiers.rollup``)."""
-    if report.created:
-        rollup.rebuild(days=report.days)
 
 
 @dataclass
@@ -302,6 +275,23 @@ def _copy_text(value) -> str:
     return text
 
 
+# What the rollups read of a new dossier (``dossiers.rollup``), returned by the insert.
+_ROLLUP_COLUMNS = (
+    "status",
+    "channel",
+    "received_at",
+    "due_at",
+    "result_ready_at",
+    "returned_at",
+    "closed_at",
+    "procedure_id",
+    "resolving_agency_id",
+    "rated_unsatisfied",
+    "has_feedback",
+    "created_at",
+)
+
+
 def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
     # The columns a row sets come first; every other column keeps its model default, formatted
     # once per batch and appended to each line as one string.
@@ -338,14 +328,29 @@ def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
         cursor.copy_expert(f"COPY history_import ({columns}) FROM STDIN", buffer)
         # Back to the zone Django reads times in, for whatever else this transaction does.
         cursor.execute("SET LOCAL TIME ZONE %s", [connection.timezone_name])
-        cursor.execute(
+        # One statement: the new dossiers, their import events, and their cells in the statistics'
+        # rollups (rows already known by their code add nothing anywhere).
+        returned = ", ".join(["id", *(connection.ops.quote_name(n) for n in _ROLLUP_COLUMNS)])
+        insert = (
             f"WITH made AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM history_import "  # noqa: S608
-            f"ON CONFLICT (code) DO NOTHING RETURNING id, status, received_at, created_at) "
-            f"INSERT INTO {event_table} (dossier_id, action, from_status, to_status, at, note, data) "
-            f"SELECT id, %s, '', status, COALESCE(received_at, created_at), %s, %s FROM made",  # nosec B608
-            [IMPORT_ACTION, _("Nhập từ hệ thống một cửa cũ"), "{}"],
+            f"ON CONFLICT (code) DO NOTHING RETURNING {returned}), "  # nosec B608
         )
-        created = cursor.rowcount
+        events = (
+            f"events AS (INSERT INTO {event_table} "  # noqa: S608
+            "(dossier_id, action, from_status, to_status, at, note, data) "
+            "SELECT id, %(action)s, '', status, COALESCE(received_at, created_at), %(note)s, %(data)s "
+            "FROM made)"  # nosec B608
+        )
+        cursor.execute(
+            insert + events + rollup.add_inserted_sql("made") + "SELECT count(*) FROM made",  # noqa: S608  # nosec B608
+            {
+                "action": IMPORT_ACTION,
+                "note": _("Nhập từ hệ thống một cửa cũ"),
+                "data": "{}",
+                "tz": settings.TIME_ZONE,
+            },
+        )
+        created = cursor.fetchone()[0]
         cursor.execute("TRUNCATE history_import")
     return created
 
@@ -370,6 +375,7 @@ def _write_generic(rows: list[HistoryRow], now: datetime) -> int:
         if d.code in ids
     ]
     Event.objects.bulk_create(events, batch_size=500)
+    rollup.add_inserted([ids[d.code] for d in fresh if d.code in ids])
     return len(events)
 
 
@@ -509,7 +515,6 @@ def load_records(
             else:
                 seen.add(row.code)
                 batch.append(row)
-                report.note(row)
                 if len(batch) >= batch_size:
                     writer.submit(batch)
                     batch = []
@@ -519,7 +524,6 @@ def load_records(
             writer.submit(batch)
     finally:
         writer.finish()
-    update_rollup(report)
     return report
 
 

@@ -372,9 +372,10 @@ def _chunks(values_qs, size: int):
         yield chunk
 
 
-# ``contribution`` in SQL (PostgreSQL): one row per (dossier, cell), counted by key.
-_REBUILD_SQL = """
-WITH d AS (
+# ``contribution`` in SQL (PostgreSQL): one row per (dossier, cell) of the dossiers in ``{source}``
+# (a table, or a CTE of rows just inserted) that pass ``{where}``.
+_CELLS_SQL = """
+d AS (
     SELECT d.resolving_agency_id AS agency, d.procedure_id AS proc, p.field_id AS field, a.level AS level,
            d.channel AS channel, d.status AS status,
            (d.received_at AT TIME ZONE %(tz)s)::date AS rd,
@@ -384,14 +385,10 @@ WITH d AS (
            (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
            (d.returned_at AT TIME ZONE %(tz)s)::date AS td,
            d.rated_unsatisfied AS unsatisfied, d.has_feedback AS feedback
-    FROM dossiers_dossier d
+    FROM {source} d
     JOIN procedures_procedure p ON p.id = d.procedure_id
     JOIN procedures_agency a ON a.id = d.resolving_agency_id
-    WHERE %(all)s OR d.received_at >= %(start)s AND d.received_at < %(end)s
-       OR d.due_at >= %(start)s AND d.due_at < %(end)s
-       OR d.result_ready_at >= %(start)s AND d.result_ready_at < %(end)s
-       OR d.returned_at >= %(start)s AND d.returned_at < %(end)s
-       OR d.closed_at >= %(start)s AND d.closed_at < %(end)s
+    WHERE {where}
 ), e AS (
     SELECT *, LEAST(yd, cd) AS xd FROM d
 ), cells AS (
@@ -420,11 +417,76 @@ WITH d AS (
     SELECT xd, 'overdue_end', agency, proc, field, level, channel FROM e
     WHERE rd IS NOT NULL AND dd IS NOT NULL AND xd > dd
 )
+"""
+
+# our own table and column names, no input
+_REBUILD_SQL = (
+    "WITH "  # nosec B608
+    + _CELLS_SQL.format(
+        source="dossiers_dossier",
+        where="""%(all)s OR d.received_at >= %(start)s AND d.received_at < %(end)s
+       OR d.due_at >= %(start)s AND d.due_at < %(end)s
+       OR d.result_ready_at >= %(start)s AND d.result_ready_at < %(end)s
+       OR d.returned_at >= %(start)s AND d.returned_at < %(end)s
+       OR d.closed_at >= %(start)s AND d.closed_at < %(end)s""",
+    )
+    + """
 INSERT INTO dossiers_dailyfigure (day, agency_id, procedure_id, field_id, level, channel, bucket, n)
-SELECT day, agency, proc, field, level, channel, bucket, count(*) FROM cells
+SELECT day, agency, proc, field, level, channel, bucket, count(*) FROM cells"""  # nosec B608
+    + """
 WHERE %(all)s OR day = ANY(%(days)s)
 GROUP BY day, agency, proc, field, level, channel, bucket
 """
+)
+
+# The cells of rows just inserted (``source``: a CTE with the dossier's columns), added to the four
+# rollups in key order. Appended to a ``WITH`` list of the caller's statement.
+_ADD_CELLS_SQL = """,
+{cells},
+grouped AS (
+    SELECT day, agency, proc, field, level, channel, bucket, count(*) AS n FROM cells
+    GROUP BY day, agency, proc, field, level, channel, bucket
+), daily AS (
+    INSERT INTO dossiers_dailyfigure (day, agency_id, procedure_id, field_id, level, channel, bucket, n)
+    SELECT * FROM grouped ORDER BY day, agency, proc, field, level, channel, bucket
+    ON CONFLICT (day, agency_id, procedure_id, field_id, level, channel, bucket)
+    DO UPDATE SET n = dossiers_dailyfigure.n + excluded.n
+), daily_agency AS (
+    INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, n)
+    SELECT day, agency, level, channel, bucket, sum(n) FROM grouped
+    GROUP BY day, agency, level, channel, bucket ORDER BY day, agency, level, channel, bucket
+    ON CONFLICT (day, agency_id, level, channel, bucket)
+    DO UPDATE SET n = dossiers_dailyagencyfigure.n + excluded.n
+), monthly AS (
+    INSERT INTO dossiers_monthlyfigure (month, agency_id, procedure_id, field_id, level, channel, bucket, n)
+    SELECT date_trunc('month', day)::date AS m, agency, proc, field, level, channel, bucket, sum(n)
+    FROM grouped GROUP BY m, agency, proc, field, level, channel, bucket
+    ORDER BY m, agency, proc, field, level, channel, bucket
+    ON CONFLICT (month, agency_id, procedure_id, field_id, level, channel, bucket)
+    DO UPDATE SET n = dossiers_monthlyfigure.n + excluded.n
+), monthly_agency AS (
+    INSERT INTO dossiers_monthlyagencyfigure (month, agency_id, level, channel, bucket, n)
+    SELECT date_trunc('month', day)::date AS m, agency, level, channel, bucket, sum(n)
+    FROM grouped GROUP BY m, agency, level, channel, bucket ORDER BY m, agency, level, channel, bucket
+    ON CONFLICT (month, agency_id, level, channel, bucket)
+    DO UPDATE SET n = dossiers_monthlyagencyfigure.n + excluded.n
+)
+"""
+
+
+def add_inserted_sql(source: str) -> str:
+    """SQL to append to a ``WITH`` list whose CTE ``source`` returns newly inserted dossier rows
+    (every column ``contribution`` reads): their cells are added to the rollups in the same
+    statement. Needs the parameter ``tz`` (the local time zone's name)."""
+    return _ADD_CELLS_SQL.format(cells=_CELLS_SQL.format(source=source, where="true").strip())
+
+
+def add_inserted(dossier_ids: list[int]) -> None:
+    """Add the cells of dossiers just inserted outside the services (any database)."""
+    for start in range(0, len(dossier_ids), 20_000):
+        rows = Dossier.objects.filter(pk__in=dossier_ids[start : start + 20_000]).values(*ROW_FIELDS)
+        upsert(_cells_of(rows))
+
 
 _REBUILD_AGENCY_SQL = """
 INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, n)
