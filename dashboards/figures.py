@@ -34,6 +34,8 @@ from dossiers.models import (
     FileKind,
     MonthlyAgencyFigure,
     MonthlyFigure,
+    TotalAgencyFigure,
+    TotalFigure,
 )
 from dossiers.rollup import CLOSED_BUCKETS, NOT_IN_SATISFACTION, OPEN_STATUSES
 from dossiers.workflow import Status
@@ -184,75 +186,88 @@ _STOCK = ["received", "exited", "overdue_start", "overdue_end"]
 
 
 def _tables(group_by: str | None, filters: Filters):
-    """(daily, monthly) rollups: by agency unless the question needs procedures or fields."""
+    """(daily, monthly, total) rollups: by agency unless the question needs procedures or fields."""
     if group_by in ("field", "procedure") or filters.fields or filters.procedures:
-        return DailyFigure, MonthlyFigure
-    return DailyAgencyFigure, MonthlyAgencyFigure
+        return DailyFigure, MonthlyFigure, TotalFigure
+    return DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure
 
 
 def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _split(lo: date | None, hi: date) -> tuple[tuple[date | None, date] | None, list[tuple[date, date]]]:
-    """The days ``lo``..``hi`` (``lo`` None: since the beginning) as whole months — (first month or
-    None, first day after the last one) — and the days left at the edges, as inclusive ranges."""
-    first = lo if lo is None or lo.day == 1 else _next_month(lo)
+def _split(lo: date, hi: date | None) -> tuple[tuple[date, date | None] | None, list[tuple[date, date]]]:
+    """The days ``lo``..``hi`` (``hi`` None: every day from ``lo`` on, the future too) as whole
+    months — (first month, first day after the last one, or None) — and the days left at the
+    edges, as inclusive ranges."""
+    first = lo if lo.day == 1 else _next_month(lo)
+    if hi is None:
+        return (first, None), ([(lo, first - timedelta(days=1))] if lo < first else [])
     stop = _next_month(hi) if _next_month(hi) - timedelta(days=1) == hi else hi.replace(day=1)
-    if first is not None and first >= stop:
+    if first >= stop:
         return None, [(lo, hi)]
     edges = []
-    if lo is not None and lo < first:
+    if lo < first:
         edges.append((lo, first - timedelta(days=1)))
     if stop <= hi:
         edges.append((stop, hi))
     return (first, stop), edges
 
 
+def _grouped(rows, group: list[str], out: dict) -> None:
+    online = Sum("n", filter=Q(channel=Channel.ONLINE, bucket="received"))
+    for r in rows.values(*group, "bucket").annotate(total=Sum("n"), online=online).order_by():
+        g = r[group[0]] if group else None
+        if isinstance(g, datetime):
+            g = g.date()
+        out[g][r["bucket"]] += r["total"]
+        out[g]["received_online"] += r["online"] or 0
+
+
 def _sums(
-    tables, q: Q, col: str | None, lo: date | None, hi: date, *, buckets=None, by_month: bool = False
+    tables, q: Q, col: str | None, lo: date, hi: date | None, *, buckets=None, by_month: bool = False
 ) -> dict:
-    """Σ n over the days ``lo``..``hi`` → {group: {bucket: n}}; whole months from the monthly rollup,
-    the edges from the daily one. ``received_online`` comes with ``received``. Groups are ``col``'s
-    values, or the month (first day) with ``by_month``, or None."""
-    daily, monthly = tables
+    """Σ n over the days ``lo``..``hi`` (``hi`` None: to the end) → {group: {bucket: n}}; whole
+    months from the monthly rollup, the edges from the daily one. ``received_online`` comes with
+    ``received``. Groups are ``col``'s values, or the month (first day) with ``by_month``, or None."""
+    daily, monthly, _total = tables
     months, edges = _split(lo, hi)
     out = defaultdict(lambda: defaultdict(int))
-    parts = []
+    group = ["month"] if by_month else ([col] if col else [])
+    bucket_q = Q(bucket__in=buckets) if buckets is not None else Q()
     if months:
         first, stop = months
-        rows = monthly.objects.filter(q, month__lt=stop)
-        if first is not None:
-            rows = rows.filter(month__gte=first)
-        parts.append((rows, "month"))
+        rows = monthly.objects.filter(q, bucket_q, month__gte=first)
+        if stop is not None:
+            rows = rows.filter(month__lt=stop)
+        _grouped(rows, group, out)
     if edges:
         days = Q()
         for a, b in edges:
-            days |= Q(day__gte=a, day__lte=b) if a is not None else Q(day__lte=b)
-        rows = daily.objects.filter(q, days)
+            days |= Q(day__gte=a, day__lte=b)
+        rows = daily.objects.filter(q, bucket_q, days)
         if by_month:
             rows = rows.annotate(month=TruncMonth("day"))
-        parts.append((rows, "month" if by_month else None))
-    for rows, month_col in parts:
-        if buckets is not None:
-            rows = rows.filter(bucket__in=buckets)
-        group = [month_col] if by_month else ([col] if col else [])
-        online = Sum("n", filter=Q(channel=Channel.ONLINE, bucket="received"))
-        for r in rows.values(*group, "bucket").annotate(total=Sum("n"), online=online).order_by():
-            g = r[group[0]] if group else None
-            if isinstance(g, datetime):
-                g = g.date()
-            out[g][r["bucket"]] += r["total"]
-            out[g]["received_online"] += r["online"] or 0
+        _grouped(rows, group, out)
+    return out
+
+
+def _stock(tables, q: Q, col: str | None, end: date) -> dict:
+    """Σ n of the stock buckets over the days up to ``end``: the totals less the days after it."""
+    _daily, _monthly, total = tables
+    out = defaultdict(lambda: defaultdict(int))
+    _grouped(total.objects.filter(q, bucket__in=_STOCK), [col] if col else [], out)
+    for g, after in _sums(tables, q, col, end + timedelta(days=1), None, buckets=_STOCK).items():
+        for bucket in _STOCK:
+            out[g][bucket] -= after[bucket]
     return out
 
 
 def _due_today_before_now(filters: Filters, dcol: str | None, now: datetime) -> dict:
     """Open dossiers due today before ``now`` (the rollup knows days, not hours): {group: n}.
     An index range scan of the partial index on open dossiers."""
-    start = datetime.combine(
-        timezone.localdate(now), datetime.min.time(), tzinfo=timezone.get_current_timezone()
-    )
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(timezone.localdate(now), datetime.min.time(), tzinfo=tz)
     qs = Dossier.objects.filter(
         filters.q(on_rollup=False), status__in=OPEN_STATUSES, due_at__gte=start, due_at__lt=now
     )
@@ -263,14 +278,23 @@ def _due_today_before_now(filters: Filters, dcol: str | None, now: datetime) -> 
 
 def _overdue_now(tables, q: Q, col: str | None, filters: Filters, dcol: str | None, now: datetime) -> dict:
     """Open dossiers due before ``now``, by group: Σ overdue_start over the days before today
-    − Σ overdue_end over every day (no dossier leaves in the future) + the open ones due today
-    before now."""
-    today = timezone.localdate(now)
-    started = _sums(tables, q, col, None, today - timedelta(days=1), buckets=["overdue_start"])
-    ended = _sums(tables, q, col, None, today, buckets=["overdue_end"])
+    (the total less today and the future) − Σ overdue_end over every day (nobody leaves in the
+    future) + the open ones due today before now."""
+    _daily, _monthly, total = tables
+    totals = defaultdict(lambda: defaultdict(int))
+    _grouped(
+        total.objects.filter(q, bucket__in=["overdue_start", "overdue_end"]), [col] if col else [], totals
+    )
+    from_today = _sums(tables, q, col, timezone.localdate(now), None, buckets=["overdue_start"])
     due_today = _due_today_before_now(filters, dcol, now)
-    keys = set(started) | set(ended) | set(due_today)
-    return {g: started[g]["overdue_start"] - ended[g]["overdue_end"] + due_today.get(g, 0) for g in keys}
+    keys = set(totals) | set(from_today) | set(due_today)
+    return {
+        g: totals[g]["overdue_start"]
+        - from_today[g]["overdue_start"]
+        - totals[g]["overdue_end"]
+        + due_today.get(g, 0)
+        for g in keys
+    }
 
 
 def compute(
@@ -287,7 +311,7 @@ def compute(
     tables = _tables(group_by, filters)
     period = _sums(tables, q, col, date_from, date_to)
     # in progress (overdue) at the end of D = Σ received − exited (overdue_start − overdue_end), days ≤ D
-    stock = _sums(tables, q, col, None, date_to, buckets=_STOCK)
+    stock = _stock(tables, q, col, date_to)
     runs_to_now = date_to >= timezone.localdate(now)
     overdue_now = _overdue_now(tables, q, col, filters, dcol, now) if runs_to_now else {}
     keys = {None} if not group_by else set(period) | set(stock) | set(overdue_now)
@@ -328,7 +352,7 @@ def _compute_months(date_from: date, date_to: date, filters: Filters, now: datet
     q = filters.q(on_rollup=True)
     tables = _tables(None, filters)
     monthly = _sums(tables, q, None, date_from, date_to, by_month=True)
-    stock = _sums(tables, q, None, None, date_to, buckets=_STOCK)[None]
+    stock = _stock(tables, q, None, date_to)[None]
     today = timezone.localdate(now)
     overdue_now = _overdue_now(tables, q, None, filters, None, now).get(None, 0) if date_to >= today else 0
     rows = []

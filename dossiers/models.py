@@ -473,3 +473,51 @@ class MonthlyAgencyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.agency_id} {self.channel} {self.bucket}={self.n}"
+
+
+class TotalFigure(models.Model):
+    """``DailyFigure`` summed over every day: what the history adds up to, per cell, written by the
+    same upsert. "In progress at the end of day D" is the total less the days after D, which for a
+    recent D are a few rows."""
+
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey("procedures.Field", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    bucket = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê cộng dồn")
+        verbose_name_plural = _("số liệu thống kê cộng dồn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "procedure", "field", "level", "channel", "bucket"], name="total_figure_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
+
+
+class TotalAgencyFigure(models.Model):
+    """``DailyAgencyFigure`` summed over every day."""
+
+    agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=16)
+    channel = models.CharField(max_length=8)
+    bucket = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê cộng dồn theo cơ quan")
+        verbose_name_plural = _("số liệu thống kê cộng dồn theo cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "level", "channel", "bucket"], name="total_agency_figure_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.channel} {self.bucket}={self.n}"

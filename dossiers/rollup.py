@@ -17,9 +17,10 @@ A dossier *contributes* to a few (day, bucket) cells, all derived from its own f
 
 So "in progress at the end of day D" is Σ(received − exited) over days ≤ D, and "overdue at the
 end of D" is Σ(overdue_start − overdue_end) over days ≤ D. Every cell is also summed by month
-(``MonthlyFigure``, ``MonthlyAgencyFigure``) in the same upsert: ``dashboards.figures`` reads whole
-months from those and only the days at a period's edges from the daily rows, so a year, or the
-whole history before a day, is a few thousand rows at ten million dossiers.
+(``MonthlyFigure``, ``MonthlyAgencyFigure``) and over all days (``TotalFigure``,
+``TotalAgencyFigure``) in the same upsert: ``dashboards.figures`` reads a period's whole months
+from the monthly rows and only the days at its edges from the daily ones, and "the history up to
+day D" as the total less the days after D, so no question sums the whole history.
 
 ``apply_change(dossier)`` is called by ``dossiers.services.common._transition`` (and by intake,
 which creates the row) *before* the dossier is saved: it reads the row as stored, subtracts its
@@ -35,7 +36,15 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dossiers.models import DailyAgencyFigure, DailyFigure, Dossier, MonthlyAgencyFigure, MonthlyFigure
+from dossiers.models import (
+    DailyAgencyFigure,
+    DailyFigure,
+    Dossier,
+    MonthlyAgencyFigure,
+    MonthlyFigure,
+    TotalAgencyFigure,
+    TotalFigure,
+)
 from dossiers.workflow import Status
 
 CLOSED_BUCKETS = {Status.REFUSED: "refused", Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
@@ -171,6 +180,8 @@ _TABLES = (
         ("month", "agency_id", "procedure_id", "field_id", "level", "channel", "bucket"),
     ),
     ("dossiers_monthlyagencyfigure", ("month", "agency_id", "level", "channel", "bucket")),
+    ("dossiers_totalfigure", ("agency_id", "procedure_id", "field_id", "level", "channel", "bucket")),
+    ("dossiers_totalagencyfigure", ("agency_id", "level", "channel", "bucket")),
 )
 
 
@@ -190,6 +201,14 @@ def by_month(cells: dict[tuple, int]) -> Counter:
     return out
 
 
+def by_total(cells: dict[tuple, int]) -> Counter:
+    """The cells summed over every day: the day of the key is dropped."""
+    out: Counter = Counter()
+    for (_day, *rest), n in cells.items():
+        out[tuple(rest)] += n
+    return out
+
+
 def _upsert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
     width = len(columns) + 1
     values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * rows)
@@ -201,12 +220,12 @@ def _upsert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
 
 
 def upsert(cells: dict[Key, int]) -> None:
-    """Add ``n`` to each cell of the four rollups (by day and by month, fine and by agency), one
-    statement a table, atomically, in key order (no deadlock between two writers)."""
+    """Add ``n`` to each cell of the six rollups (by day, by month and in total, fine and by
+    agency), one statement a table, atomically, in key order (no deadlock between two writers)."""
     if not cells:
         return
     coarse = by_agency(cells)
-    grains = (cells, coarse, by_month(cells), by_month(coarse))
+    grains = (cells, coarse, by_month(cells), by_month(coarse), by_total(cells), by_total(coarse))
     with connection.cursor() as cursor:
         for (table, columns), grain in zip(_TABLES, grains, strict=True):
             rows = sorted((key, n) for key, n in grain.items() if n)
@@ -319,6 +338,27 @@ def _rebuild_months(day_set: set[date] | None) -> None:
             monthly.objects.filter(month__in=months).delete()
     if months is not None and not months:
         return
+    try:
+        _sum_months(months)
+    finally:
+        _rebuild_totals()
+
+
+def _rebuild_totals() -> None:
+    """The totals again from the monthly rollups (a few thousand rows)."""
+    from django.db.models import Sum
+
+    for monthly, total in ((MonthlyFigure, TotalFigure), (MonthlyAgencyFigure, TotalAgencyFigure)):
+        total.objects.all().delete()
+        columns = [f.attname for f in total._meta.concrete_fields if f.attname not in ("id", "n")]
+        sums = monthly.objects.values(*columns).annotate(total=Sum("n")).order_by()
+        total.objects.bulk_create(
+            [total(n=r["total"], **{c: r[c] for c in columns}) for r in sums if r["total"]], batch_size=5000
+        )
+
+
+def _sum_months(months: list[date] | None) -> None:
+    pairs = ((DailyFigure, MonthlyFigure), (DailyAgencyFigure, MonthlyAgencyFigure))
     if connection.vendor == "postgresql":
         lo = months[0] if months else None
         hi = (months[-1] + timedelta(days=32)).replace(day=1) if months else None
@@ -439,7 +479,7 @@ GROUP BY day, agency, proc, field, level, channel, bucket
 """
 )
 
-# The cells of rows just inserted (``source``: a CTE with the dossier's columns), added to the four
+# The cells of rows just inserted (``source``: a CTE with the dossier's columns), added to the six
 # rollups in key order. Appended to a ``WITH`` list of the caller's statement.
 _ADD_CELLS_SQL = """,
 {cells},
@@ -470,6 +510,19 @@ grouped AS (
     FROM grouped GROUP BY m, agency, level, channel, bucket ORDER BY m, agency, level, channel, bucket
     ON CONFLICT (month, agency_id, level, channel, bucket)
     DO UPDATE SET n = dossiers_monthlyagencyfigure.n + excluded.n
+), total AS (
+    INSERT INTO dossiers_totalfigure (agency_id, procedure_id, field_id, level, channel, bucket, n)
+    SELECT agency, proc, field, level, channel, bucket, sum(n)
+    FROM grouped GROUP BY agency, proc, field, level, channel, bucket
+    ORDER BY agency, proc, field, level, channel, bucket
+    ON CONFLICT (agency_id, procedure_id, field_id, level, channel, bucket)
+    DO UPDATE SET n = dossiers_totalfigure.n + excluded.n
+), total_agency AS (
+    INSERT INTO dossiers_totalagencyfigure (agency_id, level, channel, bucket, n)
+    SELECT agency, level, channel, bucket, sum(n)
+    FROM grouped GROUP BY agency, level, channel, bucket ORDER BY agency, level, channel, bucket
+    ON CONFLICT (agency_id, level, channel, bucket)
+    DO UPDATE SET n = dossiers_totalagencyfigure.n + excluded.n
 )
 """
 

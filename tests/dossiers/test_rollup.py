@@ -11,7 +11,14 @@ from django.db import connection
 from freezegun import freeze_time
 
 from dossiers import rollup, services
-from dossiers.models import DailyAgencyFigure, DailyFigure, MonthlyAgencyFigure, MonthlyFigure
+from dossiers.models import (
+    DailyAgencyFigure,
+    DailyFigure,
+    MonthlyAgencyFigure,
+    MonthlyFigure,
+    TotalAgencyFigure,
+    TotalFigure,
+)
 from dossiers.services import Intake
 from tests.dossiers.test_services import at, receive, submit_online
 from tests.factories import applicant
@@ -47,19 +54,37 @@ def month_cells() -> tuple[dict, dict]:
     return fine, coarse
 
 
+def total_cells() -> tuple[dict, dict]:
+    fine = {
+        (f.agency_id, f.procedure_id, f.field_id, f.level, f.channel, f.bucket): f.n
+        for f in TotalFigure.objects.all()
+        if f.n
+    }
+    coarse = {
+        (f.agency_id, f.level, f.channel, f.bucket): f.n for f in TotalAgencyFigure.objects.all() if f.n
+    }
+    return fine, coarse
+
+
 def assert_equals_recount() -> dict:
     """The rollups as kept by the services equal a recount; the coarse one is the fine one summed,
-    the monthly ones the daily ones summed by month."""
+    the monthly ones the daily ones summed by month, the totals the daily ones summed."""
     kept, kept_by_agency, kept_by_month = cells(), agency_cells(), month_cells()
     assert kept_by_agency == {k: n for k, n in rollup.by_agency(kept).items() if n}
     assert kept_by_month == (
         {k: n for k, n in rollup.by_month(kept).items() if n},
         {k: n for k, n in rollup.by_month(kept_by_agency).items() if n},
     )
+    kept_totals = total_cells()
+    assert kept_totals == (
+        {k: n for k, n in rollup.by_total(kept).items() if n},
+        {k: n for k, n in rollup.by_total(kept_by_agency).items() if n},
+    )
     rollup.rebuild()
     assert kept == cells()
     assert kept_by_agency == agency_cells()
     assert kept_by_month == month_cells()
+    assert kept_totals == total_cells()
     return kept
 
 
