@@ -36,17 +36,21 @@ def _span(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     )
 
 
-def satisfaction_766(date_from: date, date_to: date, agency_ids: list[int] | None) -> dict:
+def satisfaction_766(date_from: date, date_to: date, agency_ids: list[int] | None, whole=None) -> dict:
     """Decision 766's satisfaction index from the statistics' rollup (the same definition as
-    ``surveys.figures.satisfaction_indicator``, which counts it over the dossiers with its parts)."""
-    (whole,) = figures.compute(
-        date_from=date_from, date_to=date_to, filters=figures.Filters(scope=agency_ids)
-    )
+    ``surveys.figures.satisfaction_indicator``, which counts it over the dossiers with its parts):
+    from ``whole``, the dashboard's own total row, when it has one."""
+    if whole is None:
+        (whole,) = figures.compute(
+            date_from=date_from, date_to=date_to, filters=figures.Filters(scope=agency_ids)
+        )
     good, base = whole.counts["satisfaction_good"], whole.counts["satisfaction_base"]
     return {"dossiers": base, "satisfied": good, "rate": whole.figures["satisfaction_rate"]}
 
 
-def service_quality(user, *, date_from: date, date_to: date) -> ServiceQuality:
+def service_quality(user, *, date_from: date, date_to: date, whole=None) -> ServiceQuality:
+    """``whole``: the dashboard's total row of the same period (``dashboards.figures.Row``), which
+    carries Decision 766's index already."""
     start, end = _span(date_from, date_to)
     scope = agency_scope(user)
     agency_ids = None if scope is None else list(scope)
@@ -58,7 +62,7 @@ def service_quality(user, *, date_from: date, date_to: date) -> ServiceQuality:
     _rows, queue_total = queue_figures(offices=agency_ids, day_from=date_from, day_to=date_to, by="office")
     return ServiceQuality(
         ratings=survey_figures.rating_totals(start, end, agency_ids),
-        satisfaction_766=satisfaction_766(date_from, date_to, agency_ids),
+        satisfaction_766=satisfaction_766(date_from, date_to, agency_ids, whole),
         feedback=survey_figures.feedback_figures(start, end, agency_ids),
         fees=fees,
         # receipts paid online over all receipts of the period (Decision 766's online payment)

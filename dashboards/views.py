@@ -123,7 +123,9 @@ def dashboard(request):
             "compare_by": compare_by,
             "compare_choices": COMPARE,
             "params": params,
-            "quality": service_quality(request.user, date_from=query.date_from, date_to=query.date_to),
+            "quality": service_quality(
+                request.user, date_from=query.date_from, date_to=query.date_to, whole=whole
+            ),
         },
     )
 
