@@ -27,11 +27,13 @@ class ReturnMethod(models.TextChoices):
 
 
 class Dossier(models.Model):
-    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    # Unique by a constraint below, not ``unique=True``: on PostgreSQL that would add a second,
+    # pattern-matching index that no query uses (the desk's search is case-insensitive).
+    code = models.CharField(_("mã hồ sơ"), max_length=40)
     # Printed on the receipt; with the code it opens the public tracking page.
     secret = models.CharField(_("mã tra cứu"), max_length=16)
-    # Carried by the QR link: at least 128 random bits.
-    tracking_token = models.CharField(max_length=64, unique=True, editable=False)
+    # Carried by the QR link: at least 128 random bits. Unique by a constraint below.
+    tracking_token = models.CharField(max_length=64, editable=False)
     procedure = models.ForeignKey(
         "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -92,7 +94,7 @@ class Dossier(models.Model):
         db_index=False,  # a partial index below: imported history has no receiving clerk
     )
     # Stored when computed (at receipt, moved by paused time), never recomputed on read.
-    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
     # The new date promised in an apology letter; ``due_at`` stays the legal deadline.
     promised_at = models.DateTimeField(_("hẹn lại"), null=True, blank=True)
     paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
@@ -145,6 +147,8 @@ class Dossier(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="dossier_code_key"),
+            models.UniqueConstraint(fields=["tracking_token"], name="dossier_tracking_token_key"),
             models.CheckConstraint(
                 condition=~Q(return_method="post") | ~Q(return_address=""),
                 name="dossier_post_return_needs_address",
@@ -325,15 +329,23 @@ class Event(models.Model):
     """Append-only: what happened to a dossier, who did it and when. Never edited or deleted."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    # step, actor and agency are empty on imported history (an event a dossier): indexed where set
+    step = models.ForeignKey(
+        Step, on_delete=models.PROTECT, null=True, blank=True, related_name="events", db_index=False
+    )
     action = models.CharField(_("thao tác"), max_length=32)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     agency = models.ForeignKey(
-        "procedures.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "procedures.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     at = models.DateTimeField(db_index=True)
     note = models.TextField(blank=True)
@@ -345,6 +357,11 @@ class Event(models.Model):
         verbose_name = _("sự kiện")
         verbose_name_plural = _("nhật ký hồ sơ")
         ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["step"], condition=Q(step__isnull=False), name="event_step"),
+            models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="event_actor"),
+            models.Index(fields=["agency"], condition=Q(agency__isnull=False), name="event_agency"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%d/%m/%Y %H:%M}"
