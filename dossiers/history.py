@@ -17,7 +17,6 @@ import csv
 import io
 import queue
 import re
-import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,13 +24,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import rollup
 from dossiers.models import Channel, Dossier, DossierCounter, Event
-from dossiers.services.common import new_secret
+from dossiers.services.common import new_secrets, new_tracking_tokens
 from dossiers.workflow import FINAL_STATUSES, Status
 from procedures import workdays
 from procedures.models import Agency, Procedure
@@ -231,14 +230,17 @@ def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def _dossier_values(row: HistoryRow, now: datetime) -> dict:
-    closed_at = None
+def _closed_at(row: HistoryRow, now: datetime) -> datetime | None:
     if row.status in FINAL_STATUSES:
-        closed_at = row.returned_at or row.result_ready_at or row.received_at or now
+        return row.returned_at or row.result_ready_at or row.received_at or now
+    return None
+
+
+def _dossier_values(row: HistoryRow, now: datetime, secret: str, token: str) -> dict:
     return {
         "code": row.code,
-        "secret": new_secret(),
-        "tracking_token": secrets.token_urlsafe(24),
+        "secret": secret,
+        "tracking_token": token,
         "procedure_id": row.procedure_id,
         "resolving_agency_id": row.resolving_agency_id,
         "intake_office_id": row.intake_office_id,
@@ -250,10 +252,57 @@ def _dossier_values(row: HistoryRow, now: datetime) -> dict:
         "due_at": row.due_at,
         "result_ready_at": row.result_ready_at,
         "returned_at": row.returned_at,
-        "closed_at": closed_at,
+        "closed_at": _closed_at(row, now),
         "created_at": now,
         "updated_at": now,
     }
+
+
+def _copy_line(row: HistoryRow, now: datetime, now_text: str, secret: str, token: str) -> str:
+    """``_dossier_values`` as one line of COPY text (the same columns in the same order), with the
+    times as the file wrote them: a million rows go through here."""
+    texts = row.texts or {}
+
+    def when(name: str, value: datetime | None) -> str:
+        if value is None:
+            return r"\N"
+        return texts.get(name) or value.isoformat()
+
+    received = when("received_at", row.received_at)
+    closed = _closed_at(row, now)
+    if closed is None:
+        closed_text = r"\N"
+    elif closed is now:
+        closed_text = now_text
+    else:
+        closed_text = (
+            when("returned_at", row.returned_at)
+            if closed is row.returned_at
+            else when("result_ready_at", row.result_ready_at)
+            if closed is row.result_ready_at
+            else received
+        )
+    return "\t".join(
+        (
+            _copy_text(row.code),
+            secret,
+            token,
+            str(row.procedure_id),
+            str(row.resolving_agency_id),
+            str(row.intake_office_id),
+            row.channel,
+            row.status,
+            _copy_text(row.applicant_name),
+            received if row.channel == Channel.ONLINE else r"\N",
+            received,
+            when("due_at", row.due_at),
+            when("result_ready_at", row.result_ready_at),
+            when("returned_at", row.returned_at),
+            closed_text,
+            now_text,
+            now_text,
+        )
+    )
 
 
 def _dossier_columns() -> list:
@@ -295,23 +344,21 @@ _ROLLUP_COLUMNS = (
 def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
     # The columns a row sets come first; every other column keeps its model default, formatted
     # once per batch and appended to each line as one string.
-    sample = _dossier_values(rows[0], now)
+    secrets_, tokens = new_secrets(len(rows)), new_tracking_tokens(len(rows))
+    sample = _dossier_values(rows[0], now, secrets_[0], tokens[0])
     dynamic = list(sample)
     by_attname = {f.attname: f for f in _dossier_columns()}
     rest = [f for name, f in by_attname.items() if name not in sample]
     names = [by_attname[name].column for name in dynamic] + [f.column for f in rest]
     suffix = "".join("\t" + _copy_text(f.get_db_prep_save(f.get_default(), connection)) for f in rest)
+    now_text = now.isoformat()
     buffer = io.StringIO()
-    write = buffer.write
-    for row in rows:
-        values = _dossier_values(row, now)
-        if row.texts:
-            values.update(row.texts)
-            if "received_at" in row.texts and values["submitted_at"] is not None:
-                values["submitted_at"] = row.texts["received_at"]
-        write("\t".join([_copy_text(values[name]) for name in dynamic]))
-        write(suffix)
-        write("\n")
+    buffer.write(
+        "".join(
+            _copy_line(row, now, now_text, secret, token) + suffix + "\n"
+            for row, secret, token in zip(rows, secrets_, tokens, strict=True)
+        )
+    )
     buffer.seek(0)
     # Identifiers come from the models' metadata, quoted; values go through COPY or parameters.
     table = connection.ops.quote_name(Dossier._meta.db_table)
@@ -358,7 +405,12 @@ def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
 def _write_generic(rows: list[HistoryRow], now: datetime) -> int:
     codes = [row.code for row in rows]
     known = set(Dossier.objects.filter(code__in=codes).values_list("code", flat=True))
-    fresh = [Dossier(**_dossier_values(row, now)) for row in rows if row.code not in known]
+    new_rows = [row for row in rows if row.code not in known]
+    secrets_, tokens = new_secrets(len(new_rows)), new_tracking_tokens(len(new_rows))
+    fresh = [
+        Dossier(**_dossier_values(row, now, secret, token))
+        for row, secret, token in zip(new_rows, secrets_, tokens, strict=True)
+    ]
     Dossier.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
     ids = dict(Dossier.objects.filter(code__in=[d.code for d in fresh]).values_list("code", "id"))
     events = [
@@ -392,7 +444,7 @@ def _bump_counters(rows: list[HistoryRow], office_codes: dict[int, str]) -> None
             continue
         key = (row.intake_office_id, day)
         highest[key] = max(highest.get(key, 0), int(match["number"]))
-    for (office_id, day), number in highest.items():
+    for (office_id, day), number in sorted(highest.items()):  # in key order: writers run side by side
         counter, _created = DossierCounter.objects.select_for_update().get_or_create(
             office_id=office_id, day=day
         )
@@ -445,23 +497,40 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 class BatchWriter:
-    """Writes batches as they come. On PostgreSQL outside a transaction, a second thread with its
-    own connection writes one batch while this one checks the next (the driver releases the
-    interpreter while the server works), so the two cores of a small server both work."""
+    """Writes batches as they come. On PostgreSQL outside a transaction, ``WRITERS`` threads, each
+    with its own connection, write batches while this one checks the next (the driver releases the
+    interpreter while the server works), so the server's cores all work. Two writers may wait on
+    the same rollup rows: a batch the server stopped for a deadlock is written again."""
+
+    WRITERS = 2
+    ATTEMPTS = 3
 
     def __init__(self, report: HistoryReport) -> None:
         self.report = report
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
         self.error: BaseException | None = None
+        self.lock = threading.Lock()
         if self.threaded:
-            self.queue: queue.Queue[list[HistoryRow] | None] = queue.Queue(maxsize=2)
-            self.thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
-            self.thread.start()
+            self.queue: queue.Queue[list[HistoryRow] | None] = queue.Queue(maxsize=2 * self.WRITERS)
+            self.threads = [
+                threading.Thread(target=self._run, name=f"history-writer-{n}", daemon=True)
+                for n in range(self.WRITERS)
+            ]
+            for thread in self.threads:
+                thread.start()
 
     def _write(self, batch: list[HistoryRow]) -> None:
-        created = write_rows(batch)
-        self.report.created += created
-        self.report.existing += len(batch) - created
+        for attempt in range(1, self.ATTEMPTS + 1):
+            try:
+                created = write_rows(batch)
+                break
+            except OperationalError as exc:
+                deadlock = getattr(exc.__cause__, "pgcode", None) == "40P01"
+                if not deadlock or attempt == self.ATTEMPTS:
+                    raise
+        with self.lock:
+            self.report.created += created
+            self.report.existing += len(batch) - created
 
     def _run(self) -> None:
         try:
@@ -483,9 +552,12 @@ class BatchWriter:
         self.queue.put(batch)
 
     def finish(self) -> None:
-        if self.threaded and self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
+        if self.threaded:
+            alive = [thread for thread in self.threads if thread.is_alive()]
+            for _thread in alive:
+                self.queue.put(None)
+            for thread in alive:
+                thread.join()
         if self.error is not None:
             raise self.error
 

@@ -173,3 +173,14 @@ def receive_one(world):
         procedure=world.single,
         intake=Intake(applicant=applicant(), documents={d.id: (1, 0) for d in world.single.documents.all()}),
     )
+
+
+def test_secrets_and_tokens_made_in_bulk_look_like_the_services_ones():
+    from dossiers.services.common import SECRET_ALPHABET, new_secrets, new_tracking_tokens
+
+    secrets_, tokens = new_secrets(2000), new_tracking_tokens(2000)
+    assert len(set(secrets_)) == 2000 and len(set(tokens)) == 2000
+    assert all(len(s) == 8 and set(s) <= set(SECRET_ALPHABET) for s in secrets_)
+    assert set("".join(secrets_)) == set(SECRET_ALPHABET)  # every letter turns up in 16,000
+    urlsafe = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert all(len(t) == 32 and set(t) <= urlsafe for t in tokens)
