@@ -61,7 +61,7 @@ def service_quality(user, *, date_from: date, date_to: date, whole=None) -> Serv
     paid_online = receipts.filter(method=PaymentMethod.ONLINE).count() if fees["count"] else 0
     _rows, queue_total = queue_figures(offices=agency_ids, day_from=date_from, day_to=date_to, by="office")
     return ServiceQuality(
-        ratings=survey_figures.rating_totals(start, end, agency_ids),
+        ratings=survey_figures.rating_totals_by_day(date_from, date_to, agency_ids),
         satisfaction_766=satisfaction_766(date_from, date_to, agency_ids, whole),
         feedback=survey_figures.feedback_figures(start, end, agency_ids),
         fees=fees,

@@ -6,7 +6,7 @@ from accounts.models import Role, User
 from dossiers import rollup
 from dossiers.models import Dossier
 from dossiers.workflow import Status
-from surveys import services
+from surveys import figures, services
 from surveys.models import Feedback, Rating, RatingChannel, Reason, Score, Subject
 
 DEMO_REASONS = (
@@ -97,6 +97,7 @@ def seed_demo_surveys() -> tuple[int, int]:
         )
         ratings += 1
     ratings += _rate_history_in_bulk(reasons[0])
+    figures.rebuild_rating_days()  # the bulk ratings bypassed the service that counts them
     made = 0
     staff = User.objects.filter(role=Role.CLERK, agency__isnull=False).order_by("id").first()
     for title, content, published in DEMO_FEEDBACK:

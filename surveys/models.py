@@ -253,3 +253,26 @@ class RatingKiosk(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
+
+
+class RatingDay(models.Model):
+    """How many ratings of each score came in on ``day`` (local date) for one resolving agency and
+    one office (their ids; 0 for none): the dashboards' satisfaction figures read this instead of
+    the ratings, which a province counts in millions. Written with each rating, in its
+    transaction (``surveys.services``); rebuilt by ``surveys.figures.rebuild_rating_days``."""
+
+    day = models.DateField()
+    agency_pk = models.IntegerField(default=0)
+    office_pk = models.IntegerField(default=0)
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số đánh giá theo ngày")
+        verbose_name_plural = _("số đánh giá theo ngày")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agency_pk", "office_pk", "score"], name="rating_day_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_pk}/{self.office_pk} {self.score}={self.n}"

@@ -21,7 +21,7 @@ from dossiers.models import Dossier
 from dossiers.workflow import Status
 from procedures import workdays
 from procedures.models import Agency, Procedure
-from surveys import notices
+from surveys import figures, notices
 from surveys.models import (
     OPEN_FEEDBACK,
     Feedback,
@@ -70,6 +70,7 @@ def _create(
     dossier: Dossier | None = None,
     clerk: User | None = None,
     counter=None,
+    office: Agency | None = None,
     entered_by: User | None = None,
     at: datetime | None = None,
 ) -> Rating:
@@ -87,7 +88,7 @@ def _create(
         counter=counter,
         agency=dossier.resolving_agency if dossier else None,
         procedure=dossier.procedure if dossier else None,
-        office=dossier.intake_office if dossier else (counter.office if counter else None),
+        office=dossier.intake_office if dossier else (counter.office if counter else office),
         created_at=at or timezone.now(),
         entered_by=entered_by,
     )
@@ -98,6 +99,7 @@ def _create(
         raise SurveyError(_("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ đánh giá một lần.")) from None
     if score == Score.UNSATISFIED and reasons:
         rating.reasons.set(reasons)
+    figures.count_rating(rating)  # the dashboards' daily counts, in this transaction
     if dossier is not None and score == Score.UNSATISFIED:
         dossier_services.dossier_note_opinion(dossier=dossier, unsatisfied=True)  # Decision 766 counts it
     return rating
@@ -199,11 +201,9 @@ def ratings_enter_paper(*, actor: User, rows: Iterable[PaperRow]) -> list[Rating
                     channel=RatingChannel.PAPER,
                     entered_by=actor,
                     clerk=None,
+                    office=None if dossier else actor.agency,
                 )
             )
-            if dossier is None:
-                made[-1].office = actor.agency
-                made[-1].save(update_fields=["office"])
         except SurveyError as exc:
             raise SurveyError(
                 _("Phiếu thứ %(number)s: %(error)s") % {"number": number, "error": " ".join(exc.messages)}

@@ -147,3 +147,28 @@ def test_figures_page(client, returned, department, django_assert_max_num_querie
 def test_figures_page_refused_to_citizens(client, citizen):
     client.force_login(citizen)
     assert client.get(reverse("surveys:figures")).status_code == 403
+
+
+def test_the_daily_counts_of_ratings_follow_every_rating_service(returned, reason, clerk):
+    """Ratings through the services (link, kiosk-less paper forms) are counted by day as they come;
+    the counts equal the ratings themselves and a rebuild from them."""
+    from surveys.figures import rating_totals_by_day, rebuild_rating_days
+    from surveys.models import RatingDay
+    from surveys.services import PaperRow, ratings_enter_paper
+
+    day = timezone.localdate()
+    services.rating_by_link(dossier=returned, score=Score.UNSATISFIED, reasons=[reason])
+    ratings_enter_paper(
+        actor=clerk, rows=[PaperRow(score=Score.VERY_SATISFIED), PaperRow(score=Score.SATISFIED)]
+    )
+    start = datetime.combine(day, datetime.min.time(), tzinfo=TZ)
+    whole = figures.rating_totals(start, start + timedelta(days=1))
+    assert whole["rated"] == 3
+    assert rating_totals_by_day(day, day) == whole
+    for scope in ([returned.resolving_agency_id], [clerk.agency_id]):
+        assert rating_totals_by_day(day, day, scope) == figures.rating_totals(
+            start, start + timedelta(days=1), scope
+        )
+    kept = sorted(RatingDay.objects.values_list("day", "agency_pk", "office_pk", "score", "n"))
+    rebuild_rating_days()
+    assert sorted(RatingDay.objects.values_list("day", "agency_pk", "office_pk", "score", "n")) == kept
