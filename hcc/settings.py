@@ -105,6 +105,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hcc")}
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same, without a new Redis client for every operation (hcc/cache.py).
+    CACHES["default"]["BACKEND"] = "hcc.cache.RedisCache"
     # Short timeouts: a hung Redis must not hang a request.
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis.
