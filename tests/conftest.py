@@ -44,7 +44,7 @@ def redis_cache(settings):
     import redis
 
     redis.Redis.from_url(url).flushdb()
-    settings.CACHES = {"default": {"BACKEND": "hcc.cache.RedisCache", "LOCATION": url}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "hcc.cache.RedisCache", "LOCATION": url}}
     yield caches["default"]
     redis.Redis.from_url(url).flushdb()
 

@@ -2,6 +2,7 @@
 client (hcc/cache.py)."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.test import RequestFactory, override_settings
 from django_ratelimit.core import get_usage
@@ -61,7 +62,7 @@ def test_an_unreachable_redis_fails_as_settings_say(fail_open, limited):
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }
-    with override_settings(CACHES={"default": nowhere}, RATELIMIT_FAIL_OPEN=fail_open):
+    with override_settings(CACHES={**settings.CACHES, "default": nowhere}, RATELIMIT_FAIL_OPEN=fail_open):
         counted = ratelimit.count(lookup(), group=GROUP, rates=RATES, fetch=["page:a"])
     assert counted.limited is limited
     assert counted.found == {}
