@@ -105,6 +105,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hcc")}
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same, without a new Redis client for every operation (hcc/cache.py).
+    CACHES["default"]["BACKEND"] = "hcc.cache.RedisCache"
     # Short timeouts: a hung Redis must not hang a request.
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis.
@@ -112,6 +114,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # The embedded default runs one process, where a local-memory cache is the shared one.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Parts of the base template that depend only on the language and the page's name (the anonymous
+# menu, the language switch, the footer: templates/base.html), kept in each process: they change
+# only with a new release, which restarts the processes.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": None,
+}
 # Rate limits (tracking lookups): if the cache is down, serve rather than fail.
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dossiers.api.common import FIELD_ERRORS
-from dossiers.selectors import dossier_for_tracking
+from dossiers.selectors import public_tracking
 from dossiers.serializers import DetailSerializer, TrackingQuerySerializer, TrackingSerializer
 from dossiers.views.tracking import RETRY_AFTER_SECONDS, lookup_limited, not_found_message, public_summary
 
@@ -41,10 +41,10 @@ class TrackingView(APIView):
         query.is_valid(raise_exception=True)
         if lookup_limited(request):
             raise TooManyLookups(wait=RETRY_AFTER_SECONDS)
-        dossier = dossier_for_tracking(query.validated_data["code"], query.validated_data["secret"])
-        if dossier is None:
+        tracked = public_tracking(code=query.validated_data["code"], secret=query.validated_data["secret"])
+        if tracked is None:
             raise NotFound(not_found_message())
-        return Response(TrackingSerializer(public_summary(dossier)).data)
+        return Response(TrackingSerializer(public_summary(tracked)).data)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -6,20 +6,17 @@ tracking API. A wrong code and a wrong secret get the same answer, and lookups a
 client address so codes (guessable by law) cannot be paired with secrets by trying.
 """
 
-import hashlib
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
 from dossiers.forms.tracking import TrackingForm
-from dossiers.models import Dossier, StepStatus
-from dossiers.selectors import dossier_by_token, dossier_for_tracking, public_timeline, tracking_version
+from dossiers.selectors import TrackedDossier, public_tracking, tracking_version
 from dossiers.workflow import FINAL_STATUSES, Action, Status
-from hcc.pagecache import anonymous_page
+from hcc import ratelimit
+from hcc.pagecache import AnonymousPage
 
 # Lookups (page, QR link and API together) per client address.
 RATELIMIT_GROUP = "dossiers.tracking"
@@ -29,11 +26,7 @@ RETRY_AFTER_SECONDS = 60
 
 def lookup_limited(request: HttpRequest) -> bool:
     """Count one lookup from the client's address; True once it is over any of the limits."""
-    limited = False
-    for rate in RATELIMIT_RATES:
-        # Every window counts every attempt, even one already refused by a shorter window.
-        limited |= is_ratelimited(request, group=RATELIMIT_GROUP, key="ip", rate=rate, increment=True)
-    return limited
+    return ratelimit.count(request, group=RATELIMIT_GROUP, rates=RATELIMIT_RATES).limited
 
 
 def not_found_message() -> str:
@@ -74,38 +67,27 @@ def _notice(status: str) -> str:
     }.get(status, "")
 
 
-def _current_agencies(dossier: Dossier) -> list[str]:
-    """Where the dossier is now: the agencies of the steps being worked, else the intake office."""
-    names: list[str] = []
-    if dossier.status not in FINAL_STATUSES and dossier.status not in (Status.SUBMITTED, Status.RESULT_READY):
-        steps = dossier.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED]).select_related(
-            "agency"
-        )
-        for step in steps.order_by("order", "id"):
-            if step.agency.name not in names:
-                names.append(step.agency.name)
-    return names or [dossier.intake_office.name]
-
-
-def public_summary(dossier: Dossier) -> dict:
-    """Everything the public may see of a dossier: no name, ID number, contact, address, notes or
-    reasons."""
+def public_summary(tracked: TrackedDossier) -> dict:
+    """Everything the public may see of a dossier (``dossiers.selectors.public_tracking``): no
+    name, ID number, contact, address, notes or reasons."""
+    # Where the dossier is now: the agencies of the steps being worked, else the intake office.
+    working = tracked.status not in FINAL_STATUSES | {Status.SUBMITTED, Status.RESULT_READY}
     return {
-        "code": dossier.code,
-        "procedure_code": dossier.procedure.code,
-        "procedure_name": dossier.procedure.name,
-        "status": dossier.status,
-        "status_label": dossier.get_status_display(),
-        "status_code": dossier.status_code,
-        "current_agencies": _current_agencies(dossier),
-        "intake_office": dossier.intake_office.name,
-        "submitted_at": dossier.submitted_at,
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "promised_at": dossier.promised_at,
-        "result_ready_at": dossier.result_ready_at,
-        "returned_at": dossier.returned_at,
-        "notice": _notice(dossier.status),
+        "code": tracked.code,
+        "procedure_code": tracked.procedure_code,
+        "procedure_name": tracked.procedure_name,
+        "status": tracked.status,
+        "status_label": Status(tracked.status).label if tracked.status in Status.values else tracked.status,
+        "status_code": Status.national_code(tracked.status),
+        "current_agencies": (tracked.working_agencies if working else []) or [tracked.intake_office],
+        "intake_office": tracked.intake_office,
+        "submitted_at": tracked.submitted_at,
+        "received_at": tracked.received_at,
+        "due_at": tracked.due_at,
+        "promised_at": tracked.promised_at,
+        "result_ready_at": tracked.result_ready_at,
+        "returned_at": tracked.returned_at,
+        "notice": _notice(tracked.status),
         "timeline": [
             {
                 "at": row["at"],
@@ -117,7 +99,7 @@ def public_summary(dossier: Dossier) -> dict:
                 "status_label": Status(row["status"]).label if row["status"] in Status.values else "",
                 "agency": row["agency"],
             }
-            for row in public_timeline(dossier)
+            for row in tracked.timeline
         ],
     }
 
@@ -136,57 +118,55 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return _private(response)
 
 
+def _counted(request: HttpRequest, page: AnonymousPage) -> bool:
+    """Count the lookup and read the page's cache entry, in one round trip; True when refused."""
+    counted = ratelimit.count(request, group=RATELIMIT_GROUP, rates=RATELIMIT_RATES, fetch=page.keys)
+    page.take(counted.found)
+    return counted.limited
+
+
+def _from_cache(page: AnonymousPage, **lookup: str) -> HttpResponse | None:
+    """The cached page while the dossier has not changed: one index lookup (no page cached, no
+    database work)."""
+    if page.stored_version is None or page.stored_version != tracking_version(**lookup):
+        return None
+    return page.cached(page.stored_version)
+
+
 @never_cache
 @require_GET
 def track(request: HttpRequest) -> HttpResponse:
     """The lookup form and, once both the code and the secret match, the dossier's status."""
     asked = "code" in request.GET or "secret" in request.GET
     form = TrackingForm(request.GET if asked else None)
-    summary = None
-    status = 200
-    if form.is_bound and form.is_valid():
-        if lookup_limited(request):
-            return _too_many(request)
-        code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
-        version = tracking_version(code=code, secret=secret)
-        if version is not None:
-            # The same address shows the same page until the dossier changes.
-            key = "track:" + version + ":" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-
-            def build() -> HttpResponse:
-                dossier = dossier_for_tracking(code, secret)
-                summary = public_summary(dossier) if dossier else None
-                if summary is None:
-                    form.add_error(None, not_found_message())
-                context = {"form": form, "summary": summary}
-                return render(
-                    request, "dossiers/tracking/track.html", context, status=200 if summary else 404
-                )
-
-            return _private(anonymous_page(request, key, build))
+    if not (form.is_bound and form.is_valid()):
+        return _private(render(request, "dossiers/tracking/track.html", {"form": form}))
+    # The same address shows the same page until the dossier changes.
+    page = AnonymousPage(request, "track:" + request.get_full_path())
+    if _counted(request, page):
+        return _too_many(request)
+    lookup = {"code": form.cleaned_data["code"], "secret": form.cleaned_data["secret"]}
+    if cached := _from_cache(page, **lookup):
+        return _private(cached)
+    tracked = public_tracking(**lookup)
+    if tracked is None:
         form.add_error(None, not_found_message())
-        status = 404
-    response = render(
-        request, "dossiers/tracking/track.html", {"form": form, "summary": summary}, status=status
-    )
-    return _private(response)
+        return _private(render(request, "dossiers/tracking/track.html", {"form": form}, status=404))
+    context = {"form": form, "summary": public_summary(tracked)}
+    return _private(page.store(tracked.version, render(request, "dossiers/tracking/track.html", context)))
 
 
 @never_cache
 @require_GET
 def track_token(request: HttpRequest, token: str) -> HttpResponse:
     """The QR link printed on the receipt."""
-    if lookup_limited(request):
+    page = AnonymousPage(request, "track-token:" + token)
+    if _counted(request, page):
         return _too_many(request)
-    version = tracking_version(token=token)
-    if version is None:
+    if cached := _from_cache(page, token=token):
+        return _private(cached)
+    tracked = public_tracking(token=token)
+    if tracked is None:
         return _private(render(request, "dossiers/tracking/token_not_found.html", status=404))
-
-    def build() -> HttpResponse:
-        dossier = dossier_by_token(token)
-        if dossier is None:
-            return render(request, "dossiers/tracking/token_not_found.html", status=404)
-        return render(request, "dossiers/tracking/token.html", {"summary": public_summary(dossier)})
-
-    key = "track-token:" + version + ":" + hashlib.sha256(token.encode()).hexdigest()
-    return _private(anonymous_page(request, key, build))
+    response = render(request, "dossiers/tracking/token.html", {"summary": public_summary(tracked)})
+    return _private(page.store(tracked.version, response))

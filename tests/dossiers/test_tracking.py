@@ -15,6 +15,7 @@ from freezegun import freeze_time
 
 from dossiers import services
 from dossiers.files import FileUpload
+from dossiers.selectors import public_tracking, tracking_version
 from dossiers.services import Intake
 from tests.factories import PDF_BYTES, VALID_ID_NUMBER, applicant
 
@@ -339,23 +340,51 @@ def test_200_lookups_an_hour(client, world):
         assert client.get(API, {"code": "X", "secret": "X"}, REMOTE_ADDR=address).status_code == 429
 
 
-def test_tracking_reads_the_dossier_its_current_steps_and_timeline_in_four_queries_then_one(
-    client, world, django_assert_max_num_queries, django_assert_num_queries
+def test_a_first_look_reads_the_dossier_in_one_query_and_a_cached_page_in_one_index_lookup(
+    client, world, django_assert_num_queries
 ):
-    """The first view of a page: its version, the dossier, its current steps, its timeline. The
-    next views of that version come from the cache after one index lookup."""
-    dossier = receive(world)
+    """A first look reads the dossier, its timeline and its steps in one statement; the next looks
+    at that version come from the cache after one index lookup (the version)."""
+    dossier = in_processing(world)
     token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
-    with django_assert_max_num_queries(4):
+    with django_assert_num_queries(1):
         response = client.get(TRACK, {"code": dossier.code, "secret": dossier.secret})
     assert response.status_code == 200
-    with django_assert_max_num_queries(4):
+    with django_assert_num_queries(1):
         assert client.get(token_page).status_code == 200
     with django_assert_num_queries(1):
         again = client.get(TRACK, {"code": dossier.code, "secret": dossier.secret})
     assert without_csrf(again.content.decode()) == without_csrf(response.content.decode())
     with django_assert_num_queries(1):
         assert client.get(token_page).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(API, {"code": dossier.code, "secret": dossier.secret}).status_code == 200
+
+
+def test_on_redis_a_cached_page_costs_one_round_trip_and_a_first_look_two(
+    client, world, redis_cache, redis_round_trips
+):
+    """Counting the lookup in both windows and reading the cached page is one round trip; a first
+    look adds the write of the page. A repeated address costs no more."""
+    dossier = receive(world)
+    token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
+    for expected in (2, 1, 1):
+        redis_round_trips["n"] = 0
+        assert client.get(token_page).status_code == 200
+        assert redis_round_trips["n"] == expected
+    redis_round_trips["n"] = 0
+    assert client.get(TRACK, {"code": dossier.code, "secret": "ZZZZZZZZ"}).status_code == 404
+    assert redis_round_trips["n"] == 1  # nothing cached for a wrong pair, nothing written
+
+
+def test_on_redis_the_21st_lookup_is_refused_and_every_lookup_counts(client, world, redis_cache):
+    dossier = receive(world)
+    token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
+    for _ in range(20):
+        assert client.get(token_page).status_code == 200  # from the cache after the first
+    assert client.get(token_page).status_code == 429
+    assert client.get(API, {"code": dossier.code, "secret": dossier.secret}).status_code == 429
+    assert client.get(token_page, REMOTE_ADDR="198.51.100.9").status_code == 200
 
 
 def test_a_cached_page_changes_as_soon_as_the_dossier_does(client, world):
@@ -396,3 +425,54 @@ def test_logged_in_visitors_get_their_own_menu_not_a_cached_page(client, world):
     client.get(token_page)
     client.force_login(world.citizen)
     assert reverse("dossiers:my_dossiers") in client.get(token_page).content.decode()
+
+
+def test_a_page_cached_for_an_older_version_is_replaced(client, world):
+    dossier = receive(world)
+    token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
+    client.get(token_page)
+    step = dossier.steps.get(order=1)
+    services.step_claim(actor=world.reviewer_a, step=step)
+    claimed = client.get(token_page).content.decode()
+    assert "Nhận xử lý" in claimed
+    # The newer page took the older one's place: served from the cache again, unchanged.
+    assert without_csrf(client.get(token_page).content.decode()) == without_csrf(claimed)
+
+
+# --- the selector ----------------------------------------------------------------------------------
+
+
+@freeze_time(at(7, 8))
+def test_public_tracking_reads_what_the_page_shows_in_one_statement(world, django_assert_num_queries):
+    dossier = in_processing(world)
+    with django_assert_num_queries(1):
+        tracked = public_tracking(token=dossier.tracking_token)
+    assert tracked == public_tracking(code=f" {dossier.code.lower()} ", secret=dossier.secret.lower())
+    assert tracked.version == tracking_version(token=dossier.tracking_token)
+    assert tracked.version == tracking_version(code=dossier.code, secret=dossier.secret)
+    assert (tracked.code, tracked.status, tracked.procedure_code) == (
+        dossier.code,
+        dossier.status,
+        dossier.procedure.code,
+    )
+    assert tracked.intake_office == world.center.name
+    assert tracked.received_at == at(7, 8) and tracked.due_at == dossier.due_at
+    assert tracked.submitted_at == dossier.submitted_at and tracked.returned_at is None
+    events = list(dossier.events.order_by("at", "id"))
+    assert [row["action"] for row in tracked.timeline] == [event.action for event in events]
+    assert [row["at"] for row in tracked.timeline] == [event.at for event in events]
+    assert tracked.timeline[-1]["agency"] == "Sở Tư pháp"
+    assert tracked.working_agencies == [dossier.steps.get(order=2).agency.name]
+    # Nothing personal is even read.
+    assert_no_personal_data(repr(tracked))
+
+
+def test_public_tracking_gives_the_same_none_for_a_wrong_code_secret_or_token(world):
+    dossier = receive(world)
+    assert public_tracking(code=dossier.code, secret="ZZZZZZZZ") is None
+    assert public_tracking(code="TTPVHCC-261207-0999", secret=dossier.secret) is None
+    assert public_tracking(code=dossier.code, secret="") is None
+    assert public_tracking(token=dossier.tracking_token[:-1] + "x") is None
+    assert public_tracking(token="short") is None
+    assert tracking_version(code=dossier.code, secret="ZZZZZZZZ") is None
+    assert tracking_version(token="short") is None

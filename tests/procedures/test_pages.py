@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from procedures.models import Procedure, RequiredDocument
+from procedures.models import Agency, Procedure, RequiredDocument
 from procedures.services import DocumentData, FeeData, ProcedureData, StepData, procedure_upsert
 from tests.factories import AgencyFactory, FieldFactory, ProcedureFactory, UserFactory
 
@@ -400,6 +400,22 @@ def test_a_repeated_search_comes_from_the_cache_until_the_catalog_changes(
     assert "nhà ở riêng lẻ" in client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
     ProcedureFactory(name="Cấp giấy phép xây dựng công trình tạm")
     assert "công trình tạm" in client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
+
+
+def test_a_renamed_agency_shows_once_the_catalog_page_has_lasted_its_seconds(client, _fresh_cache, settings):
+    """Renaming an agency does not change the catalog's version: the cached page lasts
+    ``HCC_CATALOG_CACHE_SECONDS``, not the page cache's hour."""
+    from freezegun import freeze_time
+
+    settings.HCC_CATALOG_CACHE_SECONDS = 300
+    with freeze_time("2026-12-07 08:00") as frozen:
+        _permit()
+        assert "Sở Xây dựng" in client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
+        Agency.objects.filter(code="SXD").update(name="Sở Xây dựng và Quy hoạch")
+        frozen.tick(299)
+        assert "Quy hoạch" not in client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
+        frozen.tick(2)
+        assert "Sở Xây dựng và Quy hoạch" in client.get(CATALOG, {"q": "giay phep xay dung"}).content.decode()
 
 
 def test_logged_in_visitors_get_the_catalog_with_their_own_menu(client, _fresh_cache):

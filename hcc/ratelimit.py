@@ -1,0 +1,85 @@
+"""Rate limits per client address, every window counted in one round trip to the cache.
+
+django-ratelimit counts one rate per call, and each count costs the cache one to three round trips
+(``add``; when the window already exists, ``incr``, which Django's Redis cache does as ``EXISTS``
+then ``INCRBY``): a lookup limited per minute and per hour cost up to six. With Redis, ``count``
+sends every window (``SET NX EX`` then ``INCR`` each) in one transaction, and reads in the same
+round trip the cache keys the caller needs next (a cached page), so a public page served from the
+cache asks Redis once. The counters are django-ratelimit's own keys and values, so its
+``get_usage`` and ``is_ratelimited`` see the same counts. Other cache backends (the embedded
+local-memory default, the tests) count through django-ratelimit, one window at a time.
+"""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest
+from django_ratelimit import ALL
+from django_ratelimit.core import (
+    EXPIRATION_FUDGE,
+    _get_ip,
+    _get_window,
+    _make_cache_key,
+    _split_rate,
+    is_ratelimited,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Counted:
+    limited: bool
+    # The values of the keys asked for, as ``cache.get_many`` gives them (missing keys left out).
+    found: dict[str, Any] = field(default_factory=dict)
+
+
+def count(request: HttpRequest, *, group: str, rates: Sequence[str], fetch: Sequence[str] = ()) -> Counted:
+    """Count one request from the client's address in every window of ``rates`` (each window counts
+    every request, even one already refused by a shorter window) and read the ``fetch`` keys of
+    the default cache. ``limited`` once any window is over its rate."""
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return Counted(False, caches["default"].get_many(fetch) if fetch else {})
+    if isinstance(cache, RedisCache) and (not fetch or settings.RATELIMIT_USE_CACHE == "default"):
+        return _count_on_redis(request, cache, group, rates, fetch)
+    limited = False
+    for rate in rates:
+        limited |= is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
+    return Counted(limited, caches["default"].get_many(fetch) if fetch else {})
+
+
+def _count_on_redis(
+    request: HttpRequest, cache: RedisCache, group: str, rates: Sequence[str], fetch: Sequence[str]
+) -> Counted:
+    address = _get_ip(request)
+    limits = []
+    client = cache._cache.get_client(write=True)  # Django's own Redis client and connection pool
+    pipe = client.pipeline(transaction=True)
+    for rate in rates:
+        limit, period = _split_rate(rate)
+        key = cache.make_and_validate_key(
+            _make_cache_key(group, _get_window(address, period), rate, address, ALL)
+        )
+        # What django-ratelimit's add-or-incr does, atomically: a new window starts at 0, then +1.
+        pipe.set(key, 0, ex=period + EXPIRATION_FUDGE, nx=True)
+        pipe.incr(key)
+        limits.append(limit)
+    keys = [cache.make_and_validate_key(key) for key in fetch]
+    for key in keys:
+        pipe.get(key)
+    try:
+        results = pipe.execute()
+    except cache._cache._lib.RedisError:
+        logger.warning("Rate limit of %s not counted: the cache did not answer", group, exc_info=True)
+        return Counted(not getattr(settings, "RATELIMIT_FAIL_OPEN", False))
+    counts = results[1 : 2 * len(limits) : 2]
+    values = results[2 * len(limits) :]
+    loads = cache._cache._serializer.loads
+    found = {name: loads(value) for name, value in zip(fetch, values, strict=True) if value is not None}
+    return Counted(any(n > limit for n, limit in zip(counts, limits, strict=True)), found)
