@@ -133,7 +133,7 @@ def main() -> None:
         dossier, receipt = make_dossier()
 
         def intake() -> bytes:
-            fresh = papers.paper_dossier(Dossier.objects.all(), dossier.code)
+            fresh = papers.paper_dossier(Dossier.objects.all(), dossier.code, "giay-tiep-nhan")  # as the view
             return pdf.render_pdf(papers.PAPERS["giay-tiep-nhan"].template, papers.intake_context(fresh))
 
         def fee_receipt() -> bytes:

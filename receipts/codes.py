@@ -32,7 +32,9 @@ def barcode_data_uri(code: str) -> str:
     modules = Code128(code).build()[0]  # "1101001100…": 1 = a black module
     quiet = "0" * 10
     row = bytes(0 if bit == "1" else 255 for bit in quiet + modules + quiet)
-    image = Image.frombytes("L", (len(row), 1), row).convert("1")
+    # Eight-bit grey, not one-bit: WeasyPrint embeds a grey PNG as it is, where it would first
+    # convert a one-bit image to RGB and encode it again.
+    image = Image.frombytes("L", (len(row), 1), row)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -10,6 +10,7 @@ a printable HTML page instead.
 
 import functools
 import logging
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -78,6 +79,18 @@ def load_weasyprint():
     return weasyprint, font_config, stylesheets, fetcher
 
 
+# Whitespace next to a block-level tag is never printed (white-space: normal everywhere on papers),
+# but WeasyPrint still builds, styles and collapses a text box for each run of it.
+_BLOCK_TAGS = r"(?:html|head|body|main|div|p|h1|ol|ul|li|table|thead|tbody|tr|th|td|br|meta|title)"
+_SPACE_BEFORE_BLOCK = re.compile(r">\s+(?=</?" + _BLOCK_TAGS + r"[\s>/])")
+_SPACE_AFTER_BLOCK = re.compile(r"(</?" + _BLOCK_TAGS + r"(?:\s[^>]*)?>)\s+(?=<)")
+
+
+def _compact(html: str) -> str:
+    """``html`` without the whitespace between tags that touches a block-level tag."""
+    return _SPACE_AFTER_BLOCK.sub(r"\1", _SPACE_BEFORE_BLOCK.sub(">", html))
+
+
 def pdf_available() -> bool:
     return load_weasyprint() is not None
 
@@ -88,6 +101,6 @@ def render_pdf(template_name: str, context: dict, request=None) -> bytes:
     if loaded is None:
         raise PdfUnavailable
     weasyprint, font_config, stylesheets, fetcher = loaded
-    html = render_to_string(template_name, {**context, "pdf": True}, request=request)
+    html = _compact(render_to_string(template_name, {**context, "pdf": True}, request=request))
     document = weasyprint.HTML(string=html, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=stylesheets, font_config=font_config)

@@ -13,9 +13,10 @@ from receipts.models import Receipt, ReceiptLine
 from receipts.papers import paper_dossier
 
 
-def dossier_for_papers(user, code: str) -> Dossier:
-    """The dossier with what its papers print, if ``user`` may see it (else DoesNotExist)."""
-    return paper_dossier(dossiers_visible_to(user), code)
+def dossier_for_papers(user, code: str, paper: str | None = None) -> Dossier:
+    """The dossier with what ``paper`` (else every paper) prints, if ``user`` may see it (else
+    DoesNotExist)."""
+    return paper_dossier(dossiers_visible_to(user), code, paper)
 
 
 def receipts_visible_to(user) -> QuerySet[Receipt]:

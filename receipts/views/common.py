@@ -16,7 +16,8 @@ from receipts.pdf import PdfUnavailable, pdf_available, render_pdf
 
 def dossier_view(permission: str):
     """Signed in, allowed ``permission`` and able to see the dossier named by ``code``: else 404
-    (someone else's dossier is never confirmed to exist). The view gets the dossier."""
+    (someone else's dossier is never confirmed to exist). The view gets the dossier, with what the
+    paper named by ``slug`` prints when the address names one."""
 
     def decorator(view):
         @wraps(view)
@@ -25,7 +26,7 @@ def dossier_view(permission: str):
             if not can(request.user, permission):
                 raise Http404
             try:
-                dossier = selectors.dossier_for_papers(request.user, code)
+                dossier = selectors.dossier_for_papers(request.user, code, kwargs.get("slug"))
             except Dossier.DoesNotExist as exc:
                 raise Http404 from exc
             return view(request, dossier, *args, **kwargs)

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dossiers import services as dossier_services
+from dossiers.models import Dossier
 from procedures.models import Fee
-from receipts import services
+from receipts import papers, pdf, services
 from receipts.services import Payer
 from tests.receipts.conftest import NAME, VN, at, pdf_text, receive
 
@@ -210,3 +211,23 @@ def test_register_query_count_does_not_grow_with_rows(world, as_user, django_ass
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count("TTPVHCC-2612") == 5
+
+
+def test_pdf_html_loses_only_the_whitespace_next_to_block_tags():
+    html = (
+        '<body class="paper">\n  <h1>GIẤY</h1>\n  <p>Ông/Bà: <strong>A</strong> <span>B</span></p>\n'
+        "  <table>\n    <tr>\n      <td>1</td>\n    </tr>\n  </table>\n</body>"
+    )
+    assert pdf._compact(html) == (
+        '<body class="paper"><h1>GIẤY</h1><p>Ông/Bà: <strong>A</strong> <span>B</span></p>'
+        "<table><tr><td>1</td></tr></table></body>"
+    )
+
+
+def test_the_intake_receipt_fetches_only_what_it_prints(world, dossier, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the dossier with its agencies, documents, fee lines
+        fetched = papers.paper_dossier(Dossier.objects.all(), dossier.code, "giay-tiep-nhan")
+        assert len(fetched.documents_received.all()) == 3
+        assert list(fetched.fee_lines.all()) == []  # no snapshot before the first look: fetched
+    with django_assert_num_queries(6):  # no paper named: everything any paper prints
+        papers.paper_dossier(Dossier.objects.all(), dossier.code)
