@@ -53,6 +53,7 @@ def _rate_history_in_bulk(reason: Reason) -> int:
     through = Rating.reasons.through
     link = q(through._meta.db_table)
     scores = "CASE WHEN d.id %% 7 = 6 THEN 1 WHEN d.id %% 7 IN (0, 2, 4) THEN 3 ELSE 2 END"
+    before = Rating.objects.order_by("-id").values_list("id", flat=True).first() or 0
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {rating} (dossier_id, score, comment, channel, clerk_id, agency_id, "  # noqa: S608  # nosec B608
@@ -66,9 +67,8 @@ def _rate_history_in_bulk(reason: Reason) -> int:
         made = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {link} (rating_id, reason_id) SELECT r.id, %s FROM {rating} r "  # noqa: S608  # nosec B608
-            f"WHERE r.score = %s AND r.channel = %s AND r.comment = '' "
-            f"AND NOT EXISTS (SELECT 1 FROM {link} t WHERE t.rating_id = r.id)",
-            [reason.pk, Score.UNSATISFIED, RatingChannel.LINK],
+            f"WHERE r.id > %s AND r.score = %s AND r.channel = %s AND r.comment = ''",
+            [reason.pk, before, Score.UNSATISFIED, RatingChannel.LINK],
         )
     # as ``rating_by_link`` does through ``dossier_note_opinion``: Decision 766's index counts them
     rollup.bulk_change(
