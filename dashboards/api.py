@@ -23,7 +23,7 @@ API_FIELDS = [
     "withdrawn",
     "returned",
 ]
-EXTRA_FIELDS = ["carried_over", "stopped"]
+EXTRA_FIELDS = ["carried_over", "stopped", "satisfaction_base", "satisfaction_good"]
 
 
 class StatsRowSerializer(serializers.Serializer):
@@ -33,6 +33,9 @@ class StatsRowSerializer(serializers.Serializer):
     label = serializers.CharField()
     on_time_rate = serializers.FloatField(allow_null=True, help_text="100 × (early + on time) / resolved")
     online_rate = serializers.FloatField(allow_null=True, help_text="100 × received_online / received")
+    satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="Decision 766: 100 × satisfaction_good / satisfaction_base"
+    )
 
 
 for _name in API_FIELDS + EXTRA_FIELDS:
