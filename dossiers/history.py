@@ -324,21 +324,9 @@ def _copy_text(value) -> str:
     return text
 
 
-# What the rollups read of a new dossier (``dossiers.rollup``), returned by the insert.
-_ROLLUP_COLUMNS = (
-    "status",
-    "channel",
-    "received_at",
-    "due_at",
-    "result_ready_at",
-    "returned_at",
-    "closed_at",
-    "procedure_id",
-    "resolving_agency_id",
-    "rated_unsatisfied",
-    "has_feedback",
-    "created_at",
-)
+# What the rollups read of a new dossier (its own columns of ``rollup.ROW_FIELDS``; the SQL joins
+# the procedure and the agency), returned by the insert with what its event needs.
+_ROLLUP_COLUMNS = (*(name for name in rollup.ROW_FIELDS if "__" not in name), "created_at")
 
 
 def _write_postgres(rows: list[HistoryRow], now: datetime) -> int:
