@@ -469,7 +469,13 @@ def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
     closed = list(CLOSED_BUCKETS)
 
     def in_progress_at(t):
-        return Q(received_at__lt=t) & ~(Q(result_ready_at__lt=t) | Q(status__in=closed, closed_at__lt=t))
+        q = Q(received_at__lt=t) & ~(Q(result_ready_at__lt=t) | Q(status__in=closed, closed_at__lt=t))
+        if t > now:
+            # In progress after now means open now. Every writer gives a dossier its result time or
+            # its closing time when it leaves the open statuses (services, import), so saying so
+            # changes no answer and lets the list use the partial index of open dossiers.
+            q &= Q(status__in=OPEN_STATUSES)
+        return q
 
     received = Q(received_at__gte=start, received_at__lt=end)
     resolved = Q(result_ready_at__gte=start, result_ready_at__lt=end)

@@ -195,6 +195,9 @@ def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
     received_at = catalog.moment(value["received_at"], "received_at")
     if received_at is None and status != Status.SUBMITTED:
         raise RowError(_("thiếu thời điểm tiếp nhận (received_at)"))
+    if received_at is not None and status == Status.SUBMITTED:
+        # a received dossier has left "submitted"; the statistics count it by its status and dates
+        raise RowError(_("hồ sơ mới nộp trực tuyến (submitted) chưa được tiếp nhận: để trống received_at"))
     due_at = catalog.moment(value["due_at"], "due_at")
     if due_at is None and received_at is not None:
         due_at = catalog.calendar.due_at(received_at, processing_days)

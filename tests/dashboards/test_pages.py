@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from freezegun import freeze_time
@@ -133,3 +134,30 @@ def test_dashboard_shows_service_quality_of_the_managers_units(manager, march):
     assert quality.satisfaction_766["dossiers"] >= 1
     html = response.content.decode()
     assert "Chất lượng phục vụ" in html and "50,0 %" in html and "2 lượt đánh giá" in html
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_every_list_of_a_period_to_today_has_as_many_dossiers_as_its_figure(march):
+    """Up to today the in-progress lists also use the open statuses (an index): same answers."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from dashboards import figures
+    from dashboards.query import StatsQuery
+    from dashboards.selectors import dossiers_behind
+    from dossiers import rollup
+    from dossiers.models import Dossier
+
+    early = make(march["proc"], received="2026-04-14", due="2026-04-15")  # due today, before now
+    make(march["proc"], received="2026-04-14", due="2026-04-15")  # due today at 17:00, after now
+    eight = timezone.make_aware(datetime.combine(date(2026, 4, 15), time(8)))
+    Dossier.objects.filter(pk=early.pk).update(due_at=eight)
+    rollup.rebuild()
+    query = StatsQuery(
+        date_from=date(2026, 3, 1), date_to=date(2026, 4, 15), group_by=None, filters=figures.Filters()
+    )
+    (whole,) = figures.compute(date_from=query.date_from, date_to=query.date_to)
+    for bucket in figures.COUNTS:
+        assert dossiers_behind(query, bucket).count() == whole.counts[bucket], bucket
+    assert whole.counts["in_progress_overdue"] >= 2

@@ -94,10 +94,11 @@ def test_bad_rows_are_reported_and_the_rest_loads(world, tmp_path, good_rows):
         "X6,1.009994,SXD,,counter,An,2025-03-03T08:30,,returned,2025-03-04T08:00,",
         "X7,1.009994,SXD,,counter,An,2025-03-03T08:30,,result_ready,2025-03-01T08:00,",
         "X8,1.009994,SXD,,counter,,2025-03-03T08:30,,received,,",
+        "X9,1.009994,SXD,,online,An,2025-03-03T08:30,,submitted,,",
         good_rows[0],
         good_rows[0],
     ]
-    with pytest.raises(CommandError, match="9 dòng lỗi"):
+    with pytest.raises(CommandError, match="10 dòng lỗi"):
         run(write(tmp_path, *bad, good_rows[1]))
 
     assert set(Dossier.objects.values_list("code", flat=True)) == {
@@ -114,7 +115,8 @@ def test_bad_rows_are_reported_and_the_rest_loads(world, tmp_path, good_rows):
     assert "returned_at" in reasons[7]
     assert "trước khi tiếp nhận" in reasons[8]
     assert "tên người nộp" in reasons[9]
-    assert "trùng" in reasons[11]
+    assert "received_at" in reasons[10]
+    assert "trùng" in reasons[12]
     assert report.existing == 1  # the good row was loaded by the first run
 
 
