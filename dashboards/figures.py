@@ -252,11 +252,19 @@ def _sums(
     return out
 
 
-def _stock(tables, q: Q, col: str | None, end: date) -> dict:
-    """Σ n of the stock buckets over the days up to ``end``: the totals less the days after it."""
+def _totals(tables, q: Q, col: str | None) -> dict:
+    """The stock buckets summed over every day (the total rollup), by group."""
     _daily, _monthly, total = tables
     out = defaultdict(lambda: defaultdict(int))
     _grouped(total.objects.filter(q, bucket__in=_STOCK), [col] if col else [], out)
+    return out
+
+
+def _stock(tables, q: Q, col: str | None, end: date, totals: dict) -> dict:
+    """Σ n of the stock buckets over the days up to ``end``: the totals less the days after it."""
+    out = defaultdict(lambda: defaultdict(int))
+    for g, kept in totals.items():
+        out[g].update(kept)
     for g, after in _sums(tables, q, col, end + timedelta(days=1), None, buckets=_STOCK).items():
         for bucket in _STOCK:
             out[g][bucket] -= after[bucket]
@@ -276,15 +284,12 @@ def _due_today_before_now(filters: Filters, dcol: str | None, now: datetime) -> 
     return {r[dcol]: r["n"] for r in qs.values(dcol).annotate(n=Count("*")).order_by()}
 
 
-def _overdue_now(tables, q: Q, col: str | None, filters: Filters, dcol: str | None, now: datetime) -> dict:
+def _overdue_now(
+    tables, q: Q, col: str | None, filters: Filters, dcol: str | None, now: datetime, totals: dict
+) -> dict:
     """Open dossiers due before ``now``, by group: Σ overdue_start over the days before today
     (the total less today and the future) − Σ overdue_end over every day (nobody leaves in the
     future) + the open ones due today before now."""
-    _daily, _monthly, total = tables
-    totals = defaultdict(lambda: defaultdict(int))
-    _grouped(
-        total.objects.filter(q, bucket__in=["overdue_start", "overdue_end"]), [col] if col else [], totals
-    )
     from_today = _sums(tables, q, col, timezone.localdate(now), None, buckets=["overdue_start"])
     due_today = _due_today_before_now(filters, dcol, now)
     keys = set(totals) | set(from_today) | set(due_today)
@@ -311,9 +316,10 @@ def compute(
     tables = _tables(group_by, filters)
     period = _sums(tables, q, col, date_from, date_to)
     # in progress (overdue) at the end of D = Σ received − exited (overdue_start − overdue_end), days ≤ D
-    stock = _stock(tables, q, col, date_to)
+    totals = _totals(tables, q, col)
+    stock = _stock(tables, q, col, date_to, totals)
     runs_to_now = date_to >= timezone.localdate(now)
-    overdue_now = _overdue_now(tables, q, col, filters, dcol, now) if runs_to_now else {}
+    overdue_now = _overdue_now(tables, q, col, filters, dcol, now, totals) if runs_to_now else {}
     keys = {None} if not group_by else set(period) | set(stock) | set(overdue_now)
     rows = []
     for g in keys:
@@ -352,9 +358,12 @@ def _compute_months(date_from: date, date_to: date, filters: Filters, now: datet
     q = filters.q(on_rollup=True)
     tables = _tables(None, filters)
     monthly = _sums(tables, q, None, date_from, date_to, by_month=True)
-    stock = _stock(tables, q, None, date_to)[None]
+    totals = _totals(tables, q, None)
+    stock = _stock(tables, q, None, date_to, totals)[None]
     today = timezone.localdate(now)
-    overdue_now = _overdue_now(tables, q, None, filters, None, now).get(None, 0) if date_to >= today else 0
+    overdue_now = (
+        _overdue_now(tables, q, None, filters, None, now, totals).get(None, 0) if date_to >= today else 0
+    )
     rows = []
     # walk the months backwards: what is in progress at a month's end is the stock at the period's
     # end less what the later months of the period added

@@ -34,6 +34,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dossiers.models import (
@@ -327,27 +329,27 @@ def _months_of(day_set: set[date] | None) -> list[date] | None:
     return None if day_set is None else sorted({d.replace(day=1) for d in day_set})
 
 
+# (daily rollup, its monthly sums)
+_MONTHLY_OF = ((DailyFigure, MonthlyFigure), (DailyAgencyFigure, MonthlyAgencyFigure))
+
+
 def _rebuild_months(day_set: set[date] | None) -> None:
-    """Sum the daily rollups of the months of ``day_set`` (all months: None) into the monthly ones."""
+    """Sum the daily rollups of the months of ``day_set`` (all months: None) into the monthly ones,
+    then the totals from the monthly ones."""
     months = _months_of(day_set)
-    pairs = ((DailyFigure, MonthlyFigure), (DailyAgencyFigure, MonthlyAgencyFigure))
-    for _daily, monthly in pairs:
+    if months is not None and not months:
+        return
+    for _daily, monthly in _MONTHLY_OF:
         if months is None:
             monthly.objects.all().delete()
         else:
             monthly.objects.filter(month__in=months).delete()
-    if months is not None and not months:
-        return
-    try:
-        _sum_months(months)
-    finally:
-        _rebuild_totals()
+    _sum_months(months)
+    _rebuild_totals()
 
 
 def _rebuild_totals() -> None:
     """The totals again from the monthly rollups (a few thousand rows)."""
-    from django.db.models import Sum
-
     for monthly, total in ((MonthlyFigure, TotalFigure), (MonthlyAgencyFigure, TotalAgencyFigure)):
         total.objects.all().delete()
         columns = [f.attname for f in total._meta.concrete_fields if f.attname not in ("id", "n")]
@@ -358,7 +360,6 @@ def _rebuild_totals() -> None:
 
 
 def _sum_months(months: list[date] | None) -> None:
-    pairs = ((DailyFigure, MonthlyFigure), (DailyAgencyFigure, MonthlyAgencyFigure))
     if connection.vendor == "postgresql":
         lo = months[0] if months else None
         hi = (months[-1] + timedelta(days=32)).replace(day=1) if months else None
@@ -366,10 +367,7 @@ def _sum_months(months: list[date] | None) -> None:
             for sql in (_MONTHS_SQL, _MONTHS_AGENCY_SQL):
                 cursor.execute(sql, {"all": months is None, "months": months or [], "lo": lo, "hi": hi})
         return
-    from django.db.models import Sum
-    from django.db.models.functions import TruncMonth
-
-    for daily, monthly in pairs:
+    for daily, monthly in _MONTHLY_OF:
         columns = [f.attname for f in monthly._meta.concrete_fields if f.attname not in ("id", "month", "n")]
         rows = daily.objects.annotate(month=TruncMonth("day"))
         if months is not None:

@@ -33,20 +33,32 @@ def on_postgres():
 
 
 @pytest.fixture
-def redis_cache(settings):
-    """The default cache on Redis, as in production (``TEST_REDIS_URL``; skipped without it
-    locally, failed in CI): round trips and Redis-only code paths are tested there."""
+def redis_url():
+    """A real Redis for the tests that need one (``TEST_REDIS_URL``, emptied first; skipped without
+    it locally, failed in CI)."""
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         if os.environ.get("CI") == "true":
-            pytest.fail("TEST_REDIS_URL is not set: CI must run the cache tests against Redis")
+            pytest.fail("TEST_REDIS_URL is not set: CI must run the Redis tests against Redis")
         pytest.skip("needs Redis: set TEST_REDIS_URL=redis://127.0.0.1:6379/5")
     import redis
 
     redis.Redis.from_url(url).flushdb()
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "hcc.cache.RedisCache", "LOCATION": url}}
+    return url
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    """The default cache on Redis, as in production: round trips and Redis-only code paths are
+    tested there."""
+    import redis
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "hcc.cache.RedisCache", "LOCATION": redis_url},
+    }
     yield caches["default"]
-    redis.Redis.from_url(url).flushdb()
+    redis.Redis.from_url(redis_url).flushdb()
 
 
 @pytest.fixture

@@ -27,19 +27,6 @@ COUNT = 12
 
 
 @pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("TEST_REDIS_URL is not set: CI must run the worker test against Redis")
-        pytest.skip("needs Redis: set TEST_REDIS_URL=redis://127.0.0.1:6379/5")
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-    return url
-
-
-@pytest.fixture
 def on_redis(settings, redis_url):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = redis_url
