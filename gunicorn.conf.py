@@ -34,3 +34,12 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+
+def post_worker_init(worker):
+    """The application is loaded: its modules, settings, URL patterns and compiled templates live
+    as long as the worker. Leave them out of the garbage collector's full scans (``gc.freeze``):
+    with some 150,000 of them, a full scan stopped a worker for about 80 ms now and then."""
+    import gc
+
+    gc.freeze()

@@ -38,6 +38,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dossiers import tracking_pages
 from dossiers.models import (
     DailyAgencyFigure,
     DailyFigure,
@@ -256,6 +257,7 @@ def bulk_change(queryset, *, batch_size: int = 20_000, **changes) -> int:
             delta.subtract(_cells_of(rows))
             upsert({key: n for key, n in delta.items() if n})
             changed += Dossier.objects.filter(pk__in=chunk).update(**changes)
+            tracking_pages.changed(Dossier.objects.filter(pk__in=chunk).values_list("code", "tracking_token"))
     return changed
 
 

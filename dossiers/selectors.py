@@ -14,6 +14,7 @@ from accounts.models import Role
 from accounts.permissions import agency_scope
 from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Status
+from hcc import prepared
 from procedures import workdays
 from procedures.models import Agency, Procedure
 
@@ -118,7 +119,6 @@ class TrackedDossier:
     """What public tracking may show of a dossier, read by ``public_tracking``: no name, ID number,
     contact, address, notes or reasons."""
 
-    version: str
     code: str
     procedure_code: str
     procedure_name: str
@@ -148,11 +148,6 @@ def _as_datetime(value) -> datetime | None:
     return value
 
 
-def _version(pk, updated_at, last_event) -> str:
-    stamp = _as_datetime(updated_at)
-    return f"{pk}.{stamp.isoformat() if stamp else 0}.{last_event or 0}"
-
-
 def _tables() -> dict[str, str]:
     q = connection.ops.quote_name
     return {
@@ -163,17 +158,6 @@ def _tables() -> dict[str, str]:
         "agencies": q(Agency._meta.db_table),
         "order": q("order"),
     }
-
-
-@functools.cache
-def _version_sql(vendor: str, where: str) -> str:
-    del vendor  # part of the cache key: the quoting is the backend's
-    t = _tables()
-    return (
-        "SELECT d.id, d.secret, d.updated_at, "  # noqa: S608  # nosec B608
-        f"(SELECT MAX(e.id) FROM {t['events']} e WHERE e.dossier_id = d.id) "
-        f"FROM {t['dossiers']} d WHERE d.{where} = %s"
-    )
 
 
 @functools.cache
@@ -219,32 +203,18 @@ def _secret_matches(secret: str, stored: str | None) -> bool:
     return same and stored is not None
 
 
-def tracking_version(*, token: str = "", code: str = "", secret: str = "") -> str | None:
-    """What the public tracking page of a dossier depends on, as a short key: its id, the time it
-    was last saved and its newest event (every service saves the dossier and writes an event in
-    ``_transition``; events are append-only). None when the token, or the code and secret, match
-    nothing. One small SQL statement: a page served from the cache costs one index lookup. The
-    same value as ``public_tracking(...).version``."""
-    lookup = _lookup(token, code)
-    if lookup is None:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(connection.vendor, lookup[0]), [lookup[1]])
-        row = cursor.fetchone()
-    if not token and not _secret_matches(secret, row[1] if row else None):
-        return None
-    return _version(row[0], row[2], row[3]) if row else None
-
-
 def public_tracking(*, token: str = "", code: str = "", secret: str = "") -> TrackedDossier | None:
     """What the public may see of the dossier with this QR ``token``, or this ``code`` and its
     ``secret`` (None otherwise: the same answer for a wrong code and a wrong secret), with its
-    timeline and the agencies working on it, read in one SQL statement."""
+    timeline and the agencies working on it, read in one SQL statement (prepared once per
+    connection, ``hcc.prepared``)."""
     lookup = _lookup(token, code)
     if lookup is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(
+        prepared.execute(
+            cursor,
+            f"hcc_tracking_by_{lookup[0]}",
             _tracking_sql(connection.vendor, lookup[0]),
             [*[lookup[1]] * 3, StepStatus.ACTIVE.value, StepStatus.CLAIMED.value],
         )
@@ -254,19 +224,17 @@ def public_tracking(*, token: str = "", code: str = "", secret: str = "") -> Tra
         return None
     if not rows:
         return None
-    _kind, updated_at, pk, _n, _secret, code, status, procedure_code, procedure_name, office, *dates = rows[0]
-    timeline, working, last_event = [], [], None
-    for kind, at, n1, _n2, action, to_status, _c, _pc, _pn, agency, *_dates in rows[1:]:
+    _kind, _at, _pk, _n, _secret, code, status, procedure_code, procedure_name, office, *dates = rows[0]
+    timeline, working = [], []
+    for kind, at, _n1, _n2, action, to_status, _c, _pc, _pn, agency, *_dates in rows[1:]:
         if kind == 1:
             timeline.append(
                 {"action": action, "status": to_status, "at": _as_datetime(at), "agency": agency or ""}
             )
-            last_event = n1 if last_event is None else max(last_event, n1)
         elif agency not in working:
             working.append(agency)
     submitted_at, received_at, due_at, promised_at, result_ready_at, returned_at = map(_as_datetime, dates)
     return TrackedDossier(
-        version=_version(pk, updated_at, last_event),
         code=code,
         procedure_code=procedure_code,
         procedure_name=procedure_name,

@@ -1,11 +1,14 @@
 """Whole public pages kept in the cache, for anonymous visitors, with the version of what they show.
 
-A page is kept under a key the caller names (what the address asks for) together with a version
-of its content read in the same request (``version``); it is served from the cache only while the
-version read now is the same, so a change shows at once. A cached page is the rendered HTML with
-its CSRF tokens taken out: each visitor gets the page with a token of their own put back (the
-language switcher is a form). Pages for logged-in users (their menu), with messages waiting, with a
-CSP nonce, or with a status other than 200 are never cached.
+A page is kept under a key the caller names (what the address asks for) together with the version
+of its content it was made from; it is served from the cache only while that version is the
+current one, so a change shows at once. The current version is either read by the caller in the
+same request (``cached(version)``), or kept in the cache itself under a version key that every
+writer of the content renews after its transaction commits (``new_versions``): then a page from
+the cache costs the cache one round trip and the database nothing (``fresh``). A cached page is
+the rendered HTML with its CSRF tokens taken out: each visitor gets the page with a token of their
+own put back (the language switcher is a form). Pages for logged-in users (their menu), with
+messages waiting, with a CSP nonce, or with a status other than 200 are never cached.
 
 ``AnonymousPage`` lets the caller read the cache entry in a round trip it makes anyway (the rate
 limit's, ``hcc.ratelimit.count(fetch=page.keys)``) and know before any database work whether there
@@ -13,19 +16,55 @@ is a page to check; ``anonymous_page`` is the one-call form for pages whose key 
 """
 
 import hashlib
+import logging
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_MARK = "@@csrf@@"
+
+logger = logging.getLogger(__name__)
+
+
+def _new_version() -> str:
+    return secrets.token_hex(8)
+
+
+def new_versions(version_keys: Iterable[str]) -> None:
+    """Once the current transaction commits (at once outside one), give each version key a new
+    version: the pages kept for the old one are no longer served. Call it from whatever changes
+    the content, in the transaction that changes it. A cache that does not answer is logged; the
+    pages it keeps then go stale until they expire (``HCC_PAGE_CACHE_SECONDS``)."""
+    keys = list(dict.fromkeys(version_keys))
+    if not keys:
+        return
+
+    def renew() -> None:
+        try:
+            cache.set_many({key: _new_version() for key in keys}, settings.HCC_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Cached pages not renewed (%s): the cache did not answer", ", ".join(keys))
+
+    transaction.on_commit(renew)
+
+
+def _written(write: Callable[..., Any], *args: Any) -> bool:
+    """A page is served whether or not the cache keeps it: a cache that does not answer is logged."""
+    try:
+        return write(*args) is not False
+    except Exception:
+        logger.warning("Page not kept: the cache did not answer", exc_info=True)
+        return False
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -34,25 +73,49 @@ def _cacheable(request: HttpRequest) -> bool:
 
 class AnonymousPage:
     """The cache entry of one page for the current visitor: ``keys`` to read (none when this
-    visitor's page is not cached), ``take`` what was read, then ``cached(version)`` or ``store``."""
+    visitor's page is not cached), ``take`` what was read, then ``cached(version)`` or ``store``;
+    with a ``version_key`` (see ``new_versions``), ``fresh()`` or ``store_current``."""
 
-    def __init__(self, request: HttpRequest, key: str) -> None:
+    def __init__(self, request: HttpRequest, key: str, *, version_key: str | None = None) -> None:
         self.request = request
         self.cache_key = (
             "page:" + hashlib.sha256(f"{key}|{get_language()}".encode()).hexdigest()
             if _cacheable(request)
             else None
         )
+        self.version_key = version_key if self.cache_key else None
         self.stored: tuple[str, str] | None = None
+        # The version the version key held when it was read (None: none yet, or not read).
+        self.current: str | None = None
 
     @property
     def keys(self) -> list[str]:
-        return [self.cache_key] if self.cache_key else []
+        return [key for key in (self.cache_key, self.version_key) if key]
 
     def take(self, found: dict[str, Any]) -> None:
         """What a ``get_many`` of ``keys`` found."""
         entry = found.get(self.cache_key) if self.cache_key else None
         self.stored = entry if isinstance(entry, tuple) and len(entry) == 2 else None
+        current = found.get(self.version_key) if self.version_key else None
+        self.current = current if isinstance(current, str) else None
+
+    def fresh(self) -> HttpResponse | None:
+        """The page from the cache when it was stored for the current version of its version key."""
+        return self.cached(self.current) if self.current is not None else None
+
+    def store_current(self, response: HttpResponse, *, timeout: int | None = None) -> HttpResponse:
+        """Keep ``response``, made from what the database held after ``take``, under the version
+        read then. With no version yet, one is added, and the page kept only when no writer set
+        one in the meantime (its change may have come after the page's read). Give it back."""
+        if self.version_key is None:
+            return response
+        version = self.current
+        if version is None:
+            version = _new_version()
+            seconds = settings.HCC_PAGE_CACHE_SECONDS if timeout is None else timeout
+            if not _written(cache.add, self.version_key, version, seconds):
+                return response
+        return self.store(version, response, timeout=timeout)
 
     def read(self) -> None:
         self.take(cache.get_many(self.keys) if self.cache_key else {})
@@ -75,7 +138,7 @@ class AnonymousPage:
             if "nonce=" not in html:
                 entry = (version, CSRF_FIELD.sub(rf"\g<1>{CSRF_MARK}\g<2>", html))
                 seconds = settings.HCC_PAGE_CACHE_SECONDS if timeout is None else timeout
-                cache.set(self.cache_key, entry, seconds)
+                _written(cache.set, self.cache_key, entry, seconds)
         return response
 
 

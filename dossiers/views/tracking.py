@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from dossiers import tracking_pages
 from dossiers.forms.tracking import TrackingForm
-from dossiers.selectors import TrackedDossier, public_tracking, tracking_version
+from dossiers.selectors import TrackedDossier, public_tracking
 from dossiers.workflow import FINAL_STATUSES, Action, Status
 from hcc import ratelimit
 from hcc.pagecache import AnonymousPage
@@ -119,18 +120,11 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 
 def _counted(request: HttpRequest, page: AnonymousPage) -> bool:
-    """Count the lookup and read the page's cache entry, in one round trip; True when refused."""
+    """Count the lookup and read the page's cache entry and version, in one round trip; True when
+    refused."""
     counted = ratelimit.count(request, group=RATELIMIT_GROUP, rates=RATELIMIT_RATES, fetch=page.keys)
     page.take(counted.found)
     return counted.limited
-
-
-def _from_cache(page: AnonymousPage, **lookup: str) -> HttpResponse | None:
-    """The cached page while the dossier has not changed: one index lookup (no page cached, no
-    database work)."""
-    if page.stored_version is None or page.stored_version != tracking_version(**lookup):
-        return None
-    return page.cached(page.stored_version)
 
 
 @never_cache
@@ -141,32 +135,34 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.GET if asked else None)
     if not (form.is_bound and form.is_valid()):
         return _private(render(request, "dossiers/tracking/track.html", {"form": form}))
-    # The same address shows the same page until the dossier changes.
-    page = AnonymousPage(request, "track:" + request.get_full_path())
+    lookup = {"code": form.cleaned_data["code"], "secret": form.cleaned_data["secret"]}
+    # The same address shows the same page until the dossier changes (``dossiers.tracking_pages``);
+    # only a code and secret that matched have a page kept under their address.
+    version_key = tracking_pages.version_key(code=lookup["code"])
+    page = AnonymousPage(request, "track:" + request.get_full_path(), version_key=version_key)
     if _counted(request, page):
         return _too_many(request)
-    lookup = {"code": form.cleaned_data["code"], "secret": form.cleaned_data["secret"]}
-    if cached := _from_cache(page, **lookup):
+    if cached := page.fresh():
         return _private(cached)
     tracked = public_tracking(**lookup)
     if tracked is None:
         form.add_error(None, not_found_message())
         return _private(render(request, "dossiers/tracking/track.html", {"form": form}, status=404))
     context = {"form": form, "summary": public_summary(tracked)}
-    return _private(page.store(tracked.version, render(request, "dossiers/tracking/track.html", context)))
+    return _private(page.store_current(render(request, "dossiers/tracking/track.html", context)))
 
 
 @never_cache
 @require_GET
 def track_token(request: HttpRequest, token: str) -> HttpResponse:
     """The QR link printed on the receipt."""
-    page = AnonymousPage(request, "track-token:" + token)
+    page = AnonymousPage(request, "track-token:" + token, version_key=tracking_pages.version_key(token=token))
     if _counted(request, page):
         return _too_many(request)
-    if cached := _from_cache(page, token=token):
+    if cached := page.fresh():
         return _private(cached)
     tracked = public_tracking(token=token)
     if tracked is None:
         return _private(render(request, "dossiers/tracking/token_not_found.html", status=404))
     response = render(request, "dossiers/tracking/token.html", {"summary": public_summary(tracked)})
-    return _private(page.store(tracked.version, response))
+    return _private(page.store_current(response))

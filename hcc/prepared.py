@@ -1,0 +1,40 @@
+"""Statements prepared once per PostgreSQL connection, for the busiest public lookups.
+
+PostgreSQL plans every statement it is sent. For a lookup of a few index rows that planning costs
+more than the execution: the public tracking statement (``dossiers.selectors.public_tracking``)
+takes about 0.25 ms to plan and 0.2 ms to run at a million dossiers. ``execute`` sends
+``PREPARE`` the first time a connection runs a statement, then ``EXECUTE`` with the parameters,
+so it is planned once per connection (connections are kept, ``CONN_MAX_AGE``). A prepared
+statement belongs to the session, not the transaction: a rollback keeps it. It does not survive
+a pooler that hands each transaction another server session (PgBouncer in transaction mode); the
+portal connects to PostgreSQL directly. On other databases the statement is simply executed.
+"""
+
+import re
+import weakref
+
+# The statements each open connection has prepared, by name.
+_prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _numbered(sql: str) -> str:
+    """``%s`` placeholders as PREPARE's ``$1``, ``$2``… (the SQL has no literal ``%``)."""
+    count = iter(range(1, sql.count("%s") + 1))
+    return re.sub(r"%s", lambda _m: f"${next(count)}", sql)
+
+
+def execute(cursor, name: str, sql: str, params: list) -> None:
+    """Run ``sql`` with ``params`` on Django's ``cursor``, as the statement ``name`` prepared on
+    this connection when it is PostgreSQL. ``sql`` must be the same text every time for a name."""
+    if cursor.db.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    if not _NAME.match(name):
+        raise ValueError(f"not a statement name: {name!r}")
+    raw = cursor.db.connection
+    names = _prepared.setdefault(raw, set())
+    if name not in names:
+        cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")  # noqa: S608  # nosec B608
+        names.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)  # nosec B608
