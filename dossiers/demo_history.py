@@ -5,7 +5,10 @@ The history looks like a real center's: more dossiers before Tết and at the en
 in the Tết month and in summer, Mondays busiest, only working days and office hours, online
 submissions growing over the years, a few postal ones, most dossiers resolved early or on time, some
 late, some supplemented (their due date moved by the paused time), a few refused, withdrawn or
-stopped, and the most recent ones still in progress. Never run on a production database.
+stopped, and the most recent ones still in progress. Those get the steps of their procedure's
+routing, as intake makes them, so they wait in the reviewers' inboxes: a received one at its
+first step, one being processed further along when its earlier steps were due to be done. Never
+run on a production database.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dossiers.demo_names import GIVEN, MIDDLE, SURNAMES
 from dossiers.history import BatchWriter, HistoryReport, HistoryRow
-from dossiers.models import Channel, Dossier, DossierCounter
+from dossiers.models import Channel, Dossier, DossierCounter, Step, StepStatus
 from dossiers.workflow import Status
 from procedures import workdays
-from procedures.models import Agency, Level, Procedure
+from procedures.models import Agency, Level, Procedure, ProcessStep
 
 # Relative load per month (January … December): the rush before Tết, the Tết month, summer.
 MONTH_WEIGHT = [1.25, 0.6, 1.05, 1.0, 0.95, 1.0, 0.9, 0.85, 1.0, 1.05, 1.1, 1.3]
@@ -156,4 +161,76 @@ def seed_history(
                 progress(len(batch))
     finally:
         writer.finish()
+    open_steps()
     return report.created
+
+
+def _routing() -> dict[int, list[ProcessStep]]:
+    routing: dict[int, list[ProcessStep]] = {}
+    for template in ProcessStep.objects.order_by("procedure_id", "order", "id"):
+        routing.setdefault(template.procedure_id, []).append(template)
+    return routing
+
+
+def open_steps(*, batch_size: int = 5_000) -> int:
+    """Give the dossiers in progress that have no steps (the bulk-written ones) the steps of their
+    procedure's routing, as intake does (one step at the resolving agency without a routing): the
+    orders whose time ran out before now are done, the next one is active. Returns the steps made."""
+    calendar = workdays.WorkCalendar()
+    routing = _routing()
+    days_of = dict(Procedure.objects.values_list("id", "processing_days"))
+    now = timezone.now()
+    waiting = Dossier.objects.filter(
+        status__in=[Status.RECEIVED, Status.PROCESSING], received_at__isnull=False
+    )
+    waiting = waiting.exclude(Exists(Step.objects.filter(dossier=OuterRef("pk")))).order_by("pk")
+    made = 0
+    rows = waiting.values_list("pk", "procedure_id", "resolving_agency_id", "received_at", "status")
+    batch: list[Step] = []
+    for pk, procedure_id, agency_id, received_at, status in rows.iterator(chunk_size=batch_size):
+        templates = routing.get(procedure_id) or [
+            ProcessStep(
+                order=1, agency_id=agency_id, name=_("Giải quyết hồ sơ"), working_days=days_of[procedure_id]
+            )
+        ]
+        batch.extend(_steps_of(pk, templates, received_at, status, now, calendar))
+        if len(batch) >= batch_size:
+            made += len(Step.objects.bulk_create(batch))
+            batch = []
+    if batch:
+        made += len(Step.objects.bulk_create(batch))
+    return made
+
+
+def _steps_of(dossier_id, templates, received_at, status, now, calendar) -> list[Step]:
+    """The steps of one dossier: a received one waits at its first order; one being processed
+    has finished every order whose working time ran out before now (the last one stays open)."""
+    orders = sorted({t.order for t in templates})
+    started, current = received_at, orders[0]
+    done: set[int] = set()
+    if status == Status.PROCESSING:
+        for order in orders[:-1]:
+            days = max(t.working_days for t in templates if t.order == order)
+            finished = calendar.due_at(started, days)
+            if finished > now:
+                break
+            done.add(order)
+            started, current = finished, orders[orders.index(order) + 1]
+    steps = []
+    for t in templates:
+        step = Step(
+            dossier_id=dossier_id,
+            order=t.order,
+            agency_id=t.agency_id,
+            name=t.name,
+            working_days=t.working_days,
+        )
+        if t.order in done:
+            step.status, step.finished_at = StepStatus.DONE, started
+        elif t.order == current:
+            step.status, step.started_at = StepStatus.ACTIVE, started
+            step.due_at = calendar.due_at(started, t.working_days)
+        else:
+            step.status = StepStatus.WAITING
+        steps.append(step)
+    return steps

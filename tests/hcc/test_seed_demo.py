@@ -172,3 +172,43 @@ def test_beyond_the_service_made_ones_years_of_history_are_written_in_bulk(outpu
     assert DossierCounter.objects.exists()
     seed("--dossiers", "1010")
     assert Dossier.objects.count() == 1010
+
+
+def test_the_history_in_progress_waits_in_the_reviewers_inboxes(output):
+    from dossiers import demo, selectors
+    from dossiers.models import Dossier, StepStatus
+    from dossiers.workflow import Status
+
+    demo.MADE_BY_SERVICES = 5
+    try:
+        seed("--dossiers", "600")
+    finally:
+        demo.MADE_BY_SERVICES = 200
+    in_progress = Dossier.objects.filter(status__in=[Status.RECEIVED, Status.PROCESSING]).prefetch_related(
+        "steps"
+    )
+    assert in_progress.count() > 20
+    for dossier in in_progress:
+        steps = list(dossier.steps.all())
+        routing = list(dossier.procedure.process_steps.all())
+        assert len(steps) == (len(routing) or 1)
+        active = [step for step in steps if step.status in (StepStatus.ACTIVE, StepStatus.CLAIMED)]
+        assert active and len({step.order for step in active}) == 1
+        assert all(step.due_at and step.started_at for step in active)
+        if dossier.status == Status.RECEIVED:
+            assert active[0].order == min(step.order for step in steps)
+        # Every earlier order is done, every later one waits.
+        for step in steps:
+            if step.order < active[0].order:
+                assert step.status == StepStatus.DONE
+            elif step.order > active[0].order:
+                assert step.status == StepStatus.WAITING
+    agency = in_progress.first().steps.filter(status=StepStatus.ACTIVE).first().agency
+    reviewer = User.objects.filter(role=Role.REVIEWER, agency=agency).first() or User(
+        role=Role.REVIEWER, agency=agency
+    )
+    assert selectors.inbox(reviewer).filter(dossier__in=in_progress).exists()
+    # Seeding again adds no second set of steps.
+    steps = sum(len(d.steps.all()) for d in in_progress)
+    seed("--dossiers", "600")
+    assert sum(len(d.steps.all()) for d in in_progress.all()) == steps
