@@ -43,17 +43,29 @@ def _new_version() -> str:
 def new_versions(version_keys: Iterable[str]) -> None:
     """Once the current transaction commits (at once outside one), give each version key a new
     version: the pages kept for the old one are no longer served. Call it from whatever changes
-    the content, in the transaction that changes it. A cache that does not answer is logged; the
-    pages it keeps then go stale until they expire (``HCC_PAGE_CACHE_SECONDS``)."""
-    keys = list(dict.fromkeys(version_keys))
+    the content, in the transaction that changes it. The keys named in one transaction are renewed
+    together, in one round trip to the cache. A cache that does not answer is logged; the pages it
+    keeps then go stale until they expire."""
+    keys = dict.fromkeys(version_keys)
     if not keys:
         return
+    connection = transaction.get_connection()
+    # The keys waiting for a commit on this connection. Each call adds a callback, and the first
+    # to run renews every key named so far: a transaction costs one round trip however many rows
+    # it saves. Keys left by a rolled-back transaction are renewed with the next one, which only
+    # costs their pages a new look.
+    pending: dict[str, None] = connection.__dict__.setdefault("hcc_page_versions", {})
+    pending.update(keys)
 
     def renew() -> None:
+        names = list(pending)
+        pending.clear()
+        if not names:
+            return
         try:
-            cache.set_many({key: _new_version() for key in keys}, settings.HCC_PAGE_CACHE_SECONDS)
+            cache.set_many({key: _new_version() for key in names}, settings.HCC_PAGE_CACHE_SECONDS)
         except Exception:
-            logger.exception("Cached pages not renewed (%s): the cache did not answer", ", ".join(keys))
+            logger.exception("Cached pages not renewed (%s): the cache did not answer", ", ".join(names))
 
     transaction.on_commit(renew)
 

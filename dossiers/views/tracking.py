@@ -23,6 +23,9 @@ from hcc.pagecache import AnonymousPage
 RATELIMIT_GROUP = "dossiers.tracking"
 RATELIMIT_RATES = ("20/m", "200/h")
 RETRY_AFTER_SECONDS = 60
+# How long a tracking page is kept. A dossier's writers renew its page versions when it changes
+# (``dossiers.tracking_pages``); if the cache missed a renewal, the old page shows this long at most.
+PAGE_SECONDS = 600
 
 
 def lookup_limited(request: HttpRequest) -> bool:
@@ -149,7 +152,9 @@ def track(request: HttpRequest) -> HttpResponse:
         form.add_error(None, not_found_message())
         return _private(render(request, "dossiers/tracking/track.html", {"form": form}, status=404))
     context = {"form": form, "summary": public_summary(tracked)}
-    return _private(page.store_current(render(request, "dossiers/tracking/track.html", context)))
+    return _private(
+        page.store_current(render(request, "dossiers/tracking/track.html", context), timeout=PAGE_SECONDS)
+    )
 
 
 @never_cache
@@ -165,4 +170,4 @@ def track_token(request: HttpRequest, token: str) -> HttpResponse:
     if tracked is None:
         return _private(render(request, "dossiers/tracking/token_not_found.html", status=404))
     response = render(request, "dossiers/tracking/token.html", {"summary": public_summary(tracked)})
-    return _private(page.store_current(response))
+    return _private(page.store_current(response, timeout=PAGE_SECONDS))

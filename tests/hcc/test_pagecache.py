@@ -85,3 +85,18 @@ def test_a_renewal_the_cache_does_not_take_is_logged(settings, caplog, django_ca
     ):
         pagecache.new_versions([VERSION_KEY])
     assert "Cached pages not renewed (test-version:a)" in caplog.text
+
+
+def test_the_keys_of_one_transaction_are_renewed_in_one_round_trip(
+    redis_cache, redis_round_trips, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pagecache.new_versions(["test-version:a"])
+        pagecache.new_versions(["test-version:b", "test-version:a"])
+        redis_round_trips["n"] = 0
+    assert len(callbacks) == 2
+    assert redis_round_trips["n"] == 1
+    assert set(redis_cache.get_many(["test-version:a", "test-version:b"])) == {
+        "test-version:a",
+        "test-version:b",
+    }
