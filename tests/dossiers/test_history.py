@@ -153,6 +153,31 @@ def test_on_postgresql_a_second_thread_writes_batches_while_the_file_is_read(
     assert Event.objects.filter(action="import").count() == 2501
 
 
+@pytest.mark.postgres
+def test_on_postgresql_batches_written_side_by_side_keep_the_rollups_exact(transactional_db, world, tmp_path):
+    from tests.dossiers.test_rollup import assert_equals_recount
+
+    rows = []
+    for n in range(3000):  # batches of 500 share days, months and every total cell
+        day = 3 + n % 20
+        status = ("received", "returned", "result_ready", "refused", "processing")[n % 5]
+        ready = f"2025-0{3 + n % 2}-{day + 2:02d}T10:00" if status in ("returned", "result_ready") else ""
+        returned = f"2025-0{3 + n % 2}-{day + 3:02d}T10:00" if status == "returned" else ""
+        if status == "refused":
+            ready = f"2025-0{3 + n % 2}-{day + 1:02d}T10:00"
+        rows.append(
+            f"S-{n:05d},1.009994,SXD,TTPVHCC,{('counter', 'online')[n % 2]},Phạm Thị Lan,"
+            f"2025-0{3 + n % 2}-{day:02d}T09:00,,{status},{ready},{returned}"
+        )
+    receive_one(world)
+    report = import_history(write(tmp_path, *rows), batch_size=500)
+    assert report.created == 3000 and report.failed == 0
+    cells = assert_equals_recount()
+    report = import_history(write(tmp_path, *rows), batch_size=500)
+    assert report.created == 0 and report.existing == 3000
+    assert assert_equals_recount() == cells
+
+
 def test_imported_dossiers_are_counted_in_the_statistics(world, tmp_path, good_rows):
     from tests.dossiers.test_rollup import assert_equals_recount
 
