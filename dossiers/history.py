@@ -428,15 +428,13 @@ _ROLLUP_COLUMNS = (*(name for name in rollup.ROW_FIELDS if "__" not in name), "c
 def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
     secrets_, tokens = new_secrets(len(rows)), new_tracking_tokens(len(rows))
     by_attname = {f.attname: f for f in _dossier_columns()}
+    # Every other column takes its model default, the same for every row: a parameter of the
+    # insert, not a field of each COPY line.
     rest = [f for name, f in by_attname.items() if name not in _ROW_COLUMNS + _BATCH_COLUMNS]
-    names = [by_attname[name].column for name in _ROW_COLUMNS + _BATCH_COLUMNS] + [f.column for f in rest]
-    # The batch's columns: the secret and token of each row, then the same text for every row.
+    names = [by_attname[name].column for name in _ROW_COLUMNS + _BATCH_COLUMNS]
+    defaults = {f"d{n}": f.get_db_prep_save(f.get_default(), connection) for n, f in enumerate(rest)}
     now_text = now.isoformat()
-    tail = (
-        f"\t{now_text}\t{now_text}"
-        + "".join("\t" + _copy_text(f.get_db_prep_save(f.get_default(), connection)) for f in rest)
-        + "\n"
-    )
+    tail = f"\t{now_text}\t{now_text}\n"
     buffer = io.StringIO()
     buffer.write(
         "".join(
@@ -449,6 +447,8 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
     table = connection.ops.quote_name(Dossier._meta.db_table)
     event_table = connection.ops.quote_name(Event._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(n) for n in names)
+    all_columns = ", ".join([columns, *(connection.ops.quote_name(f.column) for f in rest)])
+    values = ", ".join([columns, *(f"%({name})s" for name in defaults)])
     with connection.cursor() as cursor:
         # Times without an offset in the file are local times.
         cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
@@ -470,7 +470,7 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
         # rollups (rows already known by their code add nothing anywhere).
         returned = ", ".join(["id", *(connection.ops.quote_name(n) for n in _ROLLUP_COLUMNS)])
         insert = (
-            f"WITH made AS (INSERT INTO {table} ({columns}) SELECT {columns} FROM history_import "  # noqa: S608
+            f"WITH made AS (INSERT INTO {table} ({all_columns}) SELECT {values} FROM history_import "  # noqa: S608
             f"ON CONFLICT (code) DO NOTHING RETURNING {returned}), "  # nosec B608
         )
         events = (
@@ -486,6 +486,7 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
                 "note": _("Nhập từ hệ thống một cửa cũ"),
                 "data": "{}",
                 "tz": settings.TIME_ZONE,
+                **defaults,
             },
         )
         created = cursor.fetchone()[0]
