@@ -479,59 +479,96 @@ GROUP BY day, agency, proc, field, level, channel, bucket
 """
 )
 
-# The cells of rows just inserted (``source``: a CTE with the dossier's columns), added to the six
-# rollups in key order. Appended to a ``WITH`` list of the caller's statement.
-_ADD_CELLS_SQL = """,
+# The cells of rows just inserted, grouped, are kept in a temporary table of the session: the
+# statement that inserts the rows fills it (``stage_inserted_sql``) and ``add_staged`` adds it to
+# the six rollups, one statement a table in the order of ``upsert``. A writer holds the rollup rows
+# it upserts until it commits, and every batch touches the same monthly and total rows: adding
+# them last, after the foreign keys of the batch are checked, keeps that wait short.
+STAGED_CELLS = "rollup_staged_cells"
+
+_STAGED_TABLE_SQL = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED_CELLS} (
+    day date, agency bigint, proc bigint, field bigint, level varchar(16), channel varchar(8),
+    bucket varchar(20), n integer
+) ON COMMIT DELETE ROWS
+"""
+
+_STAGE_CELLS_SQL = """,
 {cells},
-grouped AS (
-    SELECT day, agency, proc, field, level, channel, bucket, count(*) AS n FROM cells
+staged AS (
+    INSERT INTO {table} (day, agency, proc, field, level, channel, bucket, n)
+    SELECT day, agency, proc, field, level, channel, bucket, count(*) FROM cells
     GROUP BY day, agency, proc, field, level, channel, bucket
-), daily AS (
-    INSERT INTO dossiers_dailyfigure (day, agency_id, procedure_id, field_id, level, channel, bucket, n)
-    SELECT * FROM grouped ORDER BY day, agency, proc, field, level, channel, bucket
-    ON CONFLICT (day, agency_id, procedure_id, field_id, level, channel, bucket)
-    DO UPDATE SET n = dossiers_dailyfigure.n + excluded.n
-), daily_agency AS (
-    INSERT INTO dossiers_dailyagencyfigure (day, agency_id, level, channel, bucket, n)
-    SELECT day, agency, level, channel, bucket, sum(n) FROM grouped
-    GROUP BY day, agency, level, channel, bucket ORDER BY day, agency, level, channel, bucket
-    ON CONFLICT (day, agency_id, level, channel, bucket)
-    DO UPDATE SET n = dossiers_dailyagencyfigure.n + excluded.n
-), monthly AS (
-    INSERT INTO dossiers_monthlyfigure (month, agency_id, procedure_id, field_id, level, channel, bucket, n)
-    SELECT date_trunc('month', day)::date AS m, agency, proc, field, level, channel, bucket, sum(n)
-    FROM grouped GROUP BY m, agency, proc, field, level, channel, bucket
-    ORDER BY m, agency, proc, field, level, channel, bucket
-    ON CONFLICT (month, agency_id, procedure_id, field_id, level, channel, bucket)
-    DO UPDATE SET n = dossiers_monthlyfigure.n + excluded.n
-), monthly_agency AS (
-    INSERT INTO dossiers_monthlyagencyfigure (month, agency_id, level, channel, bucket, n)
-    SELECT date_trunc('month', day)::date AS m, agency, level, channel, bucket, sum(n)
-    FROM grouped GROUP BY m, agency, level, channel, bucket ORDER BY m, agency, level, channel, bucket
-    ON CONFLICT (month, agency_id, level, channel, bucket)
-    DO UPDATE SET n = dossiers_monthlyagencyfigure.n + excluded.n
-), total AS (
-    INSERT INTO dossiers_totalfigure (agency_id, procedure_id, field_id, level, channel, bucket, n)
-    SELECT agency, proc, field, level, channel, bucket, sum(n)
-    FROM grouped GROUP BY agency, proc, field, level, channel, bucket
-    ORDER BY agency, proc, field, level, channel, bucket
-    ON CONFLICT (agency_id, procedure_id, field_id, level, channel, bucket)
-    DO UPDATE SET n = dossiers_totalfigure.n + excluded.n
-), total_agency AS (
-    INSERT INTO dossiers_totalagencyfigure (agency_id, level, channel, bucket, n)
-    SELECT agency, level, channel, bucket, sum(n)
-    FROM grouped GROUP BY agency, level, channel, bucket ORDER BY agency, level, channel, bucket
-    ON CONFLICT (agency_id, level, channel, bucket)
-    DO UPDATE SET n = dossiers_totalagencyfigure.n + excluded.n
 )
 """
 
+# (rollup table, its key columns, the staged cells' expressions for them) in the order of
+# ``_TABLES``; the names are ours.
+_STAGED_GRAINS = (
+    (
+        "dossiers_dailyfigure",
+        "day, agency_id, procedure_id, field_id, level, channel, bucket",
+        "day, agency, proc, field, level, channel, bucket",
+    ),
+    (
+        "dossiers_dailyagencyfigure",
+        "day, agency_id, level, channel, bucket",
+        "day, agency, level, channel, bucket",
+    ),
+    (
+        "dossiers_monthlyfigure",
+        "month, agency_id, procedure_id, field_id, level, channel, bucket",
+        "date_trunc('month', day)::date, agency, proc, field, level, channel, bucket",
+    ),
+    (
+        "dossiers_monthlyagencyfigure",
+        "month, agency_id, level, channel, bucket",
+        "date_trunc('month', day)::date, agency, level, channel, bucket",
+    ),
+    (
+        "dossiers_totalfigure",
+        "agency_id, procedure_id, field_id, level, channel, bucket",
+        "agency, proc, field, level, channel, bucket",
+    ),
+    ("dossiers_totalagencyfigure", "agency_id, level, channel, bucket", "agency, level, channel, bucket"),
+)
 
-def add_inserted_sql(source: str) -> str:
+
+def _add_staged_sql(table: str, keys: str, source: str) -> str:
+    positions = ", ".join(str(i + 1) for i in range(keys.count(",") + 1))
+    # the staged cells are grouped by the daily key already
+    grouped = (
+        f"n FROM {STAGED_CELLS}"
+        if table == "dossiers_dailyfigure"
+        else f"sum(n) FROM {STAGED_CELLS} GROUP BY {positions}"
+    )
+    return (
+        f"INSERT INTO {table} ({keys}, n) SELECT {source}, {grouped} ORDER BY {positions} "  # noqa: S608  # nosec B608
+        f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n"
+    )
+
+
+def create_staging(cursor) -> None:
+    """Create this session's table of staged cells (PostgreSQL), if not there yet."""
+    cursor.execute(_STAGED_TABLE_SQL)
+
+
+def stage_inserted_sql(source: str) -> str:
     """SQL to append to a ``WITH`` list whose CTE ``source`` returns newly inserted dossier rows
-    (every column ``contribution`` reads): their cells are added to the rollups in the same
-    statement. Needs the parameter ``tz`` (the local time zone's name)."""
-    return _ADD_CELLS_SQL.format(cells=_CELLS_SQL.format(source=source, where="true").strip())
+    (every column ``contribution`` reads): their cells, grouped, go into the staged cells
+    (``create_staging`` first), which ``add_staged`` then adds to the rollups in the same
+    transaction. Needs the parameter ``tz`` (the local time zone's name)."""
+    return _STAGE_CELLS_SQL.format(
+        cells=_CELLS_SQL.format(source=source, where="true").strip(), table=STAGED_CELLS
+    )
+
+
+def add_staged(cursor) -> None:
+    """Add the staged cells to the six rollups (one upsert a table, rows in key order, tables in
+    the order of ``upsert``: writers side by side never deadlock) and empty them."""
+    for table, keys, source in _STAGED_GRAINS:
+        cursor.execute(_add_staged_sql(table, keys, source))
+    cursor.execute(f"TRUNCATE {STAGED_CELLS}")  # noqa: S608  # nosec B608
 
 
 def add_inserted(dossier_ids: list[int]) -> None:

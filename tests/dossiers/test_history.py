@@ -153,6 +153,79 @@ def test_on_postgresql_a_second_thread_writes_batches_while_the_file_is_read(
     assert Event.objects.filter(action="import").count() == 2501
 
 
+@pytest.mark.postgres
+def test_on_postgresql_batches_written_side_by_side_keep_the_rollups_exact(transactional_db, world, tmp_path):
+    from tests.dossiers.test_rollup import assert_equals_recount
+
+    rows = []
+    for n in range(3000):  # batches of 500 share days, months and every total cell
+        day = 3 + n % 20
+        status = ("received", "returned", "result_ready", "refused", "processing")[n % 5]
+        ready = f"2025-0{3 + n % 2}-{day + 2:02d}T10:00" if status in ("returned", "result_ready") else ""
+        returned = f"2025-0{3 + n % 2}-{day + 3:02d}T10:00" if status == "returned" else ""
+        if status == "refused":
+            ready = f"2025-0{3 + n % 2}-{day + 1:02d}T10:00"
+        rows.append(
+            f"S-{n:05d},1.009994,SXD,TTPVHCC,{('counter', 'online')[n % 2]},Phạm Thị Lan,"
+            f"2025-0{3 + n % 2}-{day:02d}T09:00,,{status},{ready},{returned}"
+        )
+    receive_one(world)
+    report = import_history(write(tmp_path, *rows), batch_size=500)
+    assert report.created == 3000 and report.failed == 0
+    cells = assert_equals_recount()
+    report = import_history(write(tmp_path, *rows), batch_size=500)
+    assert report.created == 0 and report.existing == 3000
+    assert assert_equals_recount() == cells
+
+
+@pytest.mark.postgres
+def test_on_postgresql_rows_of_the_usual_shape_are_written_as_check_row_reads_them(
+    world, tmp_path, good_rows, monkeypatch
+):
+    from dossiers import history
+
+    usual = [
+        "1,1.009994,SXD,TTPVHCC,counter,Nguyễn Văn Ân,2025-03-03T08:30:15,2025-03-17T08:30,returned,"
+        "2025-03-14T10:00,2025-03-15T09:00:59",
+        "2,1.009994,SXD,,online,Trần\tThị \\Bình,2025-03-04 09:00,,9,2025-03-20T16:00,",  # tab, backslash
+        "3,1.009994,SXD,XA1,postal,Lê Đức Hải,2025-03-05,,4,,",
+        "4,1.009994,SXD,XA1,counter, Lê Hải ,2025-03-05T14:00:00.250,2025-03-06T17:00,refused,,",
+        "5,1.009994,SXD,TTPVHCC,online,An,2025-03-05T14:00,,withdrawn,2025-03-06T10:00,",
+        "6,1.009994,SXD,TTPVHCC,counter,An,2025-03-05T14:00,,stopped,,2025-03-07T10:00",
+        "7,1.009994,SXD,TTPVHCC,counter,An,2025-12-31T16:59,,processing,,",
+    ]
+    unusual = [  # read by check_row only
+        "8,1.009994,SXD,,online,An,2025-03-04T09:00+07:00,,9,2025-03-20T16:00+07:00,",
+        "9,1.009994,SXD,,COUNTER,An,2025-03-04T09:00,,Returned,2025-03-20T16:00,2025-03-21T16:00",
+        "10,1.009994,SXD,,online,An,,,submitted,,",
+    ]
+    accepted = []
+    fast_row = history._fast_row
+
+    def counting(*args):
+        row = fast_row(*args)
+        accepted.append(row is not None)
+        return row
+
+    monkeypatch.setattr(history, "_fast_row", counting)
+    assert import_history(write(tmp_path, *("F-" + r for r in usual + unusual))).created == 10
+    assert accepted == [True] * len(usual) + [False] * len(unusual)
+    monkeypatch.setattr(history, "_fast_row", lambda *args: None)
+    assert import_history(write(tmp_path, *("S-" + r for r in usual + unusual))).created == 10
+
+    skip = {"id", "code", "secret", "tracking_token", "created_at", "updated_at"}
+    columns = [f.attname for f in Dossier._meta.concrete_fields if f.attname not in skip]
+
+    def stored(prefix):
+        rows = Dossier.objects.filter(code__startswith=prefix).values("code", *columns)
+        return {row.pop("code").removeprefix(prefix): row for row in rows}
+
+    fast, checked = stored("F-"), stored("S-")
+    assert fast == checked
+    assert fast["2"]["applicant_name"] == "Trần\tThị \\Bình"
+    assert fast["4"]["applicant_name"] == "Lê Hải"
+
+
 def test_imported_dossiers_are_counted_in_the_statistics(world, tmp_path, good_rows):
     from tests.dossiers.test_rollup import assert_equals_recount
 
