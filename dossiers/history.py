@@ -59,6 +59,12 @@ IMPORT_ACTION = "import"
 OUR_CODE = re.compile(r"^(?P<office>.+)-(?P<day>\d{6})-(?P<number>\d{4,})$")
 STATUSES = frozenset(Status.values)
 TIME_COLUMNS = ("received_at", "due_at", "result_ready_at", "returned_at")
+# Times written so that PostgreSQL reads them as Python does: they go to COPY as the file wrote
+# them. Python also reads forms PostgreSQL refuses (``2025-03-05T14``, week dates, a decimal
+# comma) or rounds otherwise (more than six decimals): those go as Python read them.
+AS_WRITTEN = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
+)
 CHANNELS = frozenset(Channel.values)
 STATUS_BY_NATIONAL_CODE = {str(Status.national_code(s)): s for s in Status.values}
 CODE_MAX = Dossier._meta.get_field("code").max_length
@@ -230,7 +236,7 @@ def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
         status=status,
         result_ready_at=result_ready_at,
         returned_at=returned_at,
-        texts={name: value[name] for name in TIME_COLUMNS if value[name]},
+        texts={name: value[name] for name in TIME_COLUMNS if AS_WRITTEN.fullmatch(value[name])},
     )
 
 
@@ -274,6 +280,11 @@ def _fast_row(fields: list[str], at: list[int], catalog: _Catalog) -> Prepared |
         or len(name) > NAME_MAX
         or not received
     ):
+        return None
+    written = AS_WRITTEN.fullmatch
+    if not written(received) or (ready and not written(ready)) or (returned and not written(returned)):
+        return None
+    if due and not written(due):
         return None
     try:
         received_at = datetime.fromisoformat(received)

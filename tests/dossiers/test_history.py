@@ -226,6 +226,27 @@ def test_on_postgresql_rows_of_the_usual_shape_are_written_as_check_row_reads_th
     assert fast["4"]["applicant_name"] == "Lê Hải"
 
 
+def test_times_postgresql_reads_otherwise_are_written_as_python_reads_them(world, tmp_path):
+    """ISO 8601 forms Python reads and PostgreSQL refuses or rounds otherwise (an hour alone, a week
+    date, a decimal comma, seven decimals) go to the database as Python read them: the batch loads."""
+    rows = [
+        "T-1,1.009994,SXD,,counter,An,2025-03-04T09,,received,,",
+        "T-2,1.009994,SXD,,counter,An,2025-W10-2T09:00,,received,,",
+        'T-3,1.009994,SXD,,counter,An,"2025-03-04 09:00:00,5",,returned,2025-03-05T10,2025-W10-4',
+        "T-4,1.009994,SXD,,counter,An,2025-03-04T09:00:00.1234567,2025-03-18T09,received,,",
+    ]
+    report = import_history(write(tmp_path, *rows))
+    assert (report.created, report.failed) == (4, 0)
+    got = {d.code: d for d in Dossier.objects.filter(code__startswith="T-")}
+    nine = datetime(2025, 3, 4, 9, 0, tzinfo=HCM)
+    assert got["T-1"].received_at == got["T-2"].received_at == nine
+    assert got["T-3"].received_at == nine.replace(microsecond=500_000)
+    assert got["T-3"].result_ready_at == datetime(2025, 3, 5, 10, 0, tzinfo=HCM)
+    assert got["T-3"].returned_at == datetime(2025, 3, 6, 0, 0, tzinfo=HCM)
+    assert got["T-4"].received_at == nine.replace(microsecond=123_456)
+    assert got["T-4"].due_at == datetime(2025, 3, 18, 9, 0, tzinfo=HCM)
+
+
 def test_imported_dossiers_are_counted_in_the_statistics(world, tmp_path, good_rows):
     from tests.dossiers.test_rollup import assert_equals_recount
 
