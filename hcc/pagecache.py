@@ -79,6 +79,21 @@ def _written(write: Callable[..., Any], *args: Any) -> bool:
         return False
 
 
+def _after_sending(response: HttpResponse, write: Callable[[], Any]) -> None:
+    """Run ``write`` once the response is sent: the server calls ``close`` after the last byte
+    (PEP 3333; Django's test client too), so the visitor does not wait for the cache's round trip.
+    A worker still writes before it takes its next request."""
+    close = response.close
+
+    def close_then_write() -> None:
+        try:
+            close()
+        finally:
+            write()
+
+    response.close = close_then_write
+
+
 def _cacheable(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and not len(messages.get_messages(request))
 
@@ -104,6 +119,15 @@ class AnonymousPage:
     def keys(self) -> list[str]:
         return [key for key in (self.cache_key, self.version_key) if key]
 
+    @property
+    def adds(self) -> dict[str, tuple[str, int]]:
+        """The version key with a new version, to add before reading ``keys`` when it is missing
+        (``hcc.ratelimit.count(add=...)``): the version is then there before the database is read,
+        and a writer's change after that read renews it."""
+        if self.version_key is None:
+            return {}
+        return {self.version_key: (_new_version(), settings.HCC_PAGE_CACHE_SECONDS)}
+
     def take(self, found: dict[str, Any]) -> None:
         """What a ``get_many`` of ``keys`` found."""
         entry = found.get(self.cache_key) if self.cache_key else None
@@ -117,15 +141,15 @@ class AnonymousPage:
 
     def store_current(self, response: HttpResponse, *, timeout: int | None = None) -> HttpResponse:
         """Keep ``response``, made from what the database held after ``take``, under the version
-        read then. With no version yet, one is added, and the page kept only when no writer set
-        one in the meantime (its change may have come after the page's read). Give it back."""
+        read then (the version ``adds`` put there when there was none). Without one (``adds`` not
+        used, or the cache did not answer), one is added, and the page kept only when no writer
+        set one in the meantime (its change may have come after the page's read). Give it back."""
         if self.version_key is None:
             return response
         version = self.current
         if version is None:
             version = _new_version()
-            seconds = settings.HCC_PAGE_CACHE_SECONDS if timeout is None else timeout
-            if not _written(cache.add, self.version_key, version, seconds):
+            if not _written(cache.add, self.version_key, version, settings.HCC_PAGE_CACHE_SECONDS):
                 return response
         return self.store(version, response, timeout=timeout)
 
@@ -150,7 +174,7 @@ class AnonymousPage:
             if "nonce=" not in html:
                 entry = (version, CSRF_FIELD.sub(rf"\g<1>{CSRF_MARK}\g<2>", html))
                 seconds = settings.HCC_PAGE_CACHE_SECONDS if timeout is None else timeout
-                _written(cache.set, self.cache_key, entry, seconds)
+                _after_sending(response, lambda: _written(cache.set, self.cache_key, entry, seconds))
         return response
 
 

@@ -4,14 +4,15 @@ django-ratelimit counts one rate per call, and each count costs the cache one to
 (``add``; when the window already exists, ``incr``, which Django's Redis cache does as ``EXISTS``
 then ``INCRBY``): a lookup limited per minute and per hour cost up to six. With Redis, ``count``
 sends every window (``SET NX EX`` then ``INCR`` each) in one transaction, and reads in the same
-round trip the cache keys the caller needs next (a cached page), so a public page served from the
-cache asks Redis once. The counters are django-ratelimit's own keys and values, so its
-``get_usage`` and ``is_ratelimited`` see the same counts. Other cache backends (the embedded
-local-memory default, the tests) count through django-ratelimit, one window at a time.
+round trip the cache keys the caller needs next (a cached page and its version, the version added
+first when missing), so a public page served from the cache asks Redis once. The counters are
+django-ratelimit's own keys and values, so its ``get_usage`` and ``is_ratelimited`` see the same
+counts. Other cache backends (the embedded local-memory default, the tests) count through
+django-ratelimit, one window at a time.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,23 +40,41 @@ class Counted:
     found: dict[str, Any] = field(default_factory=dict)
 
 
-def count(request: HttpRequest, *, group: str, rates: Sequence[str], fetch: Sequence[str] = ()) -> Counted:
+def count(
+    request: HttpRequest,
+    *,
+    group: str,
+    rates: Sequence[str],
+    fetch: Sequence[str] = (),
+    add: Mapping[str, tuple[Any, int]] | None = None,
+) -> Counted:
     """Count one request from the client's address in every window of ``rates`` (each window counts
-    every request, even one already refused by a shorter window) and read the ``fetch`` keys of
-    the default cache. ``limited`` once any window is over its rate."""
+    every request, even one already refused by a shorter window), then ``add`` each key of the
+    default cache that is missing (``{key: (value, seconds)}``, as ``cache.add``) and read the
+    ``fetch`` keys. ``limited`` once any window is over its rate."""
     cache = caches[settings.RATELIMIT_USE_CACHE]
-    if not getattr(settings, "RATELIMIT_ENABLE", True):
-        return Counted(False, caches["default"].get_many(fetch) if fetch else {})
-    if isinstance(cache, RedisCache) and (not fetch or settings.RATELIMIT_USE_CACHE == "default"):
-        return _count_on_redis(request, cache, group, rates, fetch)
+    add = add or {}
+    enabled = getattr(settings, "RATELIMIT_ENABLE", True)
+    shared = not (fetch or add) or settings.RATELIMIT_USE_CACHE == "default"
+    if enabled and isinstance(cache, RedisCache) and shared:
+        return _count_on_redis(request, cache, group, rates, fetch, add)
     limited = False
-    for rate in rates:
-        limited |= is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
-    return Counted(limited, caches["default"].get_many(fetch) if fetch else {})
+    if enabled:
+        for rate in rates:
+            limited |= is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
+    default = caches["default"]
+    for key, (value, seconds) in add.items():
+        default.add(key, value, seconds)
+    return Counted(limited, default.get_many(fetch) if fetch else {})
 
 
 def _count_on_redis(
-    request: HttpRequest, cache: RedisCache, group: str, rates: Sequence[str], fetch: Sequence[str]
+    request: HttpRequest,
+    cache: RedisCache,
+    group: str,
+    rates: Sequence[str],
+    fetch: Sequence[str],
+    add: Mapping[str, tuple[Any, int]],
 ) -> Counted:
     address = _get_ip(request)
     limits = []
@@ -70,6 +89,9 @@ def _count_on_redis(
         pipe.set(key, 0, ex=period + EXPIRATION_FUDGE, nx=True)
         pipe.incr(key)
         limits.append(limit)
+    dumps = cache._cache._serializer.dumps
+    for key, (value, seconds) in add.items():
+        pipe.set(cache.make_and_validate_key(key), dumps(value), ex=seconds, nx=True)
     keys = [cache.make_and_validate_key(key) for key in fetch]
     for key in keys:
         pipe.get(key)
@@ -79,7 +101,7 @@ def _count_on_redis(
         logger.warning("Rate limit of %s not counted: the cache did not answer", group, exc_info=True)
         return Counted(not getattr(settings, "RATELIMIT_FAIL_OPEN", False))
     counts = results[1 : 2 * len(limits) : 2]
-    values = results[2 * len(limits) :]
+    values = results[2 * len(limits) + len(add) :]
     loads = cache._cache._serializer.loads
     found = {name: loads(value) for name, value in zip(fetch, values, strict=True) if value is not None}
     return Counted(any(n > limit for n, limit in zip(counts, limits, strict=True)), found)

@@ -123,9 +123,11 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 
 def _counted(request: HttpRequest, page: AnonymousPage) -> bool:
-    """Count the lookup and read the page's cache entry and version, in one round trip; True when
-    refused."""
-    counted = ratelimit.count(request, group=RATELIMIT_GROUP, rates=RATELIMIT_RATES, fetch=page.keys)
+    """Count the lookup, add the page's version if it has none, and read the page's cache entry
+    and version, in one round trip; True when refused."""
+    counted = ratelimit.count(
+        request, group=RATELIMIT_GROUP, rates=RATELIMIT_RATES, fetch=page.keys, add=page.adds
+    )
     page.take(counted.found)
     return counted.limited
 

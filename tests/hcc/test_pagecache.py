@@ -38,7 +38,9 @@ def page() -> pagecache.AnonymousPage:
 def test_a_page_is_served_from_the_cache_while_its_version_is_current(django_capture_on_commit_callbacks):
     first = page()
     assert first.fresh() is None
-    first.store_current(HttpResponse("<p>one</p>"))
+    kept = first.store_current(HttpResponse("<p>one</p>"))
+    assert page().fresh() is None  # kept once the response is sent
+    kept.close()
     assert page().fresh().content == b"<p>one</p>"
     with django_capture_on_commit_callbacks(execute=True):
         pagecache.new_versions([VERSION_KEY])
@@ -50,7 +52,7 @@ def test_no_page_is_kept_when_a_writer_sets_a_version_after_the_read():
     its page, made from what it read before: that page is not kept."""
     reader = page()
     cache.set(VERSION_KEY, "written")
-    reader.store_current(HttpResponse("<p>old</p>"))
+    reader.store_current(HttpResponse("<p>old</p>")).close()
     assert page().fresh() is None
 
 
@@ -59,8 +61,9 @@ def test_a_page_kept_under_a_version_renewed_after_the_read_is_not_served(django
     reader = page()
     with django_capture_on_commit_callbacks(execute=True):
         pagecache.new_versions([VERSION_KEY])
-    reader.store_current(HttpResponse("<p>old</p>"))
+    reader.store_current(HttpResponse("<p>old</p>")).close()
     assert page().fresh() is None
+    assert cache.get(reader.cache_key)[1] == "<p>old</p>"  # kept, under a version no longer current
 
 
 def test_versions_are_renewed_only_when_the_transaction_commits(django_capture_on_commit_callbacks):
@@ -100,3 +103,15 @@ def test_the_keys_of_one_transaction_are_renewed_in_one_round_trip(
         "test-version:a",
         "test-version:b",
     }
+
+
+def test_a_version_added_before_the_read_is_the_one_the_page_is_kept_under():
+    """``adds`` puts a version in place before the database is read (the rate limit's round trip):
+    the page made after it is kept under it without another round trip."""
+    reader = pagecache.AnonymousPage(visitor(), "a", version_key=VERSION_KEY)
+    for key, (value, seconds) in reader.adds.items():
+        cache.add(key, value, seconds)
+    reader.take(cache.get_many(reader.keys))
+    assert reader.current is not None
+    reader.store_current(HttpResponse("<p>new</p>")).close()
+    assert page().fresh().content == b"<p>new</p>"

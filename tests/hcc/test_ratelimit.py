@@ -46,6 +46,22 @@ def test_the_keys_asked_for_are_read_in_the_same_round_trip(redis_cache, redis_r
     assert redis_round_trips["n"] == 3  # the two sets, then one for the count and the reads
 
 
+@pytest.mark.parametrize("on_redis", [True, False])
+def test_missing_keys_are_added_before_the_reads_and_present_ones_kept(on_redis, request):
+    if on_redis:
+        request.getfixturevalue("redis_cache")
+    cache.set("version:kept", "old")
+    counted = ratelimit.count(
+        lookup(),
+        group=GROUP,
+        rates=RATES,
+        fetch=["version:kept", "version:new"],
+        add={"version:kept": ("mine", 60), "version:new": ("mine", 60)},
+    )
+    assert counted.found == {"version:kept": "old", "version:new": "mine"}
+    assert cache.get("version:new") == "mine" and cache.get("version:kept") == "old"
+
+
 def test_counts_go_on_where_django_ratelimit_left_them(redis_cache):
     from django_ratelimit.core import is_ratelimited
 
