@@ -1,20 +1,11 @@
 """Password spraying: failed logins from one client address are limited over all accounts, on top
 of django-axes' lockout of one account from one address (tests/accounts/test_views.py)."""
 
-import pytest
-from django.core.cache import cache
 from freezegun import freeze_time
 
 from tests.factories import PASSWORD, UserFactory
 
 LOGIN = "/tai-khoan/dang-nhap/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_failed_logins_over_many_accounts_from_one_address_are_limited(client, db, settings):

@@ -4,7 +4,6 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -14,14 +13,6 @@ from tests.dossiers.test_desk_pages import intake_data
 from tests.factories import CounterFactory, QueueServiceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate-limit counters live in the default cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def kiosk_url(queue):

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
@@ -44,14 +43,6 @@ PERSONAL = [
 
 def at(day, hour, minute=0):
     return datetime(2026, 12, day, hour, minute, tzinfo=VN)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate-limit counters live in the default cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def receive(world):

@@ -14,13 +14,6 @@ VERSION_KEY = "test-version:a"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def visitor():
     request = RequestFactory().get("/a/")
     request.user = AnonymousUser()

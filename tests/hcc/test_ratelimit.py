@@ -21,13 +21,6 @@ def usage(request, rate):
     return get_usage(request, group=GROUP, key="ip", rate=rate, increment=False)["count"]
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_every_window_counts_every_request_in_one_redis_round_trip(redis_cache, redis_round_trips):
     request = lookup()
     answers = [ratelimit.count(request, group=GROUP, rates=RATES).limited for _ in range(3)]
