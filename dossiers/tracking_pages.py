@@ -8,7 +8,7 @@ save or deletion of a dossier and every new event through the ORM (the services,
 the signal receivers connected in ``DossiersConfig.ready``, and ``rollup.bulk_change`` for its
 queryset updates. The history import only adds dossiers, which have no page yet. Names of
 procedures and agencies are shown as they were when the page was made, until it expires
-(``HCC_PAGE_CACHE_SECONDS``).
+(``dossiers.views.tracking.PAGE_SECONDS``).
 """
 
 from collections.abc import Iterable
