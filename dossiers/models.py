@@ -375,11 +375,15 @@ class Event(models.Model):
         raise ValidationError(_("Nhật ký hồ sơ không được xóa."))
 
 
-class DailyFigure(models.Model):
-    """The daily rollup of the statistics: how many dossiers of one (resolving) agency, procedure,
-    field, level and channel fell into ``bucket`` on ``day`` (local date). Kept exact by the
-    dossier services in the transaction that changes a dossier (``dossiers.rollup``), rebuilt from
-    the dossiers by ``manage.py rebuild_rollup``. The buckets are listed in ``dossiers.rollup``.
+def _unit_key(model: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        model, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+
+
+class _Cell(models.Model):
+    """What every rollup table counts: the dossiers of one (resolving) agency, level and channel
+    in one ``bucket`` (``dossiers.rollup``).
 
     The rollup tables have their key as their only index, and room left in each page (fillfactor,
     migration 0008): a count that moves touches no index (a "HOT" update on PostgreSQL), which is
@@ -391,24 +395,33 @@ class DailyFigure(models.Model):
     was 40 % of the server's work in a history import (2.3 new daily cells per dossier, three keys
     each). Deleting through Django still deletes a unit's cells (``on_delete``)."""
 
-    day = models.DateField()
-    agency = models.ForeignKey(
-        "procedures.Agency", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    procedure = models.ForeignKey(
-        "procedures.Procedure",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    field = models.ForeignKey(
-        "procedures.Field", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
+    agency = _unit_key("procedures.Agency")
     level = models.CharField(max_length=16)
     channel = models.CharField(max_length=8)
     bucket = models.CharField(max_length=20)
     n = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class _FineCell(_Cell):
+    """A rollup cell by procedure and field too."""
+
+    procedure = _unit_key("procedures.Procedure")
+    field = _unit_key("procedures.Field")
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigure(_FineCell):
+    """The daily rollup of the statistics: how many dossiers of one (resolving) agency, procedure,
+    field, level and channel fell into ``bucket`` on ``day`` (local date). Kept exact by the
+    dossier services in the transaction that changes a dossier (``dossiers.rollup``), rebuilt from
+    the dossiers by ``manage.py rebuild_rollup``. The buckets are listed in ``dossiers.rollup``."""
+
+    day = models.DateField()
 
     class Meta:
         verbose_name = _("số liệu thống kê theo ngày")
@@ -424,19 +437,12 @@ class DailyFigure(models.Model):
         return f"{self.day} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
 
 
-class DailyAgencyFigure(models.Model):
+class DailyAgencyFigure(_Cell):
     """``DailyFigure`` summed over procedures and fields: the same cells by day, agency, level,
     channel and bucket, kept in the same upsert. A year by agency, level or channel reads this
     one (a few rows per agency and day) instead of one row per procedure."""
 
     day = models.DateField()
-    agency = models.ForeignKey(
-        "procedures.Agency", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    level = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8)
-    bucket = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu thống kê theo ngày và cơ quan")
@@ -451,28 +457,11 @@ class DailyAgencyFigure(models.Model):
         return f"{self.day} {self.agency_id} {self.channel} {self.bucket}={self.n}"
 
 
-class MonthlyFigure(models.Model):
+class MonthlyFigure(_FineCell):
     """``DailyFigure`` summed by month (``month`` is the first day of the month), written by the
     same upsert: a year is read from twelve months of rows instead of 365 days of them."""
 
     month = models.DateField()
-    agency = models.ForeignKey(
-        "procedures.Agency", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    procedure = models.ForeignKey(
-        "procedures.Procedure",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    field = models.ForeignKey(
-        "procedures.Field", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    level = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8)
-    bucket = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu thống kê theo tháng")
@@ -490,17 +479,10 @@ class MonthlyFigure(models.Model):
         )
 
 
-class MonthlyAgencyFigure(models.Model):
+class MonthlyAgencyFigure(_Cell):
     """``DailyAgencyFigure`` summed by month (``month`` is the first day of the month)."""
 
     month = models.DateField()
-    agency = models.ForeignKey(
-        "procedures.Agency", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    level = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8)
-    bucket = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu thống kê theo tháng và cơ quan")
@@ -515,28 +497,10 @@ class MonthlyAgencyFigure(models.Model):
         return f"{self.month:%Y-%m} {self.agency_id} {self.channel} {self.bucket}={self.n}"
 
 
-class TotalFigure(models.Model):
+class TotalFigure(_FineCell):
     """``DailyFigure`` summed over every day: what the history adds up to, per cell, written by the
     same upsert. "In progress at the end of day D" is the total less the days after D, which for a
     recent D are a few rows."""
-
-    agency = models.ForeignKey(
-        "procedures.Agency", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    procedure = models.ForeignKey(
-        "procedures.Procedure",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    field = models.ForeignKey(
-        "procedures.Field", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    level = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8)
-    bucket = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu thống kê cộng dồn")
@@ -551,16 +515,8 @@ class TotalFigure(models.Model):
         return f"{self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
 
 
-class TotalAgencyFigure(models.Model):
+class TotalAgencyFigure(_Cell):
     """``DailyAgencyFigure`` summed over every day."""
-
-    agency = models.ForeignKey(
-        "procedures.Agency", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    level = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8)
-    bucket = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu thống kê cộng dồn theo cơ quan")
