@@ -156,10 +156,6 @@ class AnonymousPage:
     def read(self) -> None:
         self.take(cache.get_many(self.keys) if self.cache_key else {})
 
-    @property
-    def stored_version(self) -> str | None:
-        return self.stored[0] if self.stored else None
-
     def cached(self, version: str) -> HttpResponse | None:
         """The page from the cache when it was stored for this ``version``."""
         if self.stored is None or self.stored[0] != version:
