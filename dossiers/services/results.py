@@ -15,17 +15,14 @@ from dossiers.models import (
     Step,
     StepStatus,
 )
+from dossiers.permissions import check_action
 from dossiers.services.common import (
     DossierError,
-    _check_move,
     _finish,
     _locked,
     _locked_step,
     _now,
-    _refuse,
-    _require_claimed_by,
     _require_text,
-    _staff_of,
     _store_files,
     _transition,
 )
@@ -39,12 +36,7 @@ def step_approve(
     """The last step approves: the result is ready."""
     result_note = _require_text(result_note, "result_note", _("Vui lòng ghi kết quả giải quyết."))
     dossier, step = _locked_step(step)
-    to = _check_move(dossier, Action.APPROVE, actor)
-    _require_claimed_by(step, actor)
-    if dossier.steps.filter(order__gt=step.order).exists():
-        raise _refuse(_("Chưa phải bước cuối: hãy chuyển bước tiếp theo."))
-    if dossier.steps.filter(order=step.order).exclude(pk=step.pk).exclude(status=StepStatus.DONE).exists():
-        raise _refuse(_("Các bước song song chưa xong."))
+    to = check_action(actor=actor, dossier=dossier, action=Action.APPROVE, step=step)
     _finish(step, actor=actor, note=result_note)
     _store_files(dossier, files or [], actor=actor, kind=FileKind.RESULT)
     dossier.result_note = result_note
@@ -65,8 +57,7 @@ def dossier_return(
     """The desk hands the result over: at the counter (who collected it, ID checked) or by post
     (tracking number)."""
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.RETURN_RESULT, actor)
-    _staff_of(actor, dossier.intake_office)
+    to = check_action(actor=actor, dossier=dossier, action=Action.RETURN_RESULT)
     if dossier.return_method == ReturnMethod.POST:
         postal_tracking = _require_text(
             postal_tracking, "postal_tracking", _("Vui lòng nhập số hiệu bưu gửi.")
@@ -96,10 +87,7 @@ def dossier_resolve_on_the_spot(*, actor: User, dossier: Dossier, result_note: s
     """On-the-spot procedures: the clerk who received the dossier approves it at the desk."""
     result_note = _require_text(result_note, "result_note", _("Vui lòng ghi kết quả giải quyết."))
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.APPROVE_ON_THE_SPOT, actor)
-    _staff_of(actor, dossier.intake_office)
-    if not dossier.procedure.on_the_spot:
-        raise _refuse(_("Thủ tục này không giải quyết tại chỗ."))
+    to = check_action(actor=actor, dossier=dossier, action=Action.APPROVE_ON_THE_SPOT)
     at = _now()
     for step in dossier.steps.exclude(status=StepStatus.DONE):
         step.status = StepStatus.DONE

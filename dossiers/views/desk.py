@@ -35,8 +35,9 @@ from dossiers.forms.desk import (
     WithdrawForm,
 )
 from dossiers.models import Channel, Dossier, DossierFile, FileKind, ReturnMethod
+from dossiers.permissions import action_names, check_action, dossier_actions_for
 from dossiers.selectors import dossier_for, dossiers_visible_to, online_queue
-from dossiers.workflow import Action, Status, TransitionRefused, actions_from, move_for
+from dossiers.workflow import Action, Status, TransitionRefused
 from procedures.models import Procedure
 from procedures.selectors import procedure_detail, procedures_public, procedures_search
 
@@ -89,9 +90,9 @@ def _desk_dossier(request, code: str, *, detailed: bool = False) -> Dossier:
 
 
 def _allowed(request, dossier: Dossier, action: str) -> bool:
-    """Whether the state table lets the user take ``action`` now; if not, say why."""
+    """Whether the user may take ``action`` now (the services' own check); if not, say why."""
     try:
-        move_for(dossier.status, action, request.user.role)
+        check_action(actor=request.user, dossier=dossier, action=action)
     except TransitionRefused as exc:
         messages.error(request, exc.message)
         return False
@@ -281,7 +282,7 @@ def confirmation(request, code: str):
     """What the applicant takes home: code, secret, due date, steps and fees. Printable."""
     dossier = _desk_dossier(request, code, detailed=True)
     fees = list(dossier.procedure.fees.all())
-    actions = set(actions_from(dossier.status, request.user.role))
+    actions = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
     return render(
         request,
         "dossiers/desk/confirmation.html",
@@ -292,8 +293,7 @@ def confirmation(request, code: str):
             "files": list(dossier.files.all()),
             "fees": fees,
             "fee_total": sum(fee.amount for fee in fees),
-            "can_resolve_on_the_spot": dossier.procedure.on_the_spot
-            and Action.APPROVE_ON_THE_SPOT in actions,
+            "can_resolve_on_the_spot": Action.APPROVE_ON_THE_SPOT in actions,
             "can_return": Action.RETURN_RESULT in actions,
             "can_supply": Action.SUPPLY in actions,
             "can_withdraw": Action.WITHDRAW in actions,
