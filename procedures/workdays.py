@@ -199,6 +199,13 @@ class WorkCalendar:
             return []
         return [(datetime.combine(day, start), datetime.combine(day, end)) for start, end in self.periods]
 
+    def is_working_moment(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in an office period of a working day (its end included: a
+        result promised for 17:00 is promised within office hours)."""
+        local = self._local(moment, "moment")
+        self.ensure_years((local.year,))
+        return any(start <= local <= end for start, end in self._periods_on(local.date()))
+
     def next_working_moment(self, moment: datetime) -> datetime:
         """``moment`` if working time runs at it, else the start of the next office period."""
         local = self._local(moment, "moment")
