@@ -36,6 +36,7 @@ from dossiers import rollup
 from dossiers.models import Channel, Dossier, DossierCounter, Event
 from dossiers.services.common import new_secrets, new_tracking_tokens
 from dossiers.workflow import FINAL_STATUSES, Status
+from dossiers.workflow import STATUS_BY_NATIONAL_CODE as NATIONAL_STATUS
 from procedures import workdays
 from procedures.models import Agency, Procedure
 
@@ -66,7 +67,7 @@ AS_WRITTEN = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
 )
 CHANNELS = frozenset(Channel.values)
-STATUS_BY_NATIONAL_CODE = {str(Status.national_code(s)): s for s in Status.values}
+STATUS_BY_NATIONAL_CODE = {str(code): status for code, status in NATIONAL_STATUS.items()}
 CODE_MAX = Dossier._meta.get_field("code").max_length
 NAME_MAX = Dossier._meta.get_field("applicant_name").max_length
 NEEDS_RESULT = frozenset({Status.RESULT_READY, Status.RETURNED})

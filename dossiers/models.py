@@ -160,7 +160,8 @@ class Dossier(models.Model):
 
     @property
     def status_code(self) -> int:
-        return Status.national_code(self.status)
+        """The national portal's status code (``dossiers.workflow.NATIONAL_CODES``)."""
+        return Status.national_code(self.status, received=self.received_at is not None)
 
     @property
     def masked_id_number(self) -> str:

@@ -183,3 +183,48 @@ def test_the_page_explains_a_new_date_outside_working_time(world, as_user):
     assert "thời gian làm việc" in text(page)
     dossier.refresh_from_db()
     assert dossier.promised_at is None
+
+
+# --- 11. National status codes ------------------------------------------------------------------
+
+
+def test_a_refusal_after_processing_is_resolved_with_a_refusal_result(world):
+    with freeze_time(at(12, 7, 8)):
+        dossier = receive(world, world.single)
+        step = dossier.steps.get()
+        services.step_claim(actor=world.reviewer_a, step=step)
+        services.step_refuse(actor=world.reviewer_a, step=step, reason="Không đủ điều kiện")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.REFUSED
+    assert dossier.status_code == 9
+
+
+def test_a_refused_online_submission_was_never_received(world):
+    from dossiers.files import FileUpload
+    from tests.factories import PDF_BYTES
+
+    with freeze_time(at(12, 7, 8)):
+        files = [
+            FileUpload(name="a.pdf", content=PDF_BYTES, document_id=d.id)
+            for d in world.procedure.documents.filter(mandatory=True)
+        ]
+        dossier = services.dossier_submit(
+            actor=world.citizen,
+            procedure=world.procedure,
+            office=world.center,
+            intake=Intake(applicant=applicant(), files=files),
+        )
+        assert dossier.status_code == 1
+        services.dossier_refuse_intake(actor=world.clerk, dossier=dossier, reason="Sai thủ tục")
+    dossier.refresh_from_db()
+    assert dossier.status_code == 3
+
+
+def test_the_public_tracking_page_shows_the_national_code(world, client):
+    with freeze_time(at(12, 7, 8)):
+        dossier = receive(world, world.single)
+        step = dossier.steps.get()
+        services.step_claim(actor=world.reviewer_a, step=step)
+        services.step_refuse(actor=world.reviewer_a, step=step, reason="Không đủ điều kiện")
+    body = client.get("/api/v1/tracking/", {"code": dossier.code, "secret": dossier.secret}).json()
+    assert body["status_code"] == 9
