@@ -44,6 +44,22 @@ TEMPLATES = [
         "Lý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
     ),
     (
+        "dossier.stopped",
+        "Dừng giải quyết hồ sơ",
+        "Hồ sơ {{ code }} đã dừng giải quyết ngày {{ closed_date }}. Lý do: {{ reason }}",
+        "Thông báo dừng giải quyết hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã dừng giải quyết ngày "
+        "{{ closed_date }}.\nLý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
+        "dossier.withdrawn",
+        "Rút hồ sơ",
+        "Hồ sơ {{ code }} đã được rút theo đề nghị ngày {{ closed_date }}. Lý do: {{ reason }}",
+        "Xác nhận rút hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã được rút theo đề nghị của "
+        "ông/bà ngày {{ closed_date }}.\nLý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
         "dossier.result_ready",
         "Đã có kết quả",
         "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}",
