@@ -113,7 +113,10 @@ def _start_clock(dossier: Dossier, *, actor: User, at: datetime) -> None:
     calendar = workdays.WorkCalendar()
     dossier.received_at = at
     dossier.received_by = actor
-    dossier.due_at = workdays.due_at(at, dossier.procedure.processing_days, calendar=calendar)
+    procedure = dossier.procedure
+    dossier.due_at = workdays.due_at(
+        at, procedure.processing_days, unit=procedure.time_unit, calendar=calendar
+    )
     templates = list(dossier.procedure.process_steps.select_related("agency").order_by("order", "id"))
     if templates:
         steps = [

@@ -228,3 +228,65 @@ def test_the_public_tracking_page_shows_the_national_code(world, client):
         services.step_refuse(actor=world.reviewer_a, step=step, reason="Không đủ điều kiện")
     body = client.get("/api/v1/tracking/", {"code": dossier.code, "secret": dossier.secret}).json()
     assert body["status_code"] == 9
+
+
+# --- 5. Calendar-day time limits ----------------------------------------------------------------
+
+
+def _calendar_days_procedure(days=30):
+    from decimal import Decimal
+
+    from procedures.services import DocumentData, ProcedureData, procedure_upsert
+
+    procedure, _ = procedure_upsert(
+        data=ProcedureData(
+            code="1.012345",
+            name="Đăng ký biến động đất đai",
+            field_code="DD",
+            field_name="Đất đai",
+            agency_code="SXD",
+            level="province",
+            processing_days=Decimal(days),
+            time_unit="calendar_day",
+            documents=[DocumentData(name="Đơn đăng ký")],
+        )
+    )
+    return procedure
+
+
+@pytest.mark.parametrize(
+    ("received", "due", "why"),
+    [
+        (at(12, 7, 9), at(1, 6, 17, year=2027), "the 30th day is a Wednesday"),
+        (at(12, 11, 9), at(1, 11, 17, year=2027), "the 30th day is a Sunday: the next working day"),
+        (at(12, 12, 9), at(1, 13, 17, year=2027), "received on a Saturday: counted from Monday"),
+        (at(12, 2, 9), at(1, 4, 17, year=2027), "the 30th day is New Year's Day: the next working day"),
+    ],
+)
+def test_a_calendar_day_limit_ends_at_the_close_of_the_last_day(world, received, due, why):
+    procedure = _calendar_days_procedure()
+    with freeze_time(received):
+        intake = Intake(applicant=applicant(), documents={d.id: (1, 0) for d in procedure.documents.all()})
+        dossier = services.dossier_receive(actor=world.clerk, procedure=procedure, intake=intake)
+    assert dossier.due_at == due, why
+
+
+def test_a_working_day_limit_is_unchanged(world):
+    with freeze_time(at(12, 7, 9)):
+        dossier = receive(world)  # 10 working days from Monday 09:00
+    assert dossier.due_at == at(12, 21, 9)
+
+
+def test_the_national_import_keeps_calendar_days(world):
+    from procedures.importers.values import parse_time
+
+    assert parse_time("30", "Ngày", []) == (30, "calendar_day")
+    assert parse_time("30", "Ngày làm việc", []) == (30, "working_day")
+
+
+def test_the_catalog_page_says_calendar_days(world, client):
+    procedure = _calendar_days_procedure()
+    page = client.get(reverse("procedures:detail", args=[procedure.code]))
+    assert "30 ngày (theo lịch)" in text(page)
+    api = client.get(f"/api/v1/procedures/{procedure.code}/").json()
+    assert api["time_unit"] == "calendar_day"
