@@ -84,3 +84,40 @@ class ContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.field}: {self.old_value} → {self.new_value}"
+
+
+class SigningAuthority(models.Model):
+    """Who may sign the result of an on-the-spot procedure at a one-stop desk ("4 tại chỗ": received,
+    appraised, approved and returned at the desk in one visit). The person is a leader of the
+    resolving agency, or a civil servant it authorised in writing, seated at that desk (Decree
+    61/2018 art. 6 and 15 as amended by Decree 107/2021; Decree 118/2025 keeps on-the-spot
+    resolution). An administrator records the authorisation with its decision number."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="signing_authorities", verbose_name=_("người ký")
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.CASCADE, related_name="+", verbose_name=_("thủ tục")
+    )
+    office = models.ForeignKey(
+        "procedures.Agency", on_delete=models.CASCADE, related_name="+", verbose_name=_("bộ phận một cửa")
+    )
+    decision = models.CharField(
+        _("văn bản ủy quyền"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Số, ngày văn bản phân công hoặc ủy quyền ký, ví dụ: Quyết định 12/QĐ-STP ngày 02/01/2026."
+        ),
+    )
+    is_active = models.BooleanField(_("đang hiệu lực"), default=True)
+
+    class Meta:
+        verbose_name = _("ủy quyền ký kết quả tại chỗ")
+        verbose_name_plural = _("ủy quyền ký kết quả tại chỗ")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "procedure", "office"], name="signing_authority_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.procedure_id} @ {self.office_id}"

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AGENCY_ROLES, ContactChange, Role, User
+from accounts.models import AGENCY_ROLES, ContactChange, Role, SigningAuthority, User
 from accounts.phones import display_phone, normalize_phone
 from notifications.models import Channel
 from notifications.services import is_opted_out, notification_create, optout_set
@@ -181,3 +181,18 @@ def account_set_notifications(*, user: User, sms: bool, email: bool) -> None:
         optout_set(channel=Channel.SMS, address=user.phone, opted_out=not sms)
     if user.email:
         optout_set(channel=Channel.EMAIL, address=user.email, opted_out=not email)
+
+
+def signing_authority_grant(*, user: User, procedure, office, decision: str = "") -> SigningAuthority:
+    """Authorise ``user`` to sign the result of the on-the-spot ``procedure`` at ``office``'s desk
+    (an administrator's act, or the demo seed)."""
+    if not procedure.on_the_spot:
+        raise ValidationError({"procedure": [_("Thủ tục này không giải quyết tại chỗ.")]})
+    if not office.has_one_stop_desk:
+        raise ValidationError({"office": [_("Cơ quan này không có bộ phận một cửa.")]})
+    if not user.is_active or user.role == Role.CITIZEN:
+        raise ValidationError({"user": [_("Chỉ cán bộ đang làm việc mới được ủy quyền ký.")]})
+    authority, _created = SigningAuthority.objects.update_or_create(
+        user=user, procedure=procedure, office=office, defaults={"decision": decision, "is_active": True}
+    )
+    return authority

@@ -18,6 +18,7 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.permissions import on_the_spot_signers
 from dossiers.models import Dossier, Step, StepStatus
 from dossiers.workflow import TRANSITIONS, Action, TransitionRefused, move_for
 
@@ -174,6 +175,18 @@ def on_the_spot_procedure(s: Situation) -> None:
         raise TransitionRefused(_("Thủ tục này không giải quyết tại chỗ."))
 
 
+def on_the_spot_signer_at_desk(s: Situation) -> None:
+    """Someone at the desk is authorised to sign this procedure's result on the spot
+    (``accounts.models.SigningAuthority``)."""
+    if not on_the_spot_signers(procedure=s.dossier.procedure, office=s.dossier.intake_office_id).exists():
+        raise TransitionRefused(
+            _(
+                "Chưa có người được ủy quyền ký kết quả thủ tục này tại bộ phận một cửa; "
+                "quản trị viên ghi ủy quyền ký trước khi giải quyết tại chỗ."
+            )
+        )
+
+
 # The checks of each action, in the order they run (the first failing one gives the message).
 CHECKS: dict[str, tuple[Check, ...]] = {
     Action.ACCEPT: (intake_desk,),
@@ -190,7 +203,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     Action.CONFIRM_PAYMENT: (intake_desk, responsible_reviewer),
     Action.APOLOGIZE: (responsible_reviewer, first_apology),
     Action.STOP: (responsible_reviewer,),
-    Action.APPROVE_ON_THE_SPOT: (intake_desk, on_the_spot_procedure),
+    Action.APPROVE_ON_THE_SPOT: (intake_desk, on_the_spot_procedure, on_the_spot_signer_at_desk),
     Action.RETURN_RESULT: (intake_desk,),
 }
 assert set(CHECKS) == {a for (state, a) in TRANSITIONS if state is not None}  # noqa: S101  # nosec B101

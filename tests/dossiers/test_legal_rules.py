@@ -290,3 +290,67 @@ def test_the_catalog_page_says_calendar_days(world, client):
     assert "30 ngày (theo lịch)" in text(page)
     api = client.get(f"/api/v1/procedures/{procedure.code}/").json()
     assert api["time_unit"] == "calendar_day"
+
+
+# --- 12. On the spot: who signed the result -------------------------------------------------------
+
+
+def _spot(world):
+    intake = Intake(applicant=applicant(), documents={world.on_the_spot.documents.get().id: (1, 0)})
+    return services.dossier_receive(actor=world.commune_clerk, procedure=world.on_the_spot, intake=intake)
+
+
+def test_the_result_on_the_spot_records_who_signed_it(world):
+    from accounts.services import signing_authority_grant
+    from tests.factories import StaffFactory
+
+    leader = StaffFactory(role="reviewer", agency=world.commune, full_name="Chủ tịch UBND xã")
+    signing_authority_grant(user=leader, procedure=world.on_the_spot, office=world.commune)
+    with freeze_time(at(12, 7, 9)):
+        dossier = _spot(world)
+        services.dossier_resolve_on_the_spot(
+            actor=world.commune_clerk, dossier=dossier, result_note="Đã chứng thực", signed_by=leader
+        )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY
+    assert dossier.result_signed_by == leader
+    assert dossier.received_by == world.commune_clerk
+    event = dossier.events.get(action=Action.APPROVE_ON_THE_SPOT)
+    assert event.data["signed_by"] == "Chủ tịch UBND xã"
+
+
+def test_someone_not_authorised_cannot_sign_on_the_spot(world):
+    from tests.factories import StaffFactory
+
+    other = StaffFactory(role="clerk", agency=world.commune)
+    with freeze_time(at(12, 7, 9)):
+        dossier = _spot(world)
+        with pytest.raises(DossierError, match="không được ủy quyền"):
+            services.dossier_resolve_on_the_spot(
+                actor=world.commune_clerk, dossier=dossier, result_note="x", signed_by=other
+            )
+        with pytest.raises(DossierError, match="không được ủy quyền"):
+            services.dossier_resolve_on_the_spot(actor=other, dossier=dossier, result_note="x")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+    assert dossier.result_signed_by is None
+
+
+def test_no_authorised_signer_at_the_desk_no_on_the_spot(world, as_user):
+    from accounts.models import SigningAuthority
+
+    SigningAuthority.objects.all().update(is_active=False)
+    with freeze_time(at(12, 7, 9)):
+        dossier = _spot(world)
+        assert Action.APPROVE_ON_THE_SPOT not in offered(world.commune_clerk, dossier)
+        with pytest.raises(TransitionRefused, match="ủy quyền ký"):
+            services.dossier_resolve_on_the_spot(actor=world.commune_clerk, dossier=dossier, result_note="x")
+        client = as_user(world.commune_clerk)
+        url = reverse("dossiers:desk_on_the_spot", args=[dossier.code])
+        assert (
+            url not in client.get(reverse("dossiers:desk_confirmation", args=[dossier.code])).content.decode()
+        )
+        page = client.post(url, {"result_note": "x", "signed_by": world.commune_clerk.pk}, follow=True)
+        assert "ủy quyền ký" in text(page)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
