@@ -174,7 +174,11 @@ class PaperRow:
 
 @transaction.atomic
 def ratings_enter_paper(*, actor: User, rows: Iterable[PaperRow]) -> list[Rating]:
-    """A clerk types in a batch of paper survey forms: all rows are saved, or none."""
+    """A clerk types in a batch of paper survey forms: all rows are saved, or none.
+
+    A typed dossier code counts only for a dossier received by the clerk's own office: a code of
+    another office gets the answer of a code that does not exist (the 404 rule of every dossier
+    address), so the form neither rates nor reveals other offices' dossiers."""
     require(actor, "rating.enter_paper")
     rows = list(rows)
     if not rows:
@@ -189,8 +193,8 @@ def ratings_enter_paper(*, actor: User, rows: Iterable[PaperRow]) -> list[Rating
                 if code in seen:
                     raise SurveyError(_("Mã hồ sơ %(code)s bị nhập hai lần.") % {"code": code})
                 seen.add(code)
-                dossier = Dossier.objects.filter(code=code).first()
-                if dossier is None:
+                dossier = Dossier.objects.filter(code=code, intake_office_id=actor.agency_id).first()
+                if dossier is None or actor.agency_id is None:
                     raise SurveyError(_("Không tìm thấy hồ sơ mã %(code)s.") % {"code": code})
             made.append(
                 _create(
