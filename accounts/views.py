@@ -42,9 +42,12 @@ ACTION_LABELS = {
 }
 
 
-# Failed logins per client address, whatever accounts they name (password spraying); a lockout per
-# account and address is django-axes' job (AXES_FAILURE_LIMIT).
+# Failed logins per client address, whatever accounts they name (password spraying). Past
+# LOGIN_FAILURES_PER_ADDRESS the address is slowed, not locked: LOGIN_ATTEMPTS_WHEN_SLOWED attempts
+# (right or wrong) per short window, so an office behind one NAT address still logs in. The lockout
+# of one account, from any address, is django-axes' job (AXES_FAILURE_LIMIT, accounts.backends).
 LOGIN_FAILURES_GROUP = "accounts.login_failures"
+LOGIN_SLOWED_GROUP = "accounts.login_slowed"
 
 
 class LoginView(auth_views.LoginView):
@@ -62,9 +65,26 @@ class LoginView(auth_views.LoginView):
             increment=count,
         )
 
-    def post(self, request, *args, **kwargs):
+    def _slowed_out(self) -> int:
+        """Seconds to wait when this address is over its failures and has used its slow rate
+        (each attempt counts), 0 when the attempt may go on."""
         usage = self._failures(count=False)
-        if usage and usage["count"] >= usage["limit"]:
+        if not usage or usage["count"] < usage["limit"]:
+            return 0
+        slow = get_usage(
+            self.request,
+            group=LOGIN_SLOWED_GROUP,
+            key="ip",
+            rate=settings.LOGIN_ATTEMPTS_WHEN_SLOWED,
+            increment=True,
+        )
+        if not slow or not slow["should_limit"]:
+            return 0
+        return max(1, slow["time_left"])
+
+    def post(self, request, *args, **kwargs):
+        wait = self._slowed_out()
+        if wait:
             form = self.get_form_class()(request)  # unbound: nothing is checked, nothing counted
             form.cleaned_data = {}
             form.add_error(
@@ -72,7 +92,7 @@ class LoginView(auth_views.LoginView):
             )
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
-            response["Retry-After"] = "3600"
+            response["Retry-After"] = str(wait)
             return response
         return super().post(request, *args, **kwargs)
 

@@ -141,18 +141,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: after AXES_FAILURE_LIMIT failures for one identifier from one address,
-# that pair is locked out for AXES_COOLOFF_MINUTES.
+# Login throttling: after AXES_FAILURE_LIMIT failures for one account (however named, from any
+# address), the account is locked out for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # One account, one counter of failures, however its phone or e-mail is typed.
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
-# Failed logins from one client address over all accounts (django-ratelimit rate: n/s, m, h, d).
+# Failed logins from one client address over all accounts (django-ratelimit rate: n/s, m, h, d);
+# past it, the address may try LOGIN_ATTEMPTS_WHEN_SLOWED times (a short cool-down, not a lockout).
 LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="50/h")
+LOGIN_ATTEMPTS_WHEN_SLOWED = env.str("LOGIN_ATTEMPTS_WHEN_SLOWED", default="5/m")
 
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
