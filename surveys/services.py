@@ -251,19 +251,18 @@ def feedback_submit(
         raise SurveyError(_("Vui lòng nhập số điện thoại hoặc email để nhận trả lời."))
     if not title.strip() or not content.strip():
         raise SurveyError(_("Vui lòng nhập tiêu đề và nội dung phản ánh."))
-    dossier = None
-    if dossier_code.strip():
-        code = dossier_code.strip().upper()
-        dossier = Dossier.objects.filter(code=code).select_related("procedure").first()
-        if dossier is None:
-            raise SurveyError(_("Không tìm thấy hồ sơ mã %(code)s.") % {"code": dossier_code.strip()})
-    if subject == Subject.DOSSIER and dossier is None:
+    # An unknown code is kept as typed, never refused: the public form must not tell whether a
+    # dossier code exists (codes are guessable by law). Staff see the code when they triage.
+    code = dossier_code.strip().upper()
+    dossier = Dossier.objects.filter(code=code).select_related("procedure").first() if code else None
+    if subject == Subject.DOSSIER and not code:
         raise SurveyError(_("Vui lòng nhập mã hồ sơ cần phản ánh."))
     received = now or timezone.now()
     feedback = Feedback.objects.create(
         code=_feedback_code(),
         subject=subject,
         dossier=dossier,
+        typed_dossier_code=code,
         procedure=procedure or (dossier.procedure if dossier else None),
         title=title.strip(),
         content=content.strip(),
