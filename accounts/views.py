@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "rating.enter_paper": gettext_lazy("Nhập phiếu đánh giá giấy"),
     "feedback.handle": gettext_lazy("Xử lý phản ánh, kiến nghị"),
     "survey.view_figures": gettext_lazy("Xem số liệu hài lòng, phản ánh"),
+    "privacy.view_access": gettext_lazy("Xem nhật ký truy cập dữ liệu cá nhân"),
 }
 
 

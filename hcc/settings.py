@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "counters",
     "receipts",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Cache-Control: private, no-store on personal data; the access record (privacy/access.py)
+    "privacy.middleware.PersonalDataMiddleware",
 ]
 
 ROOT_URLCONF = "hcc.urls"
@@ -165,6 +168,8 @@ ACCOUNTS_CODE_MINUTES = env.int("ACCOUNTS_CODE_MINUTES", default=10)
 ACCOUNTS_CODE_ATTEMPTS = env.int("ACCOUNTS_CODE_ATTEMPTS", default=5)
 ACCOUNTS_CODES_PER_CONTACT_HOUR = env.int("ACCOUNTS_CODES_PER_CONTACT_HOUR", default=3)
 ACCOUNTS_CODE_REQUESTS_PER_ADDRESS = env.str("ACCOUNTS_CODE_REQUESTS_PER_ADDRESS", default="10/h")
+# The version of the personal-data processing notice (privacy/, templates/privacy/notice.html).
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="1.0")
 
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -253,6 +258,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
