@@ -237,6 +237,9 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # How many reverse proxies in front of the web containers append to X-Forwarded-For
 # (0: clients connect directly). See hcc/client_ip.py.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies the deployment really puts in front (docker-compose.yml sets it): hcc.W002 warns when
+# TRUSTED_PROXY_COUNT disagrees. None: not declared (no check).
+DEPLOYED_PROXY_COUNT = env.int("DEPLOYED_PROXY_COUNT", default=None)
 AXES_CLIENT_IP_CALLABLE = "hcc.client_ip.client_ip"
 RATELIMIT_IP_META_KEY = "hcc.client_ip.client_ip"
 
