@@ -83,7 +83,7 @@ def record_if_personal(request: HttpRequest, status: int) -> AccessRecord | None
         actor=user,
         actor_name=user.display_name[:150],
         actor_role=user.role,
-        agency_name=(user.agency.name if user.agency_id else "")[:255],
+        agency_id=user.agency_id,
         kind=rule.kind,
         dossier_code=rule.dossier(match.kwargs),
         what=what,

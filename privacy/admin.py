@@ -9,7 +9,8 @@ from privacy.models import AccessRecord, DeletionRequest
 class AccessRecordAdmin(admin.ModelAdmin):
     """Read only: the access record is append-only evidence."""
 
-    list_display = ("at", "actor_name", "agency_name", "kind", "dossier_code", "what", "address")
+    list_display = ("at", "actor_name", "agency", "kind", "dossier_code", "what", "address")
+    list_select_related = ("agency",)
     list_filter = ("kind",)
     search_fields = ("dossier_code", "actor_name", "actor__username")
     date_hierarchy = "at"

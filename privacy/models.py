@@ -19,7 +19,8 @@ class AccessKind(models.TextChoices):
 
 class AccessRecord(models.Model):
     """One opening of personal data by staff: who, when, what (a dossier or an export), from where.
-    Names are copied at the time (the record outlives renamed accounts and agencies)."""
+    The staff member's name and role are copied at the time (the record outlives renamed accounts);
+    the agency is the one they belonged to then."""
 
     at = models.DateTimeField(_("lúc"), db_index=True)
     actor = models.ForeignKey(
@@ -31,7 +32,14 @@ class AccessRecord(models.Model):
     )
     actor_name = models.CharField(_("họ tên"), max_length=150)
     actor_role = models.CharField(_("vai trò"), max_length=16)
-    agency_name = models.CharField(_("cơ quan"), max_length=255, blank=True)
+    agency = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     kind = models.CharField(_("loại"), max_length=8, choices=AccessKind.choices)
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=40, blank=True, db_index=True)
     what = models.CharField(_("nội dung"), max_length=255)

@@ -16,7 +16,7 @@ def may_audit(user) -> bool:
 
 
 def access_records(*, dossier_code: str = "", actor_id: int | None = None) -> QuerySet[AccessRecord]:
-    records = AccessRecord.objects.all()
+    records = AccessRecord.objects.select_related("agency")
     if dossier_code:
         records = records.filter(dossier_code=dossier_code.strip().upper())
     if actor_id:
@@ -27,9 +27,7 @@ def access_records(*, dossier_code: str = "", actor_id: int | None = None) -> Qu
 def accesses_to_my_dossiers(user) -> QuerySet[AccessRecord]:
     """Who (name, agency) opened the citizen's own dossiers, newest first."""
     codes = Dossier.objects.filter(applicant_user=user).values("code")
-    return AccessRecord.objects.filter(dossier_code__in=codes).only(
-        "at", "actor_name", "agency_name", "kind", "dossier_code"
-    )
+    return AccessRecord.objects.filter(dossier_code__in=codes).select_related("agency")
 
 
 def touched_by(user_id: int, since=None) -> QuerySet[AccessRecord]:

@@ -35,7 +35,7 @@ def test_staff_openings_are_recorded_with_who_what_and_where(client, world, case
         (AccessKind.VIEW, dossier.code),
     ]
     first = records[0]
-    assert first.actor == world.reviewer_a and first.agency_name == world.justice.name
+    assert first.actor == world.reviewer_a and first.agency == world.justice
     assert first.address == "198.51.100.7" and first.what == f"/ho-so/xem/{dossier.code}/"
     # the applicant reading their own dossier, and an outsider's 404, are not recorded
     client.force_login(world.citizen)
