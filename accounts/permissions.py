@@ -47,6 +47,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "rating.enter_paper": frozenset({K, P}),
     "feedback.handle": frozenset({K, R, M, A}),
     "survey.view_figures": frozenset({K, R, M, A}),
+    # personal data (privacy/): the access record (also the data-protection officer, by permission)
+    "privacy.view_access": frozenset({A}),
 }
 
 

@@ -139,6 +139,24 @@ TEMPLATES = [
         "{{ field }} của tài khoản {{ account }} đã được đổi từ {{ old }} sang {{ new }} lúc {{ when }}.\n"
         "Nếu ông/bà không thực hiện thay đổi này, vui lòng liên hệ ngay với {{ center }}." + SIGN,
     ),
+    (
+        "account.contact_code",
+        "Mã xác nhận số điện thoại, email",
+        "Mã xác nhận của ông/bà là {{ code }} (hiệu lực {{ minutes }} phút). Không đưa mã này cho ai.",
+        "Mã xác nhận: {{ code }}",
+        "Mã xác nhận {{ address }} của ông/bà là {{ code }}, có hiệu lực trong {{ minutes }} phút.\n"
+        "Không đưa mã này cho bất kỳ ai. Nếu ông/bà không yêu cầu, hãy bỏ qua thư này." + SIGN,
+    ),
+    (
+        "account.contact_taken",
+        "Có người dùng số điện thoại, email đã đăng ký",
+        "{{ address }} vừa được dùng để đăng ký tại {{ center }} nhưng đã có tài khoản. "
+        "Nếu là ông/bà, hãy đăng nhập.",
+        "Có người dùng {{ address }} tại {{ center }}",
+        "{{ address }} vừa được dùng để đăng ký hoặc đổi thông tin liên hệ tại {{ center }}, nhưng đã "
+        "gắn với một tài khoản nên không có mã xác nhận nào được gửi.\n"
+        "Nếu là ông/bà, hãy đăng nhập hoặc lấy lại mật khẩu. Nếu không, ông/bà không cần làm gì." + SIGN,
+    ),
 ]
 
 BY_CODE = {row[0]: row for row in TEMPLATES}

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_contact_change'),
+        ('accounts', '0003_contact_code'),
         ('procedures', '0002_procedure_time_unit'),
     ]
 
