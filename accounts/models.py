@@ -121,6 +121,8 @@ class SigningAuthority(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.procedure_id} @ {self.office_id}"
+
+
 class ContactCode(models.Model):
     """A one-time code sent to a phone or e-mail to prove it belongs to whoever typed it, before a
     registration or a contact change uses it (issue 22: neither says whether the contact is

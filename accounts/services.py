@@ -203,6 +203,8 @@ def signing_authority_grant(*, user: User, procedure, office, decision: str = ""
         user=user, procedure=procedure, office=office, defaults={"decision": decision, "is_active": True}
     )
     return authority
+
+
 # --- one-time codes: prove a phone or e-mail before registering or changing to it -----------------
 # Neither registration nor a contact change says whether a contact belongs to someone else (issue
 # 22, enumeration): every contact typed gets the same answer, "a code was sent". A free contact gets
