@@ -258,6 +258,17 @@ class CalendarDay(models.Model):
     date = models.DateField(_("ngày"), unique=True)
     kind = models.CharField(_("loại"), max_length=16, choices=CalendarDayKind.choices)
     name = models.CharField(_("lý do"), max_length=255)
+    # A swap announced by the Prime Minister / Ministry of Home Affairs that ships with the program
+    # is marked unconfirmed until an administrator checks it against this year's official notice.
+    confirmed = models.BooleanField(
+        _("đã xác nhận"),
+        default=True,
+        help_text=_(
+            "Ngày nghỉ, ngày làm bù có sẵn theo thông báo của Chính phủ: "
+            "quản trị viên đối chiếu rồi xác nhận."
+        ),
+    )
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("ngày nghỉ, ngày làm bù")

@@ -118,20 +118,11 @@ def header(agency: Agency, *, desk: bool) -> dict:
     }
 
 
-def register_position(dossier: Dossier) -> tuple[int, int]:
-    """(book, number) in the intake office's register: one book a year, numbered by receipt."""
-    received = _local(dossier.received_at)
-    start = received.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    number = (
-        Dossier.objects.filter(
-            intake_office_id=dossier.intake_office_id,
-            received_at__gte=start,
-            received_at__lte=dossier.received_at,
-        )
-        .exclude(received_at=dossier.received_at, pk__gt=dossier.pk)
-        .count()
-    )
-    return received.year, number
+def register_position(dossier: Dossier) -> tuple[int | None, int | None]:
+    """(book, number) in the intake office's register (form 07): the line the dossier was given
+    when received, never recomputed (``dossiers.services.intake._assign_register_line``); none
+    for a dossier imported from an older system."""
+    return dossier.register_book, dossier.register_number
 
 
 def _base(dossier: Dossier, paper: Paper, *, agency: Agency, desk: bool) -> dict:

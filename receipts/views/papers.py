@@ -60,7 +60,7 @@ def _moment(value, fmt="%d/%m/%Y %H:%M") -> str:
 def _register_body(dossiers) -> list[list]:
     return [
         [
-            n,
+            d.register_number or "",
             d.code,
             d.procedure.name,
             d.sets_count,
@@ -74,7 +74,7 @@ def _register_body(dossiers) -> list[list]:
             _moment(d.returned_at),
             d.get_status_display(),
         ]
-        for n, d in enumerate(dossiers, start=1)
+        for d in dossiers
     ]
 
 
