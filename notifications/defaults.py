@@ -160,3 +160,33 @@ TEMPLATES = [
 ]
 
 BY_CODE = {row[0]: row for row in TEMPLATES}
+
+
+# What a notice's variables look like at their longest usual length, to count a template's SMS parts
+# in the admin and in the tests (a code, a tracking link, an office's name and address, ...).
+SAMPLE_CONTEXT = {
+    "code": "TTPVHCC-261207-0001",
+    "procedure": "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+    "applicant": "Nguyễn Thị Minh Khai",
+    "center": "Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà",
+    "tracking_url": "https://dichvucong.sonha.gov.vn/ho-so/tra-cuu/q/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z/",
+    "rating_url": "https://dichvucong.sonha.gov.vn/danh-gia/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z/",
+    "track_url": "https://dichvucong.sonha.gov.vn/phan-anh/tra-cuu/",
+    "due_date": "21/12/2026",
+    "received_date": "07/12/2026",
+    "ready_date": "18/12/2026",
+    "returned_date": "21/12/2026",
+    "closed_date": "10/12/2026",
+    "new_date": "28/12/2026",
+    "items_text": "Bản vẽ mặt bằng móng; Ảnh hiện trạng",
+    "how": "Ông/bà nộp bổ sung trực tuyến tại trang hồ sơ của mình hoặc tại bộ phận một cửa.",
+    "reason": "Người nộp không bổ sung hồ sơ theo yêu cầu",
+    "where": "Mời ông/bà nhận kết quả tại Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà trong giờ hành chính.",
+    "fees_total": "1.234.567 đồng",
+    "postal_tracking": "EV123456789VN",
+    "agency": "Sở Xây dựng",
+    "step": "Thẩm định hồ sơ",
+    "step_due": "10:00 10/12/2026",
+    "sender": "Nguyễn Văn An",
+    "title": "Chậm trả kết quả",
+}
