@@ -5,7 +5,7 @@ midnight after ``date_to``. A dossier's "exit" is the first of its result (``res
 and its closing as refused, withdrawn or stopped (``closed_at``).
 
 Two implementations of the same definitions:
-- ``compute`` reads the daily rollups (``dossiers.DailyAgencyFigure``, or ``DailyFigure`` when the
+- ``compute`` reads the daily rollups (``dashboards.DailyAgencyFigure``, or ``DailyFigure`` when the
   question needs procedures or fields) and the open dossiers of now: fast
   at ten million dossiers; the dashboards and the API use it.
 - ``direct`` counts over the dossiers themselves: the reference the tests and the benchmark
@@ -25,19 +25,16 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import (
-    Channel,
+from dashboards.models import (
     DailyAgencyFigure,
     DailyFigure,
-    Dossier,
-    DossierFile,
-    FileKind,
     MonthlyAgencyFigure,
     MonthlyFigure,
     TotalAgencyFigure,
     TotalFigure,
 )
-from dossiers.rollup import CLOSED_BUCKETS, NOT_IN_SATISFACTION, OPEN_STATUSES
+from dashboards.rollup import CLOSED_BUCKETS, NOT_IN_SATISFACTION, OPEN_STATUSES
+from dossiers.models import Channel, Dossier, DossierFile, FileKind
 from dossiers.workflow import Status
 from procedures.models import Agency, Level, Procedure
 from procedures.models import Field as ProcedureField
@@ -181,7 +178,7 @@ def month_ranges(date_from: date, date_to: date) -> list[tuple[date, date]]:
 
 # --- from the rollup -----------------------------------------------------------------------------
 
-# what "in progress" and "overdue" at the end of a day are sums of (``dossiers.rollup``)
+# what "in progress" and "overdue" at the end of a day are sums of (``dashboards.rollup``)
 _STOCK = ["received", "exited", "overdue_start", "overdue_end"]
 
 

@@ -4,8 +4,8 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from dashboards import figures
 from dashboards.query import StatsQuery
+from dashboards.rollup import OPEN_STATUSES
 from dossiers.models import Dossier
-from dossiers.rollup import OPEN_STATUSES
 
 
 def dossiers_behind(query: StatsQuery, bucket: str) -> QuerySet[Dossier]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from dossiers import notices, rollup
+from dossiers import notices, statistics
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -113,7 +113,7 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
     the move: the one way a service changes a dossier's status."""
     previous = dossier.status
     dossier.status = to
-    rollup.apply_change(dossier)  # the statistics' daily rollup, in this transaction
+    statistics.dossier_changed(dossier)  # the statistics' rollups, in this transaction
     dossier.save()
     return _event(dossier, actor=actor, action=action, from_status=previous, note=note, step=step, **data)
 

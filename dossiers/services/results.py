@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers import rollup
+from dossiers import statistics
 from dossiers.files import FileUpload
 from dossiers.models import (
     Dossier,
@@ -138,6 +138,6 @@ def dossier_note_opinion(*, dossier: Dossier, unsatisfied: bool = False, feedbac
         dossier.has_feedback = True
         changed.append("has_feedback")
     if changed:
-        rollup.apply_change(dossier)
+        statistics.dossier_changed(dossier)
         dossier.save(update_fields=[*changed, "updated_at"])
     return dossier

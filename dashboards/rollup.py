@@ -22,11 +22,15 @@ end of D" is Σ(overdue_start − overdue_end) over days ≤ D. Every cell is al
 from the monthly rows and only the days at its edges from the daily ones, and "the history up to
 day D" as the total less the days after D, so no question sums the whole history.
 
-``apply_change(dossier)`` is called by ``dossiers.services.common._transition`` (and by intake,
-which creates the row) *before* the dossier is saved: it reads the row as stored, subtracts its
-old contribution, adds the new one, with one atomic upsert per cell
+The dossier services do not call this module (``dossiers`` imports nothing of ``dashboards``):
+they tell ``dossiers.statistics`` what changed, in their transaction, and ``RollupListener``,
+registered by ``DashboardsConfig.ready``, moves the counts. For a service's change
+(``dossiers.statistics.dossier_changed``, called by ``_transition`` and by intake *before* the
+dossier is saved) it gets the row as stored and the row as it will be, subtracts the old
+contribution, adds the new one, with one atomic upsert per cell
 (``INSERT ... ON CONFLICT ... DO UPDATE SET n = n + excluded.n``) in a fixed order, so concurrent
-transactions never lose a count nor deadlock on the rollup.
+transactions never lose a count nor deadlock on the rollup. ``apply_change(dossier)`` does the
+same for one dossier directly (tests, repairs).
 """
 
 from collections import Counter
@@ -38,16 +42,16 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from dossiers import tracking_pages
-from dossiers.models import (
+from dashboards.models import (
     DailyAgencyFigure,
     DailyFigure,
-    Dossier,
     MonthlyAgencyFigure,
     MonthlyFigure,
     TotalAgencyFigure,
     TotalFigure,
 )
+from dossiers.models import Dossier
+from dossiers.statistics import ROW_FIELDS
 from dossiers.workflow import Status
 
 CLOSED_BUCKETS = {Status.REFUSED: "refused", Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
@@ -69,23 +73,6 @@ BUCKETS = (
 )
 # Decision 766's satisfaction index leaves out dossiers refused or withdrawn even with a result.
 NOT_IN_SATISFACTION = (Status.REFUSED, Status.WITHDRAWN)
-
-# What a contribution needs of a dossier (and of its procedure and agency).
-ROW_FIELDS = (
-    "status",
-    "channel",
-    "received_at",
-    "due_at",
-    "result_ready_at",
-    "returned_at",
-    "closed_at",
-    "procedure_id",
-    "procedure__field_id",
-    "resolving_agency_id",
-    "resolving_agency__level",
-    "rated_unsatisfied",
-    "has_feedback",
-)
 
 Key = tuple[date, int, int, int, str, str, str]  # day, agency, procedure, field, level, channel, bucket
 
@@ -140,38 +127,31 @@ def contribution(row: dict) -> Counter:
     return cells
 
 
-def _row_of(dossier: Dossier) -> dict:
-    procedure = dossier.procedure
-    agency = dossier.resolving_agency
-    return {
-        "status": dossier.status,
-        "channel": dossier.channel,
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "result_ready_at": dossier.result_ready_at,
-        "returned_at": dossier.returned_at,
-        "closed_at": dossier.closed_at,
-        "procedure_id": procedure.id,
-        "procedure__field_id": procedure.field_id,
-        "resolving_agency_id": agency.id,
-        "resolving_agency__level": agency.level,
-        "rated_unsatisfied": dossier.rated_unsatisfied,
-        "has_feedback": dossier.has_feedback,
-    }
-
-
-def apply_change(dossier: Dossier, *, new: bool = False) -> None:
-    """Move ``dossier``'s contribution from its stored row to its unsaved state. Call it inside
-    the transaction that saves the dossier, before ``save()`` (``new=True`` for a dossier whose
-    stored row is not its previous state: just created)."""
-    old = Counter()
-    if not new and dossier.pk:
-        stored = Dossier.objects.filter(pk=dossier.pk).values(*ROW_FIELDS).first()
-        if stored:
-            old = contribution(stored)
-    delta = contribution(_row_of(dossier))
-    delta.subtract(old)
+def move(old: Iterable[dict], new: Iterable[dict]) -> None:
+    """Dossiers went from the rows ``old`` to the rows ``new``: move the counts by the difference."""
+    delta = _cells_of(new)
+    delta.subtract(_cells_of(old))
     upsert({key: n for key, n in delta.items() if n})
+
+
+class RollupListener:
+    """What ``dossiers.statistics`` tells, counted in the rollups (registered by
+    ``DashboardsConfig.ready``)."""
+
+    def changed(self, old: list[dict], new: list[dict]) -> None:
+        move(old, new)
+
+    def create_staging(self, cursor) -> None:
+        create_staging(cursor)
+
+    def staging_sql(self, source: str) -> str:
+        return stage_inserted_sql(source)
+
+    def add_staged(self, cursor) -> None:
+        add_staged(cursor)
+
+
+LISTENER = RollupListener()
 
 
 # (table, key columns) of each rollup; the names are ours, the values are parameters.
@@ -236,29 +216,6 @@ def upsert(cells: dict[Key, int]) -> None:
                 cursor.execute(
                     _upsert_sql(table, columns, len(rows)), [v for key, n in rows for v in (*key, n)]
                 )
-
-
-def bulk_change(queryset, *, batch_size: int = 20_000, **changes) -> int:
-    """``queryset.update(**changes)`` with the rollups moved by the same difference, in batches,
-    for changes of many dossiers outside the services (demo data, repairs): ``changes`` may only
-    name plain columns of the dossier that ``contribution`` reads. Returns the rows changed."""
-    unknown = set(changes) - {f for f in ROW_FIELDS if "__" not in f}
-    if unknown:
-        raise ValueError(f"bulk_change cannot change {sorted(unknown)}")
-    changed = 0
-    with transaction.atomic():
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), batch_size):
-            chunk = ids[start : start + batch_size]
-            rows = list(
-                Dossier.objects.filter(pk__in=chunk).select_for_update(of=("self",)).values(*ROW_FIELDS)
-            )
-            delta = _cells_of({**row, **changes} for row in rows)
-            delta.subtract(_cells_of(rows))
-            upsert({key: n for key, n in delta.items() if n})
-            changed += Dossier.objects.filter(pk__in=chunk).update(**changes)
-            tracking_pages.changed(Dossier.objects.filter(pk__in=chunk).values_list("code", "tracking_token"))
-    return changed
 
 
 def _cells_of(rows: Iterable[dict]) -> Counter:
@@ -569,13 +526,6 @@ def add_staged(cursor) -> None:
     for table, keys, source in _STAGED_GRAINS:
         cursor.execute(_add_staged_sql(table, keys, source))
     cursor.execute(f"TRUNCATE {STAGED_CELLS}")  # noqa: S608  # nosec B608
-
-
-def add_inserted(dossier_ids: list[int]) -> None:
-    """Add the cells of dossiers just inserted outside the services (any database)."""
-    for start in range(0, len(dossier_ids), 20_000):
-        rows = Dossier.objects.filter(pk__in=dossier_ids[start : start + 20_000]).values(*ROW_FIELDS)
-        upsert(_cells_of(rows))
 
 
 _REBUILD_AGENCY_SQL = """
