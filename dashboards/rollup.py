@@ -6,14 +6,14 @@ A dossier *contributes* to a few (day, bucket) cells, all derived from its own f
 | bucket | day | when |
 |---|---|---|
 | ``received`` | received_at | received (the clock started) |
-| ``resolved_early`` / ``_on_time`` / ``_late`` | result_ready_at | by ``punctuality`` |
+| ``resolved_early`` / ``_on_time`` / ``_late`` | result_ready_at | ``punctuality.outcome`` |
 | ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | closed in that status |
 | ``returned`` | returned_at | result handed over |
 | ``exited`` | first of result_ready_at, closed_at | a received dossier left "in progress" |
 | ``overdue_start`` | due_at | received and still open after its due date |
 | ``overdue_end`` | exit day | ... and left after its due date |
-| ``satisfaction_base`` | result_ready_at | resolved, not refused or withdrawn (Decision 766) |
-| ``satisfaction_good`` | result_ready_at | ... on time, no unsatisfied rating, no feedback |
+| ``satisfaction_base`` | result_ready_at | ``punctuality.in_satisfaction_base`` (Decision 766) |
+| ``satisfaction_good`` | result_ready_at | ... and ``punctuality.satisfied`` |
 
 So "in progress at the end of day D" is Σ(received − exited) over days ≤ D, and "overdue at the
 end of D" is Σ(overdue_start − overdue_end) over days ≤ D. Every cell is also summed by month
@@ -50,6 +50,7 @@ from dashboards.models import (
     TotalAgencyFigure,
     TotalFigure,
 )
+from dossiers import punctuality
 from dossiers.models import Dossier
 from dossiers.statistics import ROW_FIELDS
 from dossiers.workflow import Status
@@ -71,8 +72,6 @@ BUCKETS = (
     "satisfaction_base",
     "satisfaction_good",
 )
-# Decision 766's satisfaction index leaves out dossiers refused or withdrawn even with a result.
-NOT_IN_SATISFACTION = (Status.REFUSED, Status.WITHDRAWN)
 
 Key = tuple[date, int, int, int, str, str, str]  # day, agency, procedure, field, level, channel, bucket
 
@@ -101,18 +100,16 @@ def contribution(row: dict) -> Counter:
     closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS else None
     due = _day(row["due_at"])
     if ready:
-        due_for_result = due or ready
-        add(
-            ready,
-            "resolved_early"
-            if ready < due_for_result
-            else "resolved_on_time"
-            if ready == due_for_result
-            else "resolved_late",
-        )
-        if row["status"] not in NOT_IN_SATISFACTION:
+        add(ready, f"resolved_{punctuality.outcome(row['result_ready_at'], row['due_at'])}")
+        if punctuality.in_satisfaction_base(row["status"], row["result_ready_at"]):
             add(ready, "satisfaction_base")
-            if ready <= due_for_result and not row["rated_unsatisfied"] and not row["has_feedback"]:
+            if punctuality.satisfied(
+                status=row["status"],
+                result_ready_at=row["result_ready_at"],
+                due_at=row["due_at"],
+                rated_unsatisfied=row["rated_unsatisfied"],
+                has_feedback=row["has_feedback"],
+            ):
                 add(ready, "satisfaction_good")
     if closed:
         add(closed, CLOSED_BUCKETS[row["status"]])
@@ -370,7 +367,8 @@ def _chunks(values_qs, size: int):
 
 
 # ``contribution`` in SQL (PostgreSQL): one row per (dossier, cell) of the dossiers in ``{source}``
-# (a table, or a CTE of rows just inserted) that pass ``{where}``.
+# (a table, or a CTE of rows just inserted) that pass ``{where}``; the rules of ``punctuality`` in
+# their SQL form (``_cells``).
 _CELLS_SQL = """
 d AS (
     SELECT d.resolving_agency_id AS agency, d.procedure_id AS proc, p.field_id AS field, a.level AS level,
@@ -381,6 +379,7 @@ d AS (
                 THEN (d.closed_at AT TIME ZONE %(tz)s)::date END AS cd,
            (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
            (d.returned_at AT TIME ZONE %(tz)s)::date AS td,
+           {outcome} AS outcome,
            d.rated_unsatisfied AS unsatisfied, d.has_feedback AS feedback
     FROM {source} d
     JOIN procedures_procedure p ON p.id = d.procedure_id
@@ -391,16 +390,13 @@ d AS (
 ), cells AS (
     SELECT rd AS day, 'received' AS bucket, agency, proc, field, level, channel FROM e WHERE rd IS NOT NULL
     UNION ALL
-    SELECT yd, CASE WHEN yd < COALESCE(dd, yd) THEN 'resolved_early'
-                    WHEN yd = COALESCE(dd, yd) THEN 'resolved_on_time' ELSE 'resolved_late' END,
-           agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
+    SELECT yd, 'resolved_' || outcome, agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
     UNION ALL
     SELECT yd, 'satisfaction_base', agency, proc, field, level, channel FROM e
-    WHERE yd IS NOT NULL AND status NOT IN ('refused', 'withdrawn')
+    WHERE yd IS NOT NULL AND {satisfaction_base}
     UNION ALL
     SELECT yd, 'satisfaction_good', agency, proc, field, level, channel FROM e
-    WHERE yd IS NOT NULL AND status NOT IN ('refused', 'withdrawn') AND yd <= COALESCE(dd, yd)
-      AND NOT unsatisfied AND NOT feedback
+    WHERE yd IS NOT NULL AND {satisfied}
     UNION ALL
     SELECT cd, status, agency, proc, field, level, channel FROM e WHERE cd IS NOT NULL
     UNION ALL
@@ -416,10 +412,23 @@ d AS (
 )
 """
 
+
+def _cells(source: str, where: str) -> str:
+    return _CELLS_SQL.format(
+        source=source,
+        where=where,
+        outcome=punctuality.outcome_sql("d.result_ready_at", "d.due_at"),
+        satisfaction_base=punctuality.satisfaction_base_sql("status"),
+        satisfied=punctuality.satisfied_sql(
+            status="status", outcome="outcome", unsatisfied="unsatisfied", feedback="feedback"
+        ),
+    )
+
+
 # our own table and column names, no input
 _REBUILD_SQL = (
     "WITH "  # nosec B608
-    + _CELLS_SQL.format(
+    + _cells(
         source="dossiers_dossier",
         where="""%(all)s OR d.received_at >= %(start)s AND d.received_at < %(end)s
        OR d.due_at >= %(start)s AND d.due_at < %(end)s
@@ -515,9 +524,7 @@ def stage_inserted_sql(source: str) -> str:
     (every column ``contribution`` reads): their cells, grouped, go into the staged cells
     (``create_staging`` first), which ``add_staged`` then adds to the rollups in the same
     transaction. Needs the parameter ``tz`` (the local time zone's name)."""
-    return _STAGE_CELLS_SQL.format(
-        cells=_CELLS_SQL.format(source=source, where="true").strip(), table=STAGED_CELLS
-    )
+    return _STAGE_CELLS_SQL.format(cells=_cells(source=source, where="true").strip(), table=STAGED_CELLS)
 
 
 def add_staged(cursor) -> None:

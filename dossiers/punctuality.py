@@ -1,0 +1,156 @@
+"""Early, on time or late; overdue; Decision 766's "satisfied" dossier; a rate: each rule written
+once, in the three forms the code needs side by side:
+
+- Python, on values (``outcome``, ``is_overdue``, ``satisfied``, ``rate``): the services, the
+  papers, the rollups counted one dossier at a time;
+- ORM expressions (``outcome_q``, ``not_late_q``, ``overdue_q``, ``satisfied_q``): the figures
+  counted over the dossiers and the lists behind them;
+- SQL for PostgreSQL (``outcome_sql``, ``satisfied_sql``): the rollups recounted, and staged by
+  the history import, in one statement.
+
+``tests/dossiers/test_punctuality.py`` checks that the three forms agree on generated dossiers
+(edge times on the due date, before and after office hours, around local midnight), and that no
+other module writes the rules again.
+
+It lives in ``dossiers`` because the due date (``Dossier.due_at``, ``Step.due_at``) lives there and
+every app that judges it builds on ``dossiers``: its services and selectors, ``receipts`` (the
+control sheet), ``surveys`` (Decision 766's index, feedback answered on time) and ``dashboards``
+(the rollups and figures). See ``docs/rules.md``, "Punctuality".
+
+The rule (DESIGN.md, "Due dates"): a result on a local date before the due date is early, on the
+due date on time, on a later date late. A result without a due date counts on time (nothing to be
+late against). A dossier not resolved is overdue once its due time has passed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from dossiers.workflow import Status
+
+EARLY, ON_TIME, LATE = "early", "on_time", "late"
+OUTCOMES = (EARLY, ON_TIME, LATE)
+
+# --- early, on time, late ------------------------------------------------------------------------
+
+
+def outcome(done_at: datetime | None, due_at: datetime | None) -> str | None:
+    """``EARLY`` / ``ON_TIME`` / ``LATE`` of something done at ``done_at`` and due at ``due_at``
+    (a dossier's result, a step's hand-off, a feedback's answer); None while not done."""
+    if done_at is None:
+        return None
+    if due_at is None:
+        return ON_TIME
+    done, due = timezone.localdate(done_at), timezone.localdate(due_at)
+    if done < due:
+        return EARLY
+    return ON_TIME if done == due else LATE
+
+
+def is_late(done_at: datetime | None, due_at: datetime | None) -> bool:
+    return outcome(done_at, due_at) == LATE
+
+
+def outcome_q(which: str, *, done: str = "result_ready_at", due: str = "due_at") -> Q:
+    """The rows whose ``done`` (a datetime column, set) is ``which`` against ``due``."""
+    finished = Q(**{f"{done}__isnull": False})
+    if which == EARLY:
+        return finished & Q(**{f"{done}__date__lt": F(f"{due}__date")})
+    if which == ON_TIME:
+        return finished & (Q(**{f"{done}__date": F(f"{due}__date")}) | Q(**{f"{due}__isnull": True}))
+    if which == LATE:
+        return finished & Q(**{f"{done}__date__gt": F(f"{due}__date")})
+    raise ValueError(which)
+
+
+def not_late_q(*, done: str = "result_ready_at", due: str = "due_at") -> Q:
+    """Early or on time (written out: the negation of ``LATE`` would drop the rows without a due
+    date, where SQL's comparison gives NULL)."""
+    return outcome_q(EARLY, done=done, due=due) | outcome_q(ON_TIME, done=done, due=due)
+
+
+def outcome_sql(done: str, due: str, *, tz: str = "%(tz)s") -> str:
+    """A PostgreSQL expression: ``'early'`` / ``'on_time'`` / ``'late'``, NULL while ``done`` is
+    NULL. ``done`` and ``due`` are column expressions (ours, never input); ``tz`` the placeholder
+    of the local time zone's name."""
+
+    def day(column: str) -> str:
+        return f"({column} AT TIME ZONE {tz})::date"
+
+    return (
+        f"CASE WHEN {done} IS NULL THEN NULL WHEN {due} IS NULL THEN '{ON_TIME}' "
+        f"WHEN {day(done)} < {day(due)} THEN '{EARLY}' "
+        f"WHEN {day(done)} = {day(due)} THEN '{ON_TIME}' ELSE '{LATE}' END"
+    )
+
+
+# --- overdue: not done, and the due time has passed --------------------------------------------------
+
+
+def is_overdue(due_at: datetime | None, now: datetime) -> bool:
+    """Something not done yet is overdue at ``now`` once its due time has passed."""
+    return due_at is not None and due_at < now
+
+
+def overdue_q(now: datetime, *, due: str = "due_at") -> Q:
+    """``is_overdue`` of the rows (the caller says which are not done)."""
+    return Q(**{f"{due}__lt": now})
+
+
+# --- Decision 766/QĐ-TTg: a resolved dossier that counts as satisfied -----------------------------
+# The index's base is the dossiers with a result, refused or withdrawn ones left out; of those, a
+# dossier is satisfied without an unsatisfied rating, a feedback item about it, or lateness.
+
+NOT_IN_SATISFACTION = (Status.REFUSED, Status.WITHDRAWN)
+
+
+def in_satisfaction_base(status: str, result_ready_at: datetime | None) -> bool:
+    return result_ready_at is not None and status not in NOT_IN_SATISFACTION
+
+
+def satisfied(
+    *,
+    status: str,
+    result_ready_at: datetime | None,
+    due_at: datetime | None,
+    rated_unsatisfied: bool,
+    has_feedback: bool,
+) -> bool:
+    return (
+        in_satisfaction_base(status, result_ready_at)
+        and not is_late(result_ready_at, due_at)
+        and not rated_unsatisfied
+        and not has_feedback
+    )
+
+
+def satisfaction_base_q() -> Q:
+    return Q(result_ready_at__isnull=False) & ~Q(status__in=NOT_IN_SATISFACTION)
+
+
+def satisfied_q() -> Q:
+    return satisfaction_base_q() & not_late_q() & Q(rated_unsatisfied=False, has_feedback=False)
+
+
+def satisfaction_base_sql(status: str) -> str:
+    """PostgreSQL: ``status`` (a column expression) is counted in the index's base (with a result)."""
+    return f"{status} NOT IN ({', '.join(repr(str(s)) for s in NOT_IN_SATISFACTION)})"
+
+
+def satisfied_sql(*, status: str, outcome: str, unsatisfied: str, feedback: str) -> str:
+    """PostgreSQL: a resolved dossier is satisfied; ``outcome`` is its ``outcome_sql``."""
+    return (
+        f"{satisfaction_base_sql(status)} AND {outcome} <> '{LATE}' AND NOT {unsatisfied} AND NOT {feedback}"
+    )
+
+
+# --- rates ----------------------------------------------------------------------------------------
+
+
+def rate(part: int, whole: int, *, digits: int = 2) -> float | None:
+    """``part`` in percent of ``whole`` (the on-time, online, satisfaction and online payment
+    rates), rounded; None when ``whole`` is 0 (no rate of nothing)."""
+    return round(100 * part / whole, digits) if whole else None
