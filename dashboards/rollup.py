@@ -10,8 +10,8 @@ A dossier *contributes* to a few (day, bucket) cells, all derived from its own f
 | ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | closed in that status |
 | ``returned`` | returned_at | result handed over |
 | ``exited`` | first of result_ready_at, closed_at | a received dossier left "in progress" |
-| ``overdue_start`` | due_at | received and still open after its due date |
-| ``overdue_end`` | exit day | ... and left after its due date |
+| ``overdue_start`` | due_at | received and still open at the end of its due date |
+| ``overdue_end`` | exit day | ... and left on a later day |
 | ``satisfaction_base`` | result_ready_at | ``punctuality.in_satisfaction_base`` (Decision 766) |
 | ``satisfaction_good`` | result_ready_at | ... and ``punctuality.satisfied`` |
 

@@ -17,9 +17,19 @@ every app that judges it builds on ``dossiers``: its services and selectors, ``r
 control sheet), ``surveys`` (Decision 766's index, feedback answered on time) and ``dashboards``
 (the rollups and figures). See ``docs/rules.md``, "Punctuality".
 
-The rule (DESIGN.md, "Due dates"): a result on a local date before the due date is early, on the
-due date on time, on a later date late. A result without a due date counts on time (nothing to be
-late against). A dossier not resolved is overdue once its due time has passed.
+The rule (``docs/rules.md``, "Punctuality"):
+
+- **late**: done after the due time (``done_at > due_at``), to the second. The due time is the
+  appointment written on the intake receipt, "… giờ … phút, ngày …" (form 01 of Circular
+  03/2025/TT-VPCP, before it Circular 01/2018/TT-VPCP; Decree 118/2025/NĐ-CP, before it Decree
+  61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP): a result at 16:00 on a dossier due at 11:00
+  the same day is late, as the live "overdue" already said at 11:01;
+- **early**: done on a local date before the due date (the day before the appointment's or
+  earlier, as DESIGN.md counted it); **on time**: on the due date, at or before the due time.
+  The law counts early and on time together (Decision 766/QĐ-TTg counts "đúng hạn hoặc trước
+  hạn" as one), so the split only names the early ones: it is our line, not the law's;
+- **overdue**: not done yet and the due time has passed (``due_at < now``);
+- a result without a due date counts on time (nothing to be late against).
 """
 
 from __future__ import annotations
@@ -44,10 +54,9 @@ def outcome(done_at: datetime | None, due_at: datetime | None) -> str | None:
         return None
     if due_at is None:
         return ON_TIME
-    done, due = timezone.localdate(done_at), timezone.localdate(due_at)
-    if done < due:
-        return EARLY
-    return ON_TIME if done == due else LATE
+    if done_at > due_at:
+        return LATE
+    return EARLY if timezone.localdate(done_at) < timezone.localdate(due_at) else ON_TIME
 
 
 def is_late(done_at: datetime | None, due_at: datetime | None) -> bool:
@@ -60,9 +69,10 @@ def outcome_q(which: str, *, done: str = "result_ready_at", due: str = "due_at")
     if which == EARLY:
         return finished & Q(**{f"{done}__date__lt": F(f"{due}__date")})
     if which == ON_TIME:
-        return finished & (Q(**{f"{done}__date": F(f"{due}__date")}) | Q(**{f"{due}__isnull": True}))
+        same_day_in_time = Q(**{f"{done}__date": F(f"{due}__date"), f"{done}__lte": F(due)})
+        return finished & (same_day_in_time | Q(**{f"{due}__isnull": True}))
     if which == LATE:
-        return finished & Q(**{f"{done}__date__gt": F(f"{due}__date")})
+        return finished & Q(**{f"{done}__gt": F(due)})
     raise ValueError(which)
 
 
@@ -82,8 +92,8 @@ def outcome_sql(done: str, due: str, *, tz: str = "%(tz)s") -> str:
 
     return (
         f"CASE WHEN {done} IS NULL THEN NULL WHEN {due} IS NULL THEN '{ON_TIME}' "
-        f"WHEN {day(done)} < {day(due)} THEN '{EARLY}' "
-        f"WHEN {day(done)} = {day(due)} THEN '{ON_TIME}' ELSE '{LATE}' END"
+        f"WHEN {done} > {due} THEN '{LATE}' "
+        f"WHEN {day(done)} < {day(due)} THEN '{EARLY}' ELSE '{ON_TIME}' END"
     )
 
 

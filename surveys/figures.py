@@ -135,8 +135,8 @@ def ratings_by_period(start: datetime, end: datetime, agency_ids=None, *, by: st
 
 def satisfaction_indicator(start: datetime, end: datetime, agency_ids=None) -> dict:
     """Decision 766/QĐ-TTg: dossiers resolved in the period without an unsatisfied rating, a
-    feedback item about them, or lateness (``result_ready_at`` after ``due_at`` by date), over all
-    dossiers resolved in the period, refused and withdrawn ones left out. The rating and feedback
+    feedback item about them, or lateness (``dossiers.punctuality``: the result after ``due_at``),
+    over all dossiers resolved in the period, refused and withdrawn ones left out. The rating and feedback
     services mark the dossier (``rated_unsatisfied``, ``has_feedback``), so the statistics' rollup
     counts the same index (``satisfaction_base``/``_good``) for the dashboards; this counts it over
     the dossiers, with its parts."""

@@ -130,14 +130,22 @@ def test_overdue_in_python_and_orm(db):
         assert set(Dossier.objects.filter(punctuality.overdue_q(now)).values_list("pk", flat=True)) == python
 
 
-def test_the_rule_by_date():
-    due = DUE_DAY.replace(hour=17)
-    assert punctuality.outcome(due - timedelta(days=1), due) == EARLY
-    assert punctuality.outcome(due.replace(hour=7), due) == ON_TIME
-    assert punctuality.outcome(due.replace(hour=23, minute=59), due) == ON_TIME
-    assert punctuality.outcome(due + timedelta(hours=7), due) == LATE  # 00:00 the next day
+def test_late_is_after_the_due_time_and_early_a_day_before():
+    """The rule of ``docs/rules.md`` ("Punctuality"): late after the appointment's time, to the
+    second; early on an earlier local date; on time on the due date at or before the time."""
+    due = DUE_DAY.replace(hour=11)  # the appointment: 11:00 on 10/03
+    assert punctuality.outcome(due + timedelta(hours=5), due) == LATE  # 16:00 the same day
+    assert punctuality.outcome(due + timedelta(seconds=1), due) == LATE
+    assert punctuality.outcome(due, due) == ON_TIME
+    assert punctuality.outcome(due.replace(hour=6, minute=30), due) == ON_TIME  # before office hours
+    assert punctuality.outcome(due.replace(hour=0, minute=0), due) == ON_TIME  # local midnight
+    assert punctuality.outcome(due.replace(hour=0) - timedelta(seconds=1), due) == EARLY  # 23:59:59 on 09/03
+    assert punctuality.outcome(due - timedelta(days=3), due) == EARLY
     assert punctuality.outcome(due, None) == ON_TIME
     assert punctuality.outcome(None, due) is None
+    # overdue from the same instant on: at 11:00:01 an open dossier is overdue, a result late
+    assert not punctuality.is_overdue(due, due)
+    assert punctuality.is_overdue(due, due + timedelta(seconds=1))
 
 
 # --- one definition -------------------------------------------------------------------------------
@@ -157,7 +165,14 @@ APPS = (
 # What a second definition of the rules looks like; each pattern matched the code before it had
 # one home (``dossiers/punctuality.py``).
 SECOND_DEFINITIONS = {
-    "two dates compared in the ORM": re.compile(r"__date__(lt|lte|gt|gte)=F\(|_day__(lt|lte|gt|gte)=F\("),
+    "two dates compared in the ORM": re.compile(
+        r"__date__(lt|lte|gt|gte)=F\(|_day__(lt|lte|gt|gte)=F\("
+        r"|(ready_at|finished_at|answered_at)__(lt|lte|gt|gte)=F\(\s*[\"']\w*due"
+    ),
+    "a time compared with a due time": re.compile(
+        r"(ready|done|finished|answered)\w*\s*(<|<=|>|>=)\s*([\w.]+\.)?\w*due_at"
+        r"|\bdue_at\s*<\s*now\b"
+    ),
     "two local dates compared": re.compile(
         r"localdate\([^()]*(ready|done|answered|finished|result)[^()]*\)\s*(<|>|==)"
         r"|(ready|done)\w*\s*(<|<=|>|>=|==)\s*due\w*"
