@@ -2,7 +2,7 @@
 by day, by month and in total, fine (by procedure and field) and by agency.
 
 They were first written in ``dossiers`` and keep its table names (``db_table``): moving them here
-changed no table (migrations ``dossiers`` 0010 and ``dashboards`` 0001 move only Django's record of
+changed no table (migrations ``dossiers`` 0011 and ``dashboards`` 0001 move only Django's record of
 them). ``dashboards.rollup`` counts into them; the dossier services reach it through the hook of
 ``dossiers.statistics``, which ``DashboardsConfig.ready`` registers, so ``dossiers`` imports
 nothing of ``dashboards``.

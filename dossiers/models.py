@@ -96,6 +96,14 @@ class Dossier(models.Model):
     # Stored when computed (at receipt, moved by paused time), never recomputed on read.
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
     # The new date promised in an apology letter; ``due_at`` stays the legal deadline.
+    result_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký kết quả tại chỗ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     promised_at = models.DateTimeField(_("hẹn lại"), null=True, blank=True)
     paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
     result_ready_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
@@ -160,7 +168,8 @@ class Dossier(models.Model):
 
     @property
     def status_code(self) -> int:
-        return Status.national_code(self.status)
+        """The national portal's status code (``dossiers.workflow.NATIONAL_CODES``)."""
+        return Status.national_code(self.status, received=self.received_at is not None)
 
     @property
     def masked_id_number(self) -> str:

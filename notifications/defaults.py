@@ -44,6 +44,22 @@ TEMPLATES = [
         "Lý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
     ),
     (
+        "dossier.stopped",
+        "Dừng giải quyết hồ sơ",
+        "Hồ sơ {{ code }} đã dừng giải quyết ngày {{ closed_date }}. Lý do: {{ reason }}",
+        "Thông báo dừng giải quyết hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã dừng giải quyết ngày "
+        "{{ closed_date }}.\nLý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
+        "dossier.withdrawn",
+        "Rút hồ sơ",
+        "Hồ sơ {{ code }} đã được rút theo đề nghị ngày {{ closed_date }}. Lý do: {{ reason }}",
+        "Xác nhận rút hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã được rút theo đề nghị của "
+        "ông/bà ngày {{ closed_date }}.\nLý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
         "dossier.result_ready",
         "Đã có kết quả",
         "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}",
@@ -122,6 +138,24 @@ TEMPLATES = [
         "Thông tin liên hệ của tài khoản đã thay đổi",
         "{{ field }} của tài khoản {{ account }} đã được đổi từ {{ old }} sang {{ new }} lúc {{ when }}.\n"
         "Nếu ông/bà không thực hiện thay đổi này, vui lòng liên hệ ngay với {{ center }}." + SIGN,
+    ),
+    (
+        "account.contact_code",
+        "Mã xác nhận số điện thoại, email",
+        "Mã xác nhận của ông/bà là {{ code }} (hiệu lực {{ minutes }} phút). Không đưa mã này cho ai.",
+        "Mã xác nhận: {{ code }}",
+        "Mã xác nhận {{ address }} của ông/bà là {{ code }}, có hiệu lực trong {{ minutes }} phút.\n"
+        "Không đưa mã này cho bất kỳ ai. Nếu ông/bà không yêu cầu, hãy bỏ qua thư này." + SIGN,
+    ),
+    (
+        "account.contact_taken",
+        "Có người dùng số điện thoại, email đã đăng ký",
+        "{{ address }} vừa được dùng để đăng ký tại {{ center }} nhưng đã có tài khoản. "
+        "Nếu là ông/bà, hãy đăng nhập.",
+        "Có người dùng {{ address }} tại {{ center }}",
+        "{{ address }} vừa được dùng để đăng ký hoặc đổi thông tin liên hệ tại {{ center }}, nhưng đã "
+        "gắn với một tài khoản nên không có mã xác nhận nào được gửi.\n"
+        "Nếu là ông/bà, hãy đăng nhập hoặc lấy lại mật khẩu. Nếu không, ông/bà không cần làm gì." + SIGN,
     ),
 ]
 

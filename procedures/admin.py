@@ -78,7 +78,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_select_related = ["field", "agency"]
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "agency", "level", "is_active"]}),
-        (_("Thời hạn"), {"fields": ["processing_days", "processing_time_note", "on_the_spot"]}),
+        (_("Thời hạn"), {"fields": ["processing_days", "time_unit", "processing_time_note", "on_the_spot"]}),
         (
             _("Cách thức thực hiện"),
             {"fields": ["online_level", "accepts_counter", "accepts_online", "accepts_postal"]},

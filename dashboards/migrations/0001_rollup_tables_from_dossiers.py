@@ -1,6 +1,6 @@
 """The statistics' rollup tables move from ``dossiers`` to ``dashboards`` in Django's record only:
 the tables keep their names (``db_table``) and their rows, nothing is written to the database.
-``dossiers`` 0010 drops them from its own record."""
+``dossiers`` 0011 drops them from its own record."""
 
 import django.db.models.deletion
 from django.db import migrations, models

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dashboards', '0001_rollup_tables_from_dossiers'),
-        ('dossiers', '0010_rollup_tables_to_dashboards'),
+        ('dossiers', '0011_rollup_tables_to_dashboards'),
         ('surveys', '0003_dossier_opinions'),
     ]
 

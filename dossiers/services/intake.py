@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.phones import normalize_phone
 from dossiers import statistics
 from dossiers.models import (
@@ -22,6 +22,7 @@ from dossiers.models import (
     ReturnMethod,
     Step,
 )
+from dossiers.permissions import check_action
 from dossiers.services.common import (
     Applicant,
     DossierError,
@@ -34,8 +35,6 @@ from dossiers.services.common import (
     _now,
     _refuse,
     _require_text,
-    _role,
-    _staff_of,
     _store_files,
     _transition,
     new_secret,
@@ -114,7 +113,10 @@ def _start_clock(dossier: Dossier, *, actor: User, at: datetime) -> None:
     calendar = workdays.WorkCalendar()
     dossier.received_at = at
     dossier.received_by = actor
-    dossier.due_at = workdays.due_at(at, dossier.procedure.processing_days, calendar=calendar)
+    procedure = dossier.procedure
+    dossier.due_at = workdays.due_at(
+        at, procedure.processing_days, unit=procedure.time_unit, calendar=calendar
+    )
     templates = list(dossier.procedure.process_steps.select_related("agency").order_by("order", "id"))
     if templates:
         steps = [
@@ -282,8 +284,7 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
 def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
     """A clerk of the chosen office accepts an online dossier: the clock starts now."""
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.ACCEPT, actor)
-    _staff_of(actor, dossier.intake_office)
+    to = check_action(actor=actor, dossier=dossier, action=Action.ACCEPT)
     _start_clock(dossier, actor=actor, at=_now())
     _transition(dossier, to, actor=actor, action=Action.ACCEPT, due_at=dossier.due_at.isoformat())
     return dossier
@@ -293,8 +294,7 @@ def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
 def dossier_refuse_intake(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do từ chối."))
     dossier = _locked(dossier)
-    _check_move(dossier, Action.REFUSE_INTAKE, actor)
-    _staff_of(actor, dossier.intake_office)
+    check_action(actor=actor, dossier=dossier, action=Action.REFUSE_INTAKE)
     return _close(dossier, actor=actor, action=Action.REFUSE_INTAKE, reason=reason)
 
 
@@ -303,9 +303,5 @@ def dossier_withdraw(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     """The applicant withdraws (online, or at the desk through a clerk) before the result."""
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do rút hồ sơ."))
     dossier = _locked(dossier)
-    _check_move(dossier, Action.WITHDRAW, actor)
-    if _role(actor) == Role.CITIZEN and dossier.applicant_user_id != actor.id:
-        raise _refuse(_("Bạn chỉ rút được hồ sơ của chính mình."))
-    if _role(actor) == Role.CLERK:
-        _staff_of(actor, dossier.intake_office)
+    check_action(actor=actor, dossier=dossier, action=Action.WITHDRAW)
     return _close(dossier, actor=actor, action=Action.WITHDRAW, reason=reason)

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0009_rollup_keys_without_constraints'),
+        ('dossiers', '0010_dossier_result_signed_by'),
     ]
 
     operations = [
