@@ -73,6 +73,8 @@ BUCKETS = (
     "satisfaction_good",
 )
 
+_RESOLVED = {o: f"resolved_{o}" for o in punctuality.OUTCOMES}
+
 Key = tuple[date, int, int, int, str, str, str]  # day, agency, procedure, field, level, channel, bucket
 
 
@@ -100,13 +102,13 @@ def contribution(row: dict) -> Counter:
     closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS else None
     due = _day(row["due_at"])
     if ready:
-        add(ready, f"resolved_{punctuality.outcome(row['result_ready_at'], row['due_at'])}")
-        if punctuality.in_satisfaction_base(row["status"], row["result_ready_at"]):
+        result = punctuality.outcome(row["result_ready_at"], row["due_at"], days=(ready, due))
+        add(ready, _RESOLVED[result])
+        if punctuality.in_satisfaction_base(row["status"], result):
             add(ready, "satisfaction_base")
             if punctuality.satisfied(
                 status=row["status"],
-                result_ready_at=row["result_ready_at"],
-                due_at=row["due_at"],
+                result=result,
                 rated_unsatisfied=row["rated_unsatisfied"],
                 has_feedback=row["has_feedback"],
             ):
@@ -379,7 +381,7 @@ d AS (
                 THEN (d.closed_at AT TIME ZONE %(tz)s)::date END AS cd,
            (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
            (d.returned_at AT TIME ZONE %(tz)s)::date AS td,
-           {outcome} AS outcome,
+           {late} AS late,
            d.rated_unsatisfied AS unsatisfied, d.has_feedback AS feedback
     FROM {source} d
     JOIN procedures_procedure p ON p.id = d.procedure_id
@@ -390,7 +392,7 @@ d AS (
 ), cells AS (
     SELECT rd AS day, 'received' AS bucket, agency, proc, field, level, channel FROM e WHERE rd IS NOT NULL
     UNION ALL
-    SELECT yd, 'resolved_' || outcome, agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
+    SELECT yd, {resolved}, agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
     UNION ALL
     SELECT yd, 'satisfaction_base', agency, proc, field, level, channel FROM e
     WHERE yd IS NOT NULL AND {satisfaction_base}
@@ -417,10 +419,12 @@ def _cells(source: str, where: str) -> str:
     return _CELLS_SQL.format(
         source=source,
         where=where,
-        outcome=punctuality.outcome_sql("d.result_ready_at", "d.due_at"),
+        late=punctuality.late_sql("d.result_ready_at", "d.due_at"),
+        # the local dates are in ``e`` already: NULL exactly when the times are
+        resolved=punctuality.outcome_sql("yd", "dd", late="late", days=("yd", "dd"), prefix="resolved_"),
         satisfaction_base=punctuality.satisfaction_base_sql("status"),
         satisfied=punctuality.satisfied_sql(
-            status="status", outcome="outcome", unsatisfied="unsatisfied", feedback="feedback"
+            status="status", late="late", unsatisfied="unsatisfied", feedback="feedback"
         ),
     )
 

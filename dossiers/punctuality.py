@@ -5,8 +5,8 @@ once, in the three forms the code needs side by side:
   papers, the rollups counted one dossier at a time;
 - ORM expressions (``outcome_q``, ``not_late_q``, ``overdue_q``, ``satisfied_q``): the figures
   counted over the dossiers and the lists behind them;
-- SQL for PostgreSQL (``outcome_sql``, ``satisfied_sql``): the rollups recounted, and staged by
-  the history import, in one statement.
+- SQL for PostgreSQL (``late_sql``, ``outcome_sql``, ``satisfied_sql``): the rollups recounted,
+  and staged by the history import, in one statement.
 
 ``tests/dossiers/test_punctuality.py`` checks that the three forms agree on generated dossiers
 (edge times on the due date, before and after office hours, around local midnight), and that no
@@ -34,7 +34,7 @@ The rule (``docs/rules.md``, "Punctuality"):
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -47,16 +47,21 @@ OUTCOMES = (EARLY, ON_TIME, LATE)
 # --- early, on time, late ------------------------------------------------------------------------
 
 
-def outcome(done_at: datetime | None, due_at: datetime | None) -> str | None:
+def outcome(
+    done_at: datetime | None, due_at: datetime | None, *, days: tuple[date, date] | None = None
+) -> str | None:
     """``EARLY`` / ``ON_TIME`` / ``LATE`` of something done at ``done_at`` and due at ``due_at``
-    (a dossier's result, a step's hand-off, a feedback's answer); None while not done."""
+    (a dossier's result, a step's hand-off, a feedback's answer); None while not done. ``days``:
+    the local dates of both, when the caller has them already (the rollup counts a million rows
+    in an import; a local date costs a time zone conversion)."""
     if done_at is None:
         return None
     if due_at is None:
         return ON_TIME
     if done_at > due_at:
         return LATE
-    return EARLY if timezone.localdate(done_at) < timezone.localdate(due_at) else ON_TIME
+    done_day, due_day = days or (timezone.localdate(done_at), timezone.localdate(due_at))
+    return EARLY if done_day < due_day else ON_TIME
 
 
 def is_late(done_at: datetime | None, due_at: datetime | None) -> bool:
@@ -82,18 +87,36 @@ def not_late_q(*, done: str = "result_ready_at", due: str = "due_at") -> Q:
     return outcome_q(EARLY, done=done, due=due) | outcome_q(ON_TIME, done=done, due=due)
 
 
-def outcome_sql(done: str, due: str, *, tz: str = "%(tz)s") -> str:
-    """A PostgreSQL expression: ``'early'`` / ``'on_time'`` / ``'late'``, NULL while ``done`` is
-    NULL. ``done`` and ``due`` are column expressions (ours, never input); ``tz`` the placeholder
-    of the local time zone's name."""
+def late_sql(done: str, due: str) -> str:
+    """A PostgreSQL expression: ``done`` is after ``due`` (NULL when either is NULL). ``done`` and
+    ``due`` are column expressions (ours, never input)."""
+    return f"({done} > {due})"
+
+
+def outcome_sql(
+    done: str,
+    due: str,
+    *,
+    tz: str = "%(tz)s",
+    late: str | None = None,
+    days: tuple[str, str] | None = None,
+    prefix: str = "",
+) -> str:
+    """A PostgreSQL expression: ``'early'`` / ``'on_time'`` / ``'late'`` (each after ``prefix``),
+    NULL while ``done`` is NULL. ``tz`` is the placeholder of the local time zone's name. When the
+    statement has them already (the rollup's, over millions of rows): ``late``, an expression of
+    ``late_sql(done, due)``, and ``days``, the expressions of both local dates (as ``outcome``'s
+    ``days``); ``done`` and ``due`` may then be those dates, NULL exactly when the times are."""
 
     def day(column: str) -> str:
         return f"({column} AT TIME ZONE {tz})::date"
 
+    late = late or late_sql(done, due)
+    done_day, due_day = days or (day(done), day(due))
     return (
-        f"CASE WHEN {done} IS NULL THEN NULL WHEN {due} IS NULL THEN '{ON_TIME}' "
-        f"WHEN {done} > {due} THEN '{LATE}' "
-        f"WHEN {day(done)} < {day(due)} THEN '{EARLY}' ELSE '{ON_TIME}' END"
+        f"CASE WHEN {done} IS NULL THEN NULL WHEN {due} IS NULL THEN '{prefix}{ON_TIME}' "
+        f"WHEN {late} THEN '{prefix}{LATE}' "
+        f"WHEN {done_day} < {due_day} THEN '{prefix}{EARLY}' ELSE '{prefix}{ON_TIME}' END"
     )
 
 
@@ -117,23 +140,16 @@ def overdue_q(now: datetime, *, due: str = "due_at") -> Q:
 NOT_IN_SATISFACTION = (Status.REFUSED, Status.WITHDRAWN)
 
 
-def in_satisfaction_base(status: str, result_ready_at: datetime | None) -> bool:
-    return result_ready_at is not None and status not in NOT_IN_SATISFACTION
+def in_satisfaction_base(status: str, result: str | None) -> bool:
+    """``result``: the dossier's ``outcome`` (None without a result)."""
+    return result is not None and status not in NOT_IN_SATISFACTION
 
 
-def satisfied(
-    *,
-    status: str,
-    result_ready_at: datetime | None,
-    due_at: datetime | None,
-    rated_unsatisfied: bool,
-    has_feedback: bool,
-) -> bool:
+def satisfied(*, status: str, result: str | None, rated_unsatisfied: bool, has_feedback: bool) -> bool:
+    """``result``: the dossier's ``outcome`` (None without a result); ``satisfied_sql`` says the
+    same from ``late_sql``."""
     return (
-        in_satisfaction_base(status, result_ready_at)
-        and not is_late(result_ready_at, due_at)
-        and not rated_unsatisfied
-        and not has_feedback
+        in_satisfaction_base(status, result) and result != LATE and not rated_unsatisfied and not has_feedback
     )
 
 
@@ -150,10 +166,12 @@ def satisfaction_base_sql(status: str) -> str:
     return f"{status} NOT IN ({', '.join(repr(str(s)) for s in NOT_IN_SATISFACTION)})"
 
 
-def satisfied_sql(*, status: str, outcome: str, unsatisfied: str, feedback: str) -> str:
-    """PostgreSQL: a resolved dossier is satisfied; ``outcome`` is its ``outcome_sql``."""
+def satisfied_sql(*, status: str, late: str, unsatisfied: str, feedback: str) -> str:
+    """PostgreSQL: a resolved dossier is satisfied; ``late`` is its ``late_sql`` (NULL without a
+    due date: not late)."""
     return (
-        f"{satisfaction_base_sql(status)} AND {outcome} <> '{LATE}' AND NOT {unsatisfied} AND NOT {feedback}"
+        f"{satisfaction_base_sql(status)} AND NOT COALESCE({late}, false) "
+        f"AND NOT {unsatisfied} AND NOT {feedback}"
     )
 
 

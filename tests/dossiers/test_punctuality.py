@@ -65,13 +65,13 @@ def _dossiers(seed: int = 23) -> list[Dossier]:
 
 
 def _python(d: Dossier) -> tuple:
+    result = punctuality.outcome(d.result_ready_at, d.due_at)
     return (
-        punctuality.outcome(d.result_ready_at, d.due_at),
-        punctuality.in_satisfaction_base(d.status, d.result_ready_at),
+        result,
+        punctuality.in_satisfaction_base(d.status, result),
         punctuality.satisfied(
             status=d.status,
-            result_ready_at=d.result_ready_at,
-            due_at=d.due_at,
+            result=result,
             rated_unsatisfied=d.rated_unsatisfied,
             has_feedback=d.has_feedback,
         ),
@@ -95,7 +95,10 @@ def _sql() -> dict[int, tuple]:
     outcome = punctuality.outcome_sql("result_ready_at", "due_at")
     base = punctuality.satisfaction_base_sql("status")
     good = punctuality.satisfied_sql(
-        status="status", outcome=outcome, unsatisfied="rated_unsatisfied", feedback="has_feedback"
+        status="status",
+        late=punctuality.late_sql("result_ready_at", "due_at"),
+        unsatisfied="rated_unsatisfied",
+        feedback="has_feedback",
     )
     from django.conf import settings
 
