@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import display_phone
+from dossiers import punctuality
 from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Action, Status
 from procedures import workdays
@@ -196,19 +197,18 @@ OUTCOME_LABELS = {
 
 
 def _outcome(due_at, done_at, now, calendar) -> tuple[str, timedelta | None]:
-    """early / on_time / late by date (DESIGN.md), with the working time late; open while undone."""
+    """early / on_time / late (``dossiers.punctuality``), with the working time late; open (or
+    overdue, with the working time since the due time) while undone."""
     if due_at is None:
         return "", None
     if done_at is None:
-        if due_at < now:
+        if punctuality.is_overdue(due_at, now):
             return "overdue", workdays.working_time_between(due_at, now, calendar=calendar)
         return "open", None
-    done, due = timezone.localdate(done_at), timezone.localdate(due_at)
-    if done < due:
-        return "early", None
-    if done == due:
-        return "on_time", None
-    return "late", workdays.working_time_between(due_at, done_at, calendar=calendar)
+    outcome = punctuality.outcome(done_at, due_at)
+    if outcome == punctuality.LATE:
+        return outcome, workdays.working_time_between(due_at, done_at, calendar=calendar)
+    return outcome, None
 
 
 def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:

@@ -3,7 +3,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dossiers import rollup
+from dashboards import rollup
+
+# the dossier services' world: the rollup tests (``test_rollup.py``) drive the services with it
+from tests.dossiers.conftest import world  # noqa: F401
 from tests.factories import AgencyFactory, DossierFactory, FieldFactory, ProcedureFactory
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

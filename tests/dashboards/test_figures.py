@@ -6,9 +6,8 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
-from dashboards import figures
+from dashboards import figures, rollup
 from dashboards.figures import Filters
-from dossiers import rollup
 from tests.dashboards.conftest import EXPECTED, make
 
 MARCH = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
