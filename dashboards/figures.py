@@ -61,9 +61,9 @@ FIGURES: dict[str, tuple[str, str]] = {
         _("Quá hạn"),
         "in_progress with due_at before end (before now when the period runs to today or later)",
     ),
-    "refused": (_("Từ chối"), "status refused, closed_at in the period"),
-    "withdrawn": (_("Rút hồ sơ"), "status withdrawn, closed_at in the period"),
-    "stopped": (_("Dừng giải quyết"), "status stopped, closed_at in the period"),
+    "refused": (_("Từ chối"), "received, status refused, closed_at in the period"),
+    "withdrawn": (_("Rút hồ sơ"), "received, status withdrawn, closed_at in the period"),
+    "stopped": (_("Dừng giải quyết"), "received, status stopped, closed_at in the period"),
     "returned": (_("Đã trả kết quả"), "returned_at in the period"),
     "satisfaction_base": (
         _("Có kết quả, tính chỉ số hài lòng (QĐ 766)"),
@@ -442,7 +442,9 @@ def direct(
         "satisfaction_good": Count("pk", filter=resolved & punctuality.satisfied_q()),
     }
     for status, key in CLOSED_BUCKETS.items():
-        counts[key] = Count("pk", filter=Q(status=status, closed_at__gte=start, closed_at__lt=end))
+        counts[key] = Count(
+            "pk", filter=Q(status=status, received_at__isnull=False, closed_at__gte=start, closed_at__lt=end)
+        )
     qs = Dossier.objects.filter(filters.q(on_rollup=False))
     group = [dcol] if dcol else []
     rows = []
@@ -476,7 +478,7 @@ def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
     received = Q(received_at__gte=start, received_at__lt=end)
     resolved = Q(result_ready_at__gte=start, result_ready_at__lt=end)
     closed_in = {
-        key: Q(status=status, closed_at__gte=start, closed_at__lt=end)
+        key: Q(status=status, received_at__isnull=False, closed_at__gte=start, closed_at__lt=end)
         for status, key in CLOSED_BUCKETS.items()
     }
     table = {

@@ -7,7 +7,7 @@ A dossier *contributes* to a few (day, bucket) cells, all derived from its own f
 |---|---|---|
 | ``received`` | received_at | received (the clock started) |
 | ``resolved_early`` / ``_on_time`` / ``_late`` | result_ready_at | ``punctuality.outcome`` |
-| ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | closed in that status |
+| ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | received, then closed in that status |
 | ``returned`` | returned_at | result handed over |
 | ``exited`` | first of result_ready_at, closed_at | a received dossier left "in progress" |
 | ``overdue_start`` | due_at | received and still open at the end of its due date |
@@ -99,7 +99,9 @@ def contribution(row: dict) -> Counter:
 
     received = _day(row["received_at"])
     ready = _day(row["result_ready_at"])
-    closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS else None
+    # Only a received dossier is counted as closed: an online submission refused or withdrawn
+    # before a clerk accepted it was never received (form 06, Circular 01/2020/TT-VPCP).
+    closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS and row["received_at"] else None
     due = _day(row["due_at"])
     if ready:
         result = punctuality.outcome(row["result_ready_at"], row["due_at"], days=(ready, due))
@@ -377,7 +379,7 @@ d AS (
            d.channel AS channel, d.status AS status,
            (d.received_at AT TIME ZONE %(tz)s)::date AS rd,
            (d.result_ready_at AT TIME ZONE %(tz)s)::date AS yd,
-           CASE WHEN d.status IN ('refused', 'withdrawn', 'stopped')
+           CASE WHEN d.status IN ('refused', 'withdrawn', 'stopped') AND d.received_at IS NOT NULL
                 THEN (d.closed_at AT TIME ZONE %(tz)s)::date END AS cd,
            (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
            (d.returned_at AT TIME ZONE %(tz)s)::date AS td,

@@ -98,7 +98,7 @@ EXPECTED = {
     "in_progress": 4,
     "in_progress_on_time": 3,
     "in_progress_overdue": 1,
-    "refused": 2,
+    "refused": 1,  # the one refused after receipt; the online submission refused at intake was never received
     "withdrawn": 1,
     "stopped": 1,
     "returned": 1,
