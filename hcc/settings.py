@@ -216,7 +216,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): only our own files; an inline <script>/<style> runs only
 # with the request's nonce (``nonce="{{ request.csp_nonce }}"``); no inline event handlers and no
-# style="" attributes (tests/hcc/test_templates_csp.py scans every template).
+# style="" attributes (tests/security/test_templates_csp.py scans every template).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
