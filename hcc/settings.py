@@ -315,7 +315,10 @@ NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
-HCC_SITE_URL = env.str("HCC_SITE_URL", default="http://127.0.0.1:8000")
+# The public address in every link that leaves the site (SMS, e-mail, QR codes on papers). Unset:
+# the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
+# fails (hcc.E001, hcc/checks.py).
+HCC_SITE_URL = env.str("HCC_SITE_URL", default="") or "http://127.0.0.1:8000"
 # Public pages kept whole in the cache (hcc/pagecache.py) under a key that changes with what they
 # show: this only bounds how long an unused copy stays.
 HCC_PAGE_CACHE_SECONDS = env.int("HCC_PAGE_CACHE_SECONDS", default=3600)
