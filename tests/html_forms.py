@@ -34,6 +34,7 @@ class Box:
     name: str
     type: str
     value: str  # the value attribute, as written in the page
+    checked: bool = True  # a check box or radio button that is not ticked sends nothing
 
     @property
     def sent(self) -> str:
@@ -45,15 +46,19 @@ class Box:
 @dataclass
 class Form:
     method: str
+    action: str = ""  # empty: the page's own address
     boxes: list[Box] = field(default_factory=list)
     buttons: list[str] = field(default_factory=list)
 
     def box(self, name: str) -> Box:
         return next(b for b in self.boxes if b.name == name)
 
+    def tick(self, name: str) -> None:
+        self.box(name).checked = True
+
     def data(self) -> dict[str, str]:
-        """The query a press of its submit button sends."""
-        return {b.name: b.sent for b in self.boxes}
+        """What a press of its submit button sends."""
+        return {b.name: b.sent for b in self.boxes if b.checked}
 
 
 class _Reader(HTMLParser):
@@ -63,19 +68,24 @@ class _Reader(HTMLParser):
         self._select: Box | None = None
         self._first_option: str | None = None
         self._button: list[str] | None = None
+        self._textarea: Box | None = None
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append(Form(method=a.get("method", "get").lower()))
+            self.forms.append(Form(method=a.get("method", "get").lower(), action=a.get("action", "")))
         elif not self.forms:
             return
         elif tag == "input" and a.get("name"):
             kind = a.get("type", "text").lower()
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind not in ("submit", "button", "reset", "image", "file"):
+            if kind in ("checkbox", "radio"):
+                box = Box(a["name"], kind, a.get("value", "on"), checked="checked" in a)
+                self.forms[-1].boxes.append(box)
+            elif kind not in ("submit", "button", "reset", "image", "file"):
                 self.forms[-1].boxes.append(Box(a["name"], kind, a.get("value", "")))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = Box(a["name"], "textarea", "")
+            self.forms[-1].boxes.append(self._textarea)
         elif tag == "select" and a.get("name"):
             self._select = Box(a["name"], "select", "")
             self._first_option = None
@@ -93,10 +103,16 @@ class _Reader(HTMLParser):
     def handle_data(self, data):
         if self._button is not None:
             self._button.append(data)
+        if self._textarea is not None:
+            self._textarea.value += data
 
     def handle_endtag(self, tag):
         if tag == "select":
             self._select = None
+        elif tag == "textarea":
+            if self._textarea is not None and self._textarea.value.startswith("\n"):
+                self._textarea.value = self._textarea.value[1:]  # HTML drops the first newline
+            self._textarea = None
         elif tag == "button" and self._button is not None:
             if self.forms:
                 self.forms[-1].buttons.append(" ".join("".join(self._button).split()))
