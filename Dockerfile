@@ -1,6 +1,9 @@
 # The HCC portal image: one image for the web (gunicorn), worker and beat (Celery) containers.
 # Built and run by docker-compose.yml; configuration comes from the environment (.env.example).
-FROM python:3.11-slim-bookworm
+# The base: Python 3.11 on Debian 12. CI, which cannot reach Docker Hub, builds with a stand-in
+# made from Debian's own packages (.ci/build-image: --build-arg BASE_IMAGE=...).
+ARG BASE_IMAGE=python:3.11-slim-bookworm
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

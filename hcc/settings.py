@@ -193,7 +193,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE", default="django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        ),
+        # Public files, readable by the unprivileged user that serves them (the image collects them
+        # as root); without this they get FILE_UPLOAD_PERMISSIONS and gunicorn could not boot.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
