@@ -1,6 +1,7 @@
 """Helpers of .ci/smoke-production: what docker-compose.yml runs, and the user who tries it.
 
     python .ci/smoke_production.py command SERVICE   the service's command, shell-quoted
+    python .ci/smoke_production.py environment SERVICE   its environment: lines KEY=VALUE
     python .ci/smoke_production.py proxy-conf        the proxy's nginx configuration, as written
     python .ci/smoke_production.py packages          the Dockerfile's SYSTEM_PACKAGES
     python .ci/smoke_production.py user              the journey below, over HTTP
@@ -43,6 +44,19 @@ def compose() -> dict:
 
 def command(service: str) -> str:
     return shlex.join(compose()["services"][service]["command"])
+
+
+def environment(service: str) -> str:
+    """The service's ``environment:``, with compose's ``${NAME:-default}`` taken from ours."""
+    values = compose()["services"][service].get("environment") or {}
+    if isinstance(values, list):
+        values = dict(item.split("=", 1) for item in values)
+
+    def expand(match):
+        return os.environ.get(match.group(1)) or match.group(2)
+
+    variable = re.compile(r"\$\{(\w+):-([^}]*)\}")
+    return "\n".join(f"{key}={variable.sub(expand, str(value))}" for key, value in values.items())
 
 
 def proxy_conf() -> str:
@@ -186,6 +200,8 @@ def wait_for_notice(code: str):
 def main(argv: list[str]) -> int:
     if argv[:1] == ["command"] and len(argv) == 2:
         print(command(argv[1]))
+    elif argv[:1] == ["environment"] and len(argv) == 2:
+        print(environment(argv[1]))
     elif argv == ["proxy-conf"]:
         print(proxy_conf())
     elif argv == ["packages"]:

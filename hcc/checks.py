@@ -38,7 +38,7 @@ def site_url_is_public(app_configs, **kwargs):
                 f"HCC_SITE_URL is {url!r} while the portal redirects to HTTPS: every link sent "
                 "goes through a redirect.",
                 hint="Use the https:// address in HCC_SITE_URL.",
-                id="hcc.W002",
+                id="hcc.W003",
             )
         ]
     return []

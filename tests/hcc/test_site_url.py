@@ -17,7 +17,7 @@ def site_url_checks():
     return [
         (m.id, m.level)
         for m in run_checks(include_deployment_checks=True)
-        if m.id in ("hcc.E001", "hcc.W002")
+        if m.id in ("hcc.E001", "hcc.W003")
     ]
 
 
@@ -66,7 +66,7 @@ def test_deploy_check_passes_a_public_address(settings):
     settings.SECURE_SSL_REDIRECT = True
     assert site_url_checks() == []
     settings.HCC_SITE_URL = "http://hcc.example.gov.vn"
-    assert site_url_checks() == [("hcc.W002", 30)]
+    assert site_url_checks() == [("hcc.W003", 30)]
 
 
 def test_check_deploy_fails_when_unset():
