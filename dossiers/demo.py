@@ -4,6 +4,7 @@ made through the same services the desks and reviewers use. Never run on a produ
 import random
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import CITIZEN_PHONE, DEMO_PASSWORD
@@ -18,6 +19,7 @@ from dossiers.models import Dossier, Step, StepStatus
 from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
 from procedures.models import Agency, Procedure
+from procedures.selectors import competent_agencies
 
 # The stages demo dossiers are taken to, in turn.
 STAGES = [
@@ -92,8 +94,11 @@ def _walk_to_result(dossier: Dossier) -> None:
 
 
 def _intake(procedure: Procedure, rng: random.Random) -> Intake:
+    competent = competent_agencies(procedure, timezone.localdate())
     return Intake(
         applicant=_applicant(rng),
+        # a commune procedure received at the centre goes to the commune where the person lives
+        resolving_agency=rng.choice(competent) if len(competent) > 1 else None,
         request_summary=procedure.name,
         documents={
             d.id: (d.originals, d.copies) if (d.originals or d.copies) else (1, 0)

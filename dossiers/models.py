@@ -20,6 +20,15 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "organisation", _("Tổ chức")
 
 
+class IdKind(models.TextChoices):
+    """How a person is identified: a Vietnamese citizen by the 12-digit personal identification
+    number (CCCD), a foreigner by passport number and nationality. An organisation is identified
+    by its tax code (``Dossier.tax_code``); its representative's number is then optional."""
+
+    CCCD = "cccd", _("Số định danh cá nhân (CCCD)")
+    PASSPORT = "passport", _("Hộ chiếu")
+
+
 class ReturnMethod(models.TextChoices):
     COUNTER = "counter", _("Nhận tại bộ phận một cửa")
     POST = "post", _("Nhận qua bưu chính")
@@ -69,7 +78,14 @@ class Dossier(models.Model):
     )
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
     organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
-    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12)
+    id_kind = models.CharField(
+        _("loại giấy tờ tùy thân"), max_length=8, choices=IdKind.choices, default=IdKind.CCCD
+    )
+    # A CCCD (12 digits) or a passport number (up to 20); empty for an organisation that gave only
+    # its tax code.
+    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
+    # ISO 3166-1 alpha-2, with a passport; empty with a CCCD (a Vietnamese citizen).
+    nationality = models.CharField(_("quốc tịch"), max_length=2, blank=True)
     tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -166,12 +182,31 @@ class Dossier(models.Model):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    @property
+    def masked_tax_code(self) -> str:
+        return mask_id_number(self.tax_code)
+
+    @property
+    def identity_label(self) -> str:
+        """How the applicant is identified, for pages: "CCCD", "Hộ chiếu (US)", "MST"."""
+        if not self.id_number:
+            return str(_("MST")) if self.tax_code else ""
+        if self.id_kind == IdKind.PASSPORT:
+            return f"{_('Hộ chiếu')} ({self.nationality})" if self.nationality else str(_("Hộ chiếu"))
+        return str(_("CCCD"))
+
+    @property
+    def masked_identity(self) -> str:
+        """The identifying number masked (last four shown): the person's, else the tax code."""
+        return self.masked_id_number or self.masked_tax_code
+
 
 def mask_id_number(value: str) -> str:
-    """``001203004567`` → ``********4567``: pages show only the last four digits."""
+    """``001203004567`` → ``********4567``: pages show only the last four characters (the same for
+    a passport number or a tax code)."""
     if not value:
         return ""
-    return "*" * (len(value) - 4) + value[-4:]
+    return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
 class DossierCounter(models.Model):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -147,9 +148,20 @@ def on_the_spot_procedure(s: Situation) -> None:
         raise TransitionRefused(_("Thủ tục này không giải quyết tại chỗ."))
 
 
+def resolving_agency_receives(s: Situation) -> None:
+    """Accept an online submission only while its resolving agency belongs to the present
+    structure (active; no district-level agency from 1 July 2025): ``Agency.receives_on``."""
+    agency = s.dossier.resolving_agency
+    if not agency.receives_on(timezone.localdate()):
+        raise TransitionRefused(
+            _("%(agency)s không còn hoạt động trong cơ cấu hiện nay: không thể tiếp nhận hồ sơ.")
+            % {"agency": agency.name}
+        )
+
+
 # The checks of each action, in the order they run (the first failing one gives the message).
 CHECKS: dict[str, tuple[Check, ...]] = {
-    Action.ACCEPT: (intake_desk,),
+    Action.ACCEPT: (intake_desk, resolving_agency_receives),
     Action.REFUSE_INTAKE: (intake_desk,),
     Action.CLAIM: (step_of_agency, step_waiting),
     Action.FORWARD: (step_claimed_by_actor, step_not_last),

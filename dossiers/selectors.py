@@ -60,7 +60,7 @@ def online_queue(user) -> QuerySet[Dossier]:
     """Online submissions waiting for a clerk of the user's office, oldest first."""
     return (
         Dossier.objects.filter(status=Status.SUBMITTED, intake_office_id=user.agency_id)
-        .select_related("procedure")
+        .select_related("procedure", "resolving_agency")
         .order_by("submitted_at", "id")
     )
 

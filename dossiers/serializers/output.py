@@ -193,7 +193,9 @@ class DossierDetailSerializer(DossierListSerializer):
         fields = [
             *DossierListSerializer.Meta.fields,
             "applicant_kind",
+            "id_kind",
             "id_number",
+            "nationality",
             "tax_code",
             "phone",
             "email",

@@ -13,6 +13,7 @@ from dossiers.services.intake import (
     dossier_withdraw,
     missing_mandatory_documents,
     next_dossier_code,
+    office_receives,
     procedure_accepts,
     resolving_agency_for,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "dossier_withdraw",
     "missing_mandatory_documents",
     "next_dossier_code",
+    "office_receives",
     "procedure_accepts",
     "punctuality",
     "resolving_agency_for",

@@ -39,7 +39,12 @@ from dossiers.permissions import action_names, check_action, dossier_actions_for
 from dossiers.selectors import dossier_for, dossiers_visible_to, online_queue
 from dossiers.workflow import Action, Status, TransitionRefused
 from procedures.models import Procedure
-from procedures.selectors import procedure_detail, procedures_public, procedures_search
+from procedures.selectors import (
+    competent_agencies,
+    procedure_detail,
+    procedures_public,
+    procedures_search,
+)
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20
@@ -190,6 +195,8 @@ def _lookup_applicant(request, channel: str):
         return lookup, "not_found", initial, "name"
     initial.update(
         kind=previous.applicant_kind,
+        id_kind=previous.id_kind,
+        nationality=previous.nationality,
         name=previous.applicant_name,
         organisation_name=previous.organisation_name,
         tax_code=previous.tax_code,
@@ -206,6 +213,9 @@ def _lookup_applicant(request, channel: str):
 def intake(request):
     """Find the procedure (no diacritics needed), then receive the dossier on one page."""
     channel = _channel(request.user)
+    if _own_office_only(request.user) and not services.office_receives(request.user.agency):
+        # Rule 7: an office outside the present structure receives nothing: no form is offered.
+        return render(request, "dossiers/desk/office_closed.html", {"office": request.user.agency})
     code = request.GET.get("procedure", "").strip()
     procedure = None
     if code:
@@ -231,12 +241,15 @@ def intake(request):
             },
         )
 
+    office = request.user.agency
+    competent = competent_agencies(procedure, timezone.localdate())
+    form_kwargs = {"procedure": procedure, "competent": competent, "office": office}
     lookup, lookup_result, focus = ApplicantLookupForm(), None, "find"
     if request.method == "POST" and request.POST.get("action") == "lookup":
         lookup, lookup_result, initial, focus = _lookup_applicant(request, channel)
-        form = IntakeForm(procedure=procedure, initial=initial)
+        form = IntakeForm(initial=initial, **form_kwargs)
     elif request.method == "POST":
-        form = IntakeForm(request.POST, request.FILES, procedure=procedure)
+        form = IntakeForm(request.POST, request.FILES, **form_kwargs)
         if form.is_valid():
             try:
                 dossier = services.dossier_receive(
@@ -255,7 +268,7 @@ def intake(request):
                 )
         focus = ""
     else:
-        form = IntakeForm(procedure=procedure, initial=_intake_initial(channel))
+        form = IntakeForm(initial=_intake_initial(channel), **form_kwargs)
     if focus:
         target = lookup if focus == "find" else form
         target.fields[focus].widget.attrs["autofocus"] = True
@@ -319,6 +332,9 @@ def online_queue_page(request):
         )
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for dossier in page.object_list:
+        # the buttons offered: what the services would accept now (dossiers.permissions)
+        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
     return render(request, "dossiers/desk/online_queue.html", {"page": page})
 
 
