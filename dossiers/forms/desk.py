@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from accounts.phones import normalize_phone
 from dossiers.files import MAX_FILES_PER_DOSSIER, FileUpload
 from dossiers.forms.fields import CheckedFilesField as MultipleFileField
-from dossiers.models import ApplicantKind, IdKind, ReturnMethod
+from dossiers.models import ApplicantKind, GuidanceKind, IdKind, ReturnMethod
 from dossiers.services import Applicant, Intake
 from dossiers.validators import (
     nationality_choices,
@@ -292,6 +292,31 @@ class IntakeForm(forms.Form):
         )
 
 
+def _item_lines(value: str) -> list[str]:
+    items = [line.strip(" \t-•*") for line in value.splitlines()]
+    return [item for item in items if item]
+
+
+class IntakeSupplementForm(forms.Form):
+    """Form 02 for an online submission: everything to supplement, one line each, at once."""
+
+    items = forms.CharField(
+        label=gettext_lazy("Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung)"),
+        help_text=gettext_lazy(
+            "Ghi một lần, đầy đủ mọi nội dung còn thiếu hoặc chưa đúng: hồ sơ chỉ được yêu cầu bổ sung "
+            "một lần trước khi tiếp nhận."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = forms.CharField(label=gettext_lazy("Ghi chú cho người nộp"), required=False, max_length=2000)
+
+    def clean_items(self) -> list[str]:
+        items = _item_lines(self.cleaned_data["items"])
+        if not items:
+            raise ValidationError(_("Vui lòng liệt kê nội dung cần bổ sung."), code="required")
+        return items
+
+
 class RefuseIntakeForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Lý do từ chối tiếp nhận"),
@@ -354,3 +379,87 @@ class WithdrawForm(forms.Form):
         label=gettext_lazy("Lý do rút hồ sơ (theo đề nghị của người nộp)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class GuidanceForm(forms.Form):
+    """A walk-in dossier the desk does not receive: form 02 (what is missing, ticked from the
+    procedure's documents and typed, all at once) or form 03 (the reason)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Phiếu cần lập"),
+        choices=GuidanceKind.choices,
+        initial=GuidanceKind.SUPPLEMENT,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=gettext_lazy("Họ và tên người nộp"), max_length=200)
+    organisation_name = forms.CharField(label=gettext_lazy("Tên tổ chức"), max_length=300, required=False)
+    id_kind = forms.ChoiceField(
+        label=gettext_lazy("Giấy tờ tùy thân"),
+        choices=IdKind.choices,
+        initial=IdKind.CCCD,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("Số CCCD hoặc số hộ chiếu"),
+        required=False,
+        max_length=24,
+        help_text=gettext_lazy("Không bắt buộc."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    nationality = forms.ChoiceField(label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=500, required=False)
+    missing = forms.MultipleChoiceField(
+        label=gettext_lazy("Giấy tờ còn thiếu hoặc chưa hợp lệ"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_items = forms.CharField(
+        label=gettext_lazy("Nội dung khác cần bổ sung, hoàn thiện (mỗi dòng một nội dung)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do (bắt buộc khi từ chối tiếp nhận)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.documents = {str(d.id): d for d in procedure.documents.all()}
+        self.fields["missing"].choices = [(key, d.name) for key, d in self.documents.items()]
+        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+
+    def clean(self):
+        data = super().clean()
+        data["id_kind"] = data.get("id_kind") or IdKind.CCCD
+        items = [self.documents[key].name for key in data.get("missing") or []]
+        data["items"] = items + _item_lines(data.get("other_items") or "")
+        if data.get("kind") == GuidanceKind.SUPPLEMENT and not data["items"]:
+            self.add_error(
+                "missing", _("Đánh dấu hoặc ghi đầy đủ, một lần, các nội dung cần bổ sung, hoàn thiện.")
+            )
+        if data.get("kind") == GuidanceKind.REFUSAL and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Vui lòng nêu rõ lý do từ chối tiếp nhận."))
+        return data
+
+    def applicant(self) -> Applicant:
+        data = self.cleaned_data
+        return Applicant(
+            name=data["name"],
+            id_number=data["id_number"],
+            address=data["address"],
+            kind=ApplicantKind.ORGANISATION if data["organisation_name"].strip() else ApplicantKind.PERSON,
+            organisation_name=data["organisation_name"],
+            phone=data["phone"],
+            id_kind=data["id_kind"],
+            nationality=data["nationality"],
+        )

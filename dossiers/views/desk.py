@@ -26,7 +26,9 @@ from accounts.phones import display_phone
 from dossiers import services
 from dossiers.forms.desk import (
     ApplicantLookupForm,
+    GuidanceForm,
     IntakeForm,
+    IntakeSupplementForm,
     ProcedureSearchForm,
     RefuseIntakeForm,
     ResultNoteForm,
@@ -291,6 +293,44 @@ def intake(request):
 
 
 @desk_view("dossier.receive")
+@require_http_methods(["GET", "POST"])
+def guidance(request):
+    """A walk-in dossier not received: the clerk records what is missing, once and in full, and
+    prints form 02, or the reason it cannot be received, and prints form 03. No dossier is made."""
+    code = request.GET.get("procedure", "").strip()
+    try:
+        procedure = procedure_detail(code)
+    except Procedure.DoesNotExist as exc:
+        raise Http404 from exc
+    if _own_office_only(request.user) and not services.office_receives(request.user.agency):
+        return render(request, "dossiers/desk/office_closed.html", {"office": request.user.agency})
+    form = GuidanceForm(request.POST or None, procedure=procedure)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.intake_guidance_record(
+                actor=request.user,
+                procedure=procedure,
+                kind=data["kind"],
+                applicant=form.applicant(),
+                items=data["items"],
+                reason=data["reason"],
+            )
+        except TransitionRefused as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lập phiếu %(code)s. In phiếu và trao cho người nộp; hồ sơ không được tiếp nhận.")
+                % {"code": record.code},
+            )
+            return redirect("receipts:guidance", record.code)
+    return render(request, "dossiers/desk/guidance.html", {"procedure": procedure, "form": form})
+
+
+@desk_view("dossier.receive")
 def confirmation(request, code: str):
     """What the applicant takes home: code, secret, due date, steps and fees. Printable."""
     dossier = _desk_dossier(request, code, detailed=True)
@@ -324,12 +364,13 @@ def confirmation(request, code: str):
 def online_queue_page(request):
     """Online submissions waiting at the clerk's office, oldest first, with their files."""
     qs = online_queue(request.user).prefetch_related(
+        "supplement_requests",  # the check "asked once already" and the request shown
         Prefetch(
             "files",
             queryset=DossierFile.objects.filter(kind=FileKind.SUBMISSION)
             .select_related("document")
             .order_by("id"),
-        )
+        ),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for dossier in page.object_list:
@@ -377,6 +418,29 @@ def refuse_intake(request, code: str):
         refused=queue,
     )
     return done or render(request, "dossiers/desk/refuse_intake.html", {"dossier": dossier, "form": form})
+
+
+@desk_view("dossier.accept_online")
+@require_http_methods(["GET", "POST"])
+def request_intake_supplement(request, code: str):
+    """Send an online submission back for supplement before accepting it (form 02), once."""
+    dossier = _desk_dossier(request, code, detailed=True)
+    queue = reverse("dossiers:desk_online_queue")
+    if not _allowed(request, dossier, Action.REQUEST_INTAKE_SUPPLEMENT):
+        return redirect(queue)
+    form = IntakeSupplementForm(request.POST or None)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.dossier_request_intake_supplement(
+            actor=request.user, dossier=dossier, items=data["items"], note=data["note"]
+        ),
+        done=_("Đã yêu cầu bổ sung hồ sơ %(code)s. Người nộp được báo qua SMS, email và bổ sung trực tuyến.")
+        % {"code": dossier.code},
+        then=queue,
+        refused=queue,
+    )
+    return done or render(request, "dossiers/desk/intake_supplement.html", {"dossier": dossier, "form": form})
 
 
 # --- returning results ---------------------------------------------------------------------------

@@ -28,7 +28,9 @@ CASES = [(state, action, role) for state in STATES for action in Action.values f
 
 
 def test_every_status_has_its_national_code():
-    assert sorted(NATIONAL_CODES.values()) == list(range(1, 11))
+    # every code of the national list is used; the supplement before acceptance and during
+    # processing share code 5
+    assert sorted(set(NATIONAL_CODES.values())) == list(range(1, 11))
     assert set(NATIONAL_CODES) == set(Status.values)
 
 
@@ -62,6 +64,10 @@ def _call(action, actor, dossier, step):
             services.dossier_accept(actor=actor, dossier=dossier)
         case Action.REFUSE_INTAKE:
             services.dossier_refuse_intake(actor=actor, dossier=dossier, reason="r")
+        case Action.REQUEST_INTAKE_SUPPLEMENT:
+            services.dossier_request_intake_supplement(actor=actor, dossier=dossier, items=["x"])
+        case Action.SUPPLY_INTAKE:
+            services.dossier_supply_intake(actor=actor, dossier=dossier, note="n")
         case Action.CLAIM:
             services.step_claim(actor=actor, step=step)
         case Action.FORWARD:
