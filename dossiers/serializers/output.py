@@ -125,7 +125,7 @@ class SupplementRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupplementRequest
-        fields = ["id", "step", "items", "requested_at", "supplied_at", "supplied_note"]
+        fields = ["id", "step", "at_intake", "items", "requested_at", "supplied_at", "supplied_note"]
 
 
 class DocumentReceivedSerializer(serializers.ModelSerializer):

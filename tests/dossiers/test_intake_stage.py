@@ -269,3 +269,23 @@ def test_the_desk_prints_form_02_for_a_walk_in_and_no_dossier_is_made(world, cli
     # another office's desk does not see it
     client.force_login(world.commune_clerk)
     assert client.get(reverse("receipts:guidance", args=[record.code])).status_code == 404
+
+
+@freeze_time(NOW)
+def test_the_api_sends_back_once_and_the_applicant_supplies(world, client):
+    dossier = submit(world)
+    client.force_login(world.clerk)
+    url = f"/api/v1/dossiers/{dossier.code}/request-intake-supplement/"
+    done = client.post(url, {"items": ["Bản vẽ"]}, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "intake_supplement" and done.json()["supplement_requests"][0]["at_intake"]
+    client.force_login(world.citizen)
+    supplied = client.post(f"/api/v1/dossiers/{dossier.code}/supply-intake/", {"note": "Đã bổ sung"})
+    assert supplied.status_code == 200 and supplied.json()["status"] == "submitted"
+    client.force_login(world.clerk)
+    assert (
+        "request_intake_supplement" not in client.get(f"/api/v1/dossiers/{dossier.code}/").json()["actions"]
+    )
+    again = client.post(url, {"items": ["Thêm"]}, content_type="application/json")
+    assert again.status_code == 409 and "một lần" in again.content.decode()
+    assert SupplementRequest.objects.count() == 1

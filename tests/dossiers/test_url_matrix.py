@@ -59,6 +59,8 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
             "apologize",
             "confirm-payment",
             "refuse-intake",
+            "request-intake-supplement",
+            "supply-intake",
             "resolve-on-the-spot",
             "return-result",
             "stop",
