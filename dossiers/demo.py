@@ -18,6 +18,7 @@ from dossiers.files import FileUpload
 from dossiers.models import ApplicantKind, Dossier, GuidanceKind, IdKind, IntakeGuidance, Step, StepStatus
 from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
+from procedures import workdays
 from procedures.models import Agency, Procedure
 from procedures.selectors import competent_agencies
 
@@ -30,6 +31,13 @@ STAGES = [
     "result_ready",
     "returned",
     "refused",
+    # the one-stop rules at work (docs/rules.md): an apology with its one new date, a refusal after
+    # review (national code 9), a stop after an unanswered supplement request, a withdrawal —
+    # each told to the applicant
+    "apologized",
+    "refused_after_review",
+    "stopped",
+    "withdrawn",
     # issue 17's intake rules (docs/rules.md, "Intake"), one dossier each in turn
     "intake_supplement",  # an online submission sent back once before acceptance (form 02)
     "foreigner",  # identified by passport and nationality
@@ -156,6 +164,41 @@ def _one(
         services.dossier_resolve_on_the_spot(
             actor=clerk, dossier=dossier, result_note=_("Đã giải quyết tại chỗ.")
         )
+    elif stage == "withdrawn":
+        services.dossier_withdraw(
+            actor=clerk,
+            dossier=dossier,
+            reason=_("Người nộp đề nghị rút hồ sơ để bổ sung giấy tờ, nộp lại sau."),
+        )
+        return
+    elif stage == "apologized":
+        _claim_first(dossier)
+        dossier.refresh_from_db()
+        calendar = workdays.WorkCalendar()
+        new_day = calendar.add_working_days(timezone.localdate(dossier.due_at), 3)
+        services.dossier_apologize(
+            actor=_reviewer_for(_open_steps(dossier)[0].agency),
+            dossier=dossier,
+            reason=_("Cần lấy ý kiến của cơ quan phối hợp, chưa có văn bản trả lời."),
+            new_date=calendar.close_of(new_day),
+        )
+        return
+    elif stage == "refused_after_review":
+        step, reviewer = _claim_first(dossier)
+        services.step_refuse(
+            actor=reviewer, step=step, reason=_("Không đủ điều kiện theo quy định của thủ tục.")
+        )
+        return
+    elif stage == "stopped":
+        step, reviewer = _claim_first(dossier)
+        services.dossier_request_supplement(
+            actor=reviewer, step=step, items=[_("Văn bản ý kiến của cơ quan quản lý chuyên ngành")]
+        )
+        dossier.refresh_from_db()
+        services.dossier_stop(
+            actor=reviewer, dossier=dossier, reason=_("Người nộp không bổ sung hồ sơ theo yêu cầu.")
+        )
+        return
     elif stage == "processing":
         _claim_first(dossier)
         return

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.permissions import on_the_spot_signers
 from dossiers.models import Dossier, Step, StepStatus
 from dossiers.workflow import TRANSITIONS, Action, TransitionRefused, move_for
 
@@ -143,9 +144,48 @@ def step_last(s: Situation) -> None:
         raise TransitionRefused(_("Các bước song song chưa xong."))
 
 
+def first_supplement_request(s: Situation) -> None:
+    """One supplement request while the dossier is processed: Decree 61/2018, art. 18 as amended
+    by Decree 107/2021 (the notice asking for more documents is given once, in full, for the
+    whole processing; Decree 118/2025 keeps the rule — docs/rules.md says what was not confirmed).
+    The clock pause of that one request is in ``dossier_request_supplement``/``dossier_supply``."""
+    if any(r.step_id is not None for r in s.dossier.supplement_requests.all()):
+        raise TransitionRefused(
+            _(
+                "Hồ sơ này đã được yêu cầu bổ sung một lần. Theo Nghị định 61/2018/NĐ-CP (sửa đổi bởi "
+                "Nghị định 107/2021/NĐ-CP), việc yêu cầu bổ sung trong quá trình giải quyết chỉ thực "
+                "hiện một lần; nếu hồ sơ vẫn không đủ điều kiện, hãy từ chối giải quyết và nêu lý do."
+            )
+        )
+
+
+def first_apology(s: Situation) -> None:
+    """One new date (apology letter, form 04 of Circular 03/2025/TT-VPCP): Decree 61/2018,
+    art. 18 as amended by Decree 107/2021 (the new date of the result is set once)."""
+    if s.dossier.promised_at is not None:
+        raise TransitionRefused(
+            _(
+                "Hồ sơ này đã có văn bản xin lỗi và hẹn lại ngày trả kết quả. Theo Nghị định "
+                "61/2018/NĐ-CP (sửa đổi bởi Nghị định 107/2021/NĐ-CP), việc hẹn lại chỉ thực hiện một lần."
+            )
+        )
+
+
 def on_the_spot_procedure(s: Situation) -> None:
     if not s.dossier.procedure.on_the_spot:
         raise TransitionRefused(_("Thủ tục này không giải quyết tại chỗ."))
+
+
+def on_the_spot_signer_at_desk(s: Situation) -> None:
+    """Someone at the desk is authorised to sign this procedure's result on the spot
+    (``accounts.models.SigningAuthority``)."""
+    if not on_the_spot_signers(procedure=s.dossier.procedure, office=s.dossier.intake_office_id).exists():
+        raise TransitionRefused(
+            _(
+                "Chưa có người được ủy quyền ký kết quả thủ tục này tại bộ phận một cửa; "
+                "quản trị viên ghi ủy quyền ký trước khi giải quyết tại chỗ."
+            )
+        )
 
 
 def resolving_agency_receives(s: Situation) -> None:
@@ -181,16 +221,16 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     Action.CLAIM: (step_of_agency, step_waiting),
     Action.FORWARD: (step_claimed_by_actor, step_not_last),
     Action.SEND_BACK: (step_claimed_by_actor, step_not_first),
-    Action.REQUEST_SUPPLEMENT: (step_claimed_by_actor,),
+    Action.REQUEST_SUPPLEMENT: (step_claimed_by_actor, first_supplement_request),
     Action.REQUEST_PAYMENT: (step_claimed_by_actor,),
     Action.APPROVE: (step_claimed_by_actor, step_last),
     Action.REFUSE: (step_claimed_by_actor,),
     Action.SUPPLY: (own_dossier, intake_desk),
     Action.WITHDRAW: (own_dossier, intake_desk),
     Action.CONFIRM_PAYMENT: (intake_desk, responsible_reviewer),
-    Action.APOLOGIZE: (responsible_reviewer,),
+    Action.APOLOGIZE: (responsible_reviewer, first_apology),
     Action.STOP: (responsible_reviewer,),
-    Action.APPROVE_ON_THE_SPOT: (intake_desk, on_the_spot_procedure),
+    Action.APPROVE_ON_THE_SPOT: (intake_desk, on_the_spot_procedure, on_the_spot_signer_at_desk),
     Action.RETURN_RESULT: (intake_desk,),
 }
 assert set(CHECKS) == {a for (state, a) in TRANSITIONS if state is not None}  # noqa: S101  # nosec B101

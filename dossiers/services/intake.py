@@ -20,6 +20,7 @@ from dossiers.models import (
     DossierCounter,
     FileKind,
     IdKind,
+    RegisterCounter,
     ReturnMethod,
     Step,
 )
@@ -137,6 +138,32 @@ def next_dossier_code(office: Agency, day) -> str:
     return f"{office.code}-{day:%y%m%d}-{counter.last:04d}"
 
 
+def next_register_line(office: Agency, book: int) -> int:
+    """The next line of ``office``'s register in ``book`` (the year), gapless: the counter row is
+    bumped under a row lock inside the receiving transaction (Circular 03/2025/TT-VPCP, form 07:
+    the register is kept per year, each dossier received takes the next line)."""
+    counter = RegisterCounter.objects.select_for_update().filter(office=office, book=book).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                RegisterCounter.objects.create(office=office, book=book, last=0)
+        except IntegrityError:
+            pass  # another intake made the row first; lock it below
+        counter = RegisterCounter.objects.select_for_update().get(office=office, book=book)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _assign_register_line(dossier: Dossier) -> None:
+    """Write the received dossier into its office's register: taken last in the transaction, like
+    the code, so the counter row stays locked for the shortest time."""
+    book = timezone.localdate(dossier.received_at).year
+    dossier.register_book = book
+    dossier.register_number = next_register_line(dossier.intake_office, book)
+    dossier.save(update_fields=["register_book", "register_number"])
+
+
 def resolving_agency_for(
     procedure: Procedure, office: Agency, *, chosen: Agency | None = None, day: date | None = None
 ) -> Agency:
@@ -221,7 +248,10 @@ def _start_clock(dossier: Dossier, steps: list[Step], *, actor: User, at: dateti
     calendar = workdays.WorkCalendar()
     dossier.received_at = at
     dossier.received_by = actor
-    dossier.due_at = workdays.due_at(at, dossier.procedure.processing_days, calendar=calendar)
+    procedure = dossier.procedure
+    dossier.due_at = workdays.due_at(
+        at, procedure.processing_days, unit=procedure.time_unit, calendar=calendar
+    )
     for step in steps:
         step.dossier = dossier
     Step.objects.bulk_create(steps)
@@ -348,6 +378,7 @@ def dossier_receive(
     rollup.apply_change(dossier, new=True)  # the statistics' daily rollup, in this transaction
     dossier.save()
     _assign_code(dossier, at)
+    _assign_register_line(dossier)
     _event(
         dossier,
         actor=actor,
@@ -400,6 +431,7 @@ def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
     at = _now()
     _start_clock(dossier, _planned_steps(dossier, timezone.localdate(at)), actor=actor, at=at)
     _transition(dossier, to, actor=actor, action=Action.ACCEPT, due_at=dossier.due_at.isoformat())
+    _assign_register_line(dossier)
     return dossier
 
 

@@ -182,7 +182,9 @@ def dossier_stop(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
 
 @transaction.atomic
 def dossier_apologize(*, actor: User, dossier: Dossier, reason: str, new_date: datetime) -> Dossier:
-    """The responsible agency records an apology for lateness, with its reason and a new date."""
+    """The responsible agency records an apology for lateness (form 04), with its reason and a new
+    date: once per dossier (``permissions.first_apology``), and the new date a working time (Decree
+    61/2018, art. 18 as amended by Decree 107/2021: the result is handed over in office hours)."""
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do chậm trễ."))
     dossier = _locked(dossier)
     to = check_action(actor=actor, dossier=dossier, action=Action.APOLOGIZE)
@@ -191,6 +193,17 @@ def dossier_apologize(*, actor: User, dossier: Dossier, reason: str, new_date: d
     if new_date <= (dossier.due_at or _now()) or new_date <= _now():
         raise DossierError(
             {"new_date": [_("Ngày hẹn mới phải sau hạn trả kết quả hiện tại và sau hôm nay.")]}
+        )
+    if not workdays.WorkCalendar().is_working_moment(new_date):
+        raise DossierError(
+            {
+                "new_date": [
+                    _(
+                        "Ngày hẹn mới phải là thời gian làm việc: ngày làm việc (không phải thứ Bảy, "
+                        "Chủ nhật, ngày lễ, ngày nghỉ), trong giờ hành chính."
+                    )
+                ]
+            }
         )
     dossier.promised_at = new_date
     _transition(dossier, to, actor=actor, action=Action.APOLOGIZE, note=reason, new_date=new_date.isoformat())

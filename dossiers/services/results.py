@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.permissions import on_the_spot_signers
 from dossiers import rollup
 from dossiers.files import FileUpload
 from dossiers.models import (
@@ -83,20 +84,48 @@ def dossier_return(
 
 
 @transaction.atomic
-def dossier_resolve_on_the_spot(*, actor: User, dossier: Dossier, result_note: str) -> Dossier:
-    """On-the-spot procedures: the clerk who received the dossier approves it at the desk."""
+def dossier_resolve_on_the_spot(
+    *, actor: User, dossier: Dossier, result_note: str, signed_by: User | None = None
+) -> Dossier:
+    """On-the-spot procedures: the clerk who received the dossier records the result at the desk,
+    signed by a person authorised for that procedure at that desk (``signed_by``; the clerk
+    themselves when omitted, if they hold the authority). Decree 61/2018 art. 15 as amended by
+    Decree 107/2021: the result resolved on the spot is signed by the competent person there."""
     result_note = _require_text(result_note, "result_note", _("Vui lòng ghi kết quả giải quyết."))
     dossier = _locked(dossier)
     to = check_action(actor=actor, dossier=dossier, action=Action.APPROVE_ON_THE_SPOT)
+    signer = signed_by or actor
+    if (
+        not on_the_spot_signers(procedure=dossier.procedure, office=dossier.intake_office)
+        .filter(pk=signer.pk)
+        .exists()
+    ):
+        raise DossierError(
+            {
+                "signed_by": [
+                    _("%(name)s không được ủy quyền ký kết quả thủ tục này tại bộ phận một cửa %(office)s.")
+                    % {"name": signer.display_name, "office": dossier.intake_office.name}
+                ]
+            }
+        )
     at = _now()
     for step in dossier.steps.exclude(status=StepStatus.DONE):
         step.status = StepStatus.DONE
         step.finished_at = at
-        step.finished_by = actor
+        step.finished_by = signer
         step.save()
     dossier.result_note = result_note
     dossier.result_ready_at = at
-    _transition(dossier, to, actor=actor, action=Action.APPROVE_ON_THE_SPOT, note=result_note)
+    dossier.result_signed_by = signer
+    _transition(
+        dossier,
+        to,
+        actor=actor,
+        action=Action.APPROVE_ON_THE_SPOT,
+        note=result_note,
+        signed_by=signer.display_name,
+        signed_by_id=signer.pk,
+    )
     return dossier
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
-from accounts.permissions import can, require
+from accounts.permissions import can, on_the_spot_signers, require
 from accounts.phones import display_phone
 from dossiers import services
 from dossiers.forms.desk import (
@@ -29,9 +29,9 @@ from dossiers.forms.desk import (
     GuidanceForm,
     IntakeForm,
     IntakeSupplementForm,
+    OnTheSpotForm,
     ProcedureSearchForm,
     RefuseIntakeForm,
-    ResultNoteForm,
     ReturnForm,
     SupplyForm,
     WithdrawForm,
@@ -490,20 +490,22 @@ def return_result(request, code: str):
 @desk_view("dossier.receive")
 @require_http_methods(["GET", "POST"])
 def on_the_spot(request, code: str):
-    """Approve an on-the-spot dossier at the desk, then hand the result over in the same sitting."""
+    """Approve an on-the-spot dossier at the desk, signed by a person authorised there, then hand
+    the result over in the same sitting."""
     dossier = _desk_dossier(request, code)
     back = reverse("dossiers:desk_confirmation", args=[dossier.code])
-    if not dossier.procedure.on_the_spot:
-        messages.error(request, _("Thủ tục này không giải quyết tại chỗ."))
-        return redirect(back)
     if not _allowed(request, dossier, Action.APPROVE_ON_THE_SPOT):
         return redirect(back)
-    form = ResultNoteForm(request.POST or None)
+    form = OnTheSpotForm(
+        request.POST or None,
+        signers=on_the_spot_signers(procedure=dossier.procedure, office=dossier.intake_office),
+        initial_signer=request.user,
+    )
     done = _submit(
         request,
         form,
         lambda data: services.dossier_resolve_on_the_spot(
-            actor=request.user, dossier=dossier, result_note=data["result_note"]
+            actor=request.user, dossier=dossier, result_note=data["result_note"], signed_by=data["signed_by"]
         ),
         done=_("Đã giải quyết tại chỗ hồ sơ %(code)s. Trả kết quả cho người nộp ngay dưới đây.")
         % {"code": dossier.code},
