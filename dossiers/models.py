@@ -25,7 +25,7 @@ class IdKind(models.TextChoices):
     number (CCCD), a foreigner by passport number and nationality. An organisation is identified
     by its tax code (``Dossier.tax_code``); its representative's number is then optional."""
 
-    CCCD = "cccd", _("Số định danh cá nhân (CCCD)")
+    CCCD = "cccd", _("Căn cước (CCCD)")
     PASSPORT = "passport", _("Hộ chiếu")
 
 

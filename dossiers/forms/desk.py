@@ -102,7 +102,7 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     id_number = forms.CharField(
-        label=gettext_lazy("Số CCCD hoặc số hộ chiếu"),
+        label=gettext_lazy("Số định danh cá nhân (CCCD) hoặc số hộ chiếu"),
         required=False,
         help_text=gettext_lazy(
             "CCCD: 12 chữ số in trên thẻ căn cước. Người nước ngoài: số hộ chiếu. "
@@ -421,7 +421,7 @@ class GuidanceForm(forms.Form):
         widget=forms.RadioSelect,
     )
     id_number = forms.CharField(
-        label=gettext_lazy("Số CCCD hoặc số hộ chiếu"),
+        label=gettext_lazy("Số định danh cá nhân (CCCD) hoặc số hộ chiếu"),
         required=False,
         max_length=24,
         help_text=gettext_lazy("Không bắt buộc."),

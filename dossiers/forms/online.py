@@ -55,7 +55,7 @@ class ApplicantForm(forms.Form):
         help_text=_("Người nước ngoài dùng hộ chiếu và chọn quốc tịch."),
     )
     id_number = forms.CharField(
-        label=_("Số CCCD hoặc số hộ chiếu"),
+        label=_("Số định danh cá nhân (CCCD) hoặc số hộ chiếu"),
         max_length=24,
         required=False,
         help_text=_(
