@@ -66,6 +66,17 @@ def online_queue(user) -> QuerySet[Dossier]:
     )
 
 
+def waiting_for_intake_supplement(user) -> QuerySet[Dossier]:
+    """Online submissions of the user's office sent back for supplement before acceptance, the
+    longest waiting first, with the request (the desk may still refuse one that never comes back)."""
+    return (
+        Dossier.objects.filter(status=Status.INTAKE_SUPPLEMENT, intake_office_id=user.agency_id)
+        .select_related("procedure")
+        .prefetch_related("supplement_requests")
+        .order_by("updated_at", "id")
+    )
+
+
 def inbox(user) -> QuerySet[Step]:
     """Steps routed to the reviewer's agency that are waiting or being worked, due first."""
     return (

@@ -38,7 +38,12 @@ from dossiers.forms.desk import (
 )
 from dossiers.models import Channel, Dossier, DossierFile, FileKind, ReturnMethod
 from dossiers.permissions import action_names, check_action, dossier_actions_for
-from dossiers.selectors import dossier_for, dossiers_visible_to, online_queue
+from dossiers.selectors import (
+    dossier_for,
+    dossiers_visible_to,
+    online_queue,
+    waiting_for_intake_supplement,
+)
 from dossiers.workflow import Action, Status, TransitionRefused
 from procedures.models import Procedure
 from procedures.selectors import (
@@ -376,7 +381,10 @@ def online_queue_page(request):
     for dossier in page.object_list:
         # the buttons offered: what the services would accept now (dossiers.permissions)
         dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
-    return render(request, "dossiers/desk/online_queue.html", {"page": page})
+    waiting = list(waiting_for_intake_supplement(request.user)[:PAGE_SIZE])
+    for dossier in waiting:
+        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
+    return render(request, "dossiers/desk/online_queue.html", {"page": page, "waiting": waiting})
 
 
 @desk_view("dossier.accept_online")

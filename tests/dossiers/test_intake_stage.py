@@ -289,3 +289,21 @@ def test_the_api_sends_back_once_and_the_applicant_supplies(world, client):
     again = client.post(url, {"items": ["Thêm"]}, content_type="application/json")
     assert again.status_code == 409 and "một lần" in again.content.decode()
     assert SupplementRequest.objects.count() == 1
+
+
+@freeze_time(NOW)
+def test_the_desk_lists_what_waits_for_the_applicant_and_may_still_refuse_it(world, client):
+    dossier = submit(world)
+    services.dossier_request_intake_supplement(actor=world.clerk, dossier=dossier, items=["Bản vẽ"])
+    client.force_login(world.clerk)
+    queue = text(client.get(QUEUE))
+    assert "Chờ người nộp bổ sung trước khi tiếp nhận" in queue and "Bản vẽ" in queue
+    refuse = reverse("dossiers:desk_refuse_intake", args=[dossier.code])
+    assert refuse in queue
+    # another office's clerk sees nothing of it
+    client.force_login(world.commune_clerk)
+    assert "Chờ người nộp bổ sung" not in text(client.get(QUEUE))
+    client.force_login(world.clerk)
+    client.post(refuse, {"reason": "Quá thời hạn bổ sung mà người nộp không bổ sung"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.REFUSED and dossier.received_at is None
