@@ -20,6 +20,15 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "organisation", _("Tổ chức")
 
 
+class IdKind(models.TextChoices):
+    """How a person is identified: a Vietnamese citizen by the 12-digit personal identification
+    number (CCCD), a foreigner by passport number and nationality. An organisation is identified
+    by its tax code (``Dossier.tax_code``); its representative's number is then optional."""
+
+    CCCD = "cccd", _("Căn cước (CCCD)")
+    PASSPORT = "passport", _("Hộ chiếu")
+
+
 class ReturnMethod(models.TextChoices):
     COUNTER = "counter", _("Nhận tại bộ phận một cửa")
     POST = "post", _("Nhận qua bưu chính")
@@ -69,7 +78,14 @@ class Dossier(models.Model):
     )
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
     organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
-    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12)
+    id_kind = models.CharField(
+        _("loại giấy tờ tùy thân"), max_length=8, choices=IdKind.choices, default=IdKind.CCCD
+    )
+    # A CCCD (12 digits) or a passport number (up to 20); empty for an organisation that gave only
+    # its tax code.
+    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
+    # ISO 3166-1 alpha-2, with a passport; empty with a CCCD (a Vietnamese citizen).
+    nationality = models.CharField(_("quốc tịch"), max_length=2, blank=True)
     tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -184,12 +200,31 @@ class Dossier(models.Model):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    @property
+    def masked_tax_code(self) -> str:
+        return mask_id_number(self.tax_code)
+
+    @property
+    def identity_label(self) -> str:
+        """How the applicant is identified, for pages: "CCCD", "Hộ chiếu (US)", "MST"."""
+        if not self.id_number:
+            return str(_("MST")) if self.tax_code else ""
+        if self.id_kind == IdKind.PASSPORT:
+            return f"{_('Hộ chiếu')} ({self.nationality})" if self.nationality else str(_("Hộ chiếu"))
+        return str(_("CCCD"))
+
+    @property
+    def masked_identity(self) -> str:
+        """The identifying number masked (last four shown): the person's, else the tax code."""
+        return self.masked_id_number or self.masked_tax_code
+
 
 def mask_id_number(value: str) -> str:
-    """``001203004567`` → ``********4567``: pages show only the last four digits."""
+    """``001203004567`` → ``********4567``: pages show only the last four characters (the same for
+    a passport number or a tax code)."""
     if not value:
         return ""
-    return "*" * (len(value) - 4) + value[-4:]
+    return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
 class RegisterCounter(models.Model):
@@ -339,6 +374,9 @@ class Step(models.Model):
 class SupplementRequest(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
     step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Asked by the desk before an online submission was accepted (form 02 at intake), not during
+    # processing: the clock had not started, and the one-request rule of each stage counts its own.
+    at_intake = models.BooleanField(_("yêu cầu khi tiếp nhận"), default=False)
     items = models.JSONField(_("nội dung cần bổ sung"), default=list)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
@@ -350,6 +388,62 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return "; ".join(self.items)
+
+
+class GuidanceKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)")
+    REFUSAL = "refusal", _("Từ chối tiếp nhận hồ sơ (mẫu 03)")
+
+
+class IntakeGuidance(models.Model):
+    """A walk-in dossier the desk did not receive (Decree 61/2018 art. 19(2) as amended by Decree
+    107/2021): incomplete, with everything missing listed at once (form 02), or not receivable,
+    with the reason (form 03). No dossier is made and nothing is counted as received: this is the
+    desk's record of the guidance given and of the paper handed over, numbered
+    ``<office code>-HD-<yymmdd>-<nnn>`` per office and day."""
+
+    code = models.CharField(_("số phiếu"), max_length=48, unique=True)
+    kind = models.CharField(_("loại phiếu"), max_length=12, choices=GuidanceKind.choices)
+    office = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant_kind = models.CharField(
+        _("người nộp là"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
+    organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
+    id_kind = models.CharField(
+        _("loại giấy tờ tùy thân"), max_length=8, choices=IdKind.choices, default=IdKind.CCCD
+    )
+    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
+    nationality = models.CharField(_("quốc tịch"), max_length=2, blank=True)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    # Form 02: every document or content still needed, listed once and in full.
+    items = models.JSONField(_("nội dung cần bổ sung, hoàn thiện"), default=list, blank=True)
+    # Form 03: why the dossier cannot be received; for form 02 an optional explanation.
+    reason = models.TextField(_("lý do"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("lập lúc"), db_index=True)
+
+    class Meta:
+        verbose_name = _("phiếu hướng dẫn tại quầy")
+        verbose_name_plural = _("phiếu hướng dẫn tại quầy")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["office", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
 
 
 class EventQuerySet(models.QuerySet):

@@ -135,7 +135,7 @@ def on_event(event: Event) -> None:
     context = _base_context(dossier)
     if action in (Action.RECEIVE, Action.ACCEPT):
         _tell_applicant(dossier, event, "dossier.received", context)
-    elif action == Action.REQUEST_SUPPLEMENT:
+    elif action in (Action.REQUEST_SUPPLEMENT, Action.REQUEST_INTAKE_SUPPLEMENT):
         items = list(event.data.get("items") or [])
         context |= {
             "items": items,

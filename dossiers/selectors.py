@@ -62,8 +62,19 @@ def online_queue(user) -> QuerySet[Dossier]:
     """Online submissions waiting for a clerk of the user's office, oldest first."""
     return (
         Dossier.objects.filter(status=Status.SUBMITTED, intake_office_id=user.agency_id)
-        .select_related("procedure")
+        .select_related("procedure", "resolving_agency")
         .order_by("submitted_at", "id")
+    )
+
+
+def waiting_for_intake_supplement(user) -> QuerySet[Dossier]:
+    """Online submissions of the user's office sent back for supplement before acceptance, the
+    longest waiting first, with the request (the desk may still refuse one that never comes back)."""
+    return (
+        Dossier.objects.filter(status=Status.INTAKE_SUPPLEMENT, intake_office_id=user.agency_id)
+        .select_related("procedure")
+        .prefetch_related("supplement_requests")
+        .order_by("updated_at", "id")
     )
 
 

@@ -1,6 +1,7 @@
 """The procedure catalog: agencies, fields, procedures with their documents, fees and routing,
 and the calendar's days off and make-up working days."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -16,6 +17,12 @@ class Level(models.TextChoices):
     PROVINCE = "province", _("Cấp tỉnh")
     DISTRICT = "district", _("Cấp huyện (trước 01/7/2025)")
     COMMUNE = "commune", _("Cấp xã")
+
+
+# Two-tier local government (province and commune): district-level administrative units ended on
+# 1 July 2025 (Resolution 203/2025/QH15 amending the Constitution, art. 110; the Law on the
+# Organisation of Local Government 2025). From that day a district agency receives nothing new.
+TWO_TIER_FROM = date(2025, 7, 1)
 
 
 class AgencyKind(models.TextChoices):
@@ -54,6 +61,13 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def receives_on(self, day: date) -> bool:
+        """Whether the agency belongs to the structure in force on ``day`` and may receive a new
+        dossier or be routed one: active, and not a district-level agency from ``TWO_TIER_FROM``.
+        Its history stays readable and counted either way. The same rule as a filter:
+        ``procedures.selectors.agencies_receiving``."""
+        return self.is_active and not (self.level == Level.DISTRICT and day >= TWO_TIER_FROM)
 
 
 class Field(models.Model):

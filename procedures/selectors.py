@@ -1,10 +1,20 @@
 """Reads of the catalog."""
 
+from datetime import date
+
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Lower
 
-from procedures.models import Agency, Field, Procedure, ProcessStep, RequiredDocument
+from procedures.models import (
+    TWO_TIER_FROM,
+    Agency,
+    Field,
+    Level,
+    Procedure,
+    ProcessStep,
+    RequiredDocument,
+)
 from procedures.text import fold, search_terms
 
 
@@ -122,5 +132,27 @@ def procedure_detail(code: str) -> Procedure:
     )
 
 
-def one_stop_offices() -> QuerySet[Agency]:
-    return Agency.objects.filter(has_one_stop_desk=True, is_active=True)
+def one_stop_offices(day: date | None = None) -> QuerySet[Agency]:
+    """One-stop desks that receive new dossiers on ``day`` (today): ``agencies_receiving``."""
+    from django.utils import timezone
+
+    return agencies_receiving(day or timezone.localdate()).filter(has_one_stop_desk=True)
+
+
+def agencies_receiving(day: date) -> QuerySet[Agency]:
+    """Agencies that may receive a new dossier or be routed one on ``day``: ``Agency.receives_on``
+    as a filter (active; no district-level agency from 1 July 2025)."""
+    qs = Agency.objects.filter(is_active=True)
+    return qs.exclude(level=Level.DISTRICT) if day >= TWO_TIER_FROM else qs
+
+
+def competent_agencies(procedure: Procedure, day: date) -> list[Agency]:
+    """The agencies that may resolve a dossier of ``procedure`` received on ``day``, whatever desk
+    receives it (intake regardless of administrative boundary, Decree 118/2025/NĐ-CP): for a
+    commune-level procedure every commune-level agency of the catalog agency's kind (the person
+    chooses the commune where they live, or the desk does), otherwise the catalog's agency. Only
+    agencies of the present structure (``agencies_receiving``)."""
+    receiving = agencies_receiving(day)
+    if procedure.level == Level.COMMUNE:
+        return list(receiving.filter(level=Level.COMMUNE, kind=procedure.agency.kind).order_by("name", "id"))
+    return list(receiving.filter(pk=procedure.agency_id))

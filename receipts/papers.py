@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import display_phone
 from dossiers import punctuality
-from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
+from dossiers.models import (
+    Dossier,
+    Event,
+    GuidanceKind,
+    IntakeGuidance,
+    Step,
+    StepStatus,
+    SupplementRequest,
+)
 from dossiers.workflow import Action, Status
 from procedures import workdays
 from procedures.models import Agency
@@ -350,9 +358,12 @@ def supplement_context(dossier: Dossier, *, request_id: int | None = None) -> di
     if not requests:
         raise PaperNotApplicable
     supplement = requests[0]
-    agency = supplement.step.agency if supplement.step else dossier.resolving_agency
+    if supplement.at_intake:  # asked by the desk before acceptance (Decree 61/2018 art. 19(2)(a))
+        agency, desk = dossier.intake_office, True
+    else:
+        agency, desk = (supplement.step.agency if supplement.step else dossier.resolving_agency), False
     return {
-        **_base(dossier, PAPERS["yeu-cau-bo-sung"], agency=agency, desk=False, dated=supplement.requested_at),
+        **_base(dossier, PAPERS["yeu-cau-bo-sung"], agency=agency, desk=desk, dated=supplement.requested_at),
         "supplement": supplement,
         "requested_at": _local(supplement.requested_at),
     }
@@ -438,4 +449,31 @@ def receipt_context(receipt: Receipt) -> dict:
         "verify_url": verify_url,
         "qr": qr_data_uri(verify_url),
         "cancelled": receipt.is_cancelled,
+    }
+
+
+# --- guidance at the desk: a walk-in dossier not received (forms 02 and 03) ----------------------
+
+GUIDANCE_PAPERS = {
+    GuidanceKind.SUPPLEMENT: Paper(
+        "yeu-cau-bo-sung",
+        _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        "receipts/papers/guidance_supplement.html",
+    ),
+    GuidanceKind.REFUSAL: Paper(
+        "tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "receipts/papers/guidance_refusal.html"
+    ),
+}
+
+
+def guidance_context(guidance: IntakeGuidance) -> dict:
+    """Form 02 or 03 for a walk-in dossier the desk did not receive, dated by the guidance."""
+    created = _local(guidance.created_at)
+    return {
+        "paper": GUIDANCE_PAPERS[guidance.kind],
+        "guidance": guidance,
+        "header": header(guidance.office, desk=True),
+        "today": created.date(),
+        "created_at": created,
+        "barcode": barcode_data_uri(guidance.code),
     }

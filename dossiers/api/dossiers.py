@@ -29,6 +29,7 @@ from dossiers.serializers import (
     NoteSerializer,
     ReasonSerializer,
     ReceiveSerializer,
+    RequestSupplementSerializer,
     ResultNoteSerializer,
     ReturnSerializer,
     SubmitSerializer,
@@ -154,6 +155,28 @@ class DossierViewSet(
         dossier = self._target()
         data = self._input(ReasonSerializer)
         services.dossier_refuse_intake(actor=request.user, dossier=dossier, reason=data["reason"])
+        return self._answer(code)
+
+    @_action_schema(
+        RequestSupplementSerializer, "Yêu cầu bổ sung hồ sơ trực tuyến trước khi tiếp nhận (một lần)"
+    )
+    @action(detail=True, methods=["post"], url_path="request-intake-supplement", parser_classes=JSON_ONLY)
+    def request_intake_supplement(self, request, code=None):
+        dossier = self._target()
+        data = self._input(RequestSupplementSerializer)
+        services.dossier_request_intake_supplement(
+            actor=request.user, dossier=dossier, items=data["items"], note=data["note"]
+        )
+        return self._answer(code)
+
+    @_action_schema(SupplySerializer, "Bổ sung hồ sơ trước khi tiếp nhận")
+    @action(detail=True, methods=["post"], url_path="supply-intake", parser_classes=WITH_FILES)
+    def supply_intake(self, request, code=None):
+        dossier = self._target()
+        data = self._input(SupplySerializer)
+        services.dossier_supply_intake(
+            actor=request.user, dossier=dossier, note=data["note"], files=data["uploads"]
+        )
         return self._answer(code)
 
     @_action_schema(ReasonSerializer, "Rút hồ sơ")

@@ -76,6 +76,17 @@ def _stages(world):
         intake=Intake(applicant=applicant(), files=files),
     )
     stages.append(("submitted", submitted))
+    for name in ("sent back for supplement at intake", "supplied at intake"):
+        back = services.dossier_submit(
+            actor=world.citizen,
+            procedure=world.procedure,
+            office=world.center,
+            intake=Intake(applicant=applicant(), files=files),
+        )
+        services.dossier_request_intake_supplement(actor=world.clerk, dossier=back, items=["Bản vẽ"])
+        if name == "supplied at intake":
+            services.dossier_supply_intake(actor=world.citizen, dossier=back, note="Đã bổ sung")
+        stages.append((name, back))
     received = _received(world, world.procedure)
     stages.append(("received", received))
     claimed = _received(world, world.procedure)

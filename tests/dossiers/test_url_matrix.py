@@ -26,6 +26,7 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
             "desk_confirmation",
             "desk_accept",
             "desk_refuse_intake",
+            "desk_request_intake_supplement",
             "desk_return",
             "desk_on_the_spot",
             "desk_supply",
@@ -59,6 +60,8 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
             "apologize",
             "confirm-payment",
             "refuse-intake",
+            "request-intake-supplement",
+            "supply-intake",
             "resolve-on-the-spot",
             "return-result",
             "stop",
@@ -96,6 +99,11 @@ NAMES_NO_DOSSIER = {
     "surveys:kiosk": "a counter's rating tablet: its 192-bit secret address is the credential, no dossier",
     "surveys:feedback_detail": "a feedback item, not a dossier: its own outsider test in tests/surveys",
     "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
+    **{
+        f"receipts:{name}": "a desk's guidance paper for a walk-in not received (no dossier): the staff of "
+        "that office only (tests/dossiers/test_intake_stage.py)"
+        for name in ("guidance", "guidance_pdf")
+    },
     "counters:kiosk": "the public kiosk of an office",
     "counters:kiosk_priority": "the public kiosk of an office",
     "counters:board": "the public TV board of an office: ticket codes and counts only",

@@ -62,6 +62,10 @@ def _call(action, actor, dossier, step):
             services.dossier_accept(actor=actor, dossier=dossier)
         case Action.REFUSE_INTAKE:
             services.dossier_refuse_intake(actor=actor, dossier=dossier, reason="r")
+        case Action.REQUEST_INTAKE_SUPPLEMENT:
+            services.dossier_request_intake_supplement(actor=actor, dossier=dossier, items=["x"])
+        case Action.SUPPLY_INTAKE:
+            services.dossier_supply_intake(actor=actor, dossier=dossier, note="n")
         case Action.CLAIM:
             services.step_claim(actor=actor, step=step)
         case Action.FORWARD:
