@@ -61,16 +61,12 @@ class ReceiptSeries(models.Model):
 
 
 class FeeLine(models.Model):
-    """One fee or charge a dossier owes: copied from the procedure's Fee (or from a financial
-    obligation a reviewer asked for), so later catalog changes do not change what is owed."""
+    """One fee or charge a dossier owes: copied from the procedure's Fee, so later catalog changes
+    do not change what is owed. Financial obligations (taxes, levies) are never fee lines."""
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="fee_lines")
     fee = models.ForeignKey(
         "procedures.Fee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # The "request payment" event this line comes from (financial obligation), if any.
-    source_event = models.OneToOneField(
-        "dossiers.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField(_("khoản thu"), max_length=500)
     kind = models.CharField(_("loại"), max_length=8, choices=FeeKind.choices)

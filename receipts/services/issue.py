@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import require
-from dossiers import services as dossier_services
 from dossiers.models import Dossier
-from dossiers.workflow import Status, TransitionRefused
 from procedures.models import Agency
 from receipts.models import PaymentMethod, Receipt, ReceiptCancellation, ReceiptLine, ReceiptSeries
 from receipts.services.fees import COLLECTABLE, ReceiptError, _lock, _snapshot, _with_paid, fees_due
@@ -120,15 +118,6 @@ def _issue(
             for line in chosen
         ]
     )
-    if dossier.status == Status.AWAITING_PAYMENT and len(chosen) == len(due):
-        note = _("Biên lai %(series)s số %(number)s") % {
-            "series": receipt.series_code,
-            "number": receipt.number_display,
-        }
-        try:
-            dossier_services.dossier_confirm_payment(actor=actor, dossier=dossier, note=note)
-        except TransitionRefused as exc:
-            raise ReceiptError(exc.message) from exc
     return receipt
 
 
@@ -143,8 +132,8 @@ def receipt_issue(
     line_ids: list[int] | None = None,
 ) -> Receipt:
     """Collect the fee lines ``line_ids`` (default: everything still due) and issue a receipt with
-    the next number of the collecting agency's series. A dossier awaiting payment whose dues are
-    all paid moves on (``dossier_confirm_payment``) in the same transaction."""
+    the next number of the collecting agency's series. A financial obligation is never collected
+    here (``dossiers.services.dossier_confirm_payment`` records its proof)."""
     payer, transaction_ref = _check_payment(payer, method, transaction_ref)
     dossier = _lock(dossier)
     _collector_check(actor, dossier)
