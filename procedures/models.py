@@ -185,6 +185,16 @@ class Fee(models.Model):
     name = models.CharField(_("tên khoản thu"), max_length=500)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # The agency that levies it (cơ quan hưởng phí, lệ phí); empty: the dossier's resolving agency.
+    owner = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan hưởng phí, lệ phí"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Để trống: cơ quan giải quyết hồ sơ."),
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("xac-minh/<str:token>/", fees.verify, name="verify"),
     path("so-theo-doi/", papers.register, name="register"),
     path("doi-soat/", reconciliation.reconcile, name="reconcile"),
+    path("doi-soat/bang-ke/", reconciliation.transfer_statement, name="transfer_statement"),
 ]

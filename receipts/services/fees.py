@@ -40,7 +40,14 @@ def _snapshot(dossier: Dossier) -> None:
     if not dossier.fee_lines.exists():
         FeeLine.objects.bulk_create(
             [
-                FeeLine(dossier=dossier, fee=fee, name=fee.name, kind=fee.kind, amount=fee.amount)
+                FeeLine(
+                    dossier=dossier,
+                    fee=fee,
+                    name=fee.name,
+                    kind=fee.kind,
+                    amount=fee.amount,
+                    owner_id=fee.owner_id or dossier.resolving_agency_id,
+                )
                 for fee in dossier.procedure.fees.all()
             ]
         )

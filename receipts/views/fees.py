@@ -50,7 +50,7 @@ def collect(request, dossier):
     form = CollectForm(request.POST or None, due=due, initial=_payer_initial(dossier))
     if request.method == "POST" and form.is_valid():
         try:
-            receipt = services.receipt_issue(
+            receipts = services.receipts_issue(
                 actor=request.user,
                 dossier=dossier,
                 payer=form.payer(),
@@ -61,15 +61,17 @@ def collect(request, dossier):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Đã thu %(amount)s đồng, biên lai ký hiệu %(series)s số %(number)s.")
-                % {
-                    "amount": f"{receipt.total:,}".replace(",", "."),
-                    "series": receipt.series_code,
-                    "number": receipt.number_display,
-                },
-            )
+            for receipt in receipts:
+                messages.success(
+                    request,
+                    _("Đã thu %(amount)s đồng thu hộ %(owner)s, biên lai ký hiệu %(series)s số %(number)s.")
+                    % {
+                        "amount": f"{receipt.total:,}".replace(",", "."),
+                        "owner": receipt.owner.name,
+                        "series": receipt.series_code,
+                        "number": receipt.number_display,
+                    },
+                )
             return redirect("receipts:collect", dossier.code)
     return render(
         request,
