@@ -46,7 +46,7 @@ TEMPLATES = [
     (
         "dossier.result_ready",
         "Đã có kết quả",
-        "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}",
+        "Hồ sơ {{ code }} đã có kết quả.{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %} {{ where_short }}",
         "Hồ sơ {{ code }} đã có kết quả",
         "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã có kết quả ngày {{ ready_date }}.\n"
         "{{ where }}\nKhi nhận, vui lòng mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân."

@@ -1,0 +1,29 @@
+"""The "result ready" SMS was cut at "Phí, lệ..." (issue 18): the full address made it longer than
+the parts a gateway sends. The new default puts the fees first and names only the office; a text
+an administrator has changed is left as it is."""
+
+from django.db import migrations
+
+OLD = (
+    "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}"
+)
+NEW = (
+    "Hồ sơ {{ code }} đã có kết quả.{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %} "
+    "{{ where_short }}"
+)
+
+
+def forward(apps, schema_editor):
+    MessageTemplate = apps.get_model("notifications", "MessageTemplate")
+    MessageTemplate.objects.filter(code="dossier.result_ready", sms_body=OLD).update(sms_body=NEW)
+
+
+def backward(apps, schema_editor):
+    MessageTemplate = apps.get_model("notifications", "MessageTemplate")
+    MessageTemplate.objects.filter(code="dossier.result_ready", sms_body=NEW).update(sms_body=OLD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("notifications", "0002_default_templates")]
+
+    operations = [migrations.RunPython(forward, backward)]
