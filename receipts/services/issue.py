@@ -204,6 +204,33 @@ def receipts_issue(
     ]
 
 
+@transaction.atomic
+def receipts_issue_paid_online(
+    *, collector: User, dossier: Dossier, payer: Payer, transaction_ref: str, line_ids: list[int]
+) -> list[Receipt]:
+    """The receipts of a payment a gateway confirmed (``payments``): the money is already taken,
+    so no clerk's permission is asked; the dossier must still take fees and every line must still
+    be due (else ReceiptError, and nothing is issued). One receipt per owning agency."""
+    payer, transaction_ref = _check_payment(payer, PaymentMethod.ONLINE, transaction_ref)
+    dossier = _lock(dossier)
+    if dossier.status not in COLLECTABLE:
+        raise ReceiptError(
+            _("Không thu phí khi hồ sơ ở trạng thái “%(status)s”.") % {"status": dossier.get_status_display()}
+        )
+    _snapshot(dossier)
+    return [
+        _issue(
+            actor=collector,
+            dossier=dossier,
+            payer=payer,
+            method=PaymentMethod.ONLINE,
+            transaction_ref=transaction_ref,
+            chosen=chosen,
+        )
+        for chosen in _by_owner(_chosen(dossier, line_ids))
+    ]
+
+
 def _cancel(*, actor: User, receipt: Receipt, reason: str) -> ReceiptCancellation:
     require(actor, "receipt.cancel")
     reason = (reason or "").strip()
