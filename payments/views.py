@@ -1,5 +1,7 @@
 """Thin views: parse, call one service, render."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,7 +42,7 @@ def pay(request, code: str):
         return HttpResponseRedirect(started.redirect_url)
     lines = receipt_services.fee_lines_for(dossier)
     due = receipt_services.fees_due(lines)
-    return render(
+    response = render(
         request,
         "payments/pay.html",
         {
@@ -51,6 +53,13 @@ def pay(request, code: str):
             "payments": selectors.payments_of(dossier),
         },
     )
+    gateway = Gateway.from_settings()
+    if gateway is not None:
+        # The form posts here and is redirected to the gateway: browsers apply form-action to the
+        # redirect too, so this page (only) allows the gateway's origin.
+        parts = urlsplit(gateway.pay_url)
+        response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+    return response
 
 
 @never_cache
