@@ -45,6 +45,9 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Printed on its fee receipts (Decree 123/2020/NĐ-CP art. 32: the collecting organisation's
+    # name and tax code).
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:

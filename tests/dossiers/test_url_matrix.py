@@ -47,6 +47,7 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     "receipts:receipt": {"pk": "receipt.id"},
     "receipts:receipt_pdf": {"pk": "receipt.id"},
     "receipts:cancel": {"pk": "receipt.id"},
+    "receipts:receipt_xml": {"pk": "receipt.id"},
     # online payment of a dossier's fees (payments/)
     "payments:pay": {"code": "dossier.code"},
     # the applicant's rating of their own dossier (surveys/)

@@ -163,3 +163,45 @@ def _month_of(receipt):
 
     local = timezone.localtime(receipt.issued_at)
     return local.year, local.month
+
+
+@freeze_time(at(7, 9))
+def test_the_electronic_receipt_file_carries_the_decree_fields(two_owners, client):
+    import xml.etree.ElementTree as ET  # noqa: S405  # nosec B405 (our own output)
+
+    world = two_owners
+    world.justice.tax_code = "0101234567"
+    world.justice.save()
+    dossier = receive(world)
+    receipts = services.receipts_issue(
+        actor=world.clerk,
+        dossier=dossier,
+        payer=Payer(name=NAME, tax_code="001203004567"),
+        method="transfer",
+        transaction_ref="FT26341",
+    )
+    receipt = next(r for r in receipts if r.owner == world.justice)
+    client.force_login(world.clerk)
+    response = client.get(reverse("receipts:receipt_xml", args=[receipt.pk]))
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)  # noqa: S314  # nosec B314 (our own output)
+    general = root.find("DLBLai/TTChung")
+    assert general.findtext("THDon") == "Biên lai thu phí, lệ phí"
+    assert (general.findtext("KHMSBLai"), general.findtext("KHBLai"), general.findtext("SBLai")) == (
+        receipt.template_code,
+        receipt.series_code,
+        receipt.number_display,
+    )
+    assert general.findtext("NLap") == "2026-12-07" and general.findtext("MGDich") == "FT26341"
+    content = root.find("DLBLai/NDBLai")
+    assert (content.findtext("TCThu/Ten"), content.findtext("TCThu/MST")) == (
+        world.justice.name,
+        "0101234567",
+    )
+    assert content.findtext("DVThuHo/Ten") == world.center.name
+    assert content.findtext("NNop/MST") == "001203004567"
+    assert content.findtext("DSPhi/Phi/STien") == "1234567"
+    assert content.findtext("TToan/TgTien") == "1234567"
+    assert content.findtext("TToan/TgTBChu").lower().startswith("một triệu")
+    client.force_login(world.other_citizen)
+    assert client.get(reverse("receipts:receipt_xml", args=[receipt.pk])).status_code == 404
