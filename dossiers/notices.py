@@ -165,6 +165,18 @@ def on_event(event: Event) -> None:
             "ready_date": _date(dossier.result_ready_at),
         }
         _tell_applicant(dossier, event, "dossier.result_ready", context)
+    elif action == Action.REQUEST_PAYMENT:
+        obligation = dossier.obligations.filter(pk=event.data.get("obligation")).first()
+        if obligation is not None:
+            context |= {
+                "kind": obligation.get_kind_display().lower(),
+                "amount": format_vnd(obligation.amount),
+                "notice_number": obligation.notice_number,
+                "authority": obligation.issuing_authority,
+                "due": obligation.due_date.strftime("%d/%m/%Y") if obligation.due_date else "",
+                "note": obligation.note,
+            }
+            _tell_applicant(dossier, event, "dossier.payment_requested", context)
     elif action == Action.APOLOGIZE:
         context |= {"reason": event.note, "new_date": _date(dossier.promised_at)}
         _tell_applicant(dossier, event, "dossier.apology", context)

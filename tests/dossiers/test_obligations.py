@@ -210,3 +210,18 @@ def test_forbidden_payment_actions_are_neither_offered_nor_accepted(world, clien
     assert "Tạm dừng tính thời hạn: 0 giờ làm việc" in text(
         client.get(reverse("dossiers:detail", args=[dossier.code]))
     )
+
+
+@freeze_time(at(7, 8))
+def test_the_applicant_is_told_what_to_pay_and_where(world):
+    from notifications.models import Channel, Notification
+
+    dossier, step = claimed(world)
+    services.dossier_request_payment(
+        actor=world.reviewer_a, step=step, amount=12_500_000, due_date=datetime(2026, 12, 20).date(), **NOTICE
+    )
+    sms = Notification.objects.get(template_code="dossier.payment_requested", channel=Channel.SMS)
+    assert "tiền sử dụng đất" in sms.body and "12.500.000" in sms.body and "TB-125/TCS1" in sms.body
+    assert "20/12/2026" in sms.body and not sms.body.endswith("...")
+    email = Notification.objects.get(template_code="dossier.payment_requested", channel=Channel.EMAIL)
+    assert "Thuế cơ sở 1" in email.body and "không nộp tại bộ phận một cửa" in email.body
