@@ -129,7 +129,13 @@ def test_demo_dossiers_in_every_stage_once(output):
         Status.RESULT_READY,
         Status.RETURNED,
         Status.REFUSED,
+        Status.AWAITING_PAYMENT,
     } <= statuses
+    from dossiers.models import FinancialObligation
+
+    assert FinancialObligation.objects.filter(dossier__status=Status.AWAITING_PAYMENT).exists()
+    online = Dossier.objects.get(status=Status.RECEIVED, applicant_user__isnull=False)
+    assert not online.receipts.exists()  # left for the citizen to pay online
     events = Event.objects.count()
     from receipts.models import Receipt
 
