@@ -158,7 +158,7 @@ def _apply(payment: Payment, fields: dict, *, source: str) -> None:
         return
     payment.status = PaymentStatus.PAID
     payment.save()
-    payment.receipts.set(receipts)
+    payment.receipts.add(*receipts)
 
 
 def payment_confirm_ipn(params: dict) -> tuple[str, str]:
