@@ -36,6 +36,7 @@ from dossiers import rollup
 from dossiers.models import Channel, Dossier, DossierCounter, Event
 from dossiers.services.common import new_secrets, new_tracking_tokens
 from dossiers.workflow import FINAL_STATUSES, Status
+from dossiers.workflow import STATUS_BY_NATIONAL_CODE as NATIONAL_STATUS
 from procedures import workdays
 from procedures.models import Agency, Procedure
 
@@ -66,7 +67,7 @@ AS_WRITTEN = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
 )
 CHANNELS = frozenset(Channel.values)
-STATUS_BY_NATIONAL_CODE = {str(Status.national_code(s)): s for s in Status.values}
+STATUS_BY_NATIONAL_CODE = {str(code): status for code, status in NATIONAL_STATUS.items()}
 CODE_MAX = Dossier._meta.get_field("code").max_length
 NAME_MAX = Dossier._meta.get_field("applicant_name").max_length
 NEEDS_RESULT = frozenset({Status.RESULT_READY, Status.RETURNED})
@@ -129,9 +130,12 @@ class _Catalog:
     """Procedures and agencies by code, loaded once; the working calendar for empty ``due_at``."""
 
     def __init__(self) -> None:
+        # code → (id, (time limit, its unit)): what ``calendar.due_at`` needs for an empty due_at
         self.procedures = {
-            code: (pk, days)
-            for code, pk, days in Procedure.objects.values_list("code", "id", "processing_days")
+            code: (pk, (days, unit))
+            for code, pk, days, unit in Procedure.objects.values_list(
+                "code", "id", "processing_days", "time_unit"
+            )
         }
         self.agencies = dict(Agency.objects.values_list("code", "id"))
         self.calendar = workdays.WorkCalendar()
@@ -210,7 +214,7 @@ def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
         raise RowError(_("hồ sơ mới nộp trực tuyến (submitted) chưa được tiếp nhận: để trống received_at"))
     due_at = catalog.moment(value["due_at"], "due_at")
     if due_at is None and received_at is not None:
-        due_at = catalog.calendar.due_at(received_at, processing_days)
+        due_at = catalog.calendar.due_at(received_at, *processing_days)
     result_ready_at = catalog.moment(value["result_ready_at"], "result_ready_at")
     returned_at = catalog.moment(value["returned_at"], "returned_at")
     if status in NEEDS_RESULT and result_ready_at is None:
@@ -305,7 +309,7 @@ def _fast_row(fields: list[str], at: list[int], catalog: _Catalog) -> Prepared |
         return None
     if due_at is None:
         local = received_at.replace(tzinfo=catalog.tz)
-        computed = catalog.calendar.due_at(local, known[1])
+        computed = catalog.calendar.due_at(local, *known[1])
         if computed < local:
             return None
         due = computed.isoformat()

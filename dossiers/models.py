@@ -96,6 +96,18 @@ class Dossier(models.Model):
     # Stored when computed (at receipt, moved by paused time), never recomputed on read.
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
     # The new date promised in an apology letter; ``due_at`` stays the legal deadline.
+    # The dossier's line in its intake office's register (form 07, one book a year): given at
+    # receipt, never recomputed, so an import of older dossiers cannot shift it.
+    register_book = models.PositiveSmallIntegerField(_("sổ theo dõi, quyển số"), null=True, blank=True)
+    register_number = models.PositiveIntegerField(_("sổ theo dõi, số thứ tự"), null=True, blank=True)
+    result_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký kết quả tại chỗ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     promised_at = models.DateTimeField(_("hẹn lại"), null=True, blank=True)
     paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
     result_ready_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
@@ -153,6 +165,11 @@ class Dossier(models.Model):
                 condition=~Q(return_method="post") | ~Q(return_address=""),
                 name="dossier_post_return_needs_address",
             ),
+            models.UniqueConstraint(
+                fields=["intake_office", "register_book", "register_number"],
+                condition=Q(register_number__isnull=False),
+                name="dossier_register_line_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,7 +177,8 @@ class Dossier(models.Model):
 
     @property
     def status_code(self) -> int:
-        return Status.national_code(self.status)
+        """The national portal's status code (``dossiers.workflow.NATIONAL_CODES``)."""
+        return Status.national_code(self.status, received=self.received_at is not None)
 
     @property
     def masked_id_number(self) -> str:
@@ -172,6 +190,23 @@ def mask_id_number(value: str) -> str:
     if not value:
         return ""
     return "*" * (len(value) - 4) + value[-4:]
+
+
+class RegisterCounter(models.Model):
+    """The last line written in an office's dossier register (form 07) in a year: gapless per
+    office and book, bumped under a lock in the receiving transaction like ``DossierCounter``."""
+
+    office = models.ForeignKey("procedures.Agency", on_delete=models.PROTECT, related_name="+")
+    book = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "book"], name="register_counter_office_book"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.book} {self.last}"
 
 
 class DossierCounter(models.Model):

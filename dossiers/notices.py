@@ -155,6 +155,11 @@ def on_event(event: Event) -> None:
         _tell_applicant(dossier, event, "dossier.supplement_requested", context)
     elif action in (Action.REFUSE_INTAKE, Action.REFUSE):
         _tell_applicant(dossier, event, "dossier.refused", context | {"reason": dossier.closing_reason})
+    elif action in (Action.STOP, Action.WITHDRAW):
+        # Every end of a dossier is told to the applicant, with the reason (issue 17, rule 9).
+        template = "dossier.stopped" if action == Action.STOP else "dossier.withdrawn"
+        context |= {"reason": dossier.closing_reason, "closed_date": _date(dossier.closed_at)}
+        _tell_applicant(dossier, event, template, context)
     elif action in (Action.APPROVE, Action.APPROVE_ON_THE_SPOT):
         fees, total = _fees(dossier)
         context |= {

@@ -41,6 +41,7 @@ def dossier_for(user, code: str) -> Dossier:
     (Dossier.DoesNotExist otherwise: the same answer as a code that does not exist)."""
     return (
         dossiers_visible_to(user)
+        .select_related("result_signed_by")
         .prefetch_related(
             Prefetch(
                 "steps", queryset=Step.objects.select_related("agency", "claimed_by").order_by("order", "id")

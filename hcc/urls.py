@@ -17,6 +17,7 @@ urlpatterns = [
     path("giay-to/", include("receipts.urls")),
     path("thanh-toan/", include("payments.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("du-lieu-ca-nhan/", include("privacy.urls")),
     path("xep-hang/", include("counters.urls")),
     path("thong-ke/", include("dashboards.urls")),
     path("", include("surveys.urls")),

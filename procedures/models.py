@@ -80,6 +80,15 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", _("Không trực tuyến")
 
 
+class TimeUnit(models.TextChoices):
+    """The unit of a procedure's time limit, as the procedure's legal text sets it: most are in
+    working days ("15 ngày làm việc"; hours are fractions of a working day: 4 giờ = 0,5 ngày), some
+    in calendar days ("30 ngày")."""
+
+    WORKING_DAY = "working_day", _("ngày làm việc")
+    CALENDAR_DAY = "calendar_day", _("ngày (theo lịch)")
+
+
 class Procedure(models.Model):
     code = models.CharField(
         _("mã thủ tục"), max_length=32, unique=True, help_text=_("Mã TTHC quốc gia, ví dụ 1.004227.")
@@ -102,6 +111,17 @@ class Procedure(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Ngày làm việc, có thể lẻ (0,5 = 4 giờ làm việc); 0 = giải quyết trong ngày."),
+    )
+    time_unit = models.CharField(
+        _("đơn vị thời hạn"),
+        max_length=16,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WORKING_DAY,
+        help_text=_(
+            "Ngày làm việc (không tính thứ Bảy, Chủ nhật, ngày lễ) hoặc ngày theo lịch khi văn bản "
+            "quy định “… ngày” (hết giờ làm việc của ngày cuối; ngày cuối là ngày nghỉ thì chuyển "
+            "sang ngày làm việc kế tiếp)."
+        ),
     )
     processing_time_note = models.CharField(_("ghi chú thời hạn"), max_length=500, blank=True)
     online_level = models.CharField(
@@ -251,6 +271,17 @@ class CalendarDay(models.Model):
     date = models.DateField(_("ngày"), unique=True)
     kind = models.CharField(_("loại"), max_length=16, choices=CalendarDayKind.choices)
     name = models.CharField(_("lý do"), max_length=255)
+    # A swap announced by the Prime Minister / Ministry of Home Affairs that ships with the program
+    # is marked unconfirmed until an administrator checks it against this year's official notice.
+    confirmed = models.BooleanField(
+        _("đã xác nhận"),
+        default=True,
+        help_text=_(
+            "Ngày nghỉ, ngày làm bù có sẵn theo thông báo của Chính phủ: "
+            "quản trị viên đối chiếu rồi xác nhận."
+        ),
+    )
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("ngày nghỉ, ngày làm bù")

@@ -118,28 +118,25 @@ def header(agency: Agency, *, desk: bool) -> dict:
     }
 
 
-def register_position(dossier: Dossier) -> tuple[int, int]:
-    """(book, number) in the intake office's register: one book a year, numbered by receipt."""
-    received = _local(dossier.received_at)
-    start = received.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    number = (
-        Dossier.objects.filter(
-            intake_office_id=dossier.intake_office_id,
-            received_at__gte=start,
-            received_at__lte=dossier.received_at,
-        )
-        .exclude(received_at=dossier.received_at, pk__gt=dossier.pk)
-        .count()
-    )
-    return received.year, number
+def register_position(dossier: Dossier) -> tuple[int | None, int | None]:
+    """(book, number) in the intake office's register (form 07): the line the dossier was given
+    when received, never recomputed (``dossiers.services.intake._assign_register_line``); none
+    for a dossier imported from an older system."""
+    return dossier.register_book, dossier.register_number
 
 
-def _base(dossier: Dossier, paper: Paper, *, agency: Agency, desk: bool) -> dict:
+def _base(
+    dossier: Dossier, paper: Paper, *, agency: Agency, desk: bool, dated: datetime | None = None
+) -> dict:
+    """What every paper prints; ``dated`` is the moment of the act the paper records (the request,
+    the refusal, the apology, the stop, the receipt): a paper is dated by its act, not by the day
+    it is printed (Circular 03/2025/TT-VPCP forms 01–05). Without one (the control sheet, a live
+    record), the print date."""
     return {
         "paper": paper,
         "dossier": dossier,
         "header": header(agency, desk=desk),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(dated) if dated else timezone.localdate(),
         "barcode": barcode_data_uri(dossier.code),
     }
 
@@ -156,7 +153,13 @@ def intake_context(dossier: Dossier) -> dict:
     due_lines = [line for line in lines if not line.exempt]
     book, number = register_position(dossier)
     return {
-        **_base(dossier, PAPERS["giay-tiep-nhan"], agency=dossier.intake_office, desk=True),
+        **_base(
+            dossier,
+            PAPERS["giay-tiep-nhan"],
+            agency=dossier.intake_office,
+            desk=True,
+            dated=dossier.received_at,
+        ),
         "documents": list(dossier.documents_received.all()),
         "received_at": _local(dossier.received_at),
         "due_at": _local(dossier.due_at),
@@ -295,7 +298,7 @@ def supplement_context(dossier: Dossier, *, request_id: int | None = None) -> di
     supplement = requests[0]
     agency = supplement.step.agency if supplement.step else dossier.resolving_agency
     return {
-        **_base(dossier, PAPERS["yeu-cau-bo-sung"], agency=agency, desk=False),
+        **_base(dossier, PAPERS["yeu-cau-bo-sung"], agency=agency, desk=False, dated=supplement.requested_at),
         "supplement": supplement,
         "requested_at": _local(supplement.requested_at),
     }
@@ -307,8 +310,9 @@ def refusal_context(dossier: Dossier) -> dict:
     at_intake = _last_event(dossier, Action.REFUSE_INTAKE) is not None
     event = _last_event(dossier, Action.REFUSE_INTAKE if at_intake else Action.REFUSE)
     agency = dossier.intake_office if at_intake else dossier.resolving_agency
+    refused_at = event.at if event else dossier.closed_at
     return {
-        **_base(dossier, PAPERS["tu-choi"], agency=agency, desk=at_intake),
+        **_base(dossier, PAPERS["tu-choi"], agency=agency, desk=at_intake, dated=refused_at),
         "at_intake": at_intake,
         "reason": dossier.closing_reason,
         "refused_at": _local(event.at if event else dossier.closed_at),
@@ -321,7 +325,9 @@ def apology_context(dossier: Dossier) -> dict:
     event = _last_event(dossier, Action.APOLOGIZE)
     agency = (event.agency if event and event.agency else None) or dossier.resolving_agency
     return {
-        **_base(dossier, PAPERS["xin-loi-hen-lai"], agency=agency, desk=False),
+        **_base(
+            dossier, PAPERS["xin-loi-hen-lai"], agency=agency, desk=False, dated=event.at if event else None
+        ),
         "reason": event.note if event else "",
         "apologized_at": _local(event.at if event else None),
         "received_at": _local(dossier.received_at),
@@ -336,7 +342,13 @@ def stop_context(dossier: Dossier) -> dict:
     event = _last_event(dossier, Action.STOP)
     agency = (event.agency if event and event.agency else None) or dossier.resolving_agency
     return {
-        **_base(dossier, PAPERS["dung-xu-ly"], agency=agency, desk=False),
+        **_base(
+            dossier,
+            PAPERS["dung-xu-ly"],
+            agency=agency,
+            desk=False,
+            dated=event.at if event else dossier.closed_at,
+        ),
         "reason": dossier.closing_reason,
         "stopped_at": _local(event.at if event else dossier.closed_at),
     }

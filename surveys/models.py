@@ -141,6 +141,9 @@ class Feedback(models.Model):
         blank=True,
         related_name="feedback",
     )
+    # The dossier code as the sender typed it, known or not: the public form never tells whether a
+    # code exists (staff see it when they triage).
+    typed_dossier_code = models.CharField(_("mã hồ sơ người gửi ghi"), max_length=40, blank=True)
     procedure = models.ForeignKey(
         "procedures.Procedure",
         verbose_name=_("thủ tục"),

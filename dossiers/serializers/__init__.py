@@ -38,7 +38,6 @@ from dossiers.serializers.output import (
     TimelineRowSerializer,
     TrackingLinkSerializer,
     TrackingSerializer,
-    role_of,
 )
 
 __all__ = [
@@ -73,5 +72,4 @@ __all__ = [
     "TrackingLinkSerializer",
     "TrackingQuerySerializer",
     "TrackingSerializer",
-    "role_of",
 ]

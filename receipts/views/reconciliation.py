@@ -10,14 +10,12 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import require
 from procedures.models import Agency
-from receipts import reconciliation
+from receipts import reconciliation, spreadsheets
 from receipts.forms import ReconcileForm
 from receipts.models import PaymentMethod
 from receipts.money import amount_in_words
 from receipts.papers import header
 from receipts.views.common import serve_paper
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -45,11 +43,11 @@ def reconcile(request):
             columns, body = reconciliation.clerk_table(clerk_rows, clerk_totals)
             name, title = f"doi-soat-nguoi-thu-{day:%Y-%m-%d}", "Theo người thu"
         if kind == "xlsx":
-            response = HttpResponse(reconciliation.to_xlsx(title, columns, body), content_type=XLSX)
-        else:
             response = HttpResponse(
-                reconciliation.to_csv(columns, body), content_type="text/csv; charset=utf-8"
+                spreadsheets.to_xlsx(title, [columns, *body]), content_type=spreadsheets.XLSX_TYPE
             )
+        else:
+            response = HttpResponse(spreadsheets.to_csv([columns, *body]), content_type=spreadsheets.CSV_TYPE)
             kind = "csv"
         response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
         return response

@@ -231,3 +231,33 @@ def test_the_intake_receipt_fetches_only_what_it_prints(world, dossier, django_a
         assert list(fetched.fee_lines.all()) == []  # no snapshot before the first look: fetched
     with django_assert_num_queries(6):  # no paper named: everything any paper prints
         papers.paper_dossier(Dossier.objects.all(), dossier.code)
+
+
+def test_letters_are_dated_by_their_act_not_by_the_day_they_are_printed(world, dossier, as_user):
+    """Forms 02, 04, 03 and the stop notice carry the date of the request, apology, refusal or
+    stop, however much later they are printed (issue 17, rule 8)."""
+    step = dossier.steps.get(order=1)
+    with freeze_time(at(8, 9)):
+        dossier_services.step_claim(actor=world.reviewer_a, step=step)
+        dossier_services.dossier_request_supplement(actor=world.reviewer_a, step=step, items=["Bản vẽ"])
+    with freeze_time(at(9, 9)):
+        dossier_services.dossier_supply(actor=world.clerk, dossier=dossier, note="Đã bổ sung")
+        dossier_services.dossier_apologize(
+            actor=world.reviewer_a,
+            dossier=dossier,
+            reason="Xác minh",
+            new_date=datetime(2026, 12, 28, 16, tzinfo=VN),
+        )
+    with freeze_time(at(10, 9)):
+        dossier_services.dossier_stop(actor=world.reviewer_a, dossier=dossier, reason="Dừng")
+    with freeze_time(at(24, 9)):  # printed two weeks later
+        client = as_user(world.reviewer_a)
+        dated = {
+            slug: " ".join(pdf_of(client, paper_url(dossier, slug)).split())
+            for slug in ("yeu-cau-bo-sung", "xin-loi-hen-lai", "dung-xu-ly", "giay-tiep-nhan")
+        }
+    assert "Ngày 08 tháng 12 năm 2026" in dated["yeu-cau-bo-sung"]
+    assert "Ngày 09 tháng 12 năm 2026" in dated["xin-loi-hen-lai"]
+    assert "Ngày 10 tháng 12 năm 2026" in dated["dung-xu-ly"]
+    assert "Ngày 07 tháng 12 năm 2026" in dated["giay-tiep-nhan"]
+    assert not any("Ngày 24 tháng 12 năm 2026" in text for text in dated.values())

@@ -32,6 +32,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0002_default_templates")]
+    dependencies = [("notifications", "0003_templates_added_since")]
 
     operations = [migrations.RunPython(forward, backward)]

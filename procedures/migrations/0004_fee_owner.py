@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0001_initial'),
+        ('procedures', '0003_announced_swaps'),
     ]
 
     operations = [
