@@ -14,14 +14,27 @@ PYTEST_ARGS ?=
 DEMO_DOSSIERS ?= 40
 # The address in the links the portal sends (SMS, e-mail, QR codes): the server's own, unless set.
 SITE_URL := $(or $(HCC_SITE_URL),http://$(HOST):$(PORT))
+GATEWAY_PORT ?= 8212
+DEMO_MERCHANT ?= HCCDEMO1
+# Only for the loopback demo gateway that make run starts; a real merchant's secret comes from .env.
+DEMO_PAYMENT_SECRET ?= demo-loopback-gateway-secret
 
 .PHONY: run test bench install migrate messages seed lint clean
 
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
+## The loopback payment gateway (payments/gateway_server.py) runs beside it for the demo, and stops with it.
 run: install migrate messages seed
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop); demo payment gateway on http://127.0.0.1:$(GATEWAY_PORT)/"
+	@$(PY) -m payments.gateway_server --port $(GATEWAY_PORT) --merchant $(DEMO_MERCHANT) \
+	  --secret "$(DEMO_PAYMENT_SECRET)" --ipn-url "http://$(HOST):$(PORT)/thanh-toan/ipn/" & gateway=$$!; \
+	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" \
-	  HCC_SITE_URL="$(SITE_URL)" $(PY) manage.py runserver $(HOST):$(PORT)
+	HCC_SITE_URL="$(SITE_URL)" \
+	PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/paymentv2/vpcpay.html}" \
+	PAYMENT_QUERY_URL="$${PAYMENT_QUERY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/merchant_webapi/api/transaction}" \
+	PAYMENT_MERCHANT_CODE="$${PAYMENT_MERCHANT_CODE:-$(DEMO_MERCHANT)}" \
+	PAYMENT_HASH_SECRET="$${PAYMENT_HASH_SECRET:-$(DEMO_PAYMENT_SECRET)}" \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.
 test: install messages

@@ -15,7 +15,16 @@ from dossiers import services
 from dossiers.demo_history import seed_history
 from dossiers.demo_names import GIVEN, MIDDLE, STREETS, SURNAMES
 from dossiers.files import FileUpload
-from dossiers.models import ApplicantKind, Dossier, GuidanceKind, IdKind, IntakeGuidance, Step, StepStatus
+from dossiers.models import (
+    ApplicantKind,
+    Dossier,
+    GuidanceKind,
+    IdKind,
+    IntakeGuidance,
+    ObligationKind,
+    Step,
+    StepStatus,
+)
 from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
 from procedures import workdays
@@ -43,6 +52,10 @@ STAGES = [
     "foreigner",  # identified by passport and nationality
     "organisation",  # identified by its tax code only
     "commune_elsewhere",  # a commune procedure received at the centre, routed to the chosen commune
+    # the citizen's online dossier, accepted: its fees are left for them to pay online
+    "accepted_online",
+    # a reviewer asked for a financial obligation (national status 6): the clock is paused
+    "awaiting_payment",
 ]
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\n%%EOF\n"
@@ -126,8 +139,10 @@ def _one(
     index: int, procedures: list[Procedure], clerk: User, citizen: User | None, rng: random.Random
 ) -> None:
     stage = STAGES[index % len(STAGES)]
-    if stage in ("submitted", "refused", "intake_supplement") and citizen is not None:
+    if stage in ("submitted", "refused", "intake_supplement", "accepted_online") and citizen is not None:
         online = [p for p in procedures if p.accepts_online]
+        if stage == "accepted_online":
+            online = [p for p in online if p.fees.all()] or online
         procedure = rng.choice(online)
         intake = _intake(procedure, rng)
         intake.applicant.phone = citizen.phone
@@ -152,11 +167,16 @@ def _one(
             services.dossier_refuse_intake(
                 actor=clerk, dossier=dossier, reason=_("Hồ sơ không đúng thủ tục, đề nghị nộp thủ tục khác.")
             )
+        elif stage == "accepted_online":
+            services.dossier_accept(actor=clerk, dossier=dossier)
         return
     if stage in RULE_STAGES:
         _rule_stage(stage, procedures, clerk, citizen, rng)
         return
-    procedure = rng.choice([p for p in procedures if p.accepts_counter])
+    counter = [p for p in procedures if p.accepts_counter]
+    if stage == "awaiting_payment":
+        counter = [p for p in counter if not p.on_the_spot and p.process_steps.all()] or counter
+    procedure = rng.choice(counter)
     dossier = services.dossier_receive(actor=clerk, procedure=procedure, intake=_intake(procedure, rng))
     if stage == "received":
         return
@@ -201,6 +221,19 @@ def _one(
         return
     elif stage == "processing":
         _claim_first(dossier)
+        return
+    elif stage == "awaiting_payment":
+        step, reviewer = _claim_first(dossier)
+        land = "đất" in procedure.name.lower()
+        services.dossier_request_payment(
+            actor=reviewer,
+            step=step,
+            kind=ObligationKind.LAND_USE_LEVY if land else ObligationKind.REGISTRATION_FEE,
+            amount=rng.choice([1_850_000, 12_400_000, 36_750_000]),
+            notice_number=f"{rng.randint(100, 999)}/TB-TCS1",
+            issuing_authority=_("Thuế cơ sở 1 tỉnh Sơn Hà"),
+            note=_("Nộp vào Kho bạc Nhà nước hoặc ngân hàng ủy nhiệm thu theo thông báo."),
+        )
         return
     elif stage == "supplement_requested":
         step, reviewer = _claim_first(dossier)
@@ -291,7 +324,9 @@ def seed_demo_dossiers(count: int, *, seed: int = 2026, progress=None) -> int:
         clerk = User.objects.get(username="motcua")
         citizen = User.objects.filter(phone=normalize_phone(CITIZEN_PHONE)).first()
         procedures = list(
-            Procedure.objects.filter(is_active=True).prefetch_related("documents").order_by("code")
+            Procedure.objects.filter(is_active=True)
+            .prefetch_related("documents", "fees", "process_steps")
+            .order_by("code")
         )
         rng = random.Random(seed + existing)
         for index in range(existing, existing + by_services):

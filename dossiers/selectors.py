@@ -53,6 +53,7 @@ def dossier_for(user, code: str) -> Dossier:
                 "supplement_requests", queryset=SupplementRequest.objects.select_related("requested_by")
             ),
             "documents_received__document",
+            "obligations",
         )
         .get(code=code)
     )

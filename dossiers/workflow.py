@@ -80,8 +80,12 @@ def national_code(status: str, *, received: bool) -> int:
 
 
 FINAL_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
-# The clock runs in these statuses (received until the result is ready).
-CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT})
+# The clock runs in these statuses (received until the result is ready) ...
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING})
+# ... and is paused in these: waiting for the applicant's supplement, or for the applicant to pay
+# a financial obligation (Decree 101/2024/NĐ-CP art. 22 for land: the time to fulfil financial
+# obligations is not counted; docs/rules.md). Both are still "in progress" in the statistics.
+CLOCK_PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
 
 
 class Action(models.TextChoices):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "surveys",
     "counters",
     "receipts",
+    "payments",
     "notifications",
     "privacy",
 ]
@@ -264,6 +265,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "payments-check-pending": {"task": "payments.tasks.check_pending", "schedule": 300},
     "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
@@ -418,3 +420,14 @@ HCC_BENCH_VIEWS = env.bool("HCC_BENCH_VIEWS", default=False)
 SURVEYS_FEEDBACK_ANSWER_DAYS = env.int("SURVEYS_FEEDBACK_ANSWER_DAYS", default=10)
 # Seconds the counter kiosk shows its thank-you before it resets.
 SURVEYS_KIOSK_RESET_SECONDS = env.int("SURVEYS_KIOSK_RESET_SECONDS", default=5)
+
+# --- Online payment (payments/: the VNPAY-style gateway protocol) ------------------------------------
+# Empty: online payment is off (the pages say so). ``make run`` points these at the loopback
+# gateway it starts on port 8212 (payments/gateway_server.py).
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")  # the pay page (vpcpay.html)
+PAYMENT_QUERY_URL = env.str("PAYMENT_QUERY_URL", default="")  # the querydr API
+PAYMENT_MERCHANT_CODE = env.str("PAYMENT_MERCHANT_CODE", default="")  # vnp_TmnCode
+PAYMENT_HASH_SECRET = env.str("PAYMENT_HASH_SECRET", default="")
+PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
+PAYMENT_CHECK_AFTER_MINUTES = env.int("PAYMENT_CHECK_AFTER_MINUTES", default=5)  # no IPN yet: query
+PAYMENT_EXPIRE_MINUTES = env.int("PAYMENT_EXPIRE_MINUTES", default=15)

@@ -62,7 +62,7 @@ TEMPLATES = [
     (
         "dossier.result_ready",
         "Đã có kết quả",
-        "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}",
+        "Hồ sơ {{ code }} đã có kết quả.{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %} {{ where_short }}",
         "Hồ sơ {{ code }} đã có kết quả",
         "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã có kết quả ngày {{ ready_date }}.\n"
         "{{ where }}\nKhi nhận, vui lòng mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân."
@@ -85,6 +85,19 @@ TEMPLATES = [
         "Hồ sơ {{ code }} đã trả kết quả",
         "Kính gửi {{ applicant }},\n\nKết quả hồ sơ {{ code }} ({{ procedure }}) đã được trả ngày "
         "{{ returned_date }}{% if returned_to %} cho {{ returned_to }}{% endif %}." + SIGN,
+    ),
+    (
+        "dossier.payment_requested",
+        "Yêu cầu thực hiện nghĩa vụ tài chính",
+        "Hồ sơ {{ code }}: đề nghị nộp {{ kind }} {{ amount }} theo thông báo số {{ notice_number }}"
+        "{% if due %}, hạn {{ due }}{% endif %}. Thời hạn giải quyết tạm dừng đến khi nộp.",
+        "Hồ sơ {{ code }}: đề nghị thực hiện nghĩa vụ tài chính",
+        "Kính gửi {{ applicant }},\n\nĐể tiếp tục giải quyết hồ sơ {{ code }} ({{ procedure }}), đề nghị "
+        "ông/bà nộp {{ kind }}: {{ amount }}, theo thông báo số {{ notice_number }} của {{ authority }}"
+        "{% if due %}, hạn nộp {{ due }}{% endif %}.\n{% if note %}{{ note }}\n{% endif %}"
+        "Khoản này nộp vào ngân sách nhà nước theo thông báo, không nộp tại bộ phận một cửa. Thời gian chờ "
+        "nộp không tính vào thời hạn giải quyết; khi đã nộp, vui lòng mang chứng từ nộp tiền đến bộ phận "
+        "một cửa.\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
     ),
     (
         "dossier.apology",

@@ -52,6 +52,9 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Printed on its fee receipts (Decree 123/2020/NĐ-CP art. 32: the collecting organisation's
+    # name and tax code).
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:
@@ -222,6 +225,16 @@ class Fee(models.Model):
     name = models.CharField(_("tên khoản thu"), max_length=500)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # The agency that levies it (cơ quan hưởng phí, lệ phí); empty: the dossier's resolving agency.
+    owner = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan hưởng phí, lệ phí"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Để trống: cơ quan giải quyết hồ sơ."),
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")

@@ -166,9 +166,9 @@ def intake_context(dossier: Dossier) -> dict:
         raise PaperNotApplicable
     track_url = absolute_url(reverse("dossiers:track_token", args=[dossier.tracking_token]))
     # The fees printed are the dossier's own snapshot: the lines ``paper_dossier`` fetched, or taken
-    # now if this is the first look (or a payment was just asked for, which may add lines).
+    # now if this is the first look.
     lines = list(dossier.fee_lines.all())
-    if not lines or dossier.status == Status.AWAITING_PAYMENT:
+    if not lines:
         lines = fees.fee_lines_for(dossier)
     due_lines = [line for line in lines if not line.exempt]
     book, number = register_position(dossier)

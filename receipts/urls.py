@@ -16,7 +16,9 @@ urlpatterns = [
     path("bien-lai/<int:pk>/", fees.receipt, name="receipt"),
     path("bien-lai/<int:pk>/pdf/", fees.receipt, {"as_pdf": True}, name="receipt_pdf"),
     path("bien-lai/<int:pk>/huy/", fees.cancel, name="cancel"),
+    path("bien-lai/<int:pk>/xml/", fees.receipt_xml, name="receipt_xml"),
     path("xac-minh/<str:token>/", fees.verify, name="verify"),
     path("so-theo-doi/", papers.register, name="register"),
     path("doi-soat/", reconciliation.reconcile, name="reconcile"),
+    path("doi-soat/bang-ke/", reconciliation.transfer_statement, name="transfer_statement"),
 ]

@@ -24,9 +24,9 @@ from dossiers.models import Channel, Dossier
 from dossiers.selectors import dossier_for, dossiers_visible_to
 from dossiers.serializers import (
     ApologizeSerializer,
+    ConfirmPaymentSerializer,
     DossierDetailSerializer,
     DossierListSerializer,
-    NoteSerializer,
     ReasonSerializer,
     ReceiveSerializer,
     RequestSupplementSerializer,
@@ -213,12 +213,14 @@ class DossierViewSet(
         )
         return self._answer(code)
 
-    @_action_schema(NoteSerializer, "Xác nhận đã thực hiện nghĩa vụ tài chính")
+    @_action_schema(ConfirmPaymentSerializer, "Xác nhận đã thực hiện nghĩa vụ tài chính")
     @action(detail=True, methods=["post"], url_path="confirm-payment", parser_classes=JSON_ONLY)
     def confirm_payment(self, request, code=None):
         dossier = self._target()
-        data = self._input(NoteSerializer)
-        services.dossier_confirm_payment(actor=request.user, dossier=dossier, note=data["note"])
+        data = self._input(ConfirmPaymentSerializer)
+        services.dossier_confirm_payment(
+            actor=request.user, dossier=dossier, proof=data["proof"], note=data["note"]
+        )
         return self._answer(code)
 
     @_action_schema(ReturnSerializer, "Trả kết quả")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dossiers.files import MAX_FILES_PER_DOSSIER, upload_from_django
-from dossiers.models import ApplicantKind, Channel, IdKind, ReturnMethod
+from dossiers.models import ApplicantKind, Channel, IdKind, ObligationKind, ReturnMethod
 from dossiers.services import Applicant, Intake
 from procedures.models import Agency, Procedure
 
@@ -220,4 +220,14 @@ class RequestSupplementSerializer(NoteSerializer):
 
 
 class RequestPaymentSerializer(NoteSerializer):
-    amount = serializers.IntegerField(help_text=_("Số tiền (đồng)."))
+    kind = serializers.ChoiceField(
+        choices=ObligationKind.choices, default=ObligationKind.OTHER, help_text=_("Loại nghĩa vụ tài chính.")
+    )
+    amount = serializers.IntegerField(min_value=1, help_text=_("Số tiền (đồng)."))
+    notice_number = serializers.CharField(max_length=100, help_text=_("Số thông báo nộp tiền."))
+    issuing_authority = serializers.CharField(max_length=300, help_text=_("Cơ quan ra thông báo."))
+    due_date = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Hạn nộp."))
+
+
+class ConfirmPaymentSerializer(NoteSerializer):
+    proof = serializers.CharField(max_length=300, help_text=_("Số chứng từ nộp tiền vào ngân sách nhà nước."))

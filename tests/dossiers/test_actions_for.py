@@ -105,7 +105,14 @@ def _stages(world):
     payment = _received(world, world.procedure)
     step = payment.steps.get(order=1)
     services.step_claim(actor=world.reviewer_a, step=step)
-    services.dossier_request_payment(actor=world.reviewer_a, step=step, amount=100_000)
+    services.dossier_request_payment(
+        actor=world.reviewer_a,
+        step=step,
+        amount=100_000,
+        kind="land_use_levy",
+        notice_number="TB-1",
+        issuing_authority="Thuế cơ sở 1",
+    )
     stages.append(("awaiting payment", payment))
     ready = _received(world, world.single)
     step = ready.steps.get()

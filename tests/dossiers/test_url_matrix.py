@@ -49,6 +49,9 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     "receipts:receipt": {"pk": "receipt.id"},
     "receipts:receipt_pdf": {"pk": "receipt.id"},
     "receipts:cancel": {"pk": "receipt.id"},
+    "receipts:receipt_xml": {"pk": "receipt.id"},
+    # online payment of a dossier's fees (payments/)
+    "payments:pay": {"code": "dossier.code"},
     # the applicant's rating of their own dossier (surveys/)
     "surveys:rate_own": {"code": "dossier.code"},
     "dossiers:file": {"file_id": "file.id"},

@@ -77,9 +77,16 @@ def _call(action, actor, dossier, step):
         case Action.SUPPLY:
             services.dossier_supply(actor=actor, dossier=dossier, note="n")
         case Action.REQUEST_PAYMENT:
-            services.dossier_request_payment(actor=actor, step=step, amount=1000)
+            services.dossier_request_payment(
+                actor=actor,
+                step=step,
+                amount=1000,
+                kind="land_use_levy",
+                notice_number="TB-1",
+                issuing_authority="Thuế cơ sở 1",
+            )
         case Action.CONFIRM_PAYMENT:
-            services.dossier_confirm_payment(actor=actor, dossier=dossier)
+            services.dossier_confirm_payment(actor=actor, dossier=dossier, proof="GNT-1")
         case Action.APPROVE:
             services.step_approve(actor=actor, step=step, result_note="ok")
         case Action.APPROVE_ON_THE_SPOT:
