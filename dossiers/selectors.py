@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import Role
 from accounts.permissions import agency_scope
+from dossiers import punctuality
 from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Status
 from hcc import prepared
@@ -90,7 +91,7 @@ def urgency(due_at, now=None, calendar=None) -> str:
     if due_at is None:
         return "ok"
     now = now or timezone.now()
-    if due_at < now:
+    if punctuality.is_overdue(due_at, now):
         return "overdue"
     if timezone.localdate(due_at) == timezone.localdate(now):
         return "due_today"

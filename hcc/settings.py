@@ -194,7 +194,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE", default="django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        ),
+        # Public files, readable by the unprivileged user that serves them (the image collects them
+        # as root); without this they get FILE_UPLOAD_PERMISSIONS and gunicorn could not boot.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -217,7 +220,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): only our own files; an inline <script>/<style> runs only
 # with the request's nonce (``nonce="{{ request.csp_nonce }}"``); no inline event handlers and no
-# style="" attributes (tests/hcc/test_templates_csp.py scans every template).
+# style="" attributes (tests/security/test_templates_csp.py scans every template).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -317,7 +320,10 @@ NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
-HCC_SITE_URL = env.str("HCC_SITE_URL", default="http://127.0.0.1:8000")
+# The public address in every link that leaves the site (SMS, e-mail, QR codes on papers). Unset:
+# the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
+# fails (hcc.E001, hcc/checks.py).
+HCC_SITE_URL = env.str("HCC_SITE_URL", default="") or "http://127.0.0.1:8000"
 # Public pages kept whole in the cache (hcc/pagecache.py) under a key that changes with what they
 # show: this only bounds how long an unused copy stays.
 HCC_PAGE_CACHE_SECONDS = env.int("HCC_PAGE_CACHE_SECONDS", default=3600)

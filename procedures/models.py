@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procedures.text import fold
+from procedures.text import fold, sort_key
 
 
 class Level(models.TextChoices):
@@ -95,6 +95,8 @@ class Procedure(models.Model):
     )
     name = models.CharField(_("tên thủ tục"), max_length=500)
     search_text = models.TextField(editable=False, default="", db_index=False)
+    # The name's Vietnamese alphabetical key (``procedures.text.sort_key``): lists sort on it.
+    sort_name = models.TextField(editable=False, default="", db_index=True)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
     )
@@ -142,7 +144,7 @@ class Procedure(models.Model):
     class Meta:
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
-        ordering = ["name"]
+        ordering = ["sort_name"]
         indexes = [
             models.Index(fields=["is_active", "level"]),
             models.Index(fields=["online_level"]),
@@ -163,9 +165,10 @@ class Procedure(models.Model):
     def save(self, *args, **kwargs):
         # The folded search key is derived from the code and name and must never go stale.
         self.search_text = fold(f"{self.code} {self.name}")
+        self.sort_name = sort_key(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "code"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_name"}
         super().save(*args, **kwargs)
 
     @property

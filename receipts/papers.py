@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import display_phone
+from dossiers import punctuality
 from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Action, Status
 from procedures import workdays
@@ -52,7 +53,12 @@ PAPERS = {
 
 def _prefetches() -> dict[str, Prefetch]:
     return {
-        "steps": Prefetch("steps", queryset=Step.objects.select_related("agency").order_by("order", "id")),
+        "steps": Prefetch(
+            "steps",
+            queryset=Step.objects.select_related("agency", "claimed_by", "finished_by").order_by(
+                "order", "id"
+            ),
+        ),
         "events": Prefetch(
             "events", queryset=Event.objects.select_related("agency", "actor").order_by("at", "id")
         ),
@@ -68,7 +74,7 @@ def _prefetches() -> dict[str, Prefetch]:
 # intake receipt is printed at the desk for every dossier and skips the other three queries.
 PAPER_READS = {
     "giay-tiep-nhan": ("documents_received", "fee_lines"),
-    "phieu-kiem-soat": ("steps",),
+    "phieu-kiem-soat": ("steps", "events"),
     "yeu-cau-bo-sung": ("supplement_requests",),
     "tu-choi": ("events",),
     "xin-loi-hen-lai": ("events",),
@@ -82,7 +88,13 @@ def paper_dossier(qs, code: str, paper: str | None = None) -> Dossier:
     prefetches = _prefetches()
     reads = PAPER_READS.get(paper, tuple(prefetches))
     return (
-        qs.select_related("intake_office__parent", "resolving_agency__parent", "received_by", "procedure")
+        qs.select_related(
+            "intake_office__parent",
+            "resolving_agency__parent",
+            "received_by",
+            "result_signed_by",
+            "procedure",
+        )
         .prefetch_related(*(prefetches[name] for name in reads))
         .get(code=code)
     )
@@ -181,9 +193,11 @@ class HandOff:
     at: datetime | None
     due_at: datetime | None
     done_at: datetime | None
-    outcome: str  # early / on_time / late / open / ""
+    outcome: str  # early / on_time / late / open / overdue / cancelled / closed / ""
     late_by: timedelta | None = None
     note: str = ""
+    giver: str = ""  # the person who handed the dossier over
+    taker: str = ""  # the person who took it
 
 
 OUTCOME_LABELS = {
@@ -192,42 +206,62 @@ OUTCOME_LABELS = {
     "late": _("Quá hạn"),
     "open": _("Đang giải quyết"),
     "overdue": _("Đang giải quyết, đã quá hạn"),
+    "cancelled": _("Không tiếp tục (hồ sơ đã kết thúc)"),
+    "closed": _("Kết thúc"),
 }
 
 
 def _outcome(due_at, done_at, now, calendar) -> tuple[str, timedelta | None]:
-    """early / on_time / late by date (DESIGN.md), with the working time late; open while undone."""
+    """early / on_time / late (``dossiers.punctuality``), with the working time late; open (or
+    overdue, with the working time since the due time) while undone."""
     if due_at is None:
         return "", None
     if done_at is None:
-        if due_at < now:
+        if punctuality.is_overdue(due_at, now):
             return "overdue", workdays.working_time_between(due_at, now, calendar=calendar)
         return "open", None
-    done, due = timezone.localdate(done_at), timezone.localdate(due_at)
-    if done < due:
-        return "early", None
-    if done == due:
-        return "on_time", None
-    return "late", workdays.working_time_between(due_at, done_at, calendar=calendar)
+    outcome = punctuality.outcome(done_at, due_at)
+    if outcome == punctuality.LATE:
+        return outcome, workdays.working_time_between(due_at, done_at, calendar=calendar)
+    return outcome, None
+
+
+CLOSING_NOTES = {
+    Status.STOPPED: _("Dừng giải quyết hồ sơ"),
+    Status.WITHDRAWN: _("Rút hồ sơ theo đề nghị của người nộp"),
+    Status.REFUSED: _("Từ chối giải quyết hồ sơ"),
+}
+
+
+def _person(user) -> str:
+    return user.display_name if user is not None else ""
 
 
 def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
-    """One row per hand-off between agencies: the desk to the first order's agencies, each order
-    to the next, the last order back to the desk (the result), the desk to the applicant."""
+    """Form 06 (Circular 03/2025/TT-VPCP): one row per hand-off, with the agency and the person
+    who gave and who received: the desk to the first order's agencies, each order to the next, the
+    last order back to the desk (the result), the desk to the applicant. A step cancelled because
+    the dossier was stopped, withdrawn or refused is shown as such (not as running late), and a
+    dossier that ended so ends with that row."""
     if not dossier.received_at:
         raise PaperNotApplicable
     now = now or timezone.now()
     calendar = workdays.WorkCalendar()
     desk = dossier.intake_office.name
     steps = [s for s in dossier.steps.all() if s.status != StepStatus.CANCELLED or s.started_at]
+    closing = CLOSING_NOTES.get(dossier.status) if dossier.closed_at else None
     rows: list[HandOff] = []
-    previous = [desk]
+    previous, givers = [desk], [_person(dossier.received_by)]
     orders = sorted({s.order for s in steps})
     for order in orders:
         group = [s for s in steps if s.order == order]
         for step in group:
             outcome, late_by = _outcome(step.due_at, step.finished_at, now, calendar)
-            if step.status in (StepStatus.WAITING, StepStatus.CANCELLED) and not step.started_at:
+            note = step.get_status_display()
+            if step.status == StepStatus.CANCELLED:
+                outcome, late_by = "cancelled", None
+                note = f"{note}: {closing}" if closing else note
+            elif step.status == StepStatus.WAITING and not step.started_at:
                 outcome = ""
             rows.append(
                 HandOff(
@@ -239,10 +273,13 @@ def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
                     done_at=_local(step.finished_at),
                     outcome=outcome,
                     late_by=late_by,
-                    note=step.get_status_display(),
+                    note=note,
+                    giver=", ".join(g for g in givers if g),
+                    taker=_person(step.claimed_by or step.finished_by),
                 )
             )
         previous = sorted({s.agency.name for s in group})
+        givers = sorted({_person(s.finished_by) for s in group if s.finished_by_id})
     if dossier.result_ready_at:
         outcome, late_by = _outcome(dossier.due_at, dossier.result_ready_at, now, calendar)
         rows.append(
@@ -256,6 +293,7 @@ def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
                 outcome=outcome,
                 late_by=late_by,
                 note=str(_("Kết quả giải quyết")),
+                giver=_person(dossier.result_signed_by) or ", ".join(g for g in givers if g),
             )
         )
     if dossier.returned_at:
@@ -269,6 +307,22 @@ def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
                 done_at=_local(dossier.returned_at),
                 outcome="",
                 note=str(_("Trả kết quả")),
+            )
+        )
+    if closing:
+        # The act that ended the dossier, by the agency that took it, to the applicant.
+        event = next((e for e in reversed(dossier.events.all()) if e.to_status == dossier.status), None)
+        rows.append(
+            HandOff(
+                number=len(rows) + 1,
+                sender=(event.agency.name if event and event.agency else ", ".join(previous)),
+                receiver=dossier.applicant_name,
+                at=_local(dossier.closed_at),
+                due_at=None,
+                done_at=_local(dossier.closed_at),
+                outcome="closed",
+                note=f"{closing}: {dossier.closing_reason}" if dossier.closing_reason else str(closing),
+                giver=_person(event.actor) if event else "",
             )
         )
     for row in rows:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from dossiers import notices, rollup
+from dossiers import notices, statistics
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -108,7 +108,7 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
     the move: the one way a service changes a dossier's status."""
     previous = dossier.status
     dossier.status = to
-    rollup.apply_change(dossier)  # the statistics' daily rollup, in this transaction
+    statistics.dossier_changed(dossier)  # the statistics' rollups, in this transaction
     dossier.save()
     return _event(dossier, actor=actor, action=action, from_status=previous, note=note, step=step, **data)
 

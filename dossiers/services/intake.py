@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phones import normalize_phone
-from dossiers import rollup
+from dossiers import statistics
 from dossiers.models import (
     ApplicantKind,
     Channel,
@@ -261,7 +261,7 @@ def dossier_receive(
     _record_documents(dossier, intake.documents)
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
     _start_clock(dossier, actor=actor, at=at)
-    rollup.apply_change(dossier, new=True)  # the statistics' daily rollup, in this transaction
+    statistics.dossier_changed(dossier, new=True)  # the statistics' rollups, in this transaction
     dossier.save()
     _assign_code(dossier, at)
     _assign_register_line(dossier)

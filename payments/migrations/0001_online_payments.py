@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('dossiers', '0012_financial_obligations'),
+        ('dossiers', '0013_financial_obligations'),
         ('receipts', '0003_fee_owners'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

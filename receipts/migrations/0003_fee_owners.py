@@ -28,8 +28,8 @@ def fill_owners(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0012_financial_obligations'),
-        ('procedures', '0004_fee_owner'),
+        ('dossiers', '0013_financial_obligations'),
+        ('procedures', '0005_fee_owner'),
         ('receipts', '0002_fee_lines_without_obligations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

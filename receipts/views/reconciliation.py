@@ -22,10 +22,14 @@ from receipts.views.common import serve_paper
 @require_GET
 def reconcile(request):
     require(request.user, "fee.reconcile")
-    form = ReconcileForm(request.GET)
-    form.is_valid()  # a bad month or day shows its error; the current month and day are used
     today = timezone.localdate()
-    year, month = form.cleaned_data.get("month") or (today.year, today.month)
+    # The boxes show the month and day the tables are for: today's unless the query names others.
+    data = {"month": f"{today:%Y-%m}", "day": f"{today:%Y-%m-%d}"}
+    data.update((key, value) for key, value in request.GET.items() if key in data and value)
+    form = ReconcileForm(data)
+    form.is_valid()  # a bad month or day shows its error; the current month and day are used
+    first = form.cleaned_data.get("month") or today.replace(day=1)
+    year, month = first.year, first.month
     day = form.cleaned_data.get("day") or today
     owner_rows, owner_totals = reconciliation.by_owner_month(request.user, year, month)
     agency_rows, agency_totals = reconciliation.by_agency_month(request.user, year, month)

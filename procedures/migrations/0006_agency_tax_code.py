@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0004_fee_owner'),
+        ('procedures', '0005_fee_owner'),
     ]
 
     operations = [

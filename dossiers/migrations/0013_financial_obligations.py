@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0011_register_line'),
+        ('dossiers', '0012_register_line'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

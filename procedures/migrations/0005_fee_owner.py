@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0003_announced_swaps'),
+        ('procedures', '0004_procedure_sort_name'),
     ]
 
     operations = [
