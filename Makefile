@@ -29,12 +29,11 @@ run: install migrate messages seed
 	  --secret "$(DEMO_PAYMENT_SECRET)" --ipn-url "http://$(HOST):$(PORT)/thanh-toan/ipn/" & gateway=$$!; \
 	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" \
-	HCC_SITE_URL="$(SITE_URL)" \
 	PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/paymentv2/vpcpay.html}" \
 	PAYMENT_QUERY_URL="$${PAYMENT_QUERY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/merchant_webapi/api/transaction}" \
 	PAYMENT_MERCHANT_CODE="$${PAYMENT_MERCHANT_CODE:-$(DEMO_MERCHANT)}" \
 	PAYMENT_HASH_SECRET="$${PAYMENT_HASH_SECRET:-$(DEMO_PAYMENT_SECRET)}" \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HCC_SITE_URL="$(SITE_URL)" $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.
 test: install messages

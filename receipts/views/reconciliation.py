@@ -84,7 +84,8 @@ def transfer_statement(request):
     form = ReconcileForm(request.GET)
     if not form.is_valid() or not request.GET.get("month"):
         raise Http404
-    year, month = form.cleaned_data["month"]
+    first = form.cleaned_data["month"]
+    year, month = first.year, first.month
     try:
         owner = Agency.objects.select_related("parent").get(pk=int(request.GET.get("owner", "")))
     except (ValueError, Agency.DoesNotExist) as exc:
