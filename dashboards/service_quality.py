@@ -15,7 +15,8 @@ from accounts.permissions import agency_scope
 from counters.figures import queue_figures
 from dashboards import figures
 from dossiers.punctuality import rate
-from receipts.models import PaymentMethod, Receipt
+from payments.selectors import gateway_receipt_ids
+from receipts.models import Receipt
 from receipts.reconciliation import SUMS
 from surveys import figures as survey_figures
 
@@ -59,7 +60,8 @@ def service_quality(user, *, date_from: date, date_to: date, whole=None) -> Serv
     if agency_ids is not None:
         receipts = receipts.filter(agency_id__in=agency_ids)
     fees = receipts.aggregate(**SUMS)
-    paid_online = receipts.filter(method=PaymentMethod.ONLINE).count() if fees["count"] else 0
+    # Paid through the gateway (confirmed by its callback), not a method a clerk picks at the desk.
+    paid_online = receipts.filter(pk__in=gateway_receipt_ids()).count() if fees["count"] else 0
     _rows, queue_total = queue_figures(offices=agency_ids, day_from=date_from, day_to=date_to, by="office")
     return ServiceQuality(
         ratings=survey_figures.rating_totals_by_day(date_from, date_to, agency_ids),

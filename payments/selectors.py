@@ -35,3 +35,9 @@ def online_payment_counts(*, since: datetime, until: datetime, agency_ids=None) 
         payments=Count("pk"),
         amount=Coalesce(Sum("amount"), 0),
     )
+
+
+def gateway_receipt_ids():
+    """The receipts issued for payments the gateway confirmed (a subquery), for the share of
+    fees paid online (Decision 766/QĐ-TTg group 4) in ``dashboards.service_quality``."""
+    return Payment.receipts.through.objects.filter(payment__status=PaymentStatus.PAID).values("receipt_id")

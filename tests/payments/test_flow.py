@@ -170,3 +170,26 @@ def test_eight_concurrent_duplicate_callbacks_issue_one_receipt(world, gateway, 
     assert Receipt.objects.count() == 1
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID
+
+
+def test_the_online_payment_share_counts_gateway_payments_only(world, gateway, client):
+    """Decision 766 group 4 reads real payments: a desk receipt marked "online" does not count."""
+    from datetime import date
+
+    from dashboards.service_quality import service_quality
+    from receipts import services as receipt_services
+
+    paid = received_online(world)
+    browser_pays(start_payment(client, world, paid))
+    desk = received_online(world)
+    receipt_services.receipt_issue(
+        actor=world.clerk,
+        dossier=desk,
+        payer=receipt_services.Payer(name="An"),
+        method="online",
+        transaction_ref="X1",
+    )
+    today = timezone.localdate()
+    quality = service_quality(world.manager, date_from=date(today.year, 1, 1), date_to=today)
+    assert quality.fees["count"] == 2
+    assert quality.online_payment_rate == 50.0
