@@ -3,5 +3,8 @@ class DeliveryError(Exception):
 
 
 class SmsBackend:
+    # True when the provider drops a second message with the same reference (idempotency key).
+    dedupes = False
+
     def send(self, notification) -> str:  # pragma: no cover - interface
         raise NotImplementedError

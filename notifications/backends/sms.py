@@ -30,6 +30,8 @@ class FileBackend(SmsBackend):
     crash finds the file and writes nothing. ``SMS_FILE_SEND_DELAY`` (seconds) waits before the
     rename: the tests kill a worker in that window."""
 
+    dedupes = True
+
     def send(self, notification) -> str:
         folder = Path(settings.SMS_FILE_DIR)
         folder.mkdir(parents=True, exist_ok=True)
@@ -70,7 +72,13 @@ class HttpGatewayBackend(SmsBackend):
     """POSTs JSON to ``SMS_GATEWAY_URL``. ``SMS_GATEWAY_PAYLOAD`` is the body's shape, a JSON object
     whose strings may name ``{to}``, ``{text}``, ``{ref}``, ``{brandname}``, ``{user}``,
     ``{password}``; ``{ref}`` is the notice's reference, which the gateway uses to drop a repeat.
-    The provider's message id is read from ``SMS_GATEWAY_RESPONSE_ID`` in the JSON answer."""
+    The provider's message id is read from ``SMS_GATEWAY_RESPONSE_ID`` in the JSON answer. The
+    reference is also sent as the ``Idempotency-Key`` header; ``SMS_GATEWAY_DEDUPES=1`` declares
+    that the provider drops a repeat of it (then a send cut by a dying worker is retried)."""
+
+    @property
+    def dedupes(self) -> bool:
+        return settings.SMS_GATEWAY_DEDUPES
 
     def send(self, notification) -> str:
         if not settings.SMS_GATEWAY_URL:
