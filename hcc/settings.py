@@ -110,13 +110,15 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same, without a new Redis client for every operation (hcc/cache.py).
     CACHES["default"]["BACKEND"] = "hcc.cache.RedisCache"
-    # Short timeouts: a hung Redis must not hang a request.
-    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # The embedded default runs one process, where a local-memory cache is the shared one.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# A dead or hung Redis cache (hcc/cache.py): seconds an operation may wait for it (connect, then
+# each answer), and seconds the process then leaves it alone (the circuit breaker).
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.5)
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=15.0)
 # Parts of the base template that depend only on the language and the page's name (the anonymous
 # menu, the language switch, the footer: templates/base.html), kept in each process: they change
 # only with a new release, which restarts the processes.
@@ -125,7 +127,8 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
     "TIMEOUT": None,
 }
-# Rate limits (tracking lookups): if the cache is down, serve rather than fail.
+# Rate limits: if the cache does not answer, a limit fails open (serves) unless its caller says
+# otherwise (README "Reliability": only the SMS/e-mail codes of registration fail closed).
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 
@@ -301,6 +304,10 @@ SMS_GATEWAY_PAYLOAD = env.str(
 SMS_GATEWAY_RESPONSE_ID = env.str("SMS_GATEWAY_RESPONSE_ID", default="id")
 SMS_GATEWAY_CONNECT_TIMEOUT = env.float("SMS_GATEWAY_CONNECT_TIMEOUT", default=3.0)
 SMS_GATEWAY_READ_TIMEOUT = env.float("SMS_GATEWAY_READ_TIMEOUT", default=10.0)
+# Set to 1 only when the provider drops a second message with the same reference ({ref}, also sent
+# as the Idempotency-Key header): then a send cut by a dying worker is retried under that reference.
+# Otherwise such a notice becomes "sending, outcome unknown" for an administrator (README).
+SMS_GATEWAY_DEDUPES = env.bool("SMS_GATEWAY_DEDUPES", default=False)
 # Publishing a notice to the broker from a request: seconds before giving up (the sweep sends it).
 NOTIFICATIONS_PUBLISH_TIMEOUT = env.float("NOTIFICATIONS_PUBLISH_TIMEOUT", default=0.5)
 # ... and after a failure, seconds during which this process does not try again.
