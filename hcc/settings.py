@@ -5,6 +5,7 @@ Celery tasks run eagerly in the web process, SMS and email to the console. ``.en
 documents every variable read here.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -319,6 +320,12 @@ NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", default=30)  # se
 NOTIFICATIONS_RETRY_CAP = env.int("NOTIFICATIONS_RETRY_CAP", default=3600)
 # A notice still "sending" after this many seconds was left by a dead worker and is sent again.
 NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=300)
+
+# History import (manage.py import_dossiers): the first day of the portal's own dossier register.
+# History codes of the register's shape dated on or after it are refused. Unset: today.
+HCC_HISTORY_CUTOVER = (
+    date.fromisoformat(env.str("HCC_HISTORY_CUTOVER")) if env.str("HCC_HISTORY_CUTOVER", default="") else None
+)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
