@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Cache-Control: private, no-store on personal data; the access record (privacy/access.py)
     "privacy.middleware.PersonalDataMiddleware",
+    # Last: an intake form's one-time token, the API's Idempotency-Key (dossiers/once.py)
+    "dossiers.once.OnceMiddleware",
 ]
 
 ROOT_URLCONF = "hcc.urls"
@@ -87,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hcc.context_processors.site",
             ],
+            # {% once_token %} in every form whose post must take effect once (dossiers/once.py)
+            "builtins": ["dossiers.templatetags.once"],
         },
     },
 ]
@@ -264,6 +268,7 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
+    "purge-submitted-requests": {"task": "dossiers.tasks.purge_submitted_requests", "schedule": 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
     "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
@@ -320,6 +325,9 @@ NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", default=30)  # se
 NOTIFICATIONS_RETRY_CAP = env.int("NOTIFICATIONS_RETRY_CAP", default=3600)
 # A notice still "sending" after this many seconds was left by a dead worker and is sent again.
 NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=300)
+
+# How long an API answer is kept for its Idempotency-Key, and a form's one-time token is known.
+IDEMPOTENCY_HOURS = env.int("IDEMPOTENCY_HOURS", default=24)
 
 # History import (manage.py import_dossiers): the first day of the portal's own dossier register.
 # History codes of the register's shape dated on or after it are refused. Unset: today.
