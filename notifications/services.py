@@ -123,6 +123,10 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
     """A provider error is kept on the row: retried later with backoff, or failed for good."""
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
     log.warning("notification %s attempt %s failed: %s", notification.pk, notification.attempts, error)
+    if isinstance(exc, backends.DeliveryOutcomeUnknown) and not backends.dedupes(notification.channel):
+        # sent again, it might arrive twice: an administrator decides (see notifications_recover_stuck)
+        Notification.objects.filter(pk=notification.pk).update(status=Status.UNKNOWN, last_error=error)
+        return "unknown"
     if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
         Notification.objects.filter(pk=notification.pk).update(status=Status.FAILED, last_error=error)
         return "failed"
@@ -138,14 +142,15 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
 def notifications_deliver(notification_ids: list[int]) -> dict[str, int]:
     """Send the notices of ``notification_ids`` that are still pending and due, one after the
     other: each is claimed (pending → sending) just before its own send and recorded as sent as
-    soon as that send returns. Returns how many were ``sent``, set to ``retry``, ``failed`` or
-    ``skipped`` (another worker has it, it is done, or not due yet).
+    soon as that send returns. Returns how many were ``sent``, set to ``retry``, ``failed``,
+    ``unknown`` (no answer after sending, to a provider that cannot dedupe) or ``skipped``
+    (another worker has it, it is done, or not due yet).
 
     So a notice is "sending" only while its message is in flight: a worker killed at any point
     leaves at most the one message it was sending in doubt, never the rest of its batch (issue 26:
     a batch recorded only at its end was sent again whole). What becomes of a notice left
     "sending" is ``notifications_recover_stuck``'s choice."""
-    outcomes = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    outcomes = {"sent": 0, "retry": 0, "failed": 0, "unknown": 0, "skipped": 0}
     candidates = Notification.objects.filter(
         pk__in=notification_ids, status=Status.PENDING, next_attempt_at__lte=timezone.now()
     ).order_by("id")
@@ -161,13 +166,13 @@ def notifications_deliver(notification_ids: list[int]) -> dict[str, int]:
             status=Status.SENT, provider_ref=provider_ref[:120], sent_at=timezone.now(), last_error=""
         )
         outcomes["sent"] += 1
-    outcomes["skipped"] = len(notification_ids) - outcomes["sent"] - outcomes["retry"] - outcomes["failed"]
+    outcomes["skipped"] = len(notification_ids) - sum(outcomes.values())
     return outcomes
 
 
 def notification_deliver(notification_id: int) -> str:
-    """Claim, send, record one notice. Returns its outcome: ``sent``, ``retry``, ``failed`` or
-    ``skipped``."""
+    """Claim, send, record one notice. Returns its outcome: ``sent``, ``retry``, ``failed``,
+    ``unknown`` or ``skipped``."""
     outcomes = notifications_deliver([notification_id])
     return next(outcome for outcome, count in outcomes.items() if count)
 

@@ -6,7 +6,7 @@ the reference)."""
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from notifications.backends.base import DeliveryError, SmsBackend
+from notifications.backends.base import DeliveryError, DeliveryOutcomeUnknown, SmsBackend
 from notifications.models import Channel
 
 SMS_BACKENDS = {
@@ -39,4 +39,4 @@ def send(notification) -> str:
     return send_email(notification)
 
 
-__all__ = ["DeliveryError", "SmsBackend", "dedupes", "send", "sms_backend"]
+__all__ = ["DeliveryError", "DeliveryOutcomeUnknown", "SmsBackend", "dedupes", "send", "sms_backend"]

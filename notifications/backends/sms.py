@@ -9,8 +9,9 @@ from pathlib import Path
 
 import requests
 from django.conf import settings
+from urllib3.exceptions import NewConnectionError
 
-from notifications.backends.base import DeliveryError, SmsBackend
+from notifications.backends.base import DeliveryError, DeliveryOutcomeUnknown, SmsBackend
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,15 @@ class HttpGatewayBackend(SmsBackend):
                 headers={"Idempotency-Key": notification.idempotency_key},
                 timeout=(settings.SMS_GATEWAY_CONNECT_TIMEOUT, settings.SMS_GATEWAY_READ_TIMEOUT),
             )
-        except requests.RequestException as exc:
+        except (requests.ConnectTimeout, requests.exceptions.InvalidURL) as exc:  # nothing was sent
             raise DeliveryError(f"gateway: {exc.__class__.__name__}: {exc}") from exc
+        except requests.ConnectionError as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if isinstance(reason, NewConnectionError):  # refused: nothing was sent
+                raise DeliveryError(f"gateway: {exc.__class__.__name__}: {exc}") from exc
+            raise DeliveryOutcomeUnknown(f"gateway: {exc.__class__.__name__}: {exc}") from exc
+        except requests.RequestException as exc:  # a read timeout: the gateway may have it
+            raise DeliveryOutcomeUnknown(f"gateway: {exc.__class__.__name__}: {exc}") from exc
         if response.status_code >= 300:
             raise DeliveryError(f"gateway: HTTP {response.status_code}: {response.text[:300]}")
         try:

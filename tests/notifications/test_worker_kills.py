@@ -85,7 +85,9 @@ def run_with_kills(path: str, gateway: LoopbackSmsGateway, redis_url: str, setti
     number of notices left "sending" by each kill."""
     settings.SMS_BACKEND, settings.SMS_GATEWAY_URL = "http", gateway.url
     settings.SMS_GATEWAY_DEDUPES = gateway.dedupe  # the sweep's recovery runs here, as in beat
-    settings.NOTIFICATIONS_SENDING_TIMEOUT = 1
+    # While a worker runs, a slow send is not taken for a stuck one; once it is killed, every
+    # notice left "sending" is stuck.
+    settings.NOTIFICATIONS_SENDING_TIMEOUT = 600
     for n in range(NOTICES):  # autocommit: each is queued to Redis as its own task when written
         notification_create(
             recipient=f"+8490{n:07d}",
@@ -109,8 +111,10 @@ def run_with_kills(path: str, gateway: LoopbackSmsGateway, redis_url: str, setti
         sending = in_flight()
         assert len(sending) <= CONCURRENCY, f"a kill left {len(sending)} notices sending: more than in flight"
         left_sending.append(len(sending))
-        time.sleep(settings.NOTIFICATIONS_SENDING_TIMEOUT + 0.1)
+        settings.NOTIFICATIONS_SENDING_TIMEOUT = 0
+        time.sleep(0.01)
         notifications_sweep()  # what beat runs each minute: recover the stuck, queue the pending
+        settings.NOTIFICATIONS_SENDING_TIMEOUT = 600
     worker = start_worker(redis_url, gateway, log)
     try:
 
