@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import get_usage
 
 from accounts import services
 from accounts.forms import CodeForm, ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
 from accounts.permissions import actions_for
 from accounts.phones import display_phone
+from hcc import ratelimit
 
 # What each permission action (accounts.permissions.ACTIONS) lets a person do, in their words.
 ACTION_LABELS = {
@@ -112,13 +113,11 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 def _codes_limited(request) -> bool:
-    """Registrations and contact changes asked from this address (each sends codes)."""
-    return is_ratelimited(
-        request,
-        group="accounts.contact_codes",
-        key="ip",
-        rate=settings.ACCOUNTS_CODE_REQUESTS_PER_ADDRESS,
-        increment=True,
+    """Registrations and contact changes asked from this address (each sends codes). Fails closed:
+    while the cache does not answer, no code is sent (an SMS pump costs money); login and the rest
+    of the portal go on."""
+    return ratelimit.over_or_unknown(
+        request, group="accounts.contact_codes", rate=settings.ACCOUNTS_CODE_REQUESTS_PER_ADDRESS
     )
 
 

@@ -21,6 +21,7 @@ import io
 import queue
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DataError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,12 @@ STATUS_BY_NATIONAL_CODE = {str(code): status for code, status in NATIONAL_STATUS
 CODE_MAX = Dossier._meta.get_field("code").max_length
 NAME_MAX = Dossier._meta.get_field("applicant_name").max_length
 NEEDS_RESULT = frozenset({Status.RESULT_READY, Status.RETURNED})
+
+
+def cutover_date() -> date:
+    """The first day of the portal's own register: ``HCC_HISTORY_CUTOVER`` (ISO date), or today
+    when it is not set (history is imported before the portal goes live)."""
+    return settings.HCC_HISTORY_CUTOVER or timezone.localdate()
 
 
 class HistoryFileError(Exception):
@@ -140,6 +147,27 @@ class _Catalog:
         self.agencies = dict(Agency.objects.values_list("code", "id"))
         self.calendar = workdays.WorkCalendar()
         self.tz = timezone.get_default_timezone()
+        self.cutover = cutover_date()
+
+    def check_register(self, code: str) -> None:
+        """A code of our shape (``<office>-<yymmdd>-<nnnn>``, an office we know) dated on or after
+        the cut-over belongs to the portal's own register of that day: refused, so that history
+        never takes a number an intake gives (or has given) and never moves a live counter."""
+        match = OUR_CODE.match(code)
+        if not match or match["office"] not in self.agencies:
+            return
+        try:
+            day = datetime.strptime(match["day"], "%y%m%d").date()
+        except ValueError:
+            return
+        if day >= self.cutover:
+            raise RowError(
+                _(
+                    "mã hồ sơ theo mẫu của cổng với ngày %(day)s, từ ngày chuyển đổi %(cutover)s trở đi: "
+                    "số này thuộc sổ đang dùng (HCC_HISTORY_CUTOVER)"
+                )
+                % {"day": f"{day:%d/%m/%Y}", "cutover": f"{self.cutover:%d/%m/%Y}"}
+            )
 
     def procedure(self, code: str) -> tuple[int, object]:
         try:
@@ -587,37 +615,124 @@ def write_rows(rows: list[HistoryRow | Prepared], *, now: datetime | None = None
 # --- Reading --------------------------------------------------------------------------------------
 
 
+# A record may span lines (a quoted field with line breaks), but not more than this: past it, an
+# opening quote without its closing one is taken as the cause, the line where the record starts is
+# reported, and reading goes on from the next line. A line longer than this is a bad row too
+# (every field we read is short); it is skipped without being held in memory.
+MAX_RECORD_LINES = 50
+MAX_RECORD_CHARS = 65_536
+# What a field may not hold: a NUL (PostgreSQL refuses it) and, as Python reads a file that is not
+# UTF-8 with ``surrogateescape``, the bytes that are not UTF-8.
+_BAD_TEXT = re.compile("[\x00\udc80-\udcff]")
+
+
+class _TooLong(Exception):
+    pass
+
+
+class _Lines:
+    """The physical lines of the file, numbered, for ``csv.reader``; the lines a bad record took
+    after its first are given back, to be read again as records of their own."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.number = 0
+        self.back: deque[tuple[int, str | None]] = deque()
+        self.taken: list[tuple[int, str | None]] = []
+        self.chars = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.back:
+            number, text = self.back.popleft()
+        else:
+            text = self.handle.readline(MAX_RECORD_CHARS + 1)
+            if not text:
+                raise StopIteration
+            self.number += 1
+            number = self.number
+            if len(text) > MAX_RECORD_CHARS and not text.endswith("\n"):
+                while (rest := self.handle.readline(MAX_RECORD_CHARS + 1)) and not rest.endswith("\n"):
+                    pass  # the rest of an overlong line, skipped
+                text = None
+        self.taken.append((number, text))
+        if text is None:
+            raise _TooLong(_("dòng dài quá %(n)s ký tự") % {"n": f"{MAX_RECORD_CHARS:,}".replace(",", ".")})
+        self.chars += len(text)
+        if len(self.taken) > MAX_RECORD_LINES or self.chars > MAX_RECORD_CHARS:
+            raise _TooLong(
+                _("dấu ngoặc kép mở mà không đóng (bản ghi dài hơn %(n)s dòng hoặc %(chars)s ký tự)")
+                % {"n": MAX_RECORD_LINES, "chars": f"{MAX_RECORD_CHARS:,}".replace(",", ".")}
+            )
+        return text
+
+    def start(self) -> None:
+        self.taken = []
+        self.chars = 0
+
+    def first(self) -> int:
+        return self.taken[0][0] if self.taken else self.number
+
+    def give_back(self) -> None:
+        self.back.extendleft(reversed(self.taken[1:]))
+
+
+def _records(handle) -> Iterator[tuple[int, list[str] | RowError]]:
+    """``(line, fields)`` of each record that is not blank, where ``line`` is where it starts, or
+    ``(line, RowError)`` for a record that cannot be read: whatever the bytes (NUL, not UTF-8, an
+    unbalanced quote, an overlong field, a truncated last line), reading goes on after it."""
+    lines = _Lines(handle)
+    reader = csv.reader(lines, strict=True)
+    while True:
+        lines.start()
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, _TooLong) as exc:
+            if not lines.taken:
+                return
+            line = lines.first()
+            lines.give_back()
+            reader = csv.reader(lines, strict=True)
+            reason = (
+                str(exc) if isinstance(exc, _TooLong) else _("không đọc được CSV: %(error)s") % {"error": exc}
+            )
+            yield line, RowError(reason)
+            continue
+        if not fields:
+            continue
+        bad = _BAD_TEXT.search("".join(fields))
+        if bad:
+            error = RowError(_("có ký tự NUL") if bad.group() == "\x00" else _("có byte không phải UTF-8"))
+            error.fields = [_BAD_TEXT.sub("\ufffd", field) for field in fields]  # printable, for its code
+            yield lines.first(), error
+            continue
+        yield lines.first(), fields
+
+
 @contextmanager
-def _open(path: Path) -> Iterator[tuple[list[str], Iterator[tuple[int, list[str]]]]]:
-    """The header's names and the ``(line, fields)`` of each row that is not blank."""
+def _open(path: Path) -> Iterator[tuple[list[str], Iterator[tuple[int, list[str] | RowError]]]]:
+    """The header's names and the ``(line, fields)`` of each record (``_records``)."""
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        handle = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
         raise HistoryFileError(_("Không mở được %(path)s: %(error)s") % {"path": path, "error": exc}) from exc
     with handle:
-        reader = csv.reader(handle)
-        try:
-            header = [name.strip() for name in next(reader, [])]
-        except UnicodeDecodeError as exc:
-            raise HistoryFileError(_("Tệp không phải UTF-8: %(error)s") % {"error": exc}) from exc
+        records = _records(handle)
+        first = next(records, (1, []))[1]
+        if isinstance(first, RowError):
+            raise HistoryFileError(_("Dòng tiêu đề không đọc được: %(error)s") % {"error": first})
+        header = [name.strip() for name in first]
         missing = sorted(REQUIRED_COLUMNS - set(header))
         if missing:
             raise HistoryFileError(
                 _("Dòng tiêu đề thiếu cột: %(columns)s. Cần: %(all)s.")
                 % {"columns": ", ".join(missing), "all": ", ".join(COLUMNS)}
             )
-
-        def rows() -> Iterator[tuple[int, list[str]]]:
-            try:
-                for fields in reader:
-                    if fields:
-                        yield reader.line_num, fields
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise HistoryFileError(
-                    _("Dòng %(line)s không đọc được: %(error)s") % {"line": reader.line_num, "error": exc}
-                ) from exc
-
-        yield header, rows()
+        yield header, records
 
 
 class BatchWriter:
@@ -635,7 +750,7 @@ class BatchWriter:
         self.error: BaseException | None = None
         self.lock = threading.Lock()
         if self.threaded:
-            self.queue: queue.Queue[list | None] = queue.Queue(maxsize=2 * self.WRITERS)
+            self.queue: queue.Queue[tuple | None] = queue.Queue(maxsize=2 * self.WRITERS)
             self.threads = [
                 threading.Thread(target=self._run, name=f"history-writer-{n}", daemon=True)
                 for n in range(self.WRITERS)
@@ -643,37 +758,66 @@ class BatchWriter:
             for thread in self.threads:
                 thread.start()
 
-    def _write(self, batch: list[HistoryRow | Prepared]) -> None:
-        for attempt in range(1, self.ATTEMPTS + 1):
-            try:
-                created = write_rows(batch)
-                break
-            except OperationalError as exc:
-                deadlock = getattr(exc.__cause__, "pgcode", None) == "40P01"
-                if not deadlock or attempt == self.ATTEMPTS:
-                    raise
+    def _write(self, batch: list[HistoryRow | Prepared], lines: list[int] | None = None) -> None:
+        """Write a batch. When the database refuses it for a value (one Python let through), and
+        the batch's lines are known, its halves are written apart until the refused rows are
+        found: each is reported with its line, every other row is written."""
+        refused = (
+            DataError,
+            IntegrityError,
+            connection.Database.DataError,
+            connection.Database.IntegrityError,
+        )
+        try:
+            for attempt in range(1, self.ATTEMPTS + 1):
+                try:
+                    created = write_rows(batch)
+                    break
+                except OperationalError as exc:
+                    deadlock = getattr(exc.__cause__, "pgcode", None) == "40P01"
+                    if not deadlock or attempt == self.ATTEMPTS:
+                        raise
+        except refused as exc:
+            if lines is None:
+                raise
+            if len(batch) == 1:
+                row = batch[0]
+                problem = Problem(
+                    line=lines[0],
+                    code=row[0] if type(row) is tuple else row.code,
+                    reason=_("cơ sở dữ liệu không nhận: %(error)s")
+                    % {"error": str(exc).strip().splitlines()[0]},
+                )
+                with self.lock:
+                    self.report.errors.append(problem)
+                return
+            half = len(batch) // 2
+            self._write(batch[:half], lines[:half])
+            self._write(batch[half:], lines[half:])
+            return
         with self.lock:
             self.report.created += created
             self.report.existing += len(batch) - created
 
     def _run(self) -> None:
         try:
-            while (batch := self.queue.get()) is not None:
+            while (item := self.queue.get()) is not None:
                 if self.error is None:
                     try:
-                        self._write(batch)
+                        self._write(*item)
                     except BaseException as exc:  # handed to the reading thread by finish()
                         self.error = exc
         finally:
             connection.close()
 
-    def submit(self, batch: list[HistoryRow | Prepared]) -> None:
+    def submit(self, batch: list[HistoryRow | Prepared], lines: list[int] | None = None) -> None:
+        """``lines``: the file's line of each row, to find and report rows the database refuses."""
         if not self.threaded:
-            self._write(batch)
+            self._write(batch, lines)
             return
         if self.error is not None:
             self.finish()
-        self.queue.put(batch)
+        self.queue.put((batch, lines))
 
     def finish(self) -> None:
         if self.threaded:
@@ -709,10 +853,13 @@ def load_records(
     fast = connection.vendor == "postgresql" and None not in at
     width = max((i for i in at if i is not None), default=0) + 1
     counted = 0
+    lines: list[int] = []
     try:
         for line, fields in records:
             report.read += 1
             try:
+                if isinstance(fields, RowError):
+                    raise fields
                 row = _fast_row(fields, at, catalog) if fast and len(fields) >= width else None
                 if row is None:
                     # a short row lacks its last columns, as with csv.DictReader
@@ -722,26 +869,32 @@ def load_records(
                     code = row[0]
                 if code in seen:
                     raise RowError(_("mã hồ sơ trùng với một dòng trước trong tệp"))
+                catalog.check_register(code)
             except RowError as exc:
-                code = fields[code_at].strip() if code_at is not None and code_at < len(fields) else ""
+                code = ""
+                fields = getattr(fields, "fields", fields)
+                if not isinstance(fields, RowError) and code_at is not None and code_at < len(fields):
+                    code = fields[code_at].strip()[:CODE_MAX]
                 report.errors.append(Problem(line=line, code=code, reason=str(exc)))
             else:
                 seen.add(code)
                 batch.append(row)
+                lines.append(line)
                 if len(batch) >= batch_size:
-                    writer.submit(batch)
-                    batch = []
+                    writer.submit(batch, lines)
+                    batch, lines = [], []
             if progress:
                 counted += 1
                 if counted == 1000:
                     progress(counted)
                     counted = 0
         if batch:
-            writer.submit(batch)
+            writer.submit(batch, lines)
     finally:
         if progress and counted:
             progress(counted)
         writer.finish()
+    report.errors.sort(key=lambda problem: problem.line)
     return report
 
 

@@ -18,6 +18,14 @@ def purge_abandoned_uploads() -> int:
 
 
 @shared_task
+def purge_submitted_requests() -> int:
+    """Beat, hourly: one-time tokens and Idempotency-Keys older than ``IDEMPOTENCY_HOURS``."""
+    from dossiers.once import purge_submitted
+
+    return purge_submitted()
+
+
+@shared_task
 def send_daily_digests() -> int:
     """Beat, each morning: the agencies' digests of due and overdue steps (working days only)."""
     from dossiers.notices import send_daily_digests as send

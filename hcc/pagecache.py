@@ -63,9 +63,12 @@ def new_versions(version_keys: Iterable[str]) -> None:
         if not names:
             return
         try:
-            cache.set_many({key: _new_version() for key in names}, settings.HCC_PAGE_CACHE_SECONDS)
+            failed = cache.set_many({key: _new_version() for key in names}, settings.HCC_PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("Cached pages not renewed (%s): the cache did not answer", ", ".join(names))
+            return
+        if failed:  # hcc.cache.RedisCache answers so instead of raising
+            logger.warning("Cached pages not renewed (%s): the cache did not answer", ", ".join(failed))
 
     transaction.on_commit(renew)
 

@@ -27,6 +27,7 @@ from django_ratelimit.core import (
     _get_window,
     _make_cache_key,
     _split_rate,
+    get_usage,
     is_ratelimited,
 )
 
@@ -51,7 +52,8 @@ def count(
     """Count one request from the client's address in every window of ``rates`` (each window counts
     every request, even one already refused by a shorter window), then ``add`` each key of the
     default cache that is missing (``{key: (value, seconds)}``, as ``cache.add``) and read the
-    ``fetch`` keys. ``limited`` once any window is over its rate."""
+    ``fetch`` keys. ``limited`` once any window is over its rate; when the cache does not answer,
+    as ``RATELIMIT_FAIL_OPEN`` says (open: not limited)."""
     cache = caches[settings.RATELIMIT_USE_CACHE]
     add = add or {}
     enabled = getattr(settings, "RATELIMIT_ENABLE", True)
@@ -76,6 +78,8 @@ def _count_on_redis(
     fetch: Sequence[str],
     add: Mapping[str, tuple[Any, int]],
 ) -> Counted:
+    if hasattr(cache, "available") and not cache.available():  # the breaker is open (hcc/cache.py)
+        return Counted(not getattr(settings, "RATELIMIT_FAIL_OPEN", False))
     address = _get_ip(request)
     limits = []
     client = cache._cache.get_client(write=True)  # Django's own Redis client and connection pool
@@ -97,11 +101,21 @@ def _count_on_redis(
         pipe.get(key)
     try:
         results = pipe.execute()
-    except cache._cache._lib.RedisError:
+    except cache._cache._lib.RedisError as exc:
         logger.warning("Rate limit of %s not counted: the cache did not answer", group, exc_info=True)
+        if hasattr(cache, "trip"):
+            cache.trip(exc)
         return Counted(not getattr(settings, "RATELIMIT_FAIL_OPEN", False))
     counts = results[1 : 2 * len(limits) : 2]
     values = results[2 * len(limits) + len(add) :]
     loads = cache._cache._serializer.loads
     found = {name: loads(value) for name, value in zip(fetch, values, strict=True) if value is not None}
     return Counted(any(n > limit for n, limit in zip(counts, limits, strict=True)), found)
+
+
+def over_or_unknown(request: HttpRequest, *, group: str, rate: str) -> bool:
+    """Count one request from the client's address against ``rate``: True when over it, and also
+    when the cache did not answer (a limit that fails closed, for what costs money or leaks data:
+    sending codes by SMS)."""
+    usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
+    return usage is None or usage["should_limit"]

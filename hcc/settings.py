@@ -5,6 +5,7 @@ Celery tasks run eagerly in the web process, SMS and email to the console. ``.en
 documents every variable read here.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Cache-Control: private, no-store on personal data; the access record (privacy/access.py)
     "privacy.middleware.PersonalDataMiddleware",
+    # Last: an intake form's one-time token, the API's Idempotency-Key (dossiers/once.py)
+    "dossiers.once.OnceMiddleware",
 ]
 
 ROOT_URLCONF = "hcc.urls"
@@ -87,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hcc.context_processors.site",
             ],
+            # {% once_token %} in every form whose post must take effect once (dossiers/once.py)
+            "builtins": ["dossiers.templatetags.once"],
         },
     },
 ]
@@ -111,13 +116,15 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same, without a new Redis client for every operation (hcc/cache.py).
     CACHES["default"]["BACKEND"] = "hcc.cache.RedisCache"
-    # Short timeouts: a hung Redis must not hang a request.
-    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # The embedded default runs one process, where a local-memory cache is the shared one.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# A dead or hung Redis cache (hcc/cache.py): seconds an operation may wait for it (connect, then
+# each answer), and seconds the process then leaves it alone (the circuit breaker).
+CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.5)
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=15.0)
 # Parts of the base template that depend only on the language and the page's name (the anonymous
 # menu, the language switch, the footer: templates/base.html), kept in each process: they change
 # only with a new release, which restarts the processes.
@@ -126,7 +133,8 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
     "TIMEOUT": None,
 }
-# Rate limits (tracking lookups): if the cache is down, serve rather than fail.
+# Rate limits: if the cache does not answer, a limit fails open (serves) unless its caller says
+# otherwise (README "Reliability": only the SMS/e-mail codes of registration fail closed).
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 
@@ -264,6 +272,7 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
+    "purge-submitted-requests": {"task": "dossiers.tasks.purge_submitted_requests", "schedule": 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
     "payments-check-pending": {"task": "payments.tasks.check_pending", "schedule": 300},
     "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
@@ -306,6 +315,10 @@ SMS_GATEWAY_PAYLOAD = env.str(
 SMS_GATEWAY_RESPONSE_ID = env.str("SMS_GATEWAY_RESPONSE_ID", default="id")
 SMS_GATEWAY_CONNECT_TIMEOUT = env.float("SMS_GATEWAY_CONNECT_TIMEOUT", default=3.0)
 SMS_GATEWAY_READ_TIMEOUT = env.float("SMS_GATEWAY_READ_TIMEOUT", default=10.0)
+# Set to 1 only when the provider drops a second message with the same reference ({ref}, also sent
+# as the Idempotency-Key header): then a send cut by a dying worker is retried under that reference.
+# Otherwise such a notice becomes "sending, outcome unknown" for an administrator (README).
+SMS_GATEWAY_DEDUPES = env.bool("SMS_GATEWAY_DEDUPES", default=False)
 # Publishing a notice to the broker from a request: seconds before giving up (the sweep sends it).
 NOTIFICATIONS_PUBLISH_TIMEOUT = env.float("NOTIFICATIONS_PUBLISH_TIMEOUT", default=0.5)
 # ... and after a failure, seconds during which this process does not try again.
@@ -317,6 +330,15 @@ NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", default=30)  # se
 NOTIFICATIONS_RETRY_CAP = env.int("NOTIFICATIONS_RETRY_CAP", default=3600)
 # A notice still "sending" after this many seconds was left by a dead worker and is sent again.
 NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=300)
+
+# How long an API answer is kept for its Idempotency-Key, and a form's one-time token is known.
+IDEMPOTENCY_HOURS = env.int("IDEMPOTENCY_HOURS", default=24)
+
+# History import (manage.py import_dossiers): the first day of the portal's own dossier register.
+# History codes of the register's shape dated on or after it are refused. Unset: today.
+HCC_HISTORY_CUTOVER = (
+    date.fromisoformat(env.str("HCC_HISTORY_CUTOVER")) if env.str("HCC_HISTORY_CUTOVER", default="") else None
+)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")

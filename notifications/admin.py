@@ -3,8 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications import sms
-from notifications.models import MessageTemplate, Notification, OptOut
-from notifications.services import NotificationError, notification_resend, sms_sample
+from notifications.models import MessageTemplate, Notification, OptOut, Status
+from notifications.services import (
+    NotificationError,
+    notification_mark_sent,
+    notification_resend,
+    sms_sample,
+)
 
 
 @admin.register(MessageTemplate)
@@ -60,7 +65,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "template_code", DossierFilter]
     search_fields = ["=dossier_code", "recipient"]
     date_hierarchy = "created_at"
-    actions = ["resend"]
+    actions = ["resend", "mark_sent"]
     list_select_related = False
 
     def get_readonly_fields(self, request, obj=None):
@@ -92,6 +97,46 @@ class NotificationAdmin(admin.ModelAdmin):
                 % {"n": done},
                 messages.SUCCESS,
             )
+
+    @admin.action(description=_("Đánh dấu đã gửi (đã đối chiếu với nhà cung cấp)"))
+    def mark_sent(self, request, queryset):
+        """For notices "sending, outcome unknown" that the provider's report shows delivered."""
+        done = 0
+        for notification in queryset:
+            try:
+                notification_mark_sent(actor=request.user, notification=notification)
+                done += 1
+            except NotificationError as exc:
+                self.message_user(request, f"#{notification.pk}: {' '.join(exc.messages)}", messages.WARNING)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "Đã đánh dấu %(n)d thông báo là đã gửi.",
+                    "Đã đánh dấu %(n)d thông báo là đã gửi.",
+                    done,
+                )
+                % {"n": done},
+                messages.SUCCESS,
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        """Tell the administrator when notices wait for a decision (outcome unknown)."""
+        unknown = Notification.objects.filter(status=Status.UNKNOWN).count()
+        if unknown and request.method == "GET":
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d thông báo chưa rõ kết quả (bộ gửi dừng khi đang gửi): đối chiếu với nhà "
+                    "cung cấp rồi gửi lại hoặc đánh dấu đã gửi.",
+                    "%(n)d thông báo chưa rõ kết quả (bộ gửi dừng khi đang gửi): đối chiếu với nhà "
+                    "cung cấp rồi gửi lại hoặc đánh dấu đã gửi.",
+                    unknown,
+                )
+                % {"n": unknown},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(OptOut)

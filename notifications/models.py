@@ -19,6 +19,9 @@ class Status(models.TextChoices):
     SENDING = "sending", _("Đang gửi")
     SENT = "sent", _("Đã gửi")
     FAILED = "failed", _("Gửi lỗi")
+    # Left "sending" by a worker that stopped mid-send, on a channel whose provider cannot drop a
+    # repeat: an administrator checks with the provider, then resends or marks it sent.
+    UNKNOWN = "unknown", _("Đang gửi, chưa rõ kết quả")
 
 
 class MessageTemplate(models.Model):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template import Context, Engine
 from django.utils import timezone
@@ -107,19 +107,16 @@ def notification_claim(notification_id: int) -> bool:
     )
 
 
-def _claim_and_fetch(notification_ids: list[int]) -> list[Notification]:
-    """``notification_claim`` of each id and the rows won, in one statement on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        won = [pk for pk in notification_ids if notification_claim(pk)]
-        return list(Notification.objects.filter(pk__in=won).order_by("id"))
-    table = connection.ops.quote_name(Notification._meta.db_table)  # our own table's name
+def _claim(notification: Notification) -> bool:
+    """``notification_claim`` of a row already read, brought up to date in memory when won."""
     now = timezone.now()
-    rows = Notification.objects.raw(
-        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608  # nosec B608
-        "WHERE id = ANY(%s) AND status = %s AND next_attempt_at <= %s RETURNING *",
-        [Status.SENDING, now, list(notification_ids), Status.PENDING, now],
-    )
-    return sorted(rows, key=lambda row: row.pk)
+    won = Notification.objects.filter(
+        pk=notification.pk, status=Status.PENDING, next_attempt_at__lte=now
+    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if won:
+        notification.status, notification.claimed_at = Status.SENDING, now
+        notification.attempts += 1
+    return bool(won)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -132,6 +129,10 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
     """A provider error is kept on the row: retried later with backoff, or failed for good."""
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
     log.warning("notification %s attempt %s failed: %s", notification.pk, notification.attempts, error)
+    if isinstance(exc, backends.DeliveryOutcomeUnknown) and not backends.dedupes(notification.channel):
+        # sent again, it might arrive twice: an administrator decides (see notifications_recover_stuck)
+        Notification.objects.filter(pk=notification.pk).update(status=Status.UNKNOWN, last_error=error)
+        return "unknown"
     if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
         Notification.objects.filter(pk=notification.pk).update(status=Status.FAILED, last_error=error)
         return "failed"
@@ -145,49 +146,65 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
 
 
 def notifications_deliver(notification_ids: list[int]) -> dict[str, int]:
-    """Claim the notices that are still pending (one statement), send each, and record those sent
-    (one statement). Returns how many were ``sent``, set to ``retry``, ``failed`` or ``skipped``
+    """Send the notices of ``notification_ids`` that are still pending and due, one after the
+    other: each is claimed (pending → sending) just before its own send and recorded as sent as
+    soon as that send returns. Returns how many were ``sent``, set to ``retry``, ``failed``,
+    ``unknown`` (no answer after sending, to a provider that cannot dedupe) or ``skipped``
     (another worker has it, it is done, or not due yet).
 
-    A crash after some sends and before the record leaves those rows ``sending``: the sweep puts
-    them back after ``NOTIFICATIONS_SENDING_TIMEOUT`` and the next send carries the same provider
-    reference, which the file backend and the gateway recognise, so nothing goes out twice."""
-    outcomes = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
-    claimed = _claim_and_fetch(notification_ids)
-    outcomes["skipped"] = len(notification_ids) - len(claimed)
-    sent = []
-    for notification in claimed:
+    So a notice is "sending" only while its message is in flight: a worker killed at any point
+    leaves at most the one message it was sending in doubt, never the rest of its batch (issue 26:
+    a batch recorded only at its end was sent again whole). What becomes of a notice left
+    "sending" is ``notifications_recover_stuck``'s choice."""
+    outcomes = {"sent": 0, "retry": 0, "failed": 0, "unknown": 0, "skipped": 0}
+    candidates = Notification.objects.filter(
+        pk__in=notification_ids, status=Status.PENDING, next_attempt_at__lte=timezone.now()
+    ).order_by("id")
+    for notification in candidates:
+        if not _claim(notification):
+            continue
         try:
             provider_ref = backends.send(notification)
         except Exception as exc:  # every provider error is recorded on the row and retried
             outcomes[_record_failure(notification, exc)] += 1
             continue
-        notification.status = Status.SENT
-        notification.provider_ref = provider_ref[:120]
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        sent.append(notification)
-    if sent:
-        Notification.objects.bulk_update(sent, ["status", "provider_ref", "sent_at", "last_error"])
-    outcomes["sent"] = len(sent)
+        Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
+            status=Status.SENT, provider_ref=provider_ref[:120], sent_at=timezone.now(), last_error=""
+        )
+        outcomes["sent"] += 1
+    outcomes["skipped"] = len(notification_ids) - sum(outcomes.values())
     return outcomes
 
 
 def notification_deliver(notification_id: int) -> str:
-    """Claim, send, record one notice. Returns its outcome: ``sent``, ``retry``, ``failed`` or
-    ``skipped``."""
+    """Claim, send, record one notice. Returns its outcome: ``sent``, ``retry``, ``failed``,
+    ``unknown`` or ``skipped``."""
     outcomes = notifications_deliver([notification_id])
     return next(outcome for outcome, count in outcomes.items() if count)
 
 
 def notifications_recover_stuck() -> int:
-    """Notices left in ``sending`` longer than ``NOTIFICATIONS_SENDING_TIMEOUT`` (a worker died
-    mid-send) go back to pending. Sending them again does not duplicate them: the provider sees
-    the same reference (file name, gateway reference) and keeps the first."""
-    limit = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
-    return Notification.objects.filter(status=Status.SENDING, claimed_at__lt=limit).update(
-        status=Status.PENDING, next_attempt_at=timezone.now()
+    """Notices left "sending" longer than ``NOTIFICATIONS_SENDING_TIMEOUT``: a worker died while
+    their message was in flight, and whether the provider got it is not known.
+
+    Where the channel's provider drops a repeat of the same reference (``backends.dedupes``: the
+    file backend, a gateway declared with ``SMS_GATEWAY_DEDUPES=1``), they go back to pending and
+    are sent again under that reference: delivered exactly once. Otherwise they become "sending,
+    outcome unknown" for an administrator to check with the provider and resend deliberately (or
+    mark as sent): never resent silently. Returns how many rows were moved."""
+    now = timezone.now()
+    stuck = Notification.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT)
     )
+    retried_channels = [channel for channel in Channel.values if backends.dedupes(channel)]
+    retried = stuck.filter(channel__in=retried_channels).update(status=Status.PENDING, next_attempt_at=now)
+    unknown = stuck.exclude(channel__in=retried_channels).update(
+        status=Status.UNKNOWN,
+        last_error="The worker stopped while this message was being sent: the provider may have it.",
+    )
+    if unknown:
+        log.warning("%s notifications left sending by a stopped worker: outcome unknown", unknown)
+    return retried + unknown
 
 
 def notifications_sweep(*, batch: int = 500) -> int:
@@ -207,10 +224,10 @@ def notifications_sweep(*, batch: int = 500) -> int:
 
 @transaction.atomic
 def notification_resend(*, actor, notification: Notification) -> Notification:
-    """Send a sent or failed notice again (an administrator's action): a new reference, so the
-    provider delivers it again."""
+    """Send a sent, failed or "outcome unknown" notice again (an administrator's deliberate
+    action): a new reference, so the provider delivers it again even if it had the first."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
-    if notification.status not in (Status.SENT, Status.FAILED):
+    if notification.status not in (Status.SENT, Status.FAILED, Status.UNKNOWN):
         raise NotificationError(_("Thông báo đang chờ gửi hoặc đang gửi, không cần gửi lại."))
     notification.status = Status.PENDING
     notification.attempts = 0
@@ -220,6 +237,21 @@ def notification_resend(*, actor, notification: Notification) -> Notification:
     notification.save()
     log.info("notification %s resent by %s", notification.pk, actor)
     transaction.on_commit(lambda: publish([notification.pk]))
+    return notification
+
+
+@transaction.atomic
+def notification_mark_sent(*, actor, notification: Notification) -> Notification:
+    """An administrator found in the provider's report that a notice whose outcome was unknown was
+    delivered: record it as sent, nothing is sent again."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.status != Status.UNKNOWN:
+        raise NotificationError(_("Chỉ đánh dấu đã gửi được thông báo chưa rõ kết quả."))
+    notification.status = Status.SENT
+    notification.sent_at = timezone.now()
+    notification.last_error = ""
+    notification.save(update_fields=["status", "sent_at", "last_error"])
+    log.info("notification %s marked sent by %s", notification.pk, actor)
     return notification
 
 

@@ -33,9 +33,13 @@ def _empty_cache():
     starts from an empty one."""
     from django.core.cache import cache
 
+    from hcc.cache import reset_breakers
+
+    reset_breakers()  # a Redis that failed in an earlier test is asked again
     cache.clear()
     yield
     cache.clear()
+    reset_breakers()
 
 
 @pytest.fixture

@@ -8,11 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-<<<<<<<< HEAD:dossiers/migrations/0014_financial_obligations.py
         ('dossiers', '0013_intake_rules'),
-========
-        ('dossiers', '0012_register_line'),
->>>>>>>> w/payments:dossiers/migrations/0013_financial_obligations.py
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ the reference)."""
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from notifications.backends.base import DeliveryError, SmsBackend
+from notifications.backends.base import DeliveryError, DeliveryOutcomeUnknown, SmsBackend
 from notifications.models import Channel
 
 SMS_BACKENDS = {
@@ -22,6 +22,15 @@ def sms_backend() -> SmsBackend:
     return import_string(SMS_BACKENDS.get(name, name))()
 
 
+def dedupes(channel: str) -> bool:
+    """Whether the provider of ``channel`` drops a message whose reference it already had, so that
+    a send repeated after a worker died in the middle is safe. E-mail: no (SMTP servers deliver a
+    repeated Message-ID)."""
+    if channel == Channel.SMS:
+        return sms_backend().dedupes
+    return False
+
+
 def send(notification) -> str:
     if notification.channel == Channel.SMS:
         return sms_backend().send(notification)
@@ -30,4 +39,4 @@ def send(notification) -> str:
     return send_email(notification)
 
 
-__all__ = ["DeliveryError", "SmsBackend", "send", "sms_backend"]
+__all__ = ["DeliveryError", "DeliveryOutcomeUnknown", "SmsBackend", "dedupes", "send", "sms_backend"]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import requests
 from django.conf import settings
+from urllib3.exceptions import NewConnectionError
 
-from notifications.backends.base import DeliveryError, SmsBackend
+from notifications.backends.base import DeliveryError, DeliveryOutcomeUnknown, SmsBackend
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ class FileBackend(SmsBackend):
     temporary file and renamed into place, so a file is whole or absent; a send repeated after a
     crash finds the file and writes nothing. ``SMS_FILE_SEND_DELAY`` (seconds) waits before the
     rename: the tests kill a worker in that window."""
+
+    dedupes = True
 
     def send(self, notification) -> str:
         folder = Path(settings.SMS_FILE_DIR)
@@ -70,7 +73,13 @@ class HttpGatewayBackend(SmsBackend):
     """POSTs JSON to ``SMS_GATEWAY_URL``. ``SMS_GATEWAY_PAYLOAD`` is the body's shape, a JSON object
     whose strings may name ``{to}``, ``{text}``, ``{ref}``, ``{brandname}``, ``{user}``,
     ``{password}``; ``{ref}`` is the notice's reference, which the gateway uses to drop a repeat.
-    The provider's message id is read from ``SMS_GATEWAY_RESPONSE_ID`` in the JSON answer."""
+    The provider's message id is read from ``SMS_GATEWAY_RESPONSE_ID`` in the JSON answer. The
+    reference is also sent as the ``Idempotency-Key`` header; ``SMS_GATEWAY_DEDUPES=1`` declares
+    that the provider drops a repeat of it (then a send cut by a dying worker is retried)."""
+
+    @property
+    def dedupes(self) -> bool:
+        return settings.SMS_GATEWAY_DEDUPES
 
     def send(self, notification) -> str:
         if not settings.SMS_GATEWAY_URL:
@@ -97,8 +106,15 @@ class HttpGatewayBackend(SmsBackend):
                 headers={"Idempotency-Key": notification.idempotency_key},
                 timeout=(settings.SMS_GATEWAY_CONNECT_TIMEOUT, settings.SMS_GATEWAY_READ_TIMEOUT),
             )
-        except requests.RequestException as exc:
+        except (requests.ConnectTimeout, requests.exceptions.InvalidURL) as exc:  # nothing was sent
             raise DeliveryError(f"gateway: {exc.__class__.__name__}: {exc}") from exc
+        except requests.ConnectionError as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if isinstance(reason, NewConnectionError):  # refused: nothing was sent
+                raise DeliveryError(f"gateway: {exc.__class__.__name__}: {exc}") from exc
+            raise DeliveryOutcomeUnknown(f"gateway: {exc.__class__.__name__}: {exc}") from exc
+        except requests.RequestException as exc:  # a read timeout: the gateway may have it
+            raise DeliveryOutcomeUnknown(f"gateway: {exc.__class__.__name__}: {exc}") from exc
         if response.status_code >= 300:
             raise DeliveryError(f"gateway: HTTP {response.status_code}: {response.text[:300]}")
         try:

@@ -69,6 +69,10 @@ def _read_json(text: str) -> list[tuple[int, Any]]:
             _("Tệp JSON không hợp lệ (dòng %(line)s, cột %(col)s): %(error)s")
             % {"line": exc.lineno, "col": exc.colno, "error": exc.msg}
         ) from exc
+    except RecursionError:
+        raise ImportFileError(
+            _("Tệp JSON lồng nhau quá sâu (hàng trăm lớp ngoặc): không phải danh mục thủ tục.")
+        ) from None
     if isinstance(data, dict):
         data = data.get("data", [data] if "MATTHC" in data else None)
     if not isinstance(data, list):
@@ -96,7 +100,16 @@ class _DryRun(Exception):
     pass
 
 
-_ROW_ERRORS = (ValidationError, DatabaseError, ValueError, TypeError, AttributeError, ArithmeticError)
+# RecursionError: an item nested deep enough to exhaust the stack while it is read.
+_ROW_ERRORS = (
+    ValidationError,
+    DatabaseError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,
+)
 
 
 def import_procedures(

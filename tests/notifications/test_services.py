@@ -185,7 +185,12 @@ def test_http_gateway_posts_the_configured_payload_with_the_reference(db, settin
     assert b'"Phone": "+84912345678"' in body and f'"RequestId": "{notice.pk}"'.encode() in body
 
 
-def test_http_gateway_timeout_is_an_error_kept_on_the_row(db, settings):
+@pytest.mark.parametrize(
+    ("dedupes", "outcome", "status"), [(True, "retry", "pending"), (False, "unknown", "unknown")]
+)
+def test_http_gateway_timeout_is_an_error_kept_on_the_row(db, settings, dedupes, outcome, status):
+    """No answer after the message was sent: the gateway may have it. Tried again only where it
+    drops a repeat of the reference; otherwise "sending, outcome unknown" for the administrator."""
     import socket
 
     silent = socket.socket()
@@ -194,13 +199,28 @@ def test_http_gateway_timeout_is_an_error_kept_on_the_row(db, settings):
     settings.SMS_BACKEND = "http"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{silent.getsockname()[1]}/send"
     settings.SMS_GATEWAY_READ_TIMEOUT = 0.3
+    settings.SMS_GATEWAY_DEDUPES = dedupes
     try:
         notice = make()
-        assert notification_deliver(notice.pk) == "retry"
+        assert notification_deliver(notice.pk) == outcome
     finally:
         silent.close()
     notice.refresh_from_db()
-    assert "ReadTimeout" in notice.last_error and notice.status == Status.PENDING
+    assert "ReadTimeout" in notice.last_error and notice.status == status
+
+
+def test_a_refused_gateway_connection_is_retried_whatever_the_gateway(db, settings):
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    settings.SMS_BACKEND, settings.SMS_GATEWAY_URL = "http", f"http://127.0.0.1:{port}/send"
+    notice = make()
+    assert notification_deliver(notice.pk) == "retry"  # nothing was sent
+    notice.refresh_from_db()
+    assert notice.status == Status.PENDING
 
 
 def test_a_template_without_its_row_falls_back_to_the_default_text(db):

@@ -16,26 +16,12 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from hcc.celery import app
 from notifications.models import Channel, Notification, Status
-from notifications.publish import reset_pause
 from notifications.services import notification_create, notifications_sweep
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
 ROOT = Path(__file__).resolve().parents[2]
 COUNT = 12
-
-
-@pytest.fixture
-def on_redis(settings, redis_url):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = redis_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = redis_url
-    reset_pause()
-    yield redis_url
-    app.conf.task_always_eager = True
-    app.conf.broker_url = "memory://"
 
 
 def database_url() -> str:
@@ -104,6 +90,7 @@ def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
 def test_a_worker_killed_mid_send_leaves_no_duplicate_sms(transactional_db, on_redis, settings, tmp_path):
     sms_dir, log = tmp_path / "sms", tmp_path / "worker.log"
     settings.NOTIFICATIONS_SENDING_TIMEOUT = 2
+    settings.SMS_BACKEND, settings.SMS_FILE_DIR = "file", str(sms_dir)  # as the worker: it dedupes
     notices = [
         notification_create(
             recipient=f"+8491234{n:04d}",

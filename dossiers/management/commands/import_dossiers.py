@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from dossiers.history import HistoryFileError, count_rows, import_history
+from dossiers.history import BATCH_SIZE, HistoryFileError, count_rows, import_history
 
 
 class Command(BaseCommand):
@@ -25,15 +25,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help=_("tệp .csv"))
         parser.add_argument("--no-progress", action="store_true", help=_("không hiện thanh tiến trình"))
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE, help=_("số dòng ghi trong một giao dịch")
+        )
 
-    def handle(self, *args, file: Path, no_progress: bool, verbosity: int, **options):
+    def handle(self, *args, file: Path, no_progress: bool, batch_size: int, verbosity: int, **options):
         if not file.is_file():
             raise CommandError(_("Không có tệp %(path)s.") % {"path": file})
         bar = None
         if not no_progress and verbosity > 0:
             bar = tqdm(total=count_rows(file), unit=_(" dòng"), file=self.stderr._out, mininterval=0.5)
         try:
-            report = import_history(file, progress=bar.update if bar else None)
+            report = import_history(file, progress=bar.update if bar else None, batch_size=max(1, batch_size))
         except HistoryFileError as exc:
             raise CommandError(str(exc)) from exc
         finally:
