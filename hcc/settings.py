@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "counters",
     "receipts",
     "notifications",
+    "national",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "national-sync-sweep": {"task": "national.tasks.sweep", "schedule": 60},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),
@@ -291,6 +293,25 @@ NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", default=30)  # se
 NOTIFICATIONS_RETRY_CAP = env.int("NOTIFICATIONS_RETRY_CAP", default=3600)
 # A notice still "sending" after this many seconds was left by a dead worker and is sent again.
 NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=300)
+
+# --- National public service portal (Cổng Dịch vụ công quốc gia): dossier and status sync -----
+# Empty NATIONAL_PORTAL_URL: messages are queued (nothing is lost) but not sent. `make run` points it
+# at the loopback portal (python -m national.portal_server, port 8213).
+NATIONAL_PORTAL_URL = env.str("NATIONAL_PORTAL_URL", default="")
+NATIONAL_PORTAL_AUTH_PATH = env.str("NATIONAL_PORTAL_AUTH_PATH", default="/api/auth")
+NATIONAL_PORTAL_INTEGRATION_PATH = env.str("NATIONAL_PORTAL_INTEGRATION_PATH", default="/api/integration")
+NATIONAL_PORTAL_SHARE_PATH = env.str("NATIONAL_PORTAL_SHARE_PATH", default="/api/share")
+NATIONAL_PORTAL_USERNAME = env.str("NATIONAL_PORTAL_USERNAME", default="")
+NATIONAL_PORTAL_PASSWORD = env.str("NATIONAL_PORTAL_PASSWORD", default="")
+NATIONAL_PORTAL_UNIT_CODE = env.str("NATIONAL_PORTAL_UNIT_CODE", default="")  # madonvi
+NATIONAL_PORTAL_DSTCODE = env.str("NATIONAL_PORTAL_DSTCODE", default="")  # the adapter's routing header
+NATIONAL_PORTAL_TIMEOUT = env.float("NATIONAL_PORTAL_TIMEOUT", default=10.0)
+NATIONAL_TASK_BATCH = env.int("NATIONAL_TASK_BATCH", default=100)
+NATIONAL_MAX_ATTEMPTS = env.int("NATIONAL_MAX_ATTEMPTS", default=12)
+NATIONAL_RETRY_BASE = env.int("NATIONAL_RETRY_BASE", default=30)  # seconds, doubled each time
+NATIONAL_RETRY_CAP = env.int("NATIONAL_RETRY_CAP", default=3600)
+# A message still "sending" after this many seconds was left by a dead worker: looked up, then resent.
+NATIONAL_SENDING_TIMEOUT = env.int("NATIONAL_SENDING_TIMEOUT", default=300)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")

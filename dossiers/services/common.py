@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from dossiers import notices, rollup
+from dossiers import event_hooks, notices, rollup
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -105,6 +105,7 @@ def _event(
         data=data,
     )
     notices.on_event(event)  # the applicant's and staff's notices, in this same transaction
+    event_hooks.run(event)  # other apps' outboxes (the national portal's sync), likewise
     return event
 
 
