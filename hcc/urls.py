@@ -18,6 +18,7 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("xep-hang/", include("counters.urls")),
     path("thong-ke/", include("dashboards.urls")),
+    path("cong-quoc-gia/", include("national.urls")),
     path("", include("surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
