@@ -13,20 +13,25 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 DEMO_DOSSIERS ?= 40
 NATIONAL_DEMO_PORT ?= 8213
+VNEID_DEMO_PORT ?= 8313
 
 .PHONY: run test bench install migrate messages seed lint clean
 
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
-## Beside it, on loopback, a national public service portal of our own (NATIONAL_DEMO_PORT) and the
-## sender of the sync messages; both stop with the server.
+## Beside it, on loopback, a national public service portal of our own (NATIONAL_DEMO_PORT), the
+## sender of the sync messages and an OpenID Connect provider standing in for VNeID (VNEID_DEMO_PORT);
+## all stop with the server.
 run: install migrate messages seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@export NATIONAL_PORTAL_URL="$${NATIONAL_PORTAL_URL:-http://127.0.0.1:$(NATIONAL_DEMO_PORT)}" \
 	  NATIONAL_PORTAL_USERNAME="$${NATIONAL_PORTAL_USERNAME:-hcc-demo}" NATIONAL_PORTAL_PASSWORD="$${NATIONAL_PORTAL_PASSWORD:-hcc-demo}" \
-	  NATIONAL_PORTAL_UNIT_CODE="$${NATIONAL_PORTAL_UNIT_CODE:-000.00.00.H99}"; \
+	  NATIONAL_PORTAL_UNIT_CODE="$${NATIONAL_PORTAL_UNIT_CODE:-000.00.00.H99}" \
+	  VNEID_ISSUER="$${VNEID_ISSUER:-http://127.0.0.1:$(VNEID_DEMO_PORT)}" \
+	  VNEID_CLIENT_ID="$${VNEID_CLIENT_ID:-hcc-demo}" VNEID_CLIENT_SECRET="$${VNEID_CLIENT_SECRET:-hcc-demo-secret}"; \
 	$(PY) -m national.portal_server --port $(NATIONAL_DEMO_PORT) & portal=$$!; \
+	$(PY) -m accounts.vneid_provider --port $(VNEID_DEMO_PORT) --redirect-uri http://$(HOST):$(PORT)/tai-khoan/vneid/ve/ & oidc=$$!; \
 	$(PY) manage.py national_sync --loop & sync=$$!; \
-	trap 'kill $$portal $$sync 2>/dev/null' INT TERM EXIT; \
+	trap 'kill $$portal $$oidc $$sync 2>/dev/null' INT TERM EXIT; \
 	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.

@@ -132,6 +132,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.PhoneOrEmailBackend",
+    "accounts.backends.VNeIDBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -293,6 +294,19 @@ NOTIFICATIONS_RETRY_BASE = env.int("NOTIFICATIONS_RETRY_BASE", default=30)  # se
 NOTIFICATIONS_RETRY_CAP = env.int("NOTIFICATIONS_RETRY_CAP", default=3600)
 # A notice still "sending" after this many seconds was left by a dead worker and is sent again.
 NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=300)
+
+# --- VNeID login (OpenID Connect: authorization code, PKCE, state, nonce, ID token on JWKS) --
+# Off unless VNEID_ISSUER is set. `make run` points it at the loopback provider (port 8313).
+VNEID_ISSUER = env.str("VNEID_ISSUER", default="")  # discovery at <issuer>/.well-known/openid-configuration
+VNEID_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="")
+VNEID_CLIENT_SECRET = env.str("VNEID_CLIENT_SECRET", default="")
+VNEID_SCOPE = env.str("VNEID_SCOPE", default="openid profile phone")
+# The claims that carry the identity number and the identity level (the provider's names).
+VNEID_CLAIM_ID_NUMBER = env.str("VNEID_CLAIM_ID_NUMBER", default="citizen_id")
+VNEID_CLAIM_LEVEL = env.str("VNEID_CLAIM_LEVEL", default="acr")
+VNEID_TIMEOUT = env.float("VNEID_TIMEOUT", default=10.0)
+# 0: citizens log in only with VNeID (staff keep their password login).
+CITIZEN_PASSWORD_LOGIN = env.bool("CITIZEN_PASSWORD_LOGIN", default=True)
 
 # --- National public service portal (Cổng Dịch vụ công quốc gia): dossier and status sync -----
 # Empty NATIONAL_PORTAL_URL: messages are queued (nothing is lost) but not sent. `make run` points it
