@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "receipts",
     "notifications",
     "national",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,19 @@ NOTIFICATIONS_RETRY_CAP = env.int("NOTIFICATIONS_RETRY_CAP", default=3600)
 # A notice still "sending" after this many seconds was left by a dead worker and is sent again.
 NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default=300)
 
+# --- Machine clients of the API: OAuth2 client credentials (django-oauth-toolkit) -------------
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "catalog:read": "Catalog: procedures, agencies, fields",
+        "dossiers:read": "Dossiers, steps, inbox, tracking: read",
+        "dossiers:write": "Dossiers and steps: actions",
+        "stats:read": "Statistics",
+    },
+    "SCOPES_BACKEND_CLASS": "accounts.machine_clients.RoleScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH2_ACCESS_TOKEN_SECONDS", default=3600),
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 # --- VNeID login (OpenID Connect: authorization code, PKCE, state, nonce, ID token on JWKS) --
 # Off unless VNEID_ISSUER is set. `make run` points it at the loopback provider (port 8313).
 VNEID_ISSUER = env.str("VNEID_ISSUER", default="")  # discovery at <issuer>/.well-known/openid-configuration
@@ -364,6 +378,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "accounts.machine_clients.MachineClientAuthentication",  # OAuth2 client credentials
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -380,6 +395,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Machine clients (accounts/machine_clients.py): each operation lists the scope it needs.
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "OAUTH2_SCOPES": {
+        "catalog:read": "Catalog: procedures, agencies, fields",
+        "dossiers:read": "Dossiers, steps, inbox, tracking: read",
+        "dossiers:write": "Dossiers and steps: actions",
+        "stats:read": "Statistics",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -127,12 +127,12 @@ def test_failures_are_retried_with_backoff_and_order_is_kept(world, portal):
     assert message.in_doubt  # a 5xx does not say whether the portal took it: looked up first
     assert message.next_attempt_at > timezone.now() + timedelta(seconds=25)
     assert sync_sweep()["sent"] == 0  # not due yet, and the later ones wait behind it
-    with freeze_time(AFTER + timedelta(seconds=31)):
+    with freeze_time(AFTER + timedelta(seconds=45)):  # due 30 s after the first failure
         second = sync_sweep()
     assert second["retry"] == 1
     message.refresh_from_db()
     assert message.attempts == 2
-    with freeze_time(AFTER + timedelta(seconds=31 + 61)):  # 30 s, then 60 s
+    with freeze_time(AFTER + timedelta(seconds=45 + 75)):  # then 60 s after the second
         third = sync_sweep()
     assert third["sent"] == 9
     got = [item for code, item in portal.state.received_items() if code == dossier.code]
