@@ -58,7 +58,7 @@ def main() -> None:
     from dossiers.models import Dossier, Event
     from national import messages
     from national.models import SyncMessage
-    from national.services import sync_deliver
+    from national.services import relax_commit_durability, sync_deliver
     from procedures.models import Agency, Field, Procedure
 
     call_command("migrate", verbosity=0)
@@ -128,10 +128,11 @@ def main() -> None:
     size = settings.NATIONAL_TASK_BATCH
     try:
         time.sleep(0.5)  # the portal process is listening
+        relax_commit_durability()  # as the worker's task does
         started = time.perf_counter()
         sent = 0
         for start in range(0, len(ids), size):
-            sent += sync_deliver(ids[start : start + size])["sent"]
+            sent += sync_deliver(ids[start : start + size], relaxed=True)["sent"]
         elapsed = time.perf_counter() - started
     finally:
         portal.terminate()

@@ -335,6 +335,8 @@ NATIONAL_PORTAL_UNIT_CODE = env.str("NATIONAL_PORTAL_UNIT_CODE", default="")  # 
 NATIONAL_PORTAL_DSTCODE = env.str("NATIONAL_PORTAL_DSTCODE", default="")  # the adapter's routing header
 NATIONAL_PORTAL_TIMEOUT = env.float("NATIONAL_PORTAL_TIMEOUT", default=10.0)
 NATIONAL_TASK_BATCH = env.int("NATIONAL_TASK_BATCH", default=100)
+# Dossiers of one batch sent side by side (each dossier's messages in order on one thread).
+NATIONAL_SEND_THREADS = env.int("NATIONAL_SEND_THREADS", default=8)
 NATIONAL_MAX_ATTEMPTS = env.int("NATIONAL_MAX_ATTEMPTS", default=12)
 NATIONAL_RETRY_BASE = env.int("NATIONAL_RETRY_BASE", default=30)  # seconds, doubled each time
 NATIONAL_RETRY_CAP = env.int("NATIONAL_RETRY_CAP", default=3600)

@@ -11,6 +11,7 @@ JSON): try again later. ``sent`` on it says whether the request may have reached
 (then the message is in doubt and is looked up before it is sent again).
 """
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,16 +140,21 @@ class PortalClient:
         return self.call(body, path=self.config.share_path)
 
 
-_clients: dict[PortalConfig, PortalClient] = {}
+_local = threading.local()
 
 
 def client() -> PortalClient:
-    """This process's client for the configured portal (a new one when the settings change)."""
+    """This thread's client for the configured portal (a new one when the settings change)."""
     config = PortalConfig.from_settings()
-    if config not in _clients:
-        _clients.clear()
-        _clients[config] = PortalClient(config)
-    return _clients[config]
+    current = getattr(_local, "client", None)
+    if current is None or current.config != config:
+        _local.client = current = PortalClient(config)
+    return current
+
+
+def reset() -> None:
+    """Forget this thread's client (the tests, after changing the portal)."""
+    _local.client = None
 
 
 def configured() -> bool:

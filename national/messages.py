@@ -129,7 +129,7 @@ def progress_record(dossier: Dossier, event: Event) -> dict:
     label = Action(event.action).label
     return {
         "MaHoSo": dossier.code,
-        "NguoiXuLy": actor.display_name if actor else "",
+        "NguoiXuLy": actor.display_name if actor else (event.agency.name if event.agency_id else "Hệ thống"),
         "ChucDanh": actor.get_role_display() if actor else "",
         "ThoiDiemXuLy": stamp(event.at),
         "PhongBanXuLy": event.agency.name if event.agency_id else "",

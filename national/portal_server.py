@@ -13,6 +13,7 @@ free port (``serve_in_thread``); ``make run`` starts it on 8213 for the demo:
 import argparse
 import json
 import secrets
+import socket
 import threading
 import time
 from collections import deque
@@ -23,6 +24,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from national.schemas import SCHEMAS
+
+# Checked once: ``jsonschema.validate`` checks the schema itself on every call.
+VALIDATORS = {name: jsonschema.Draft202012Validator(schema) for name, schema in SCHEMAS.items()}
 
 DEMO_USERNAME = "hcc-demo"
 DEMO_PASSWORD = "hcc-demo"  # the loopback portal's only account; a real portal's comes from the env
@@ -56,6 +60,7 @@ class PortalState:
     password: str = DEMO_PASSWORD
     session_ttl: float = 3600.0
     late_seconds: float = 1.0
+    delay: float = 0.0  # seconds every accepted message waits before its answer (a slow portal)
     sessions: dict[str, float] = field(default_factory=dict)
     dossiers: dict[str, dict] = field(default_factory=dict)
     progress: dict[str, list[dict]] = field(default_factory=dict)
@@ -112,7 +117,7 @@ class PortalApp:
 
     def login(self, body) -> Response:
         try:
-            jsonschema.validate(body, SCHEMAS["auth"])
+            VALIDATORS["auth"].validate(body)
         except jsonschema.ValidationError as exc:
             return _refused(f"invalid request: {exc.message}", 400)
         state = self.state
@@ -139,15 +144,17 @@ class PortalApp:
         if fault == "refuse":
             return _refused("Cổng đang bảo trì, từ chối bản tin", 98)
         name = body.get("service")
-        schema = SCHEMAS.get(name)
-        if schema is None:
+        validator = VALIDATORS.get(name)
+        if validator is None:
             return _refused(f"unknown service {name!r}", 404)
         try:
-            jsonschema.validate(body, schema)
+            validator.validate(body)
         except jsonschema.ValidationError as exc:
             where = "/".join(str(p) for p in exc.absolute_path)
             return _refused(f"Dữ liệu không hợp lệ ({where}): {exc.message}", 400)
         answer = getattr(self, name)(body)
+        if state.delay:
+            time.sleep(state.delay)
         if fault == "late":
             time.sleep(state.late_seconds)  # taken, but the answer comes after the client gave up
         return answer
@@ -197,7 +204,15 @@ class PortalApp:
         return _answer({"error_code": 0, "result": found})
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _Handler(WSGIRequestHandler):
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's algorithm and the
+        # client's delayed ACK hold every answer on a kept-alive connection for 40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _QuietHandler(_Handler):
     def log_request(self, code="-", size="-") -> None:
         """The tests' portal does not log every request."""
 
@@ -228,7 +243,9 @@ def main() -> None:  # pragma: no cover (make run)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8213)
     args = parser.parse_args()
-    server = make_server(args.host, args.port, PortalApp(PortalState()), threaded=True)
+    server = make_server(
+        args.host, args.port, PortalApp(PortalState()), threaded=True, request_handler=_Handler
+    )
     print(f"National portal (loopback) on http://{args.host}:{args.port}/ user {DEMO_USERNAME}", flush=True)
     server.serve_forever()
 

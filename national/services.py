@@ -6,11 +6,12 @@ looked up on the portal before it is sent again)."""
 
 import logging
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,29 +190,72 @@ def _send(message: SyncMessage) -> str:
     return "refused"
 
 
-def sync_deliver(message_ids: list[int]) -> dict[str, int]:
+def _send_dossier(messages_: list[SyncMessage]) -> tuple[dict[str, int], bool]:
+    """Send one dossier's claimed messages in order; stop at the first not accepted and give the
+    rest back. Returns the outcomes and whether every message was sent."""
+    counts = dict.fromkeys(("sent", "refused", "retry", "failed", "skipped"), 0)
+    for index, message in enumerate(messages_):
+        outcome = _send(message)
+        counts[outcome] += 1
+        if outcome != "sent":
+            rest = [m.pk for m in messages_[index + 1 :]]
+            _release(rest)
+            counts["skipped"] += len(rest)
+            return counts, False
+    return counts, True
+
+
+def relax_commit_durability() -> None:
+    """A worker's record of each answer does not wait for the disk (PostgreSQL's
+    ``synchronous_commit = off`` for its session). A record lost in a database crash leaves the
+    message pending or sending: it is then in doubt and looked up on the portal (``TraCuuHoSo``)
+    before being sent again, so nothing goes twice. Web requests keep full durability."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+
+
+def _send_dossier_in_thread(messages_: list[SyncMessage], relaxed: bool) -> tuple[dict[str, int], bool]:
+    """``_send_dossier`` on a worker thread: its own database connection and portal client."""
+    try:
+        if relaxed:
+            relax_commit_durability()
+        return _send_dossier(messages_)
+    finally:
+        connection.close()
+
+
+def sync_deliver(message_ids: list[int], *, relaxed: bool = False) -> dict[str, int]:
     """Claim and send the messages of one batch, in order per dossier. When one is not accepted,
     its dossier's later messages in the batch go back unsent. Then the next messages of the
     dossiers that moved are queued. Returns how many were sent, refused, set to retry, failed or
-    skipped (not due, held back behind an earlier one, or another worker has them)."""
+    skipped (not due, held back behind an earlier one, or another worker has them).
+
+    On PostgreSQL, outside a transaction, the dossiers of a batch are sent side by side on
+    ``NATIONAL_SEND_THREADS`` threads (each dossier's messages in order on one thread): a worker
+    spends most of its time waiting for the portal and the database."""
     outcomes = dict.fromkeys(("sent", "refused", "retry", "failed", "skipped"), 0)
     if not portal.configured():
         outcomes["skipped"] = len(message_ids)
         return outcomes
     _token, claimed = _claim(message_ids)
-    stopped: set[int] = set()
-    moved: set[int] = set()
+    by_dossier: dict[int, list[SyncMessage]] = {}
     for message in claimed:
-        if message.dossier_id in stopped:
-            _release([message.pk])
-            outcomes["skipped"] += 1
-            continue
-        outcome = _send(message)
-        outcomes[outcome] += 1
-        if outcome == "sent":
-            moved.add(message.dossier_id)
-        else:
-            stopped.add(message.dossier_id)
+        by_dossier.setdefault(message.dossier_id, []).append(message)
+    threads = min(settings.NATIONAL_SEND_THREADS, len(by_dossier))
+    if threads > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(
+                pool.map(_send_dossier_in_thread, by_dossier.values(), [relaxed] * len(by_dossier))
+            )
+    else:
+        results = [_send_dossier(messages_) for messages_ in by_dossier.values()]
+    moved: set[int] = set()
+    stopped: set[int] = set()
+    for (dossier_id, _messages), (counts, ok) in zip(by_dossier.items(), results, strict=True):
+        for key, count in counts.items():
+            outcomes[key] += count
+        (moved if ok else stopped).add(dossier_id)
     outcomes["skipped"] += len(message_ids) - len(claimed)
     following = list(
         SyncMessage.objects.filter(dossier_id__in=moved - stopped, status=SyncStatus.PENDING)

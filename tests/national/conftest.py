@@ -17,7 +17,7 @@ def portal(settings):
     settings.NATIONAL_PORTAL_DSTCODE = "VN:GOV:000.00.00.H99"
     settings.NATIONAL_PORTAL_TIMEOUT = 0.5
     settings.NATIONAL_RETRY_BASE = 30
-    client._clients.clear()
+    client.reset()
     yield running
-    client._clients.clear()
+    client.reset()
     running.stop()
