@@ -1,5 +1,6 @@
 """Dossier and status sync to the national portal, against the loopback portal."""
 
+import time
 from datetime import timedelta
 
 import jsonschema
@@ -234,3 +235,21 @@ def test_nothing_is_sent_without_a_configured_portal(world, settings):
     assert sync_sweep()["sent"] == 0
     assert SyncMessage.objects.get(dossier=dossier).status == SyncStatus.PENDING
     assert StepStatus  # the dossier app's names are importable beside ours
+
+
+def test_with_redis_down_the_action_is_not_held_and_the_sweep_sends_later(
+    world, portal, settings, django_capture_on_commit_callbacks
+):
+    from national import publish
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit_online(world)
+    assert time.monotonic() - started < 3  # the broker's time-out, not a hang
+    message = SyncMessage.objects.get(dossier=dossier)
+    assert message.status == SyncStatus.PENDING and publish._paused_until > 0
+    publish._paused_until = 0.0
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the sweep of beat (here in this process)
+    assert sync_sweep()["sent"] == 1
