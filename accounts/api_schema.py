@@ -48,8 +48,22 @@ def document_error_answers(result, generator, request, public):
         "404": "Không có, hoặc không được xem.",
     }
     _identifier_titles(result)
+    schemes = result["components"].setdefault("securitySchemes", {})
+    if "cookieAuth" in schemes:
+        schemes["csrfToken"] = {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-CSRFToken",
+            "description": "Session clients: the CSRF token of the signed-in session, on every write "
+            "(POST). Not needed with an OAuth2 Bearer token.",
+        }
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete"):
+                operation["security"] = [
+                    {**requirement, "csrfToken": []} if "cookieAuth" in requirement else requirement
+                    for requirement in operation.get("security", [])
+                ]
             responses = operation.setdefault("responses", {})
             wanted = ["403"]
             if "{" in path:

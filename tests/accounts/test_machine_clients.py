@@ -91,3 +91,8 @@ def test_the_schema_documents_client_credentials_and_each_operations_scope(clien
     assert {"oauth2": ["dossiers:read"]} in listing
     claim = schema["paths"]["/api/v1/steps/{id}/claim/"]["post"]["security"]
     assert {"oauth2": ["dossiers:write"]} in claim
+    assert {"cookieAuth": [], "csrfToken": []} in claim  # session clients send X-CSRFToken
+    assert schema["components"]["securitySchemes"]["csrfToken"]["name"] == "X-CSRFToken"
+    assert {} in schema["paths"]["/api/v1/procedures/"]["get"]["security"]  # public: no auth needed
+    answers = schema["paths"]["/api/v1/steps/{id}/claim/"]["post"]["responses"]
+    assert {"400", "403", "404"} <= set(answers)
