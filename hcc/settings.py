@@ -245,6 +245,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
     "national-sync-sweep": {"task": "national.tasks.sweep", "schedule": 60},
+    "national-catalog-pull": {"task": "national.tasks.catalog_pull", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),

@@ -89,3 +89,36 @@ class SyncMessage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.dossier_code} {self.service} ({self.status})"
+
+
+class PullStatus(models.TextChoices):
+    WAITING = "waiting", _("Chờ duyệt")
+    APPLIED = "applied", _("Đã áp dụng")
+    DISCARDED = "discarded", _("Đã bỏ")
+
+
+class CatalogPull(models.Model):
+    """One pull of the procedure catalog from the national database: what it brought, and the
+    change report (new, changed, withdrawn) an administrator approves before it applies."""
+
+    created_at = models.DateTimeField(_("lấy lúc"), default=timezone.now)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=PullStatus.choices, default=PullStatus.WAITING
+    )
+    items = models.JSONField(_("thủ tục nhận được"), default=list)
+    new = models.JSONField(_("thủ tục mới"), default=list)
+    changed = models.JSONField(_("thủ tục thay đổi"), default=list)
+    withdrawn = models.JSONField(_("thủ tục bị bãi bỏ"), default=list)
+    problems = models.JSONField(_("lỗi, cảnh báo"), default=list)
+    decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("người duyệt"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("lần lấy danh mục thủ tục quốc gia")
+        verbose_name_plural = _("lấy danh mục thủ tục quốc gia")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%d/%m/%Y %H:%M} ({self.get_status_display()})"

@@ -41,6 +41,20 @@ CATALOG = [
         ],
         "CAPTHUCHIEN": [{"CAPID": "3", "TENCAP": "Cấp Xã"}],
         "COQUANTHUCHIEN": [{"MACOQUAN": "UBNDXA", "TENCOQUAN": "Ủy ban nhân dân cấp xã"}],
+        "CACHTHUCTHUCHIEN": [
+            {
+                "KENH": "Trực tiếp",
+                "THOIGIAN": [
+                    {
+                        "THOIGIANGIAIQUYET": "3",
+                        "DONVITINH": "Ngày làm việc",
+                        "PHILEPHI": [
+                            {"MAPHILEPHI": "LP", "SOTIEN": "100000", "DONVI": "Đồng", "MOTA": "Lệ phí"}
+                        ],
+                    }
+                ],
+            }
+        ],
         "TRANGTHAI": 1,
     },
     {
@@ -49,6 +63,12 @@ CATALOG = [
         "LINHVUCTHUCHIEN": [{"MALINHVUC": "G12-HT", "TENLINHVUC": "Hộ tịch"}],
         "CAPTHUCHIEN": "Cấp Xã",
         "COQUANTHUCHIEN": [{"MADONVI": "UBNDXA", "TENDONVI": "Ủy ban nhân dân cấp xã"}],
+        "CACHTHUCTHUCHIEN": [
+            {
+                "KENH": "Trực tiếp",
+                "THOIGIAN": [{"THOIGIANGIAIQUYET": "10", "DONVITINH": "Ngày làm việc"}],
+            }
+        ],
         "TRANGTHAI": 1,
     },
 ]

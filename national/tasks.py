@@ -19,3 +19,11 @@ def deliver_batch(self, message_ids: list[int]) -> dict[str, int]:
 def sweep() -> dict[str, int]:
     """Beat: recover messages stuck in sending and queue everything still pending."""
     return sync_sweep()
+
+
+@shared_task(ignore_result=True)
+def catalog_pull() -> int:
+    """Beat (daily): fetch the national catalog and write a change report to approve."""
+    from national.catalog import catalog_pull as pull
+
+    return pull().pk
