@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AGENCY_ROLES, ContactChange, Identity, User
+from accounts.models import AGENCY_ROLES, ContactChange, Identity, SigningAuthority, User
 from accounts.phones import normalize_phone
 
 
@@ -87,3 +87,12 @@ class IdentityAdmin(admin.ModelAdmin):
     search_fields = ["=id_number", "user__username", "user__full_name"]
     raw_id_fields = ["user"]
     readonly_fields = ["last_login_at"]
+
+
+@admin.register(SigningAuthority)
+class SigningAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["user", "procedure", "office", "decision", "is_active"]
+    list_filter = ["is_active", "office"]
+    search_fields = ["user__username", "user__full_name", "procedure__code", "procedure__name", "decision"]
+    autocomplete_fields = ["procedure"]
+    raw_id_fields = ["user"]

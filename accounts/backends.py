@@ -22,9 +22,13 @@ def find_user_by_identifier(identifier: str) -> User | None:
 
 
 def lockout_key(request, credentials) -> str:
-    """The key login throttling counts failures under: the phone in one form, the e-mail in lower
-    case, the username as typed otherwise — so "0987 654 321" and "0987654321" share one count."""
+    """The key login throttling counts failures under: the account itself when the identifier names
+    one (its phone in any form, its e-mail, its username share one count); otherwise the phone in
+    one form, the e-mail in lower case, the username as typed."""
     identifier = ((credentials or {}).get("username") or "").strip()
+    user = find_user_by_identifier(identifier)
+    if user is not None:
+        return f"account:{user.pk}"
     if "@" in identifier:
         return identifier.lower()
     if looks_like_phone(identifier):

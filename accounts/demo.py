@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.phones import normalize_phone
-from accounts.services import citizen_register, staff_create
-from procedures.models import Agency
+from accounts.services import citizen_register, signing_authority_grant, staff_create
+from procedures.models import Agency, Procedure
 
 # One printed password for every demo account. It passes the project's password validators.
 DEMO_PASSWORD = "HccDemo@2026"
@@ -66,7 +66,23 @@ def seed_demo_users(stdout=None) -> list[tuple[str, str, str]]:
             )
             _say(stdout, _("Đã tạo tài khoản %(login)s.") % {"login": person.username})
         logins.append((str(Role(person.role).label), person.username, DEMO_PASSWORD))
+    _grant_demo_signing()
     return logins
+
+
+def _grant_demo_signing() -> None:
+    """The demo clerk is authorised to sign the on-the-spot procedures at the center's desk (in a
+    real center: a leader of the resolving agency, or a civil servant authorised in writing)."""
+    clerk = User.objects.filter(username="motcua").select_related("agency").first()
+    if clerk is None or clerk.agency is None:
+        return
+    for procedure in Procedure.objects.filter(on_the_spot=True, is_active=True):
+        signing_authority_grant(
+            user=clerk,
+            procedure=procedure,
+            office=clerk.agency,
+            decision="Quyết định 01/QĐ-TTPVHCC (trình diễn)",
+        )
 
 
 def _say(stdout, message: str) -> None:

@@ -76,6 +76,15 @@ class ContactForm(forms.Form):
     )
 
 
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác nhận"),
+        max_length=12,
+        help_text=_("Mã gồm 6 chữ số vừa gửi tới số điện thoại hoặc email bạn đã nhập."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class NotificationChoicesForm(forms.Form):
     sms = forms.BooleanField(label=_("Nhận tin nhắn SMS về hồ sơ"), required=False)
     email = forms.BooleanField(label=_("Nhận email về hồ sơ"), required=False)

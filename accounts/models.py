@@ -109,3 +109,74 @@ class Identity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.id_number[:3]}******{self.id_number[-3:]} (mức {self.level})"
+
+
+class SigningAuthority(models.Model):
+    """Who may sign the result of an on-the-spot procedure at a one-stop desk ("4 tại chỗ": received,
+    appraised, approved and returned at the desk in one visit). The person is a leader of the
+    resolving agency, or a civil servant it authorised in writing, seated at that desk (Decree
+    61/2018 art. 6 and 15 as amended by Decree 107/2021; Decree 118/2025 keeps on-the-spot
+    resolution). An administrator records the authorisation with its decision number."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="signing_authorities", verbose_name=_("người ký")
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.CASCADE, related_name="+", verbose_name=_("thủ tục")
+    )
+    office = models.ForeignKey(
+        "procedures.Agency", on_delete=models.CASCADE, related_name="+", verbose_name=_("bộ phận một cửa")
+    )
+    decision = models.CharField(
+        _("văn bản ủy quyền"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Số, ngày văn bản phân công hoặc ủy quyền ký, ví dụ: Quyết định 12/QĐ-STP ngày 02/01/2026."
+        ),
+    )
+    is_active = models.BooleanField(_("đang hiệu lực"), default=True)
+
+    class Meta:
+        verbose_name = _("ủy quyền ký kết quả tại chỗ")
+        verbose_name_plural = _("ủy quyền ký kết quả tại chỗ")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "procedure", "office"], name="signing_authority_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.procedure_id} @ {self.office_id}"
+
+
+class ContactCode(models.Model):
+    """A one-time code sent to a phone or e-mail to prove it belongs to whoever typed it, before a
+    registration or a contact change uses it (issue 22: neither says whether the contact is
+    someone else's). One row per contact; the rows of one request share a ``batch``. When the
+    contact already belongs to another account, that contact is told instead and ``delivered`` is
+    False: no code can match."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", _("đăng ký")
+        CONTACT = "contact", _("đổi thông tin liên hệ")
+
+    batch = models.CharField(max_length=43, db_index=True)
+    purpose = models.CharField(_("mục đích"), max_length=8, choices=Purpose.choices)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    field = models.CharField(_("thông tin"), max_length=8, choices=ContactChange.Field.choices)
+    address = models.CharField(_("địa chỉ"), max_length=254, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    delivered = models.BooleanField(default=True)
+    # What the request asks for once proven: the name and password hash of a registration, the
+    # phone and e-mail of a contact change.
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("lúc gửi"))
+    expires_at = models.DateTimeField(_("hết hạn"))
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác nhận")
+        verbose_name_plural = _("mã xác nhận")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.field} {self.created_at:%Y-%m-%d %H:%M}"

@@ -51,6 +51,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "national.view_sync": frozenset({K, P, R, M, A}),
     "national.reconcile": frozenset({M, A}),
     "national.resend": frozenset({A}),
+    # personal data (privacy/): the access record (also the data-protection officer, by permission)
+    "privacy.view_access": frozenset({A}),
 }
 
 
@@ -88,3 +90,16 @@ def agency_scope(user) -> Iterable[int] | None:
     if user.role != Role.MANAGER:
         return [user.agency_id]
     return agency_descendant_ids(user.agency_id)
+
+
+def on_the_spot_signers(*, procedure, office):
+    """The active people authorised to sign the result of ``procedure`` on the spot at the desk of
+    ``office`` (``SigningAuthority``), by name."""
+    from accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        signing_authorities__procedure=procedure,
+        signing_authorities__office=office,
+        signing_authorities__is_active=True,
+    ).order_by("full_name", "username")

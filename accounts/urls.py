@@ -11,7 +11,9 @@ urlpatterns = [
     path("dang-ky/", views.register, name="register"),
     path("vneid/", vneid_views.vneid_login, name="vneid_login"),
     path("vneid/ve/", vneid_views.vneid_callback, name="vneid_callback"),
+    path("dang-ky/xac-nhan/", views.register_confirm, name="register_confirm"),
     path("lien-he/", views.contact, name="contact"),
+    path("lien-he/xac-nhan/", views.contact_confirm, name="contact_confirm"),
     path("nhan-thong-bao/", views.notification_choices, name="notification_choices"),
     path("", views.home, name="home"),
 ]

@@ -5,13 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from accounts import services
-from accounts.forms import ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
+from accounts.forms import CodeForm, ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
 from accounts.permissions import actions_for
 from accounts.phones import display_phone
 
@@ -42,12 +43,16 @@ ACTION_LABELS = {
     "national.view_sync": gettext_lazy("Xem đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia"),
     "national.reconcile": gettext_lazy("Đối soát đồng bộ Cổng Dịch vụ công quốc gia"),
     "national.resend": gettext_lazy("Gửi lại bản tin đồng bộ bị từ chối"),
+    "privacy.view_access": gettext_lazy("Xem nhật ký truy cập dữ liệu cá nhân"),
 }
 
 
-# Failed logins per client address, whatever accounts they name (password spraying); a lockout per
-# account and address is django-axes' job (AXES_FAILURE_LIMIT).
+# Failed logins per client address, whatever accounts they name (password spraying). Past
+# LOGIN_FAILURES_PER_ADDRESS the address is slowed, not locked: LOGIN_ATTEMPTS_WHEN_SLOWED attempts
+# (right or wrong) per short window, so an office behind one NAT address still logs in. The lockout
+# of one account, from any address, is django-axes' job (AXES_FAILURE_LIMIT, accounts.backends).
 LOGIN_FAILURES_GROUP = "accounts.login_failures"
+LOGIN_SLOWED_GROUP = "accounts.login_slowed"
 
 
 class LoginView(auth_views.LoginView):
@@ -65,9 +70,26 @@ class LoginView(auth_views.LoginView):
             increment=count,
         )
 
-    def post(self, request, *args, **kwargs):
+    def _slowed_out(self) -> int:
+        """Seconds to wait when this address is over its failures and has used its slow rate
+        (each attempt counts), 0 when the attempt may go on."""
         usage = self._failures(count=False)
-        if usage and usage["count"] >= usage["limit"]:
+        if not usage or usage["count"] < usage["limit"]:
+            return 0
+        slow = get_usage(
+            self.request,
+            group=LOGIN_SLOWED_GROUP,
+            key="ip",
+            rate=settings.LOGIN_ATTEMPTS_WHEN_SLOWED,
+            increment=True,
+        )
+        if not slow or not slow["should_limit"]:
+            return 0
+        return max(1, slow["time_left"])
+
+    def post(self, request, *args, **kwargs):
+        wait = self._slowed_out()
+        if wait:
             form = self.get_form_class()(request)  # unbound: nothing is checked, nothing counted
             form.cleaned_data = {}
             form.add_error(
@@ -75,7 +97,7 @@ class LoginView(auth_views.LoginView):
             )
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
-            response["Retry-After"] = "3600"
+            response["Retry-After"] = str(wait)
             return response
         return super().post(request, *args, **kwargs)
 
@@ -84,32 +106,86 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _codes_limited(request) -> bool:
+    """Registrations and contact changes asked from this address (each sends codes)."""
+    return is_ratelimited(
+        request,
+        group="accounts.contact_codes",
+        key="ip",
+        rate=settings.ACCOUNTS_CODE_REQUESTS_PER_ADDRESS,
+        increment=True,
+    )
+
+
+def _too_many(request, template: str, context: dict):
+    messages.error(request, _("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau."))
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
+    """Step one: what the citizen typed; a code goes to each phone and e-mail given. The answer is
+    the same whether or not they are registered already (issue 22)."""
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if _codes_limited(request):
+            return _too_many(request, "accounts/register.html", {"form": form})
         try:
-            user = services.citizen_register(
+            batch = services.registration_start(
                 full_name=form.cleaned_data["full_name"],
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            _form_errors(form, exc)
         else:
+            request.session[REGISTER_BATCH] = batch
+            return redirect("accounts:register_confirm")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+REGISTER_BATCH = "accounts.register_batch"
+CONTACT_BATCH = "accounts.contact_batch"
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request):
+    """Step two: the code sent to the phone or e-mail; the account is made and signed in."""
+    batch = request.session.get(REGISTER_BATCH)
+    if request.user.is_authenticated or not batch:
+        return redirect("accounts:register")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.registration_finish(batch=batch, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session.pop(REGISTER_BATCH, None)
             login(request, user, backend="accounts.backends.PhoneOrEmailBackend")
             messages.success(
                 request, _("Đăng ký thành công. Chào mừng %(name)s!") % {"name": user.display_name}
             )
             return redirect("accounts:home")
-    return render(request, "accounts/register.html", {"form": form})
+    context = {
+        "form": form,
+        "action": reverse("accounts:register_confirm"),
+        "back": reverse("accounts:register"),
+    }
+    return render(request, "accounts/confirm_code.html", context, status=200 if not form.errors else 400)
 
 
 @login_required
@@ -137,26 +213,51 @@ def home(request, contact_form=None):
 @login_required
 @require_http_methods(["POST"])
 def contact(request):
+    """A new phone or e-mail is proven by a code sent to it first; removing one applies at once."""
     form = ContactForm(request.POST)
     if form.is_valid():
+        if _codes_limited(request):
+            response = home(request, contact_form=form)
+            response.status_code = 429
+            return response
         try:
-            changes = services.account_update_contact(
+            batch = services.contact_change_start(
                 actor=request.user,
                 user=request.user,
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            _form_errors(form, exc)
         else:
-            if changes:
-                messages.success(request, _("Đã cập nhật thông tin liên hệ. Địa chỉ cũ đã được thông báo."))
+            if batch:
+                request.session[CONTACT_BATCH] = batch
+                return redirect("accounts:contact_confirm")
+            messages.success(request, _("Đã cập nhật thông tin liên hệ."))
             return redirect("accounts:home")
     return home(request, contact_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_confirm(request):
+    batch = request.session.get(CONTACT_BATCH)
+    if not batch:
+        return redirect("accounts:home")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_change_finish(
+                actor=request.user, user=request.user, batch=batch, code=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session.pop(CONTACT_BATCH, None)
+            messages.success(request, _("Đã cập nhật thông tin liên hệ. Địa chỉ cũ đã được thông báo."))
+            return redirect("accounts:home")
+    context = {"form": form, "action": reverse("accounts:contact_confirm"), "back": reverse("accounts:home")}
+    return render(request, "accounts/confirm_code.html", context, status=200 if not form.errors else 400)
 
 
 @login_required

@@ -1,7 +1,5 @@
 """The manager dashboard, the dossiers behind a figure and the periodic report (form 06)."""
 
-import csv
-import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +15,7 @@ from dashboards import figures
 from dashboards.query import StatsQueryError, may_see_stats, parse
 from dashboards.selectors import dossiers_behind
 from dashboards.service_quality import service_quality
+from receipts import spreadsheets
 
 HEADLINE = ["received", "resolved", "in_progress", "in_progress_overdue", "on_time_rate", "online_rate"]
 TABLE = [
@@ -209,28 +208,12 @@ def report(request, fmt: str):
     ]
     name = f"bao-cao-mau-06-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}"
     if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel reads UTF-8 with a BOM
-        writer = csv.writer(out)
-        writer.writerow([_("Mẫu số 06"), title])
-        writer.writerow(header)
-        writer.writerows(body)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        rows = [[_("Mẫu số 06"), title], header, *body]
+        response = HttpResponse(spreadsheets.to_csv(rows), content_type=spreadsheets.CSV_TYPE)
     else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Mau 06"
-        sheet.append([_("Mẫu số 06 (Thông tư 01/2020/TT-VPCP)")])
-        sheet.append([title])
-        sheet.append(header)
-        for line in body:
-            sheet.append(line)
-        out = io.BytesIO()
-        book.save(out)
+        rows = [[_("Mẫu số 06 (Thông tư 01/2020/TT-VPCP)")], [title], header, *body]
         response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            spreadsheets.to_xlsx("Mau 06", rows, bold_rows=3), content_type=spreadsheets.XLSX_TYPE
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -4,6 +4,7 @@ made through the same services the desks and reviewers use. Never run on a produ
 import random
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import CITIZEN_PHONE, DEMO_PASSWORD
@@ -17,6 +18,7 @@ from dossiers.files import FileUpload
 from dossiers.models import Dossier, Step, StepStatus
 from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
+from procedures import workdays
 from procedures.models import Agency, Procedure
 
 # The stages demo dossiers are taken to, in turn.
@@ -28,6 +30,13 @@ STAGES = [
     "result_ready",
     "returned",
     "refused",
+    # the one-stop rules at work (docs/rules.md): an apology with its one new date, a refusal after
+    # review (national code 9), a stop after an unanswered supplement request, a withdrawal —
+    # each told to the applicant
+    "apologized",
+    "refused_after_review",
+    "stopped",
+    "withdrawn",
 ]
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\n%%EOF\n"
@@ -134,6 +143,41 @@ def _one(
         services.dossier_resolve_on_the_spot(
             actor=clerk, dossier=dossier, result_note=_("Đã giải quyết tại chỗ.")
         )
+    elif stage == "withdrawn":
+        services.dossier_withdraw(
+            actor=clerk,
+            dossier=dossier,
+            reason=_("Người nộp đề nghị rút hồ sơ để bổ sung giấy tờ, nộp lại sau."),
+        )
+        return
+    elif stage == "apologized":
+        _claim_first(dossier)
+        dossier.refresh_from_db()
+        calendar = workdays.WorkCalendar()
+        new_day = calendar.add_working_days(timezone.localdate(dossier.due_at), 3)
+        services.dossier_apologize(
+            actor=_reviewer_for(_open_steps(dossier)[0].agency),
+            dossier=dossier,
+            reason=_("Cần lấy ý kiến của cơ quan phối hợp, chưa có văn bản trả lời."),
+            new_date=calendar.close_of(new_day),
+        )
+        return
+    elif stage == "refused_after_review":
+        step, reviewer = _claim_first(dossier)
+        services.step_refuse(
+            actor=reviewer, step=step, reason=_("Không đủ điều kiện theo quy định của thủ tục.")
+        )
+        return
+    elif stage == "stopped":
+        step, reviewer = _claim_first(dossier)
+        services.dossier_request_supplement(
+            actor=reviewer, step=step, items=[_("Văn bản ý kiến của cơ quan quản lý chuyên ngành")]
+        )
+        dossier.refresh_from_db()
+        services.dossier_stop(
+            actor=reviewer, dossier=dossier, reason=_("Người nộp không bổ sung hồ sơ theo yêu cầu.")
+        )
+        return
     elif stage == "processing":
         _claim_first(dossier)
         return

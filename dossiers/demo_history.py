@@ -92,7 +92,7 @@ def synthetic_rows(
             channel = Channel.POSTAL
         else:
             channel = Channel.COUNTER
-        due_at = calendar.due_at(received_at, procedure.processing_days)
+        due_at = calendar.due_at(received_at, procedure.processing_days, procedure.time_unit)
         if rng.random() < 0.08:  # supplemented: the paused time moves the due date
             due_at = calendar.add_working_time(due_at, timedelta(hours=8 * rng.randint(1, 5)))
         status, result_ready_at, returned_at = _outcome(rng, calendar, received_at, due_at, now)

@@ -5,13 +5,13 @@ Rows are checked one by one in Python (a bad row is reported with its line and r
 still loads), then written in batches: on PostgreSQL with ``COPY`` into a temporary table, one
 statement per batch that inserts the new dossiers (``ON CONFLICT (code) DO NOTHING``), their
 events and stages their cells for the statistics' rollups, then one upsert per rollup table
-(``rollup.add_staged``), the rows every batch shares last; the batch's commit does not wait for
-the disk (``synchronous_commit = off``: after a crash, running the import again adds what was
-lost, and a batch is never half written); elsewhere with
-``bulk_create(ignore_conflicts=True)`` and ``rollup.add_inserted``. Importing the same file twice
-adds nothing: a dossier is known by its code. Each imported dossier gets one ``import`` event, so
-its timeline says where it came from. Nothing here goes through the state machine: history is
-taken as it was recorded.
+(``add_staged`` of the listener of ``dossiers.statistics``: ``dashboards.rollup``), the rows every
+batch shares last; the batch's commit does not wait for the disk (``synchronous_commit = off``:
+after a crash, running the import again adds what was lost, and a batch is never half written);
+elsewhere with ``bulk_create(ignore_conflicts=True)`` and ``statistics.dossiers_inserted``.
+Importing the same file twice adds nothing: a dossier is known by its code. Each imported dossier
+gets one ``import`` event, so its timeline says where it came from. Nothing here goes through the
+state machine: history is taken as it was recorded.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import rollup
+from dossiers import statistics
 from dossiers.models import Channel, Dossier, DossierCounter, Event
 from dossiers.services.common import new_secrets, new_tracking_tokens
 from dossiers.workflow import FINAL_STATUSES, Status
+from dossiers.workflow import STATUS_BY_NATIONAL_CODE as NATIONAL_STATUS
 from procedures import workdays
 from procedures.models import Agency, Procedure
 
@@ -66,7 +67,7 @@ AS_WRITTEN = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
 )
 CHANNELS = frozenset(Channel.values)
-STATUS_BY_NATIONAL_CODE = {str(Status.national_code(s)): s for s in Status.values}
+STATUS_BY_NATIONAL_CODE = {str(code): status for code, status in NATIONAL_STATUS.items()}
 CODE_MAX = Dossier._meta.get_field("code").max_length
 NAME_MAX = Dossier._meta.get_field("applicant_name").max_length
 NEEDS_RESULT = frozenset({Status.RESULT_READY, Status.RETURNED})
@@ -129,9 +130,12 @@ class _Catalog:
     """Procedures and agencies by code, loaded once; the working calendar for empty ``due_at``."""
 
     def __init__(self) -> None:
+        # code → (id, (time limit, its unit)): what ``calendar.due_at`` needs for an empty due_at
         self.procedures = {
-            code: (pk, days)
-            for code, pk, days in Procedure.objects.values_list("code", "id", "processing_days")
+            code: (pk, (days, unit))
+            for code, pk, days, unit in Procedure.objects.values_list(
+                "code", "id", "processing_days", "time_unit"
+            )
         }
         self.agencies = dict(Agency.objects.values_list("code", "id"))
         self.calendar = workdays.WorkCalendar()
@@ -210,7 +214,7 @@ def check_row(raw: dict[str, str], catalog: _Catalog) -> HistoryRow:
         raise RowError(_("hồ sơ mới nộp trực tuyến (submitted) chưa được tiếp nhận: để trống received_at"))
     due_at = catalog.moment(value["due_at"], "due_at")
     if due_at is None and received_at is not None:
-        due_at = catalog.calendar.due_at(received_at, processing_days)
+        due_at = catalog.calendar.due_at(received_at, *processing_days)
     result_ready_at = catalog.moment(value["result_ready_at"], "result_ready_at")
     returned_at = catalog.moment(value["returned_at"], "returned_at")
     if status in NEEDS_RESULT and result_ready_at is None:
@@ -305,7 +309,7 @@ def _fast_row(fields: list[str], at: list[int], catalog: _Catalog) -> Prepared |
         return None
     if due_at is None:
         local = received_at.replace(tzinfo=catalog.tz)
-        computed = catalog.calendar.due_at(local, known[1])
+        computed = catalog.calendar.due_at(local, *known[1])
         if computed < local:
             return None
         due = computed.isoformat()
@@ -431,9 +435,9 @@ def _copy_text(value) -> str:
     return text
 
 
-# What the rollups read of a new dossier (its own columns of ``rollup.ROW_FIELDS``; the SQL joins
-# the procedure and the agency), returned by the insert with what its event needs.
-_ROLLUP_COLUMNS = (*(name for name in rollup.ROW_FIELDS if "__" not in name), "created_at")
+# What the statistics read of a new dossier (its own columns of ``statistics.ROW_FIELDS``; their SQL
+# joins the procedure and the agency), returned by the insert with what its event needs.
+_ROLLUP_COLUMNS = (*statistics.OWN_FIELDS, "created_at")
 
 
 def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
@@ -472,7 +476,8 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
             f"CREATE TEMPORARY TABLE IF NOT EXISTS history_import ON COMMIT DELETE ROWS AS "  # noqa: S608
             f"SELECT {columns} FROM {table} WITH NO DATA"  # nosec B608
         )
-        rollup.create_staging(cursor)
+        counts = statistics.listener()
+        counts.create_staging(cursor)
         cursor.execute("TRUNCATE history_import")
         cursor.copy_expert(f"COPY history_import ({columns}) FROM STDIN", buffer)
         # Back to the zone Django reads times in, for whatever else this transaction does.
@@ -491,7 +496,7 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
             "FROM made)"  # nosec B608
         )
         cursor.execute(
-            insert + events + rollup.stage_inserted_sql("made") + "SELECT count(*) FROM made",  # noqa: S608  # nosec B608
+            insert + events + counts.staging_sql("made") + " SELECT count(*) FROM made",  # noqa: S608  # nosec B608
             {
                 "action": IMPORT_ACTION,
                 "note": _("Nhập từ hệ thống một cửa cũ"),
@@ -503,7 +508,7 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
         created = cursor.fetchone()[0]
         cursor.execute("TRUNCATE history_import")
         # Then the rollups, last: the rows every batch shares are held only until the commit.
-        rollup.add_staged(cursor)
+        counts.add_staged(cursor)
     return created
 
 
@@ -532,7 +537,7 @@ def _write_generic(rows: list[HistoryRow], now: datetime) -> int:
         if d.code in ids
     ]
     Event.objects.bulk_create(events, batch_size=500)
-    rollup.add_inserted([ids[d.code] for d in fresh if d.code in ids])
+    statistics.dossiers_inserted([ids[d.code] for d in fresh if d.code in ids])
     return len(events)
 
 

@@ -96,6 +96,18 @@ class Dossier(models.Model):
     # Stored when computed (at receipt, moved by paused time), never recomputed on read.
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True)
     # The new date promised in an apology letter; ``due_at`` stays the legal deadline.
+    # The dossier's line in its intake office's register (form 07, one book a year): given at
+    # receipt, never recomputed, so an import of older dossiers cannot shift it.
+    register_book = models.PositiveSmallIntegerField(_("sổ theo dõi, quyển số"), null=True, blank=True)
+    register_number = models.PositiveIntegerField(_("sổ theo dõi, số thứ tự"), null=True, blank=True)
+    result_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký kết quả tại chỗ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     promised_at = models.DateTimeField(_("hẹn lại"), null=True, blank=True)
     paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
     result_ready_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True, db_index=True)
@@ -153,6 +165,11 @@ class Dossier(models.Model):
                 condition=~Q(return_method="post") | ~Q(return_address=""),
                 name="dossier_post_return_needs_address",
             ),
+            models.UniqueConstraint(
+                fields=["intake_office", "register_book", "register_number"],
+                condition=Q(register_number__isnull=False),
+                name="dossier_register_line_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,7 +177,8 @@ class Dossier(models.Model):
 
     @property
     def status_code(self) -> int:
-        return Status.national_code(self.status)
+        """The national portal's status code (``dossiers.workflow.NATIONAL_CODES``)."""
+        return Status.national_code(self.status, received=self.received_at is not None)
 
     @property
     def masked_id_number(self) -> str:
@@ -172,6 +190,23 @@ def mask_id_number(value: str) -> str:
     if not value:
         return ""
     return "*" * (len(value) - 4) + value[-4:]
+
+
+class RegisterCounter(models.Model):
+    """The last line written in an office's dossier register (form 07) in a year: gapless per
+    office and book, bumped under a lock in the receiving transaction like ``DossierCounter``."""
+
+    office = models.ForeignKey("procedures.Agency", on_delete=models.PROTECT, related_name="+")
+    book = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "book"], name="register_counter_office_book"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.book} {self.last}"
 
 
 class DossierCounter(models.Model):
@@ -373,159 +408,3 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Nhật ký hồ sơ không được xóa."))
-
-
-def _unit_key(model: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        model, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-
-
-class _Cell(models.Model):
-    """What every rollup table counts: the dossiers of one (resolving) agency, level and channel
-    in one ``bucket`` (``dossiers.rollup``).
-
-    The rollup tables have their key as their only index, and room left in each page (fillfactor,
-    migration 0008): a count that moves touches no index (a "HOT" update on PostgreSQL), which is
-    most of what every dossier service and the history import write. Their reads go by the key.
-
-    Their agency, procedure and field are not foreign keys in the database (``db_constraint``):
-    every cell is counted from a dossier whose own keys are checked, and a dossier keeps its
-    procedure and agencies from being deleted. A check on each new cell repeated that check and
-    was 40 % of the server's work in a history import (2.3 new daily cells per dossier, three keys
-    each). Deleting through Django still deletes a unit's cells (``on_delete``)."""
-
-    agency = _unit_key("procedures.Agency")
-    level = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8)
-    bucket = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
-
-    class Meta:
-        abstract = True
-
-
-class _FineCell(_Cell):
-    """A rollup cell by procedure and field too."""
-
-    procedure = _unit_key("procedures.Procedure")
-    field = _unit_key("procedures.Field")
-
-    class Meta:
-        abstract = True
-
-
-class DailyFigure(_FineCell):
-    """The daily rollup of the statistics: how many dossiers of one (resolving) agency, procedure,
-    field, level and channel fell into ``bucket`` on ``day`` (local date). Kept exact by the
-    dossier services in the transaction that changes a dossier (``dossiers.rollup``), rebuilt from
-    the dossiers by ``manage.py rebuild_rollup``. The buckets are listed in ``dossiers.rollup``."""
-
-    day = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo ngày")
-        verbose_name_plural = _("số liệu thống kê theo ngày")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "agency", "procedure", "field", "level", "channel", "bucket"],
-                name="daily_figure_key",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
-
-
-class DailyAgencyFigure(_Cell):
-    """``DailyFigure`` summed over procedures and fields: the same cells by day, agency, level,
-    channel and bucket, kept in the same upsert. A year by agency, level or channel reads this
-    one (a few rows per agency and day) instead of one row per procedure."""
-
-    day = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo ngày và cơ quan")
-        verbose_name_plural = _("số liệu thống kê theo ngày và cơ quan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "agency", "level", "channel", "bucket"], name="daily_agency_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.agency_id} {self.channel} {self.bucket}={self.n}"
-
-
-class MonthlyFigure(_FineCell):
-    """``DailyFigure`` summed by month (``month`` is the first day of the month), written by the
-    same upsert: a year is read from twelve months of rows instead of 365 days of them."""
-
-    month = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo tháng")
-        verbose_name_plural = _("số liệu thống kê theo tháng")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "agency", "procedure", "field", "level", "channel", "bucket"],
-                name="monthly_figure_key",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.month:%Y-%m} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
-        )
-
-
-class MonthlyAgencyFigure(_Cell):
-    """``DailyAgencyFigure`` summed by month (``month`` is the first day of the month)."""
-
-    month = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo tháng và cơ quan")
-        verbose_name_plural = _("số liệu thống kê theo tháng và cơ quan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "agency", "level", "channel", "bucket"], name="monthly_agency_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.agency_id} {self.channel} {self.bucket}={self.n}"
-
-
-class TotalFigure(_FineCell):
-    """``DailyFigure`` summed over every day: what the history adds up to, per cell, written by the
-    same upsert. "In progress at the end of day D" is the total less the days after D, which for a
-    recent D are a few rows."""
-
-    class Meta:
-        verbose_name = _("số liệu thống kê cộng dồn")
-        verbose_name_plural = _("số liệu thống kê cộng dồn")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "procedure", "field", "level", "channel", "bucket"], name="total_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
-
-
-class TotalAgencyFigure(_Cell):
-    """``DailyAgencyFigure`` summed over every day."""
-
-    class Meta:
-        verbose_name = _("số liệu thống kê cộng dồn theo cơ quan")
-        verbose_name_plural = _("số liệu thống kê cộng dồn theo cơ quan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "level", "channel", "bucket"], name="total_agency_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id} {self.channel} {self.bucket}={self.n}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import agency_scope
+from dossiers import punctuality
 from dossiers.models import Dossier, Event, ReturnMethod, Step, StepStatus
 from dossiers.workflow import Action
 from hcc.money import format_vnd
@@ -145,6 +146,11 @@ def on_event(event: Event) -> None:
         _tell_applicant(dossier, event, "dossier.supplement_requested", context)
     elif action in (Action.REFUSE_INTAKE, Action.REFUSE):
         _tell_applicant(dossier, event, "dossier.refused", context | {"reason": dossier.closing_reason})
+    elif action in (Action.STOP, Action.WITHDRAW):
+        # Every end of a dossier is told to the applicant, with the reason (issue 17, rule 9).
+        template = "dossier.stopped" if action == Action.STOP else "dossier.withdrawn"
+        context |= {"reason": dossier.closing_reason, "closed_date": _date(dossier.closed_at)}
+        _tell_applicant(dossier, event, template, context)
     elif action in (Action.APPROVE, Action.APPROVE_ON_THE_SPOT):
         fees, total = _fees(dossier)
         context |= {
@@ -205,7 +211,9 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
     by_agency: dict[int, tuple[Agency, list[dict], list[dict]]] = {}
     for step in open_steps:
         agency, due_soon, overdue = by_agency.setdefault(step.agency_id, (step.agency, [], []))
-        (overdue if step.due_at < now else due_soon).append(_step_line(step) | {"agency_id": step.agency_id})
+        (overdue if punctuality.is_overdue(step.due_at, now) else due_soon).append(
+            _step_line(step) | {"agency_id": step.agency_id}
+        )
     written = 0
     inbox = settings.HCC_SITE_URL.rstrip("/") + reverse("dossiers:inbox")
     for agency_id, (agency, due_soon, overdue) in by_agency.items():

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import Role
 from accounts.permissions import agency_scope
+from dossiers import punctuality
 from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Status
 from hcc import prepared
@@ -41,6 +42,7 @@ def dossier_for(user, code: str) -> Dossier:
     (Dossier.DoesNotExist otherwise: the same answer as a code that does not exist)."""
     return (
         dossiers_visible_to(user)
+        .select_related("result_signed_by")
         .prefetch_related(
             Prefetch(
                 "steps", queryset=Step.objects.select_related("agency", "claimed_by").order_by("order", "id")
@@ -88,7 +90,7 @@ def urgency(due_at, now=None, calendar=None) -> str:
     if due_at is None:
         return "ok"
     now = now or timezone.now()
-    if due_at < now:
+    if punctuality.is_overdue(due_at, now):
         return "overdue"
     if timezone.localdate(due_at) == timezone.localdate(now):
         return "due_today"

@@ -28,22 +28,51 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Đã trả kết quả")
 
     @classmethod
-    def national_code(cls, status: str) -> int:
-        return NATIONAL_CODES[status]
+    def national_code(cls, status: str, *, received: bool = True) -> int:
+        return national_code(status, received=received)
 
 
-NATIONAL_CODES = {
-    Status.SUBMITTED: 1,
-    Status.RECEIVED: 2,
-    Status.REFUSED: 3,
-    Status.PROCESSING: 4,
-    Status.SUPPLEMENT_REQUESTED: 5,
-    Status.AWAITING_PAYMENT: 6,
-    Status.WITHDRAWN: 7,
-    Status.STOPPED: 8,
-    Status.RESULT_READY: 9,
-    Status.RETURNED: 10,
+# The national public service portal's status of a dossier (its list: 1 new, 2 received, 3 not
+# received, 4 processing, 5 supplement, 6 financial obligation, 7 withdrawn, 8 stopped, 9 resolved,
+# 10 returned), by our status and whether the dossier was ever received. The one table: the
+# tracking page, the statistics, the history import and the national sync read it.
+# A refusal before receipt (at intake, or of an online submission) is "not received" [3]; a refusal
+# after processing is a resolved dossier [9] whose result is the refusal.
+NATIONAL_CODES: dict[tuple[str, bool], int] = {
+    (Status.SUBMITTED, False): 1,
+    (Status.RECEIVED, True): 2,
+    (Status.REFUSED, False): 3,
+    (Status.REFUSED, True): 9,
+    (Status.PROCESSING, True): 4,
+    (Status.SUPPLEMENT_REQUESTED, True): 5,
+    (Status.AWAITING_PAYMENT, True): 6,
+    (Status.WITHDRAWN, False): 7,
+    (Status.WITHDRAWN, True): 7,
+    (Status.STOPPED, True): 8,
+    (Status.RESULT_READY, True): 9,
+    (Status.RETURNED, True): 10,
 }
+# What a national code means when we read one (the history import): refused is "3" only.
+STATUS_BY_NATIONAL_CODE: dict[int, str] = {
+    1: Status.SUBMITTED,
+    2: Status.RECEIVED,
+    3: Status.REFUSED,
+    4: Status.PROCESSING,
+    5: Status.SUPPLEMENT_REQUESTED,
+    6: Status.AWAITING_PAYMENT,
+    7: Status.WITHDRAWN,
+    8: Status.STOPPED,
+    9: Status.RESULT_READY,
+    10: Status.RETURNED,
+}
+
+
+def national_code(status: str, *, received: bool) -> int:
+    """The national portal's code of a dossier in ``status``, received or not (a status that
+    exists one way only, e.g. processing, has that one code)."""
+    code = NATIONAL_CODES.get((status, received))
+    return code if code is not None else NATIONAL_CODES[(status, not received)]
+
 
 FINAL_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 # The clock runs in these statuses (received until the result is ready).

@@ -7,6 +7,7 @@ the client itself and cannot be trusted.
 """
 
 from django.conf import settings
+from django.core.checks import Tags, Warning, register
 
 
 def client_ip(request) -> str:
@@ -19,3 +20,21 @@ def client_ip(request) -> str:
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
+
+
+@register(Tags.security, deploy=True)
+def proxy_count_matches_deployment(app_configs, **kwargs):
+    """hcc.W002: trusting more proxies than there are lets a client choose the address every rate
+    limit keys on; trusting fewer lumps every client under the proxy's address."""
+    deployed = settings.DEPLOYED_PROXY_COUNT
+    if deployed is None or deployed == settings.TRUSTED_PROXY_COUNT:
+        return []
+    return [
+        Warning(
+            f"TRUSTED_PROXY_COUNT is {settings.TRUSTED_PROXY_COUNT} but the deployment has {deployed} "
+            "proxies in front of the portal (DEPLOYED_PROXY_COUNT).",
+            hint="Set TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For "
+            "(docker-compose.yml: 1, nginx); see README, Production.",
+            id="hcc.W002",
+        )
+    ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "national",
     "oauth2_provider",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Cache-Control: private, no-store on personal data; the access record (privacy/access.py)
+    "privacy.middleware.PersonalDataMiddleware",
 ]
 
 ROOT_URLCONF = "hcc.urls"
@@ -144,18 +147,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: after AXES_FAILURE_LIMIT failures for one identifier from one address,
-# that pair is locked out for AXES_COOLOFF_MINUTES.
+# Login throttling: after AXES_FAILURE_LIMIT failures for one account (however named, from any
+# address), the account is locked out for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address in the lockout: on purpose not (an office behind one NAT address
+# would be locked out together); the address is limited by LOGIN_FAILURES_PER_ADDRESS instead.
+SILENCED_SYSTEM_CHECKS += ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # One account, one counter of failures, however its phone or e-mail is typed.
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
-# Failed logins from one client address over all accounts (django-ratelimit rate: n/s, m, h, d).
+# Failed logins from one client address over all accounts (django-ratelimit rate: n/s, m, h, d);
+# past it, the address may try LOGIN_ATTEMPTS_WHEN_SLOWED times (a short cool-down, not a lockout).
 LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="50/h")
+LOGIN_ATTEMPTS_WHEN_SLOWED = env.str("LOGIN_ATTEMPTS_WHEN_SLOWED", default="5/m")
+# One-time codes that prove a phone or e-mail at registration and contact change: valid for
+# ACCOUNTS_CODE_MINUTES, ACCOUNTS_CODE_ATTEMPTS tries, at most ACCOUNTS_CODES_PER_CONTACT_HOUR sent
+# to one contact an hour, and ACCOUNTS_CODE_REQUESTS_PER_ADDRESS requests from one client address.
+ACCOUNTS_CODE_MINUTES = env.int("ACCOUNTS_CODE_MINUTES", default=10)
+ACCOUNTS_CODE_ATTEMPTS = env.int("ACCOUNTS_CODE_ATTEMPTS", default=5)
+ACCOUNTS_CODES_PER_CONTACT_HOUR = env.int("ACCOUNTS_CODES_PER_CONTACT_HOUR", default=3)
+ACCOUNTS_CODE_REQUESTS_PER_ADDRESS = env.str("ACCOUNTS_CODE_REQUESTS_PER_ADDRESS", default="10/h")
+# The version of the personal-data processing notice (privacy/, templates/privacy/notice.html).
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="1.0")
 
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -223,6 +240,9 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # How many reverse proxies in front of the web containers append to X-Forwarded-For
 # (0: clients connect directly). See hcc/client_ip.py.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies the deployment really puts in front (docker-compose.yml sets it): hcc.W002 warns when
+# TRUSTED_PROXY_COUNT disagrees. None: not declared (no check).
+DEPLOYED_PROXY_COUNT = env.int("DEPLOYED_PROXY_COUNT", default=None)
 AXES_CLIENT_IP_CALLABLE = "hcc.client_ip.client_ip"
 RATELIMIT_IP_META_KEY = "hcc.client_ip.client_ip"
 
@@ -246,6 +266,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
     "national-sync-sweep": {"task": "national.tasks.sweep", "schedule": 60},
     "national-catalog-pull": {"task": "national.tasks.catalog_pull", "schedule": crontab(hour=2, minute=30)},
+    "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),

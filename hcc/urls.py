@@ -17,6 +17,7 @@ urlpatterns = [
     path("ho-so/", include("dossiers.urls")),
     path("giay-to/", include("receipts.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("du-lieu-ca-nhan/", include("privacy.urls")),
     path("xep-hang/", include("counters.urls")),
     path("thong-ke/", include("dashboards.urls")),
     path("cong-quoc-gia/", include("national.urls")),

@@ -51,8 +51,10 @@ def service_for(event: Event) -> str:
     return Service.DOSSIER
 
 
-def _status_code(status: str) -> str:
-    return str(Status.national_code(status))
+def _status_code(status: str, dossier: Dossier) -> str:
+    """The national code of ``status`` (the one table in ``dossiers/workflow.py``): a refusal
+    before receipt is "not received", after processing "resolved"."""
+    return str(Status.national_code(status, received=dossier.received_at is not None))
 
 
 def _fees(dossier: Dossier) -> list[dict]:
@@ -110,7 +112,7 @@ def dossier_record(dossier: Dossier, event: Event) -> dict:
         "TrichYeuHoSo": dossier.request_summary or procedure.name,
         "NgayTiepNhan": stamp(dossier.received_at or dossier.submitted_at),
         "NgayHenTra": stamp(dossier.promised_at or dossier.due_at),
-        "TrangThaiHoSo": _status_code(event.to_status),
+        "TrangThaiHoSo": _status_code(event.to_status, dossier),
         "NgayTra": stamp(dossier.returned_at),
         "HinhThuc": "1" if dossier.return_method == ReturnMethod.POST else "0",
         "NgayKetThucXuLy": stamp(dossier.result_ready_at or dossier.closed_at),
@@ -134,7 +136,7 @@ def progress_record(dossier: Dossier, event: Event) -> dict:
         "ThoiDiemXuLy": stamp(event.at),
         "PhongBanXuLy": event.agency.name if event.agency_id else "",
         "NoiDungXuLy": f"{label}: {event.note}" if event.note else str(label),
-        "TrangThai": _status_code(event.to_status),
+        "TrangThai": _status_code(event.to_status, dossier),
         "NgayBatDau": stamp(step.started_at) if step else "",
         "NgayKetThucTheoQuyDinh": stamp(step.due_at) if step else "",
     }

@@ -44,6 +44,22 @@ TEMPLATES = [
         "Lý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
     ),
     (
+        "dossier.stopped",
+        "Dừng giải quyết hồ sơ",
+        "Hồ sơ {{ code }} đã dừng giải quyết ngày {{ closed_date }}. Lý do: {{ reason }}",
+        "Thông báo dừng giải quyết hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã dừng giải quyết ngày "
+        "{{ closed_date }}.\nLý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
+        "dossier.withdrawn",
+        "Rút hồ sơ",
+        "Hồ sơ {{ code }} đã được rút theo đề nghị ngày {{ closed_date }}. Lý do: {{ reason }}",
+        "Xác nhận rút hồ sơ {{ code }}",
+        "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã được rút theo đề nghị của "
+        "ông/bà ngày {{ closed_date }}.\nLý do: {{ reason }}\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
+    ),
+    (
         "dossier.result_ready",
         "Đã có kết quả",
         "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}",
@@ -123,6 +139,54 @@ TEMPLATES = [
         "{{ field }} của tài khoản {{ account }} đã được đổi từ {{ old }} sang {{ new }} lúc {{ when }}.\n"
         "Nếu ông/bà không thực hiện thay đổi này, vui lòng liên hệ ngay với {{ center }}." + SIGN,
     ),
+    (
+        "account.contact_code",
+        "Mã xác nhận số điện thoại, email",
+        "Mã xác nhận của ông/bà là {{ code }} (hiệu lực {{ minutes }} phút). Không đưa mã này cho ai.",
+        "Mã xác nhận: {{ code }}",
+        "Mã xác nhận {{ address }} của ông/bà là {{ code }}, có hiệu lực trong {{ minutes }} phút.\n"
+        "Không đưa mã này cho bất kỳ ai. Nếu ông/bà không yêu cầu, hãy bỏ qua thư này." + SIGN,
+    ),
+    (
+        "account.contact_taken",
+        "Có người dùng số điện thoại, email đã đăng ký",
+        "{{ address }} vừa được dùng để đăng ký tại {{ center }} nhưng đã có tài khoản. "
+        "Nếu là ông/bà, hãy đăng nhập.",
+        "Có người dùng {{ address }} tại {{ center }}",
+        "{{ address }} vừa được dùng để đăng ký hoặc đổi thông tin liên hệ tại {{ center }}, nhưng đã "
+        "gắn với một tài khoản nên không có mã xác nhận nào được gửi.\n"
+        "Nếu là ông/bà, hãy đăng nhập hoặc lấy lại mật khẩu. Nếu không, ông/bà không cần làm gì." + SIGN,
+    ),
 ]
 
 BY_CODE = {row[0]: row for row in TEMPLATES}
+
+
+# What a notice's variables look like at their longest usual length, to count a template's SMS parts
+# in the admin and in the tests (a code, a tracking link, an office's name and address, ...).
+SAMPLE_CONTEXT = {
+    "code": "TTPVHCC-261207-0001",
+    "procedure": "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+    "applicant": "Nguyễn Thị Minh Khai",
+    "center": "Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà",
+    "tracking_url": "https://dichvucong.sonha.gov.vn/ho-so/tra-cuu/q/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z/",
+    "rating_url": "https://dichvucong.sonha.gov.vn/danh-gia/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z/",
+    "track_url": "https://dichvucong.sonha.gov.vn/phan-anh/tra-cuu/",
+    "due_date": "21/12/2026",
+    "received_date": "07/12/2026",
+    "ready_date": "18/12/2026",
+    "returned_date": "21/12/2026",
+    "closed_date": "10/12/2026",
+    "new_date": "28/12/2026",
+    "items_text": "Bản vẽ mặt bằng móng; Ảnh hiện trạng",
+    "how": "Ông/bà nộp bổ sung trực tuyến tại trang hồ sơ của mình hoặc tại bộ phận một cửa.",
+    "reason": "Người nộp không bổ sung hồ sơ theo yêu cầu",
+    "where": "Mời ông/bà nhận kết quả tại Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà trong giờ hành chính.",
+    "fees_total": "1.234.567 đồng",
+    "postal_tracking": "EV123456789VN",
+    "agency": "Sở Xây dựng",
+    "step": "Thẩm định hồ sơ",
+    "step_due": "10:00 10/12/2026",
+    "sender": "Nguyễn Văn An",
+    "title": "Chậm trả kết quả",
+}

@@ -78,7 +78,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_select_related = ["field", "agency"]
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "agency", "level", "is_active"]}),
-        (_("Thời hạn"), {"fields": ["processing_days", "processing_time_note", "on_the_spot"]}),
+        (_("Thời hạn"), {"fields": ["processing_days", "time_unit", "processing_time_note", "on_the_spot"]}),
         (
             _("Cách thức thực hiện"),
             {"fields": ["online_level", "accepts_counter", "accepts_online", "accepts_postal"]},
@@ -92,6 +92,13 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
+    list_display = ["date", "kind", "name", "confirmed", "source"]
+    list_filter = ["confirmed", "kind"]
+    actions = ["confirm_days"]
+
+    @admin.action(description=_("Xác nhận đã đối chiếu với thông báo chính thức"))
+    def confirm_days(self, request, queryset):
+        count = queryset.update(confirmed=True)
+        self.message_user(request, _("Đã xác nhận %(count)s ngày.") % {"count": count})
+
     date_hierarchy = "date"

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procedures.text import fold
+from procedures.text import fold, sort_key
 
 
 class Level(models.TextChoices):
@@ -77,12 +77,23 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", _("Không trực tuyến")
 
 
+class TimeUnit(models.TextChoices):
+    """The unit of a procedure's time limit, as the procedure's legal text sets it: most are in
+    working days ("15 ngày làm việc"; hours are fractions of a working day: 4 giờ = 0,5 ngày), some
+    in calendar days ("30 ngày")."""
+
+    WORKING_DAY = "working_day", _("ngày làm việc")
+    CALENDAR_DAY = "calendar_day", _("ngày (theo lịch)")
+
+
 class Procedure(models.Model):
     code = models.CharField(
         _("mã thủ tục"), max_length=32, unique=True, help_text=_("Mã TTHC quốc gia, ví dụ 1.004227.")
     )
     name = models.CharField(_("tên thủ tục"), max_length=500)
     search_text = models.TextField(editable=False, default="", db_index=False)
+    # The name's Vietnamese alphabetical key (``procedures.text.sort_key``): lists sort on it.
+    sort_name = models.TextField(editable=False, default="", db_index=True)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
     )
@@ -99,6 +110,17 @@ class Procedure(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Ngày làm việc, có thể lẻ (0,5 = 4 giờ làm việc); 0 = giải quyết trong ngày."),
+    )
+    time_unit = models.CharField(
+        _("đơn vị thời hạn"),
+        max_length=16,
+        choices=TimeUnit.choices,
+        default=TimeUnit.WORKING_DAY,
+        help_text=_(
+            "Ngày làm việc (không tính thứ Bảy, Chủ nhật, ngày lễ) hoặc ngày theo lịch khi văn bản "
+            "quy định “… ngày” (hết giờ làm việc của ngày cuối; ngày cuối là ngày nghỉ thì chuyển "
+            "sang ngày làm việc kế tiếp)."
+        ),
     )
     processing_time_note = models.CharField(_("ghi chú thời hạn"), max_length=500, blank=True)
     online_level = models.CharField(
@@ -119,7 +141,7 @@ class Procedure(models.Model):
     class Meta:
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
-        ordering = ["name"]
+        ordering = ["sort_name"]
         indexes = [
             models.Index(fields=["is_active", "level"]),
             models.Index(fields=["online_level"]),
@@ -140,9 +162,10 @@ class Procedure(models.Model):
     def save(self, *args, **kwargs):
         # The folded search key is derived from the code and name and must never go stale.
         self.search_text = fold(f"{self.code} {self.name}")
+        self.sort_name = sort_key(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "code"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_name"}
         super().save(*args, **kwargs)
 
     @property
@@ -238,6 +261,17 @@ class CalendarDay(models.Model):
     date = models.DateField(_("ngày"), unique=True)
     kind = models.CharField(_("loại"), max_length=16, choices=CalendarDayKind.choices)
     name = models.CharField(_("lý do"), max_length=255)
+    # A swap announced by the Prime Minister / Ministry of Home Affairs that ships with the program
+    # is marked unconfirmed until an administrator checks it against this year's official notice.
+    confirmed = models.BooleanField(
+        _("đã xác nhận"),
+        default=True,
+        help_text=_(
+            "Ngày nghỉ, ngày làm bù có sẵn theo thông báo của Chính phủ: "
+            "quản trị viên đối chiếu rồi xác nhận."
+        ),
+    )
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("ngày nghỉ, ngày làm bù")

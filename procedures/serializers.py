@@ -64,6 +64,7 @@ class ProcedureListSerializer(serializers.ModelSerializer):
             "agency_name",
             "level",
             "processing_days",
+            "time_unit",
             "online_level",
             "accepts_counter",
             "accepts_online",

@@ -23,6 +23,7 @@ from procedures.models import (
     Procedure,
     ProcessStep,
     RequiredDocument,
+    TimeUnit,
 )
 from procedures.text import fold
 
@@ -67,6 +68,8 @@ class ProcedureData:
     level: str
     processing_days: Decimal
     processing_time_note: str = ""
+    # The unit of processing_days: working days (the default) or calendar days (``TimeUnit``).
+    time_unit: str = TimeUnit.WORKING_DAY
     online_level: str = OnlineLevel.NONE
     accepts_counter: bool = True
     accepts_online: bool = False
@@ -130,6 +133,7 @@ def procedure_upsert(*, data: ProcedureData) -> tuple[Procedure, bool]:
         raise CatalogError(_("Thiếu tên thủ tục."), code="no_name")
     _check_choice(data.level, Level, _("Cấp thực hiện"))
     _check_choice(data.online_level, OnlineLevel, _("Mức độ trực tuyến"))
+    _check_choice(data.time_unit, TimeUnit, _("Đơn vị thời hạn"))
     days = Decimal(data.processing_days)
     if days < 0:
         raise CatalogError(_("Thời hạn giải quyết không được âm."), code="negative_days")
@@ -174,6 +178,7 @@ def procedure_upsert(*, data: ProcedureData) -> tuple[Procedure, bool]:
         "agency": agency,
         "level": data.level,
         "processing_days": days,
+        "time_unit": data.time_unit,
         "processing_time_note": data.processing_time_note,
         "online_level": data.online_level,
         "accepts_counter": data.accepts_counter,

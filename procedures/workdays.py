@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
 import holidays
@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from procedures.models import CalendarDay, CalendarDayKind
+from procedures.models import CalendarDay, CalendarDayKind, TimeUnit
 
 __all__ = [
     "WorkCalendar",
@@ -199,6 +199,13 @@ class WorkCalendar:
             return []
         return [(datetime.combine(day, start), datetime.combine(day, end)) for start, end in self.periods]
 
+    def is_working_moment(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in an office period of a working day (its end included: a
+        result promised for 17:00 is promised within office hours)."""
+        local = self._local(moment, "moment")
+        self.ensure_years((local.year,))
+        return any(start <= local <= end for start, end in self._periods_on(local.date()))
+
     def next_working_moment(self, moment: datetime) -> datetime:
         """``moment`` if working time runs at it, else the start of the next office period."""
         local = self._local(moment, "moment")
@@ -251,8 +258,16 @@ class WorkCalendar:
             day += ONE_DAY
         return total
 
-    def due_at(self, received_at: datetime, processing_days: Decimal | int) -> datetime:
+    def due_at(
+        self, received_at: datetime, processing_days: Decimal | int, unit: str = TimeUnit.WORKING_DAY
+    ) -> datetime:
         """The due date of a dossier received at ``received_at``.
+
+        In calendar days (``unit``, a procedure whose text says "30 ngày"): the close of office
+        hours of the day ``processing_days`` calendar days after the day the clock starts (the
+        receipt day, or the next working day when received on a day off), moved to the close of
+        the next working day when that day is not one (Civil Code 2015 art. 148(5): a period whose
+        last day is a day off ends on the next working day).
 
         A same-day procedure (0 days) is due at the close of the working day it is received on,
         counted from the next working period, or of the next working day when received after
@@ -263,6 +278,11 @@ class WorkCalendar:
         if not days.is_finite() or days < 0:
             raise ValueError(f"processing_days must be a non-negative number, got {processing_days!r}.")
         local = self._local(received_at, "received_at")
+        if days and unit == TimeUnit.CALENDAR_DAY:
+            start = self._local(self.next_working_moment(received_at), "moment").date()
+            last = start + timedelta(days=int(days.to_integral_value(rounding=ROUND_CEILING)))
+            self.ensure_years((last.year, last.year + 1))
+            return self.close_of(next(self._working_days(last)))
         if days:
             microseconds = self.day_length // timedelta(microseconds=1)
             return self.add_working_time(received_at, timedelta(microseconds=int(days * microseconds)))
@@ -306,7 +326,11 @@ def working_time_between(
 
 
 def due_at(
-    received_at: datetime, processing_days: Decimal | int, *, calendar: WorkCalendar | None = None
+    received_at: datetime,
+    processing_days: Decimal | int,
+    *,
+    unit: str = TimeUnit.WORKING_DAY,
+    calendar: WorkCalendar | None = None,
 ) -> datetime:
     """The due date of a dossier received at ``received_at`` (see ``WorkCalendar.due_at``)."""
-    return _calendar(calendar).due_at(received_at, processing_days)
+    return _calendar(calendar).due_at(received_at, processing_days, unit)

@@ -2,15 +2,11 @@
 department) and what each clerk collected in a day (the cash handed over). Only issued,
 non-cancelled receipts count; the figures are their exact sums in đồng."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from accounts.permissions import agency_scope
 from receipts.models import PaymentMethod, Receipt
@@ -110,30 +106,3 @@ def clerk_table(rows: list[dict], totals: dict) -> tuple[list[str], list[list]]:
         ]
     )
     return CLERK_COLUMNS, body
-
-
-def to_csv(columns: list[str], body: list[list]) -> bytes:
-    """UTF-8 with a byte-order mark, so that spreadsheet programs read the diacritics right."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows(body)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(title: str, columns: list[str], body: list[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in body:
-        sheet.append(row)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, int):
-                cell.number_format = "#,##0"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.punctuality import LATE, ON_TIME, is_late
+
 
 class Score(models.IntegerChoices):
     VERY_SATISFIED = 3, _("Rất hài lòng")
@@ -141,6 +143,9 @@ class Feedback(models.Model):
         blank=True,
         related_name="feedback",
     )
+    # The dossier code as the sender typed it, known or not: the public form never tells whether a
+    # code exists (staff see it when they triage).
+    typed_dossier_code = models.CharField(_("mã hồ sơ người gửi ghi"), max_length=40, blank=True)
     procedure = models.ForeignKey(
         "procedures.Procedure",
         verbose_name=_("thủ tục"),
@@ -202,12 +207,11 @@ class Feedback(models.Model):
 
     @property
     def punctuality(self) -> str | None:
-        """on_time / late once answered (by date, like dossiers), else None."""
+        """on_time / late once answered (``dossiers.punctuality``, as for dossiers; an answer has
+        no "early"), else None."""
         if not self.answered_at:
             return None
-        from django.utils import timezone
-
-        return "late" if timezone.localdate(self.answered_at) > timezone.localdate(self.due_at) else "on_time"
+        return LATE if is_late(self.answered_at, self.due_at) else ON_TIME
 
 
 class FeedbackEvent(models.Model):

@@ -174,7 +174,11 @@ class PaperRow:
 
 @transaction.atomic
 def ratings_enter_paper(*, actor: User, rows: Iterable[PaperRow]) -> list[Rating]:
-    """A clerk types in a batch of paper survey forms: all rows are saved, or none."""
+    """A clerk types in a batch of paper survey forms: all rows are saved, or none.
+
+    A typed dossier code counts only for a dossier received by the clerk's own office: a code of
+    another office gets the answer of a code that does not exist (the 404 rule of every dossier
+    address), so the form neither rates nor reveals other offices' dossiers."""
     require(actor, "rating.enter_paper")
     rows = list(rows)
     if not rows:
@@ -189,8 +193,8 @@ def ratings_enter_paper(*, actor: User, rows: Iterable[PaperRow]) -> list[Rating
                 if code in seen:
                     raise SurveyError(_("Mã hồ sơ %(code)s bị nhập hai lần.") % {"code": code})
                 seen.add(code)
-                dossier = Dossier.objects.filter(code=code).first()
-                if dossier is None:
+                dossier = Dossier.objects.filter(code=code, intake_office_id=actor.agency_id).first()
+                if dossier is None or actor.agency_id is None:
                     raise SurveyError(_("Không tìm thấy hồ sơ mã %(code)s.") % {"code": code})
             made.append(
                 _create(
@@ -247,19 +251,18 @@ def feedback_submit(
         raise SurveyError(_("Vui lòng nhập số điện thoại hoặc email để nhận trả lời."))
     if not title.strip() or not content.strip():
         raise SurveyError(_("Vui lòng nhập tiêu đề và nội dung phản ánh."))
-    dossier = None
-    if dossier_code.strip():
-        code = dossier_code.strip().upper()
-        dossier = Dossier.objects.filter(code=code).select_related("procedure").first()
-        if dossier is None:
-            raise SurveyError(_("Không tìm thấy hồ sơ mã %(code)s.") % {"code": dossier_code.strip()})
-    if subject == Subject.DOSSIER and dossier is None:
+    # An unknown code is kept as typed, never refused: the public form must not tell whether a
+    # dossier code exists (codes are guessable by law). Staff see the code when they triage.
+    code = dossier_code.strip().upper()
+    dossier = Dossier.objects.filter(code=code).select_related("procedure").first() if code else None
+    if subject == Subject.DOSSIER and not code:
         raise SurveyError(_("Vui lòng nhập mã hồ sơ cần phản ánh."))
     received = now or timezone.now()
     feedback = Feedback.objects.create(
         code=_feedback_code(),
         subject=subject,
         dossier=dossier,
+        typed_dossier_code=code,
         procedure=procedure or (dossier.procedure if dossier else None),
         title=title.strip(),
         content=content.strip(),

@@ -255,6 +255,26 @@ class ResultNoteForm(forms.Form):
     )
 
 
+class OnTheSpotForm(ResultNoteForm):
+    """The result of an on-the-spot dossier and who signed it, among the people authorised for the
+    procedure at this desk."""
+
+    signed_by = forms.ModelChoiceField(
+        label=gettext_lazy("Người ký kết quả"),
+        queryset=None,
+        empty_label=None,
+        help_text=gettext_lazy("Người được ủy quyền ký kết quả thủ tục này tại bộ phận một cửa."),
+    )
+
+    def __init__(self, *args, signers, initial_signer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["signed_by"]
+        field.queryset = signers
+        field.label_from_instance = lambda user: user.display_name
+        if initial_signer is not None and signers.filter(pk=initial_signer.pk).exists():
+            field.initial = initial_signer.pk
+
+
 class SupplyForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Nội dung đã bổ sung"),

@@ -37,7 +37,6 @@ from dossiers.serializers.output import (
     TimelineRowSerializer,
     TrackingLinkSerializer,
     TrackingSerializer,
-    role_of,
 )
 
 __all__ = [
@@ -71,5 +70,4 @@ __all__ = [
     "TrackingLinkSerializer",
     "TrackingQuerySerializer",
     "TrackingSerializer",
-    "role_of",
 ]

@@ -10,12 +10,8 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from dossiers.models import DocumentReceived, Dossier, DossierFile, Event, Step, StepStatus, SupplementRequest
-from dossiers.workflow import Action, Status, actions_from
-
-
-def role_of(user) -> str:
-    """The role the state table knows the user by (a superuser without a staff role is an admin)."""
-    return Role.ADMIN if user.is_superuser and user.role == Role.CITIZEN else user.role
+from dossiers.permissions import action_names, dossier_actions_for
+from dossiers.workflow import Action, Status
 
 
 class StepStatusField(serializers.ChoiceField):
@@ -230,8 +226,8 @@ class DossierDetailSerializer(DossierListSerializer):
         return obj.masked_id_number
 
     def get_actions(self, obj: Dossier) -> list[str]:
-        """What the user's role may do now by the state table (the services check the rest)."""
-        return actions_from(obj.status, role_of(self._user()))
+        """What the user may do now: the services' own checks (``dossier_actions_for``)."""
+        return action_names(dossier_actions_for(actor=self._user(), dossier=obj))
 
     @extend_schema_field(TrackingLinkSerializer(allow_null=True))
     def get_tracking(self, obj: Dossier) -> dict | None:

@@ -8,10 +8,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from dossiers import event_hooks, notices, rollup
+from accounts.models import User
+from dossiers import event_hooks, notices, statistics
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -21,9 +20,9 @@ from dossiers.models import (
     Step,
     StepStatus,
 )
+from dossiers.permissions import acting_role
 from dossiers.workflow import TransitionRefused, move_for
 from procedures import workdays
-from procedures.models import Agency
 
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
@@ -81,10 +80,6 @@ class Intake:
     files: list[FileUpload] = field(default_factory=list)
 
 
-def _role(actor: User) -> str:
-    return Role.ADMIN if actor.is_superuser and actor.role == Role.CITIZEN else actor.role
-
-
 def _now() -> datetime:
     return timezone.now()
 
@@ -114,7 +109,7 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
     the move: the one way a service changes a dossier's status."""
     previous = dossier.status
     dossier.status = to
-    rollup.apply_change(dossier)  # the statistics' daily rollup, in this transaction
+    statistics.dossier_changed(dossier)  # the statistics' rollups, in this transaction
     dossier.save()
     return _event(dossier, actor=actor, action=action, from_status=previous, note=note, step=step, **data)
 
@@ -129,9 +124,10 @@ def _refuse(message: str) -> TransitionRefused:
     return TransitionRefused(message)
 
 
-def _check_move(dossier: Dossier | None, action: str, actor: User) -> str:
-    status = dossier.status if dossier else None
-    return move_for(status, action, _role(actor)).to
+def _check_move(dossier: None, action: str, actor: User) -> str:
+    """The move that creates a dossier (receive, submit); an existing dossier's moves are checked
+    by ``dossiers.permissions.check_action``."""
+    return move_for(dossier, action, acting_role(actor)).to
 
 
 def _require_text(value: str, field_name: str, message: str) -> str:
@@ -163,15 +159,9 @@ def _store_files(dossier: Dossier, files: list[FileUpload], *, actor: User, kind
             raise DossierError({"files": exc.messages}) from exc
 
 
-def _staff_of(actor: User, *agencies: Agency) -> None:
-    if actor.is_superuser:
-        return
-    if actor.agency_id not in {a.id for a in agencies}:
-        raise _refuse(_("Hồ sơ này không thuộc cơ quan của bạn."))
-
-
 def _close(dossier: Dossier, *, actor: User, action: str, reason: str, step: Step | None = None) -> Dossier:
-    to = _check_move(dossier, action, actor)
+    """End the (locked, checked) dossier with ``action``: open steps are cancelled."""
+    to = move_for(dossier.status, action, acting_role(actor)).to
     dossier.closing_reason = reason
     dossier.closed_at = _now()
     dossier.paused_at = None
@@ -186,24 +176,9 @@ def _locked_step(step: Step) -> tuple[Dossier, Step]:
     return dossier, step
 
 
-def _require_claimed_by(step: Step, actor: User) -> None:
-    if step.status != StepStatus.CLAIMED or step.claimed_by_id != actor.id:
-        raise _refuse(_("Bạn cần nhận xử lý bước này trước."))
-
-
 def _finish(step: Step, *, actor: User, note: str) -> None:
     step.status = StepStatus.DONE
     step.finished_at = _now()
     step.finished_by = actor
     step.note = note
     step.save()
-
-
-def _reviewer_of_current_steps(dossier: Dossier, actor: User) -> None:
-    agencies = [
-        s.agency
-        for s in dossier.steps.select_related("agency").filter(
-            status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED]
-        )
-    ] or [dossier.resolving_agency]
-    _staff_of(actor, *agencies)

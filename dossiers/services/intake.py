@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.phones import normalize_phone
-from dossiers import rollup
+from dossiers import statistics
 from dossiers.models import (
     ApplicantKind,
     Channel,
@@ -19,9 +19,11 @@ from dossiers.models import (
     Dossier,
     DossierCounter,
     FileKind,
+    RegisterCounter,
     ReturnMethod,
     Step,
 )
+from dossiers.permissions import check_action
 from dossiers.services.common import (
     Applicant,
     DossierError,
@@ -34,8 +36,6 @@ from dossiers.services.common import (
     _now,
     _refuse,
     _require_text,
-    _role,
-    _staff_of,
     _store_files,
     _transition,
     new_secret,
@@ -101,6 +101,32 @@ def next_dossier_code(office: Agency, day) -> str:
     return f"{office.code}-{day:%y%m%d}-{counter.last:04d}"
 
 
+def next_register_line(office: Agency, book: int) -> int:
+    """The next line of ``office``'s register in ``book`` (the year), gapless: the counter row is
+    bumped under a row lock inside the receiving transaction (Circular 03/2025/TT-VPCP, form 07:
+    the register is kept per year, each dossier received takes the next line)."""
+    counter = RegisterCounter.objects.select_for_update().filter(office=office, book=book).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                RegisterCounter.objects.create(office=office, book=book, last=0)
+        except IntegrityError:
+            pass  # another intake made the row first; lock it below
+        counter = RegisterCounter.objects.select_for_update().get(office=office, book=book)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _assign_register_line(dossier: Dossier) -> None:
+    """Write the received dossier into its office's register: taken last in the transaction, like
+    the code, so the counter row stays locked for the shortest time."""
+    book = timezone.localdate(dossier.received_at).year
+    dossier.register_book = book
+    dossier.register_number = next_register_line(dossier.intake_office, book)
+    dossier.save(update_fields=["register_book", "register_number"])
+
+
 def resolving_agency_for(procedure: Procedure, office: Agency) -> Agency:
     """Who resolves: the procedure's agency, except that a commune-level procedure received at a
     commune's desk is resolved by that commune."""
@@ -114,7 +140,10 @@ def _start_clock(dossier: Dossier, *, actor: User, at: datetime) -> None:
     calendar = workdays.WorkCalendar()
     dossier.received_at = at
     dossier.received_by = actor
-    dossier.due_at = workdays.due_at(at, dossier.procedure.processing_days, calendar=calendar)
+    procedure = dossier.procedure
+    dossier.due_at = workdays.due_at(
+        at, procedure.processing_days, unit=procedure.time_unit, calendar=calendar
+    )
     templates = list(dossier.procedure.process_steps.select_related("agency").order_by("order", "id"))
     if templates:
         steps = [
@@ -232,9 +261,10 @@ def dossier_receive(
     _record_documents(dossier, intake.documents)
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
     _start_clock(dossier, actor=actor, at=at)
-    rollup.apply_change(dossier, new=True)  # the statistics' daily rollup, in this transaction
+    statistics.dossier_changed(dossier, new=True)  # the statistics' rollups, in this transaction
     dossier.save()
     _assign_code(dossier, at)
+    _assign_register_line(dossier)
     _event(
         dossier,
         actor=actor,
@@ -282,10 +312,10 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
 def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
     """A clerk of the chosen office accepts an online dossier: the clock starts now."""
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.ACCEPT, actor)
-    _staff_of(actor, dossier.intake_office)
+    to = check_action(actor=actor, dossier=dossier, action=Action.ACCEPT)
     _start_clock(dossier, actor=actor, at=_now())
     _transition(dossier, to, actor=actor, action=Action.ACCEPT, due_at=dossier.due_at.isoformat())
+    _assign_register_line(dossier)
     return dossier
 
 
@@ -293,8 +323,7 @@ def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
 def dossier_refuse_intake(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do từ chối."))
     dossier = _locked(dossier)
-    _check_move(dossier, Action.REFUSE_INTAKE, actor)
-    _staff_of(actor, dossier.intake_office)
+    check_action(actor=actor, dossier=dossier, action=Action.REFUSE_INTAKE)
     return _close(dossier, actor=actor, action=Action.REFUSE_INTAKE, reason=reason)
 
 
@@ -303,9 +332,5 @@ def dossier_withdraw(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     """The applicant withdraws (online, or at the desk through a clerk) before the result."""
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do rút hồ sơ."))
     dossier = _locked(dossier)
-    _check_move(dossier, Action.WITHDRAW, actor)
-    if _role(actor) == Role.CITIZEN and dossier.applicant_user_id != actor.id:
-        raise _refuse(_("Bạn chỉ rút được hồ sơ của chính mình."))
-    if _role(actor) == Role.CLERK:
-        _staff_of(actor, dossier.intake_office)
+    check_action(actor=actor, dossier=dossier, action=Action.WITHDRAW)
     return _close(dossier, actor=actor, action=Action.WITHDRAW, reason=reason)

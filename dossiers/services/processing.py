@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from dossiers.files import FileUpload
 from dossiers.models import (
     Dossier,
@@ -16,21 +16,16 @@ from dossiers.models import (
     StepStatus,
     SupplementRequest,
 )
+from dossiers.permissions import check_action
 from dossiers.services.common import (
     DossierError,
     _activate_order,
-    _check_move,
     _close,
     _finish,
     _locked,
     _locked_step,
     _now,
-    _refuse,
-    _require_claimed_by,
     _require_text,
-    _reviewer_of_current_steps,
-    _role,
-    _staff_of,
     _store_files,
     _transition,
 )
@@ -42,10 +37,7 @@ from procedures import workdays
 def step_claim(*, actor: User, step: Step) -> Step:
     """A reviewer of the step's agency takes the step."""
     dossier, step = _locked_step(step)
-    to = _check_move(dossier, Action.CLAIM, actor)
-    _staff_of(actor, step.agency)
-    if step.status != StepStatus.ACTIVE:
-        raise _refuse(_("Bước này không ở trạng thái chờ xử lý."))
+    to = check_action(actor=actor, dossier=dossier, action=Action.CLAIM, step=step)
     step.status = StepStatus.CLAIMED
     step.claimed_by = actor
     step.claimed_at = _now()
@@ -60,14 +52,11 @@ def step_forward(*, actor: User, step: Step, note: str = "") -> Step:
     order is done. In the last order, parallel steps are finished this way and the one left
     last approves with ``step_approve``."""
     dossier, step = _locked_step(step)
-    to = _check_move(dossier, Action.FORWARD, actor)
-    _require_claimed_by(step, actor)
+    to = check_action(actor=actor, dossier=dossier, action=Action.FORWARD, step=step)
     next_order = (
         dossier.steps.filter(order__gt=step.order).order_by("order").values_list("order", flat=True).first()
     )
     parallel_open = dossier.steps.filter(order=step.order).exclude(pk=step.pk).exclude(status=StepStatus.DONE)
-    if next_order is None and not parallel_open.exists():
-        raise _refuse(_("Đây là bước cuối: hãy phê duyệt hoặc từ chối."))
     _finish(step, actor=actor, note=note)
     started = []
     if next_order is not None and not parallel_open.exists():
@@ -89,13 +78,10 @@ def step_send_back(*, actor: User, step: Step, reason: str) -> Step:
     """Send the dossier back to the previous order's steps, with a reason."""
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do trả lại."))
     dossier, step = _locked_step(step)
-    to = _check_move(dossier, Action.SEND_BACK, actor)
-    _require_claimed_by(step, actor)
+    to = check_action(actor=actor, dossier=dossier, action=Action.SEND_BACK, step=step)
     previous_order = (
         dossier.steps.filter(order__lt=step.order).order_by("-order").values_list("order", flat=True).first()
     )
-    if previous_order is None:
-        raise _refuse(_("Đây là bước đầu tiên, không có bước trước để trả lại."))
     dossier.steps.filter(order=step.order).update(
         status=StepStatus.WAITING, claimed_by=None, claimed_at=None, started_at=None, due_at=None
     )
@@ -121,8 +107,7 @@ def dossier_request_supplement(
     if not items:
         raise DossierError({"items": [_("Vui lòng liệt kê ít nhất một nội dung cần bổ sung.")]})
     dossier, step = _locked_step(step)
-    to = _check_move(dossier, Action.REQUEST_SUPPLEMENT, actor)
-    _require_claimed_by(step, actor)
+    to = check_action(actor=actor, dossier=dossier, action=Action.REQUEST_SUPPLEMENT, step=step)
     at = _now()
     request = SupplementRequest.objects.create(
         dossier=dossier, step=step, items=items, requested_by=actor, requested_at=at
@@ -152,11 +137,7 @@ def dossier_supply(
     """The applicant (online) or a clerk (at the desk) supplies what was asked; processing
     resumes and the due date moves by the paused working time."""
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.SUPPLY, actor)
-    if _role(actor) == Role.CITIZEN and dossier.applicant_user_id != actor.id:
-        raise _refuse(_("Bạn chỉ bổ sung được hồ sơ của chính mình."))
-    if _role(actor) == Role.CLERK:
-        _staff_of(actor, dossier.intake_office)
+    to = check_action(actor=actor, dossier=dossier, action=Action.SUPPLY)
     if not files and not note.strip():
         raise DossierError(
             {"files": [_("Vui lòng đính kèm giấy tờ bổ sung hoặc ghi chú nội dung đã bổ sung.")]}
@@ -185,8 +166,7 @@ def dossier_supply(
 def step_refuse(*, actor: User, step: Step, reason: str) -> Dossier:
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do từ chối."))
     dossier, step = _locked_step(step)
-    _check_move(dossier, Action.REFUSE, actor)
-    _require_claimed_by(step, actor)
+    check_action(actor=actor, dossier=dossier, action=Action.REFUSE, step=step)
     _finish(step, actor=actor, note=reason)
     return _close(dossier, actor=actor, action=Action.REFUSE, reason=reason, step=step)
 
@@ -196,23 +176,34 @@ def dossier_stop(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     """An agency stops processing, with a notice (e.g. the applicant never supplied)."""
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do dừng xử lý."))
     dossier = _locked(dossier)
-    _check_move(dossier, Action.STOP, actor)
-    _reviewer_of_current_steps(dossier, actor)
+    check_action(actor=actor, dossier=dossier, action=Action.STOP)
     return _close(dossier, actor=actor, action=Action.STOP, reason=reason)
 
 
 @transaction.atomic
 def dossier_apologize(*, actor: User, dossier: Dossier, reason: str, new_date: datetime) -> Dossier:
-    """The responsible agency records an apology for lateness, with its reason and a new date."""
+    """The responsible agency records an apology for lateness (form 04), with its reason and a new
+    date: once per dossier (``permissions.first_apology``), and the new date a working time (Decree
+    61/2018, art. 18 as amended by Decree 107/2021: the result is handed over in office hours)."""
     reason = _require_text(reason, "reason", _("Vui lòng nêu lý do chậm trễ."))
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.APOLOGIZE, actor)
-    _reviewer_of_current_steps(dossier, actor)
+    to = check_action(actor=actor, dossier=dossier, action=Action.APOLOGIZE)
     if timezone.is_naive(new_date):
         new_date = timezone.make_aware(new_date)
     if new_date <= (dossier.due_at or _now()) or new_date <= _now():
         raise DossierError(
             {"new_date": [_("Ngày hẹn mới phải sau hạn trả kết quả hiện tại và sau hôm nay.")]}
+        )
+    if not workdays.WorkCalendar().is_working_moment(new_date):
+        raise DossierError(
+            {
+                "new_date": [
+                    _(
+                        "Ngày hẹn mới phải là thời gian làm việc: ngày làm việc (không phải thứ Bảy, "
+                        "Chủ nhật, ngày lễ, ngày nghỉ), trong giờ hành chính."
+                    )
+                ]
+            }
         )
     dossier.promised_at = new_date
     _transition(dossier, to, actor=actor, action=Action.APOLOGIZE, note=reason, new_date=new_date.isoformat())
@@ -225,8 +216,7 @@ def dossier_request_payment(*, actor: User, step: Step, amount: int, note: str =
     if amount <= 0:
         raise DossierError({"amount": [_("Số tiền phải lớn hơn 0.")]})
     dossier, step = _locked_step(step)
-    to = _check_move(dossier, Action.REQUEST_PAYMENT, actor)
-    _require_claimed_by(step, actor)
+    to = check_action(actor=actor, dossier=dossier, action=Action.REQUEST_PAYMENT, step=step)
     _transition(dossier, to, actor=actor, action=Action.REQUEST_PAYMENT, note=note, step=step, amount=amount)
     return dossier
 
@@ -234,10 +224,6 @@ def dossier_request_payment(*, actor: User, step: Step, amount: int, note: str =
 @transaction.atomic
 def dossier_confirm_payment(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.CONFIRM_PAYMENT, actor)
-    if _role(actor) == Role.CLERK:
-        _staff_of(actor, dossier.intake_office)
-    else:
-        _reviewer_of_current_steps(dossier, actor)
+    to = check_action(actor=actor, dossier=dossier, action=Action.CONFIRM_PAYMENT)
     _transition(dossier, to, actor=actor, action=Action.CONFIRM_PAYMENT, note=note)
     return dossier

@@ -2,11 +2,12 @@
 whether a result came early, on time or late."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers import rollup
+from accounts.permissions import on_the_spot_signers
+from dossiers import punctuality as punctuality_rule
+from dossiers import statistics
 from dossiers.files import FileUpload
 from dossiers.models import (
     Dossier,
@@ -15,17 +16,14 @@ from dossiers.models import (
     Step,
     StepStatus,
 )
+from dossiers.permissions import check_action
 from dossiers.services.common import (
     DossierError,
-    _check_move,
     _finish,
     _locked,
     _locked_step,
     _now,
-    _refuse,
-    _require_claimed_by,
     _require_text,
-    _staff_of,
     _store_files,
     _transition,
 )
@@ -39,12 +37,7 @@ def step_approve(
     """The last step approves: the result is ready."""
     result_note = _require_text(result_note, "result_note", _("Vui lòng ghi kết quả giải quyết."))
     dossier, step = _locked_step(step)
-    to = _check_move(dossier, Action.APPROVE, actor)
-    _require_claimed_by(step, actor)
-    if dossier.steps.filter(order__gt=step.order).exists():
-        raise _refuse(_("Chưa phải bước cuối: hãy chuyển bước tiếp theo."))
-    if dossier.steps.filter(order=step.order).exclude(pk=step.pk).exclude(status=StepStatus.DONE).exists():
-        raise _refuse(_("Các bước song song chưa xong."))
+    to = check_action(actor=actor, dossier=dossier, action=Action.APPROVE, step=step)
     _finish(step, actor=actor, note=result_note)
     _store_files(dossier, files or [], actor=actor, kind=FileKind.RESULT)
     dossier.result_note = result_note
@@ -65,8 +58,7 @@ def dossier_return(
     """The desk hands the result over: at the counter (who collected it, ID checked) or by post
     (tracking number)."""
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.RETURN_RESULT, actor)
-    _staff_of(actor, dossier.intake_office)
+    to = check_action(actor=actor, dossier=dossier, action=Action.RETURN_RESULT)
     if dossier.return_method == ReturnMethod.POST:
         postal_tracking = _require_text(
             postal_tracking, "postal_tracking", _("Vui lòng nhập số hiệu bưu gửi.")
@@ -92,35 +84,57 @@ def dossier_return(
 
 
 @transaction.atomic
-def dossier_resolve_on_the_spot(*, actor: User, dossier: Dossier, result_note: str) -> Dossier:
-    """On-the-spot procedures: the clerk who received the dossier approves it at the desk."""
+def dossier_resolve_on_the_spot(
+    *, actor: User, dossier: Dossier, result_note: str, signed_by: User | None = None
+) -> Dossier:
+    """On-the-spot procedures: the clerk who received the dossier records the result at the desk,
+    signed by a person authorised for that procedure at that desk (``signed_by``; the clerk
+    themselves when omitted, if they hold the authority). Decree 61/2018 art. 15 as amended by
+    Decree 107/2021: the result resolved on the spot is signed by the competent person there."""
     result_note = _require_text(result_note, "result_note", _("Vui lòng ghi kết quả giải quyết."))
     dossier = _locked(dossier)
-    to = _check_move(dossier, Action.APPROVE_ON_THE_SPOT, actor)
-    _staff_of(actor, dossier.intake_office)
-    if not dossier.procedure.on_the_spot:
-        raise _refuse(_("Thủ tục này không giải quyết tại chỗ."))
+    to = check_action(actor=actor, dossier=dossier, action=Action.APPROVE_ON_THE_SPOT)
+    signer = signed_by or actor
+    if (
+        not on_the_spot_signers(procedure=dossier.procedure, office=dossier.intake_office)
+        .filter(pk=signer.pk)
+        .exists()
+    ):
+        raise DossierError(
+            {
+                "signed_by": [
+                    _("%(name)s không được ủy quyền ký kết quả thủ tục này tại bộ phận một cửa %(office)s.")
+                    % {"name": signer.display_name, "office": dossier.intake_office.name}
+                ]
+            }
+        )
     at = _now()
     for step in dossier.steps.exclude(status=StepStatus.DONE):
         step.status = StepStatus.DONE
         step.finished_at = at
-        step.finished_by = actor
+        step.finished_by = signer
         step.save()
     dossier.result_note = result_note
     dossier.result_ready_at = at
-    _transition(dossier, to, actor=actor, action=Action.APPROVE_ON_THE_SPOT, note=result_note)
+    dossier.result_signed_by = signer
+    _transition(
+        dossier,
+        to,
+        actor=actor,
+        action=Action.APPROVE_ON_THE_SPOT,
+        note=result_note,
+        signed_by=signer.display_name,
+        signed_by_id=signer.pk,
+    )
     return dossier
 
 
 def punctuality(dossier: Dossier) -> str | None:
-    """early / on_time / late for a resolved dossier (by date, DESIGN.md), else None."""
-    if not dossier.result_ready_at or not dossier.due_at:
+    """early / on_time / late for a resolved dossier with a due date (``dossiers.punctuality``),
+    else None."""
+    if not dossier.due_at:
         return None
-    ready = timezone.localdate(dossier.result_ready_at)
-    due = timezone.localdate(dossier.due_at)
-    if ready < due:
-        return "early"
-    return "on_time" if ready == due else "late"
+    return punctuality_rule.outcome(dossier.result_ready_at, dossier.due_at)
 
 
 @transaction.atomic
@@ -138,6 +152,6 @@ def dossier_note_opinion(*, dossier: Dossier, unsatisfied: bool = False, feedbac
         dossier.has_feedback = True
         changed.append("has_feedback")
     if changed:
-        rollup.apply_change(dossier)
+        statistics.dossier_changed(dossier)
         dossier.save(update_fields=[*changed, "updated_at"])
     return dossier

@@ -21,22 +21,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
-from accounts.permissions import can, require
+from accounts.permissions import can, on_the_spot_signers, require
 from accounts.phones import display_phone
 from dossiers import services
 from dossiers.forms.desk import (
     ApplicantLookupForm,
     IntakeForm,
+    OnTheSpotForm,
     ProcedureSearchForm,
     RefuseIntakeForm,
-    ResultNoteForm,
     ReturnForm,
     SupplyForm,
     WithdrawForm,
 )
 from dossiers.models import Channel, Dossier, DossierFile, FileKind, ReturnMethod
+from dossiers.permissions import action_names, check_action, dossier_actions_for
 from dossiers.selectors import dossier_for, dossiers_visible_to, online_queue
-from dossiers.workflow import Action, Status, TransitionRefused, actions_from, move_for
+from dossiers.workflow import Action, Status, TransitionRefused
 from procedures.models import Procedure
 from procedures.selectors import procedure_detail, procedures_public, procedures_search
 
@@ -89,9 +90,9 @@ def _desk_dossier(request, code: str, *, detailed: bool = False) -> Dossier:
 
 
 def _allowed(request, dossier: Dossier, action: str) -> bool:
-    """Whether the state table lets the user take ``action`` now; if not, say why."""
+    """Whether the user may take ``action`` now (the services' own check); if not, say why."""
     try:
-        move_for(dossier.status, action, request.user.role)
+        check_action(actor=request.user, dossier=dossier, action=action)
     except TransitionRefused as exc:
         messages.error(request, exc.message)
         return False
@@ -281,7 +282,7 @@ def confirmation(request, code: str):
     """What the applicant takes home: code, secret, due date, steps and fees. Printable."""
     dossier = _desk_dossier(request, code, detailed=True)
     fees = list(dossier.procedure.fees.all())
-    actions = set(actions_from(dossier.status, request.user.role))
+    actions = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
     return render(
         request,
         "dossiers/desk/confirmation.html",
@@ -292,8 +293,7 @@ def confirmation(request, code: str):
             "files": list(dossier.files.all()),
             "fees": fees,
             "fee_total": sum(fee.amount for fee in fees),
-            "can_resolve_on_the_spot": dossier.procedure.on_the_spot
-            and Action.APPROVE_ON_THE_SPOT in actions,
+            "can_resolve_on_the_spot": Action.APPROVE_ON_THE_SPOT in actions,
             "can_return": Action.RETURN_RESULT in actions,
             "can_supply": Action.SUPPLY in actions,
             "can_withdraw": Action.WITHDRAW in actions,
@@ -410,20 +410,22 @@ def return_result(request, code: str):
 @desk_view("dossier.receive")
 @require_http_methods(["GET", "POST"])
 def on_the_spot(request, code: str):
-    """Approve an on-the-spot dossier at the desk, then hand the result over in the same sitting."""
+    """Approve an on-the-spot dossier at the desk, signed by a person authorised there, then hand
+    the result over in the same sitting."""
     dossier = _desk_dossier(request, code)
     back = reverse("dossiers:desk_confirmation", args=[dossier.code])
-    if not dossier.procedure.on_the_spot:
-        messages.error(request, _("Thủ tục này không giải quyết tại chỗ."))
-        return redirect(back)
     if not _allowed(request, dossier, Action.APPROVE_ON_THE_SPOT):
         return redirect(back)
-    form = ResultNoteForm(request.POST or None)
+    form = OnTheSpotForm(
+        request.POST or None,
+        signers=on_the_spot_signers(procedure=dossier.procedure, office=dossier.intake_office),
+        initial_signer=request.user,
+    )
     done = _submit(
         request,
         form,
         lambda data: services.dossier_resolve_on_the_spot(
-            actor=request.user, dossier=dossier, result_note=data["result_note"]
+            actor=request.user, dossier=dossier, result_note=data["result_note"], signed_by=data["signed_by"]
         ),
         done=_("Đã giải quyết tại chỗ hồ sơ %(code)s. Trả kết quả cho người nộp ngay dưới đây.")
         % {"code": dossier.code},

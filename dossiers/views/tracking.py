@@ -82,7 +82,7 @@ def public_summary(tracked: TrackedDossier) -> dict:
         "procedure_name": tracked.procedure_name,
         "status": tracked.status,
         "status_label": Status(tracked.status).label if tracked.status in Status.values else tracked.status,
-        "status_code": Status.national_code(tracked.status),
+        "status_code": Status.national_code(tracked.status, received=tracked.received_at is not None),
         "current_agencies": (tracked.working_agencies if working else []) or [tracked.intake_office],
         "intake_office": tracked.intake_office,
         "submitted_at": tracked.submitted_at,

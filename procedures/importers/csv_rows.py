@@ -25,6 +25,7 @@ from procedures.importers.values import (
     parse_flag,
     parse_level,
     parse_online_level,
+    parse_time_unit,
     text_of,
     working_days,
 )
@@ -40,6 +41,7 @@ CSV_COLUMNS = (
     "agency_code",
     "level",
     "processing_days",
+    "time_unit",
     "online_level",
     "channels",
     "on_the_spot",
@@ -83,6 +85,7 @@ def parse_csv_row(
     agency = resolve_agency(agencies, get("agency_code"), get("agency_code"), default_agency, warnings)
     level = level_or_agency(parse_level(get("level")), agency, agencies, warnings)
     days = working_days(parse_days(get("processing_days"), what=_("thời hạn giải quyết"), warnings=warnings))
+    time_unit = parse_time_unit(get("time_unit"))
     online_level = parse_online_level(get("online_level"), warnings)
 
     kinds = set()
@@ -136,6 +139,7 @@ def parse_csv_row(
         agency_code=agency,
         level=level,
         processing_days=days,
+        time_unit=time_unit,
         online_level=online_level,
         accepts_counter="counter" in kinds,
         accepts_online=online_accepted(kinds, online_level, warnings),

@@ -89,7 +89,7 @@ def parse_national_item(
     if not timed or not isinstance(timed[0][1][0], dict):
         raise CatalogError(_("Thiếu thời hạn giải quyết (CACHTHUCTHUCHIEN → THOIGIAN)."))
     time = timed[0][1][0]
-    days = parse_time(time.get("THOIGIANGIAIQUYET"), time.get("DONVITINH"), warnings)
+    days, time_unit = parse_time(time.get("THOIGIANGIAIQUYET"), time.get("DONVITINH"), warnings)
 
     fees = []
     for raw in as_list(time.get("PHILEPHI")):
@@ -146,6 +146,7 @@ def parse_national_item(
         agency_code=agency,
         level=level,
         processing_days=days,
+        time_unit=time_unit,
         processing_time_note=fit(text_of(time.get("MOTA")), 500, _("Ghi chú thời hạn"), warnings),
         online_level=online_level,
         accepts_counter="counter" in kinds,

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from procedures.models import FeeKind, Level, OnlineLevel
+from procedures.models import FeeKind, Level, OnlineLevel, TimeUnit
 from procedures.services import CatalogError
 from procedures.text import fold
 
@@ -96,11 +96,14 @@ def working_days(days: Decimal) -> Decimal:
     return days
 
 
-def parse_time(amount: Any, unit: Any, warnings: list[str]) -> Decimal:
-    """Working days from the national database's THOIGIANGIAIQUYET and DONVITINH."""
+def parse_time(amount: Any, unit: Any, warnings: list[str]) -> tuple[Decimal, str]:
+    """The time limit and its unit from the national database's THOIGIANGIAIQUYET and DONVITINH:
+    "Ngày làm việc" → working days; "Giờ", "Giờ làm việc" → fractions of a working day (4 giờ =
+    0,5 ngày); "Ngày" alone → calendar days, as the procedure's legal text counts them."""
     days = parse_days(amount, what=_("thời hạn giải quyết"), warnings=warnings)
     unit_text = text_of(unit)
     key = fold(unit_text)
+    time_unit = TimeUnit.WORKING_DAY
     if key.startswith("gio"):
         days = days / HOURS_PER_DAY
     elif not key:
@@ -108,16 +111,21 @@ def parse_time(amount: Any, unit: Any, warnings: list[str]) -> Decimal:
             warnings.append(_("Thời hạn không ghi đơn vị; hiểu là ngày làm việc."))
     elif "ngay" in key:
         if "lam viec" not in key and days:
-            warnings.append(
-                _(
-                    "Thời hạn %(days)s ngày (ngày thường, không phải ngày làm việc) "
-                    "được ghi là %(days)s ngày làm việc."
-                )
-                % {"days": days}
-            )
+            time_unit = TimeUnit.CALENDAR_DAY
     else:
         raise CatalogError(_("Đơn vị thời gian không hỗ trợ: “%(unit)s”.") % {"unit": unit_text})
-    return working_days(days)
+    return working_days(days), time_unit
+
+
+def parse_time_unit(value: Any) -> str:
+    """A CSV's time_unit column: empty or "ngày làm việc"/"working_day" → working days; "ngày",
+    "ngày theo lịch", "calendar_day" → calendar days."""
+    key = fold(text_of(value)).replace("_", " ")
+    if not key or key in ("ngay lam viec", "working day"):
+        return TimeUnit.WORKING_DAY
+    if key in ("ngay", "ngay theo lich", "calendar day"):
+        return TimeUnit.CALENDAR_DAY
+    raise CatalogError(_("Đơn vị thời hạn không hỗ trợ: “%(unit)s”.") % {"unit": text_of(value)})
 
 
 def parse_amount(value: Any, warnings: list[str]) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from accounts.permissions import require
 from receipts import pdf, selectors
 from receipts.forms import RegisterForm
 from receipts.papers import PAPERS, PaperNotApplicable, paper_context
-from receipts.reconciliation import to_xlsx
+from receipts.spreadsheets import XLSX_TYPE, to_xlsx
 from receipts.views.common import dossier_view, serve_paper
 
 
@@ -60,7 +60,7 @@ def _moment(value, fmt="%d/%m/%Y %H:%M") -> str:
 def _register_body(dossiers) -> list[list]:
     return [
         [
-            n,
+            d.register_number or "",
             d.code,
             d.procedure.name,
             d.sets_count,
@@ -74,7 +74,7 @@ def _register_body(dossiers) -> list[list]:
             _moment(d.returned_at),
             d.get_status_display(),
         ]
-        for n, d in enumerate(dossiers, start=1)
+        for d in dossiers
     ]
 
 
@@ -98,10 +98,7 @@ def register(request):
     name = f"so-theo-doi-{office.code}-{start:%Y%m%d}-{end:%Y%m%d}"
     output = request.GET.get("format")
     if output == "xlsx":
-        response = HttpResponse(
-            to_xlsx("Sổ theo dõi", REGISTER_COLUMNS, body),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(to_xlsx("Sổ theo dõi", [REGISTER_COLUMNS, *body]), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     context = {

@@ -7,10 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import require
-from receipts import reconciliation
+from receipts import reconciliation, spreadsheets
 from receipts.forms import ReconcileForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -34,11 +32,11 @@ def reconcile(request):
             columns, body = reconciliation.clerk_table(clerk_rows, clerk_totals)
             name, title = f"doi-soat-nguoi-thu-{day:%Y-%m-%d}", "Theo người thu"
         if kind == "xlsx":
-            response = HttpResponse(reconciliation.to_xlsx(title, columns, body), content_type=XLSX)
-        else:
             response = HttpResponse(
-                reconciliation.to_csv(columns, body), content_type="text/csv; charset=utf-8"
+                spreadsheets.to_xlsx(title, [columns, *body]), content_type=spreadsheets.XLSX_TYPE
             )
+        else:
+            response = HttpResponse(spreadsheets.to_csv([columns, *body]), content_type=spreadsheets.CSV_TYPE)
             kind = "csv"
         response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
         return response

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.models import ContactChange
 from accounts.services import account_update_contact
 from notifications.models import Channel, Notification, OptOut
+from tests.accounts.test_views import sent_code
 from tests.factories import UserFactory
 
 
@@ -18,6 +19,10 @@ def citizen(db):
 def test_changing_the_phone_on_the_account_page_is_audited_and_the_old_phone_told(client, citizen):
     client.force_login(citizen)
     response = client.post(reverse("accounts:contact"), {"phone": "0987 654 321", "email": "an@example.vn"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:contact_confirm")
+    citizen.refresh_from_db()
+    assert citizen.phone == "+84912345678"  # not before the new phone is proven
+    response = client.post(reverse("accounts:contact_confirm"), {"code": sent_code("+84987654321")})
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert citizen.phone == "+84987654321"
@@ -41,13 +46,26 @@ def test_changing_the_email_tells_the_old_address_with_old_and_new(citizen):
     assert ContactChange.objects.get().field == "email"
 
 
-def test_an_address_of_another_account_is_refused_and_nothing_changes(client, citizen):
+def test_an_address_of_another_account_gets_the_same_answer_and_nothing_changes(client, citizen):
+    """No enumeration (issue 22): the owner of the phone is told, the asker gets the answer of a
+    free phone, and no code can make the change."""
     UserFactory(phone="+84987654321")
     client.force_login(citizen)
-    response = client.post(reverse("accounts:contact"), {"phone": "0987654321", "email": "an@example.vn"})
-    assert response.status_code == 400
-    assert "Số điện thoại này đã được đăng ký." in response.content.decode()
-    assert not ContactChange.objects.exists() and not Notification.objects.exists()
+    free = client.post(reverse("accounts:contact"), {"phone": "0911111111", "email": "an@example.vn"})
+    taken = client.post(reverse("accounts:contact"), {"phone": "0987654321", "email": "an@example.vn"})
+    assert (taken.status_code, taken["Location"]) == (free.status_code, free["Location"])
+    assert Notification.objects.get(recipient="+84987654321").template_code == "account.contact_taken"
+    for code in ("000000", sent_code("+84911111111")):
+        assert client.post(reverse("accounts:contact_confirm"), {"code": code}).status_code == 400
+    assert not ContactChange.objects.exists()
+
+
+def test_removing_the_email_needs_no_code(client, citizen):
+    client.force_login(citizen)
+    response = client.post(reverse("accounts:contact"), {"phone": "0912345678", "email": ""})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
+    citizen.refresh_from_db()
+    assert citizen.email == "" and ContactChange.objects.get().field == "email"
 
 
 def test_no_change_writes_nothing(citizen):

@@ -1,5 +1,7 @@
 """Account pages: register, log in (phone, email, username), lockout, the own page, log out."""
 
+import re
+
 import pytest
 
 from accounts.models import Role, User
@@ -14,6 +16,7 @@ PASSWORD = "Mat-khau-2026"
 LOGIN = "/tai-khoan/dang-nhap/"
 LOGOUT = "/tai-khoan/dang-xuat/"
 REGISTER = "/tai-khoan/dang-ky/"
+CONFIRM = "/tai-khoan/dang-ky/xac-nhan/"
 HOME = "/tai-khoan/"
 
 
@@ -47,12 +50,28 @@ def test_register_page_has_labelled_fields_and_a_link_to_log_in(client):
     assert "Có lỗi cần sửa" not in body
 
 
-def test_register_with_a_phone_logs_in_and_stores_e164(client):
-    response = client.post(REGISTER, _register_data(), follow=True)
+def sent_code(address: str) -> str:
+    """The one-time code the outbox holds for ``address`` (as a phone or an e-mail would get it)."""
+    from accounts.phones import normalize_phone
+    from notifications.models import Notification
+
+    address = address if "@" in address else normalize_phone(address)
+    notice = Notification.objects.filter(recipient=address, template_code="account.contact_code").latest("id")
+    return re.search(r"\b(\d{6})\b", notice.body).group(1)
+
+
+def test_register_with_a_phone_confirms_a_code_logs_in_and_stores_e164(client):
+    response = client.post(REGISTER, _register_data())
+    assert response.status_code == 302 and response["Location"] == CONFIRM
+    assert not User.objects.exists()
+    wrong = client.post(CONFIRM, {"code": "000000"})
+    assert wrong.status_code == 400 and "Mã xác nhận không đúng" in wrong.content.decode()
+    response = client.post(CONFIRM, {"code": sent_code("+84912345678")}, follow=True)
     assert response.redirect_chain == [(HOME, 302)]
     user = User.objects.get()
     assert user.phone == "+84912345678"
     assert user.role == Role.CITIZEN
+    assert user.check_password(PASSWORD)
     assert response.context["user"] == user
     body = response.content.decode()
     assert "Đăng ký thành công" in body
@@ -71,14 +90,40 @@ def test_register_without_phone_or_email_shows_the_error_summary(client):
     assert not User.objects.exists()
 
 
-def test_register_with_a_taken_phone_creates_nothing(client, citizen):
-    response = client.post(REGISTER, _register_data(phone="+84 987 654 321"))
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Có lỗi cần sửa" in body
-    assert "Số điện thoại này đã được đăng ký." in body
+def test_register_with_a_taken_phone_says_the_same_and_creates_nothing(client, citizen):
+    """No enumeration (issue 22): a taken phone gets the answer of a free one; its owner is told,
+    no code is sent, and no code can finish the registration."""
+    from notifications.models import Notification
+
+    free = client.post(REGISTER, _register_data(phone="0911 111 111"))
+    client.session.flush()
+    taken = client.post(REGISTER, _register_data(phone="+84 987 654 321"))
+    assert (taken.status_code, taken["Location"]) == (free.status_code, free["Location"]) == (302, CONFIRM)
+    notice = Notification.objects.get(recipient="+84987654321")
+    assert notice.template_code == "account.contact_taken" and not re.search(r"\d{6}", notice.body)
+    for code in ("000000", sent_code("+84911111111")):
+        assert client.post(CONFIRM, {"code": code}).status_code == 400
     assert User.objects.count() == 1
     assert "_auth_user_id" not in client.session
+
+
+def test_a_code_is_spent_after_five_wrong_tries(client):
+    client.post(REGISTER, _register_data())
+    for _ in range(5):
+        client.post(CONFIRM, {"code": "000000"})
+    assert client.post(CONFIRM, {"code": sent_code("+84912345678")}).status_code == 400
+    assert not User.objects.exists()
+
+
+def test_registrations_are_rate_limited_per_address_and_per_contact(client, settings):
+    settings.ACCOUNTS_CODE_REQUESTS_PER_ADDRESS = "4/h"
+    settings.ACCOUNTS_CODES_PER_CONTACT_HOUR = 3
+    answers = [client.post(REGISTER, _register_data()).status_code for _ in range(4)]
+    assert answers == [302, 302, 302, 200]  # the fourth code to one phone in an hour is refused
+    assert client.post(REGISTER, _register_data(phone="0911111111")).status_code == 429
+    from notifications.models import Notification
+
+    assert Notification.objects.count() == 3
 
 
 def test_register_with_mismatched_passwords(client):

@@ -7,6 +7,7 @@ import pytest
 from freezegun import freeze_time
 
 from accounts.models import Role, User
+from accounts.services import signing_authority_grant
 from dossiers import services
 from dossiers.files import FileUpload
 from dossiers.models import StepStatus
@@ -121,6 +122,10 @@ def world(db) -> World:
             documents=[DocumentData(name="Bản chính giấy tờ")],
         )
     )
+    commune_clerk = StaffFactory(role=Role.CLERK, agency=commune)
+    signing_authority_grant(
+        user=commune_clerk, procedure=on_the_spot, office=commune, decision="QĐ 1/QĐ-UBND"
+    )
     return World(
         province=province,
         center=center,
@@ -133,7 +138,7 @@ def world(db) -> World:
         citizen=UserFactory(role=Role.CITIZEN),
         other_citizen=UserFactory(role=Role.CITIZEN),
         clerk=StaffFactory(role=Role.CLERK, agency=center),
-        commune_clerk=StaffFactory(role=Role.CLERK, agency=commune),
+        commune_clerk=commune_clerk,
         postal=StaffFactory(role=Role.POSTAL, agency=center),
         reviewer_a=StaffFactory(role=Role.REVIEWER, agency=justice),
         reviewer_b=StaffFactory(role=Role.REVIEWER, agency=construction),

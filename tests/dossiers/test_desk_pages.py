@@ -481,10 +481,17 @@ def test_on_the_spot_from_intake_to_return_in_one_sitting(client, world):
     assert f'href="{on_the_spot_url}"' in body
     assert "07/12/2026" in body  # same day
 
-    empty = client.post(on_the_spot_url, {"result_note": ""})
+    form = client.get(on_the_spot_url).content.decode()
+    # the clerk is authorised to sign here: chosen already
+    assert f'<option value="{world.commune_clerk.pk}" selected>' in form
+    empty = client.post(on_the_spot_url, {"result_note": "", "signed_by": world.commune_clerk.pk})
     assert "Có lỗi cần sửa" in empty.content.decode()
 
-    response = client.post(on_the_spot_url, {"result_note": "Đã chứng thực 3 bản sao, số 125"}, follow=True)
+    response = client.post(
+        on_the_spot_url,
+        {"result_note": "Đã chứng thực 3 bản sao, số 125", "signed_by": world.commune_clerk.pk},
+        follow=True,
+    )
     assert response.redirect_chain == [(url("desk_return", dossier.code), 302)]
     assert "Đã chứng thực 3 bản sao, số 125" in response.content.decode()
     dossier.refresh_from_db()

@@ -111,6 +111,27 @@ def test_refusal_gives_the_reason(world):
     assert "Lý do: Đất không đủ điều kiện xây dựng" in sms("dossier.refused", dossier).body
 
 
+def test_a_stop_is_told_with_its_reason_and_date(world):
+    with freeze_time(at(7, 9)):
+        dossier = receive(world)
+        services.step_claim(actor=world.reviewer_a, step=step(dossier, 1))
+    with freeze_time(at(9, 10)):
+        services.dossier_stop(actor=world.reviewer_a, dossier=dossier, reason="Người nộp không bổ sung")
+    text = sms("dossier.stopped", dossier).body
+    assert "dừng giải quyết ngày 09/12/2026" in text
+    assert "Lý do: Người nộp không bổ sung" in text
+    assert "Người nộp không bổ sung" in email("dossier.stopped", dossier).body
+
+
+def test_a_withdrawal_is_confirmed_to_the_applicant(world):
+    with freeze_time(at(7, 9)):
+        dossier = receive(world)
+        services.dossier_withdraw(actor=world.clerk, dossier=dossier, reason="Đổi ý, nộp lại sau")
+    text = sms("dossier.withdrawn", dossier).body
+    assert "đã được rút theo đề nghị ngày 07/12/2026" in text
+    assert "Lý do: Đổi ý, nộp lại sau" in text
+
+
 def test_result_ready_says_where_to_collect_and_the_fees(world):
     with freeze_time(at(9, 10)):
         dossier = receive(world)

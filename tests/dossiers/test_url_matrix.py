@@ -1,6 +1,7 @@
 """Who sees what, over every page and API address that names a dossier, a step or a file:
 everyone but the people of the dossier gets 404, for GET and POST alike."""
 
+import re
 from operator import attrgetter
 from types import SimpleNamespace
 
@@ -224,3 +225,46 @@ def test_outsider_ids_and_unknown_ids_get_the_same_answer(client, world, case):
     user = UserFactory(role="citizen")
     client.force_login(user)
     assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 404
+
+
+def test_paper_rating_form_answers_outsiders_as_if_the_code_did_not_exist(client, world):
+    """The clerks' paper survey form (no parameter in its address, the dossier code is typed):
+    a clerk or postal staff member of another office gets exactly the answer of an unknown code,
+    and nothing is written; the people of the dossier's intake office do rate it."""
+    from surveys.models import Rating
+    from tests.factories import ReturnedDossierFactory
+
+    dossier = ReturnedDossierFactory(intake_office=world.center, procedure=world.single)
+    address = reverse("surveys:paper")
+
+    def post(code):
+        data = {"phieu-TOTAL_FORMS": "1", "phieu-INITIAL_FORMS": "0", "phieu-0-score": "3"}
+        data["phieu-0-dossier_code"] = code
+        page = client.post(address, data)
+        text = page.content.decode().replace(code, "<code>")
+        return page.status_code, re.sub(r'(nonce|value)="[^"]*"', "", text)  # per-request tokens
+
+    outsiders = {who: user for who, user in _outsiders(world).items() if user.role in ("clerk", "postal")}
+    assert len(outsiders) == 3
+    for who, user in outsiders.items():
+        client.force_login(user)
+        unknown = post("TTPVHCC-261207-9999")
+        assert post(dossier.code) == unknown, who
+        assert unknown[0] == 200 and "Không tìm thấy hồ sơ mã" in unknown[1]
+    assert not Rating.objects.exists()
+    for user in (world.clerk, world.postal):
+        Rating.objects.all().delete()
+        client.force_login(user)
+        assert (
+            client.post(
+                address,
+                {
+                    "phieu-TOTAL_FORMS": "1",
+                    "phieu-INITIAL_FORMS": "0",
+                    "phieu-0-score": "3",
+                    "phieu-0-dossier_code": dossier.code,
+                },
+            ).status_code
+            == 302
+        )
+        assert Rating.objects.get().dossier == dossier

@@ -21,7 +21,9 @@ import re
 
 import pytest
 
+from tests.accounts.test_views import sent_code
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.test_surveys import in_thread
 from tests.factories import PASSWORD, VALID_ID_NUMBER
 
 try:
@@ -164,6 +166,11 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     home.get_by_label(re.compile(r"^\s*Mật khẩu")).fill(PASSWORD)
     home.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     home.get_by_role("button", name="Đăng ký", exact=True).click()
+    # The phone is proven by the one-time code the outbox sent to it.
+    expect(home.get_by_role("heading", level=1, name="Nhập mã xác nhận")).to_be_visible()
+    assert_accessible(home)
+    home.get_by_label("Mã xác nhận").fill(in_thread(lambda: sent_code(CITIZEN_PHONE)))
+    home.get_by_role("button", name="Xác nhận", exact=True).click()
     expect_message(home, f"Đăng ký thành công. Chào mừng {APPLICANT_NAME}!")
     assert_accessible(home)
 

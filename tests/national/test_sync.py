@@ -73,7 +73,7 @@ def test_each_event_queues_one_message_in_its_transaction(world):
     first, last = rows[0].payload, rows[-1].payload
     assert first["isUpdating"] == "False" and last["isUpdating"] == "True"
     record = last["data"][0]
-    assert record["TrangThaiHoSo"] == str(Status.national_code(Status.RETURNED))
+    assert record["TrangThaiHoSo"] == str(Status.national_code(Status.RETURNED, received=True)) == "10"
     assert record["NgayTiepNhan"] == "20261207073000"  # Asia/Ho_Chi_Minh, yyyyMMddHHmmss
     assert record["NgayTra"] == "20261211140000"
     assert record["MaTTHC"] == "1.009994" and record["LoaiDoiTuong"] == "1"
@@ -253,3 +253,17 @@ def test_with_redis_down_the_action_is_not_held_and_the_sweep_sends_later(
     publish._paused_until = 0.0
     settings.CELERY_TASK_ALWAYS_EAGER = True  # the sweep of beat (here in this process)
     assert sync_sweep()["sent"] == 1
+
+
+def test_a_refusal_before_receipt_is_not_received_and_after_processing_is_resolved(world, case):
+    """The status codes come from the table of dossiers/workflow.py, read through its function."""
+    with freeze_time(at(4, 16)):
+        refused_at_intake = submit_online(world)
+        services.dossier_refuse_intake(actor=world.clerk, dossier=refused_at_intake, reason="Thiếu giấy tờ")
+    last = SyncMessage.objects.filter(dossier=refused_at_intake).order_by("id").last()
+    assert last.payload["data"][0]["TrangThaiHoSo"] == "3"
+    dossier, step, _file = case
+    with freeze_time(at(8, 9)):
+        services.step_refuse(actor=world.reviewer_a, step=step, reason="Không đủ điều kiện")
+    last = SyncMessage.objects.filter(dossier=dossier).order_by("id").last()
+    assert last.payload["data"][0]["TrangThaiHoSo"] == "9"

@@ -253,25 +253,25 @@ def test_duplicate_code_in_a_file_warns(agencies, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("amount", "unit", "days", "warns"),
+    ("amount", "unit", "days", "time_unit", "warns"),
     [
-        ("15", "Ngày làm việc", Decimal(15), False),
-        ("0.5", "Ngày làm việc", Decimal("0.5"), False),
-        ("0,5", "Ngày làm việc", Decimal("0.5"), False),
-        ("Trong ngày", "Ngày làm việc", Decimal(0), False),
-        ("Trong ngày", "", Decimal(0), False),
-        (3, "Ngày làm việc", Decimal(3), False),
-        ("4", "Giờ", Decimal("0.5"), False),
-        ("12", "Giờ làm việc", Decimal("1.5"), False),
-        ("1", "Giờ làm việc", Decimal("0.13"), False),
-        ("30", "Ngày", Decimal(30), True),
-        ("5", "", Decimal(5), True),
-        ("Từ 5 đến 7", "Ngày làm việc", Decimal(5), True),
+        ("15", "Ngày làm việc", Decimal(15), "working_day", False),
+        ("0.5", "Ngày làm việc", Decimal("0.5"), "working_day", False),
+        ("0,5", "Ngày làm việc", Decimal("0.5"), "working_day", False),
+        ("Trong ngày", "Ngày làm việc", Decimal(0), "working_day", False),
+        ("Trong ngày", "", Decimal(0), "working_day", False),
+        (3, "Ngày làm việc", Decimal(3), "working_day", False),
+        ("4", "Giờ", Decimal("0.5"), "working_day", False),
+        ("12", "Giờ làm việc", Decimal("1.5"), "working_day", False),
+        ("1", "Giờ làm việc", Decimal("0.13"), "working_day", False),
+        ("30", "Ngày", Decimal(30), "calendar_day", False),
+        ("5", "", Decimal(5), "working_day", True),
+        ("Từ 5 đến 7", "Ngày làm việc", Decimal(5), "working_day", True),
     ],
 )
-def test_processing_time(amount, unit, days, warns):
+def test_processing_time(amount, unit, days, time_unit, warns):
     warnings: list[str] = []
-    assert parse_time(amount, unit, warnings) == days
+    assert parse_time(amount, unit, warnings) == (days, time_unit)
     assert bool(warnings) is warns
 
 

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 import pytest
@@ -37,14 +38,31 @@ def test_submit_computes_due_date_in_working_days(settings):
     assert timezone.localtime(feedback.due_at).isoformat() == "2026-11-17T09:00:00+07:00"
 
 
-def test_submit_needs_contact_and_checks_dossier_code(returned):
+def test_submit_needs_contact_and_links_a_known_dossier_code(returned):
     with pytest.raises(services.SurveyError, match="số điện thoại hoặc email"):
         _send(phone="", email="")
-    with pytest.raises(services.SurveyError, match="Không tìm thấy hồ sơ"):
-        _send(dossier_code="KHONG-CO")
     feedback = _send(subject=Subject.DOSSIER, dossier_code=returned.code.lower())
     assert feedback.dossier == returned and feedback.agency == returned.resolving_agency
+    assert feedback.typed_dossier_code == returned.code
     assert Feedback.objects.count() == 1
+
+
+def test_an_unknown_dossier_code_is_accepted_like_a_known_one(client, returned):
+    """The anonymous form must not tell whether a dossier code exists (issue 22): an unknown code
+    is kept as typed for the staff who triage it, and the sender sees the same page."""
+    feedback = _send(subject=Subject.DOSSIER, dossier_code="khong-co")
+    assert feedback.dossier is None and feedback.typed_dossier_code == "KHONG-CO"
+    pages = []
+    for code in (returned.code, "TT-261120-9999"):
+        data = {"subject": "dossier", "dossier_code": code, "title": "Chậm", "content": "Chờ lâu"}
+        page = client.post(reverse("surveys:feedback_send"), {**data, "name": "Bình", "phone": "0912345678"})
+        pages.append(
+            (
+                page.status_code,
+                re.sub(r"PA-[A-Z0-9]+|value=\"[^\"]*\"|nonce=\"[^\"]*\"", "", page.content.decode()),
+            )
+        )
+    assert pages[0] == pages[1] and pages[0][0] == 200
 
 
 def test_full_flow_answer_mails_the_sender_and_publish_hides_personal_data(

@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
 from dossiers import services
 from dossiers.forms.fields import ACCEPT
 from dossiers.forms.online import SupplyForm, WithdrawForm
+from dossiers.permissions import action_names, dossier_actions_for, may
 from dossiers.selectors import dossiers_visible_to
 from dossiers.views.online.common import _add_errors, _own_dossier, citizen_required
-from dossiers.workflow import Action, Status, TransitionRefused, actions_from
+from dossiers.workflow import Action, Status, TransitionRefused
 
 
 @citizen_required
@@ -22,7 +22,7 @@ def my_dossiers(request):
     dossiers = dossiers_visible_to(request.user).filter(applicant_user=request.user).order_by("-id")
     page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
     for dossier in page:
-        actions = actions_from(dossier.status, Role.CITIZEN)
+        actions = action_names(dossier_actions_for(actor=request.user, dossier=dossier))
         dossier.can_supply = Action.SUPPLY in actions
         dossier.can_withdraw = Action.WITHDRAW in actions
     return render(request, "dossiers/online/my_dossiers.html", {"page": page})
@@ -65,7 +65,7 @@ def my_supply(request, code: str):
 @require_http_methods(["GET", "POST"])
 def my_withdraw(request, code: str):
     dossier = _own_dossier(request, code)
-    if Action.WITHDRAW not in actions_from(dossier.status, Role.CITIZEN):
+    if not may(actor=request.user, dossier=dossier, action=Action.WITHDRAW):
         messages.info(
             request,
             _("Không thể rút hồ sơ %(code)s khi hồ sơ ở trạng thái “%(status)s”.")

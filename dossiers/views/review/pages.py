@@ -17,7 +17,8 @@ from accounts.permissions import require
 from accounts.phones import display_phone
 from dossiers import selectors, services
 from dossiers.models import Dossier, DossierFile, FileKind, Step, StepStatus
-from dossiers.views.review.panel import OPEN_STEP, available_actions
+from dossiers.permissions import OPEN_STEP
+from dossiers.views.review.panel import available_actions
 from dossiers.workflow import CLOCK_RUNNING, Action, Status
 from procedures import workdays
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_contact_change'),
+        ('accounts', '0004_signingauthority'),
     ]
 
     operations = [

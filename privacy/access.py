@@ -1,0 +1,91 @@
+"""Which addresses show personal data, and the access record written when staff open them.
+
+The table ``RECORDED`` names each address (by URL name) that shows a dossier's personal data, a
+file or an export, and how to find the dossier it is about. The middleware
+(``privacy.middleware``) writes one ``AccessRecord`` for each successful answer to staff; it reads
+the other apps and nothing imports it, so the record needs no call in their views."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from axes.helpers import get_client_ip_address
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Role
+from dossiers.models import DossierFile
+from privacy.models import AccessKind, AccessRecord
+from receipts.models import Receipt
+
+
+def _code(kwargs: dict) -> str:
+    return kwargs.get("code", "")
+
+
+def _file(kwargs: dict) -> str:
+    found = (
+        DossierFile.objects.filter(pk=kwargs.get("file_id")).values_list("dossier__code", flat=True).first()
+    )
+    return found or ""
+
+
+def _receipt(kwargs: dict) -> str:
+    found = Receipt.objects.filter(pk=kwargs.get("pk")).values_list("dossier__code", flat=True).first()
+    return found or ""
+
+
+def _none(kwargs: dict) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    kind: str
+    dossier: Callable[[dict], str]
+    # the query parameter that turns a page into an export (``format=xlsx``), if any
+    export_param: str = ""
+
+
+RECORDED: dict[str, Recorded] = {
+    "dossiers:detail": Recorded(AccessKind.VIEW, _code),
+    "dossier-detail": Recorded(AccessKind.VIEW, _code),
+    "dossiers:desk_confirmation": Recorded(AccessKind.VIEW, _code),
+    "dossiers:file": Recorded(AccessKind.FILE, _file),
+    "receipts:paper": Recorded(AccessKind.PAPER, _code),
+    "receipts:paper_pdf": Recorded(AccessKind.PAPER, _code),
+    "receipts:collect": Recorded(AccessKind.VIEW, _code),
+    "receipts:receipt": Recorded(AccessKind.PAPER, _receipt),
+    "receipts:receipt_pdf": Recorded(AccessKind.PAPER, _receipt),
+    "receipts:register": Recorded(AccessKind.EXPORT, _none, export_param="format"),
+    "receipts:reconcile": Recorded(AccessKind.EXPORT, _none, export_param="export"),
+    "dashboards:report-csv": Recorded(AccessKind.EXPORT, _none),
+    "dashboards:report-xlsx": Recorded(AccessKind.EXPORT, _none),
+    "dashboards:dossiers": Recorded(AccessKind.EXPORT, _none),
+}
+
+
+def record_if_personal(request: HttpRequest, status: int) -> AccessRecord | None:
+    """Write the access record of this answer, when staff opened personal data successfully."""
+    match = request.resolver_match
+    user = getattr(request, "user", None)
+    if match is None or status != 200 or user is None or not user.is_authenticated:
+        return None
+    if user.role == Role.CITIZEN and not user.is_superuser:
+        return None  # a citizen sees only their own data
+    rule = RECORDED.get(match.view_name)
+    if rule is None or request.method not in ("GET", "HEAD"):
+        return None
+    if match.view_name == "receipts:reconcile" and not request.GET.get(rule.export_param):
+        return None  # the page shows sums only; its files name the clerks
+    what = request.get_full_path()[:255]
+    return AccessRecord.objects.create(
+        at=timezone.now(),
+        actor=user,
+        actor_name=user.display_name[:150],
+        actor_role=user.role,
+        agency_id=user.agency_id,
+        kind=rule.kind,
+        dossier_code=rule.dossier(match.kwargs),
+        what=what,
+        address=get_client_ip_address(request) or None,
+    )
