@@ -18,21 +18,33 @@ GATEWAY_PORT ?= 8212
 DEMO_MERCHANT ?= HCCDEMO1
 # Only for the loopback demo gateway that make run starts; a real merchant's secret comes from .env.
 DEMO_PAYMENT_SECRET ?= demo-loopback-gateway-secret
+NATIONAL_DEMO_PORT ?= 8213
+VNEID_DEMO_PORT ?= 8313
 
 .PHONY: run test bench install migrate messages seed lint clean
 
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
-## The loopback payment gateway (payments/gateway_server.py) runs beside it for the demo, and stops with it.
+## The loopback payment gateway (payments/gateway_server.py), a national public service portal of
+## our own (NATIONAL_DEMO_PORT) with the sender of the sync messages, and an OpenID Connect provider
+## standing in for VNeID (VNEID_DEMO_PORT) run beside it for the demo, and stop with it.
 run: install migrate messages seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop); demo payment gateway on http://127.0.0.1:$(GATEWAY_PORT)/"
-	@$(PY) -m payments.gateway_server --port $(GATEWAY_PORT) --merchant $(DEMO_MERCHANT) \
+	@export NATIONAL_PORTAL_URL="$${NATIONAL_PORTAL_URL:-http://127.0.0.1:$(NATIONAL_DEMO_PORT)}" \
+	  NATIONAL_PORTAL_USERNAME="$${NATIONAL_PORTAL_USERNAME:-hcc-demo}" NATIONAL_PORTAL_PASSWORD="$${NATIONAL_PORTAL_PASSWORD:-hcc-demo}" \
+	  NATIONAL_PORTAL_UNIT_CODE="$${NATIONAL_PORTAL_UNIT_CODE:-000.00.00.H99}" \
+	  VNEID_ISSUER="$${VNEID_ISSUER:-http://127.0.0.1:$(VNEID_DEMO_PORT)}" \
+	  VNEID_CLIENT_ID="$${VNEID_CLIENT_ID:-hcc-demo}" VNEID_CLIENT_SECRET="$${VNEID_CLIENT_SECRET:-hcc-demo-secret}" \
+	  PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/paymentv2/vpcpay.html}" \
+	  PAYMENT_QUERY_URL="$${PAYMENT_QUERY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/merchant_webapi/api/transaction}" \
+	  PAYMENT_MERCHANT_CODE="$${PAYMENT_MERCHANT_CODE:-$(DEMO_MERCHANT)}" \
+	  PAYMENT_HASH_SECRET="$${PAYMENT_HASH_SECRET:-$(DEMO_PAYMENT_SECRET)}"; \
+	$(PY) -m payments.gateway_server --port $(GATEWAY_PORT) --merchant $(DEMO_MERCHANT) \
 	  --secret "$(DEMO_PAYMENT_SECRET)" --ipn-url "http://$(HOST):$(PORT)/thanh-toan/ipn/" & gateway=$$!; \
-	trap 'kill $$gateway 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m national.portal_server --port $(NATIONAL_DEMO_PORT) & portal=$$!; \
+	$(PY) -m accounts.vneid_provider --port $(VNEID_DEMO_PORT) --redirect-uri http://$(HOST):$(PORT)/tai-khoan/vneid/ve/ & oidc=$$!; \
+	$(PY) manage.py national_sync --loop & sync=$$!; \
+	trap 'kill $$gateway $$portal $$oidc $$sync 2>/dev/null' INT TERM EXIT; \
 	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" \
-	PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/paymentv2/vpcpay.html}" \
-	PAYMENT_QUERY_URL="$${PAYMENT_QUERY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/merchant_webapi/api/transaction}" \
-	PAYMENT_MERCHANT_CODE="$${PAYMENT_MERCHANT_CODE:-$(DEMO_MERCHANT)}" \
-	PAYMENT_HASH_SECRET="$${PAYMENT_HASH_SECRET:-$(DEMO_PAYMENT_SECRET)}" \
 	HCC_SITE_URL="$(SITE_URL)" $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AGENCY_ROLES, ContactChange, SigningAuthority, User
+from accounts.models import AGENCY_ROLES, ContactChange, Identity, SigningAuthority, User
 from accounts.phones import normalize_phone
 
 
@@ -75,6 +75,18 @@ class ContactChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Identity)
+class IdentityAdmin(admin.ModelAdmin):
+    """Accounts linked to a national electronic identity (VNeID). Linking a staff account is done
+    here by an administrator; citizens are linked on their first VNeID login."""
+
+    list_display = ["user", "provider", "level", "linked_at", "last_login_at"]
+    list_filter = ["provider", "level"]
+    search_fields = ["=id_number", "user__username", "user__full_name"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["last_login_at"]
 
 
 @admin.register(SigningAuthority)

@@ -53,3 +53,16 @@ class PhoneOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class VNeIDBackend(ModelBackend):
+    """Log in with an identity verified by VNeID (``accounts.vneid``): the view passes the
+    identity it read from a validated ID token; never reached with a password."""
+
+    def authenticate(self, request, vneid_identity=None, **kwargs):
+        if vneid_identity is None:
+            return None
+        from accounts.vneid import account_for_identity
+
+        user = account_for_identity(identity=vneid_identity)
+        return user if self.user_can_authenticate(user) else None

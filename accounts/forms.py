@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -19,6 +22,13 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Thông tin đăng nhập hoặc mật khẩu không đúng."),
         "inactive": _("Tài khoản này đã bị khóa."),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not settings.CITIZEN_PASSWORD_LOGIN and user.role == Role.CITIZEN and not user.is_superuser:
+            raise forms.ValidationError(
+                _("Công dân, tổ chức đăng nhập bằng tài khoản định danh điện tử VNeID."), code="vneid_only"
+            )
 
 
 class RegisterForm(forms.Form):

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,6 +85,30 @@ class ContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.field}: {self.old_value} → {self.new_value}"
+
+
+class Identity(models.Model):
+    """An account's verified national identity (VNeID, by OpenID Connect): the identity number
+    the provider asserts, its subject and the identity level (mức độ định danh 1 or 2). One
+    identity number belongs to one account."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="identity")
+    provider = models.CharField(_("nhà cung cấp định danh"), max_length=16, default="vneid")
+    subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
+    id_number = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
+    level = models.PositiveSmallIntegerField(_("mức độ định danh"), default=0)
+    linked_at = models.DateTimeField(_("liên kết lúc"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("đăng nhập gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("định danh điện tử")
+        verbose_name_plural = _("định danh điện tử")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="identity_subject_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.id_number[:3]}******{self.id_number[-3:]} (mức {self.level})"
 
 
 class SigningAuthority(models.Model):

@@ -47,6 +47,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "rating.enter_paper": frozenset({K, P}),
     "feedback.handle": frozenset({K, R, M, A}),
     "survey.view_figures": frozenset({K, R, M, A}),
+    # the national public service portal's sync
+    "national.view_sync": frozenset({K, P, R, M, A}),
+    "national.reconcile": frozenset({M, A}),
+    "national.resend": frozenset({A}),
     # personal data (privacy/): the access record (also the data-protection officer, by permission)
     "privacy.view_access": frozenset({A}),
 }

@@ -41,6 +41,9 @@ ACTION_LABELS = {
     "rating.enter_paper": gettext_lazy("Nhập phiếu đánh giá giấy"),
     "feedback.handle": gettext_lazy("Xử lý phản ánh, kiến nghị"),
     "survey.view_figures": gettext_lazy("Xem số liệu hài lòng, phản ánh"),
+    "national.view_sync": gettext_lazy("Xem đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia"),
+    "national.reconcile": gettext_lazy("Đối soát đồng bộ Cổng Dịch vụ công quốc gia"),
+    "national.resend": gettext_lazy("Gửi lại bản tin đồng bộ bị từ chối"),
     "privacy.view_access": gettext_lazy("Xem nhật ký truy cập dữ liệu cá nhân"),
 }
 

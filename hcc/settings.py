@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "receipts",
     "payments",
     "notifications",
+    "national",
+    "oauth2_provider",
     "privacy",
 ]
 
@@ -143,6 +145,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.PhoneOrEmailBackend",
+    "accounts.backends.VNeIDBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -275,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-submitted-requests": {"task": "dossiers.tasks.purge_submitted_requests", "schedule": 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
     "payments-check-pending": {"task": "payments.tasks.check_pending", "schedule": 300},
+    "national-sync-sweep": {"task": "national.tasks.sweep", "schedule": 60},
+    "national-catalog-pull": {"task": "national.tasks.catalog_pull", "schedule": crontab(hour=2, minute=30)},
     "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
@@ -339,6 +344,52 @@ IDEMPOTENCY_HOURS = env.int("IDEMPOTENCY_HOURS", default=24)
 HCC_HISTORY_CUTOVER = (
     date.fromisoformat(env.str("HCC_HISTORY_CUTOVER")) if env.str("HCC_HISTORY_CUTOVER", default="") else None
 )
+# --- Machine clients of the API: OAuth2 client credentials (django-oauth-toolkit) -------------
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "catalog:read": "Catalog: procedures, agencies, fields",
+        "dossiers:read": "Dossiers, steps, inbox, tracking: read",
+        "dossiers:write": "Dossiers and steps: actions",
+        "stats:read": "Statistics",
+    },
+    "SCOPES_BACKEND_CLASS": "accounts.machine_clients.RoleScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH2_ACCESS_TOKEN_SECONDS", default=3600),
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
+# --- VNeID login (OpenID Connect: authorization code, PKCE, state, nonce, ID token on JWKS) --
+# Off unless VNEID_ISSUER is set. `make run` points it at the loopback provider (port 8313).
+VNEID_ISSUER = env.str("VNEID_ISSUER", default="")  # discovery at <issuer>/.well-known/openid-configuration
+VNEID_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="")
+VNEID_CLIENT_SECRET = env.str("VNEID_CLIENT_SECRET", default="")
+VNEID_SCOPE = env.str("VNEID_SCOPE", default="openid profile phone")
+# The claims that carry the identity number and the identity level (the provider's names).
+VNEID_CLAIM_ID_NUMBER = env.str("VNEID_CLAIM_ID_NUMBER", default="citizen_id")
+VNEID_CLAIM_LEVEL = env.str("VNEID_CLAIM_LEVEL", default="acr")
+VNEID_TIMEOUT = env.float("VNEID_TIMEOUT", default=10.0)
+# 0: citizens log in only with VNeID (staff keep their password login).
+CITIZEN_PASSWORD_LOGIN = env.bool("CITIZEN_PASSWORD_LOGIN", default=True)
+
+# --- National public service portal (Cổng Dịch vụ công quốc gia): dossier and status sync -----
+# Empty NATIONAL_PORTAL_URL: messages are queued (nothing is lost) but not sent. `make run` points it
+# at the loopback portal (python -m national.portal_server, port 8213).
+NATIONAL_PORTAL_URL = env.str("NATIONAL_PORTAL_URL", default="")
+NATIONAL_PORTAL_AUTH_PATH = env.str("NATIONAL_PORTAL_AUTH_PATH", default="/api/auth")
+NATIONAL_PORTAL_INTEGRATION_PATH = env.str("NATIONAL_PORTAL_INTEGRATION_PATH", default="/api/integration")
+NATIONAL_PORTAL_SHARE_PATH = env.str("NATIONAL_PORTAL_SHARE_PATH", default="/api/share")
+NATIONAL_PORTAL_USERNAME = env.str("NATIONAL_PORTAL_USERNAME", default="")
+NATIONAL_PORTAL_PASSWORD = env.str("NATIONAL_PORTAL_PASSWORD", default="")
+NATIONAL_PORTAL_UNIT_CODE = env.str("NATIONAL_PORTAL_UNIT_CODE", default="")  # madonvi
+NATIONAL_PORTAL_DSTCODE = env.str("NATIONAL_PORTAL_DSTCODE", default="")  # the adapter's routing header
+NATIONAL_PORTAL_TIMEOUT = env.float("NATIONAL_PORTAL_TIMEOUT", default=10.0)
+NATIONAL_TASK_BATCH = env.int("NATIONAL_TASK_BATCH", default=100)
+# Dossiers of one batch sent side by side (each dossier's messages in order on one thread).
+NATIONAL_SEND_THREADS = env.int("NATIONAL_SEND_THREADS", default=8)
+NATIONAL_MAX_ATTEMPTS = env.int("NATIONAL_MAX_ATTEMPTS", default=12)
+NATIONAL_RETRY_BASE = env.int("NATIONAL_RETRY_BASE", default=30)  # seconds, doubled each time
+NATIONAL_RETRY_CAP = env.int("NATIONAL_RETRY_CAP", default=3600)
+# A message still "sending" after this many seconds was left by a dead worker: looked up, then resent.
+NATIONAL_SENDING_TIMEOUT = env.int("NATIONAL_SENDING_TIMEOUT", default=300)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
@@ -380,6 +431,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "accounts.machine_clients.MachineClientAuthentication",  # OAuth2 client credentials
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -396,6 +448,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api_schema.document_error_answers",  # 403 / 404 / 400 on every operation
+    ],
+    # Machine clients (accounts/machine_clients.py): each operation lists the scope it needs.
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "OAUTH2_SCOPES": {
+        "catalog:read": "Catalog: procedures, agencies, fields",
+        "dossiers:read": "Dossiers, steps, inbox, tracking: read",
+        "dossiers:write": "Dossiers and steps: actions",
+        "stats:read": "Statistics",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from oauth2_provider import views as oauth2_views
 
 from hcc.api_docs import ApiDocsView
 
@@ -20,11 +21,15 @@ urlpatterns = [
     path("du-lieu-ca-nhan/", include("privacy.urls")),
     path("xep-hang/", include("counters.urls")),
     path("thong-ke/", include("dashboards.urls")),
+    path("cong-quoc-gia/", include("national.urls")),
     path("", include("surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # OAuth2 client credentials for machine clients of the API (django-oauth-toolkit)
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
+    path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2-revoke-token"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 

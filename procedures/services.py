@@ -294,3 +294,10 @@ def calendar_day_set(*, date, kind: str, name: str) -> CalendarDay:
     _check_choice(kind, CalendarDayKind, _("Loại ngày"))
     day, _created = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
     return day
+
+
+@transaction.atomic
+def procedures_withdraw(*, codes: list[str]) -> int:
+    """Stop offering the procedures of ``codes`` (withdrawn from the national database): they
+    leave the public catalog; their dossiers and history stay. Returns how many were active."""
+    return Procedure.objects.filter(code__in=list(codes), is_active=True).update(is_active=False)

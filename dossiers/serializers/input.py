@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dossiers.files import MAX_FILES_PER_DOSSIER, upload_from_django
@@ -177,8 +178,19 @@ class ReceiveSerializer(IntakeSerializer):
         return {row["document"]: (row["originals"], row["copies"]) for row in value}
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "pattern": r"\S"})
+class RequiredTextField(serializers.CharField):
+    """Text the service requires: the schema says it must not be blank, and a blank one is handed
+    to the service, which refuses it (400) with its own message for each action."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and not data.strip():
+            return ""
+        return super().run_validation(data)
+
+
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True)
+    reason = RequiredTextField()
 
 
 class NoteSerializer(serializers.Serializer):

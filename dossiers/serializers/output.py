@@ -95,7 +95,8 @@ class DossierFileSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     action_label = serializers.SerializerMethodField()
     actor = serializers.CharField(source="actor.display_name", read_only=True, allow_null=True)
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Empty on imported history and on the applicant's own actions.
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True, allow_null=True)
     data = serializers.JSONField(read_only=True)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from dossiers import notices, statistics
+from dossiers import event_hooks, notices, statistics
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
@@ -108,6 +108,7 @@ def _event(
         data=data,
     )
     notices.on_event(event)  # the applicant's and staff's notices, in this same transaction
+    event_hooks.run(event)  # other apps' outboxes (the national portal's sync), likewise
     return event
 
 

@@ -60,7 +60,9 @@ def parse_national_item(
 
     agency_item = first_of(item.get("COQUANTHUCHIEN"))
     if isinstance(agency_item, dict):
-        agency_code, agency_name = text_of(agency_item.get("MACOQUAN")), text_of(agency_item.get("TENCOQUAN"))
+        # Both shapes are met in the national database's answers: MACOQUAN/TENCOQUAN, MADONVI/TENDONVI.
+        agency_code = text_of(agency_item.get("MACOQUAN") or agency_item.get("MADONVI"))
+        agency_name = text_of(agency_item.get("TENCOQUAN") or agency_item.get("TENDONVI"))
     else:
         agency_code, agency_name = "", text_of(agency_item)
     agency = resolve_agency(agencies, agency_code, agency_name, default_agency, warnings)

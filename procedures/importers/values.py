@@ -167,8 +167,12 @@ def parse_fee_kind(kind: Any, description: Any = "") -> str:
 
 def parse_level(value: Any) -> str:
     """ "Cấp Bộ"/"Trung ương" → central, "Cấp Tỉnh" → province, "Cấp Huyện" → district, "Cấp Xã" →
-    commune, or the English values; several (list or ``;``) → the first; "" when absent."""
-    text = text_of(first_of(value))
+    commune, or the English values; several (list or ``;``) → the first, also as objects with a
+    name (``TENCAP``); "" when absent."""
+    first = first_of(value)
+    if isinstance(first, dict):  # [{"CAPID": "3", "TENCAP": "Cấp Xã"}]: the name, not the number
+        first = next((v for v in first.values() if not text_of(v).isdigit()), "")
+    text = text_of(first)
     key = fold(text).removeprefix("cap ").strip()
     if not key:
         return ""

@@ -544,7 +544,8 @@ def test_schema_lists_every_endpoint_and_validates(client, tmp_path):
         assert path in paths, path
         assert methods <= set(paths[path]), path
     assert "multipart/form-data" in paths["/api/v1/dossiers/"]["post"]["requestBody"]["content"]
-    assert set(paths["/api/v1/dossiers/{code}/accept/"]["post"]["responses"]) == {"200", "400", "404", "409"}
+    accept = paths["/api/v1/dossiers/{code}/accept/"]["post"]["responses"]
+    assert set(accept) == {"200", "400", "403", "404", "409"}
 
     # No warnings either (the same check as `manage.py spectacular --validate --fail-on-warn`).
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))

@@ -589,8 +589,8 @@ def test_the_dossier_page_query_count_is_bounded(world, as_user, django_assert_m
     with freeze_time(at(8, 8)):
         client = as_user(world.manager)
         # 11 + obligations + receipts, fee lines, fees (receipts) + payments + the access record's
-        # insert (privacy app)
-        with django_assert_max_num_queries(17):
+        # insert (privacy app) + its sync messages (national app)
+        with django_assert_max_num_queries(18):
             page = client.get(detail_url(dossier))
     assert page.status_code == 200
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RESULT_READY
