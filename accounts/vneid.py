@@ -105,7 +105,7 @@ def account_for_identity(*, identity: VerifiedIdentity) -> User:
     automatically: an administrator links them."""
     now = timezone.now()
     known = (
-        Identity.objects.select_for_update()
+        Identity.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(id_number=identity.id_number)
         .first()
@@ -127,7 +127,7 @@ def account_for_identity(*, identity: VerifiedIdentity) -> User:
     user = None
     if identity.phone:
         user = (
-            User.objects.select_for_update()
+            User.objects.select_for_update(of=("self",))
             .filter(phone=identity.phone, role=Role.CITIZEN, identity__isnull=True)
             .first()
         )
