@@ -56,6 +56,8 @@ RECORDED: dict[str, Recorded] = {
     "receipts:collect": Recorded(AccessKind.VIEW, _code),
     "receipts:receipt": Recorded(AccessKind.PAPER, _receipt),
     "receipts:receipt_pdf": Recorded(AccessKind.PAPER, _receipt),
+    "receipts:receipt_xml": Recorded(AccessKind.PAPER, _receipt),
+    "receipts:transfer_statement": Recorded(AccessKind.EXPORT, _none),
     "receipts:register": Recorded(AccessKind.EXPORT, _none, export_param="format"),
     "receipts:reconcile": Recorded(AccessKind.EXPORT, _none, export_param="export"),
     "dashboards:report-csv": Recorded(AccessKind.EXPORT, _none),

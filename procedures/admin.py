@@ -92,6 +92,13 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "name"]
-    list_filter = ["kind"]
+    list_display = ["date", "kind", "name", "confirmed", "source"]
+    list_filter = ["confirmed", "kind"]
+    actions = ["confirm_days"]
+
+    @admin.action(description=_("Xác nhận đã đối chiếu với thông báo chính thức"))
+    def confirm_days(self, request, queryset):
+        count = queryset.update(confirmed=True)
+        self.message_user(request, _("Đã xác nhận %(count)s ngày.") % {"count": count})
+
     date_hierarchy = "date"

@@ -354,3 +354,83 @@ def test_no_authorised_signer_at_the_desk_no_on_the_spot(world, as_user):
         assert "ủy quyền ký" in text(page)
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
+
+
+# --- 13. The register line is fixed at intake; the official calendar's announced swaps ---------
+
+
+def test_each_received_dossier_takes_the_next_register_line(world):
+    with freeze_time(at(12, 7, 9)):
+        first, second = receive(world), receive(world)
+    assert (first.register_book, first.register_number) == (2026, 1)
+    assert (second.register_book, second.register_number) == (2026, 2)
+    with freeze_time(at(1, 4, 9, year=2027)):
+        next_year = receive(world)
+    assert (next_year.register_book, next_year.register_number) == (2027, 1)
+
+
+def test_an_online_dossier_takes_its_line_when_accepted(world):
+    from dossiers.files import FileUpload
+    from tests.factories import PDF_BYTES
+
+    with freeze_time(at(12, 7, 9)):
+        files = [
+            FileUpload(name="a.pdf", content=PDF_BYTES, document_id=d.id)
+            for d in world.procedure.documents.filter(mandatory=True)
+        ]
+        online = services.dossier_submit(
+            actor=world.citizen,
+            procedure=world.procedure,
+            office=world.center,
+            intake=Intake(applicant=applicant(), files=files),
+        )
+        assert online.register_number is None
+        walk_in = receive(world)
+        services.dossier_accept(actor=world.clerk, dossier=online)
+    online.refresh_from_db()
+    assert (walk_in.register_number, online.register_number) == (1, 2)
+
+
+def test_an_import_of_older_dossiers_does_not_shift_the_register(world, tmp_path):
+    from dossiers.history import import_history
+    from receipts.papers import intake_context, paper_dossier
+
+    with freeze_time(at(12, 7, 9)):
+        dossier = receive(world)
+    csv = tmp_path / "history.csv"
+    csv.write_text(
+        "code,procedure_code,agency_code,intake_office_code,channel,applicant_name,"
+        "received_at,due_at,status,result_ready_at,returned_at\n"
+        "OLD-260101-0001,1.009994,SXD,TTPVHCC,counter,Nguyễn Văn A,2026-12-01T09:00,"
+        "2026-12-15T09:00,returned,2026-12-05T09:00,2026-12-06T09:00\n",
+        encoding="utf-8",
+    )
+    import_history(csv)
+    from dossiers.models import Dossier
+
+    assert Dossier.objects.filter(code="OLD-260101-0001").exists()
+    context = intake_context(paper_dossier(Dossier.objects.all(), dossier.code, "giay-tiep-nhan"))
+    assert (context["register_book"], context["register_number"]) == (2026, 1)
+
+
+def test_the_migration_numbers_dossiers_received_before_it(world):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from dossiers.models import Dossier, RegisterCounter
+
+    migration = importlib.import_module("dossiers.migrations.0012_register_line")
+    with freeze_time(at(12, 31, 16)):  # 31/12 16:00 local is still 2026 (09:00 UTC)
+        late = receive(world)
+    with freeze_time(at(12, 7, 9)):
+        early = receive(world)
+    Dossier.objects.update(register_book=None, register_number=None)
+    RegisterCounter.objects.all().delete()
+    migration.number_received_dossiers(None, SimpleNamespace(connection=connection))
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.register_book, early.register_number) == (2026, 1)
+    assert (late.register_book, late.register_number) == (2026, 2)
+    assert RegisterCounter.objects.get(office=world.center, book=2026).last == 2

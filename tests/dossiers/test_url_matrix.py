@@ -26,6 +26,7 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
             "desk_confirmation",
             "desk_accept",
             "desk_refuse_intake",
+            "desk_request_intake_supplement",
             "desk_return",
             "desk_on_the_spot",
             "desk_supply",
@@ -48,6 +49,9 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     "receipts:receipt": {"pk": "receipt.id"},
     "receipts:receipt_pdf": {"pk": "receipt.id"},
     "receipts:cancel": {"pk": "receipt.id"},
+    "receipts:receipt_xml": {"pk": "receipt.id"},
+    # online payment of a dossier's fees (payments/)
+    "payments:pay": {"code": "dossier.code"},
     # the applicant's rating of their own dossier (surveys/)
     "surveys:rate_own": {"code": "dossier.code"},
     "dossiers:file": {"file_id": "file.id"},
@@ -59,6 +63,8 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
             "apologize",
             "confirm-payment",
             "refuse-intake",
+            "request-intake-supplement",
+            "supply-intake",
             "resolve-on-the-spot",
             "return-result",
             "stop",
@@ -96,6 +102,11 @@ NAMES_NO_DOSSIER = {
     "surveys:kiosk": "a counter's rating tablet: its 192-bit secret address is the credential, no dossier",
     "surveys:feedback_detail": "a feedback item, not a dossier: its own outsider test in tests/surveys",
     "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
+    **{
+        f"receipts:{name}": "a desk's guidance paper for a walk-in not received (no dossier): the staff of "
+        "that office only (tests/dossiers/test_intake_stage.py)"
+        for name in ("guidance", "guidance_pdf")
+    },
     "counters:kiosk": "the public kiosk of an office",
     "counters:kiosk_priority": "the public kiosk of an office",
     "counters:board": "the public TV board of an office: ticket codes and counts only",

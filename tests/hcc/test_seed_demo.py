@@ -118,8 +118,8 @@ def test_demo_dossiers_in_every_stage_once(output):
     from dossiers.models import Dossier, Event
     from dossiers.workflow import Status
 
-    text = seed("--dossiers", "14")
-    assert "14" in text
+    text = seed("--dossiers", "22")
+    assert "22" in text
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert {
         Status.SUBMITTED,
@@ -129,14 +129,25 @@ def test_demo_dossiers_in_every_stage_once(output):
         Status.RESULT_READY,
         Status.RETURNED,
         Status.REFUSED,
+        Status.STOPPED,
+        Status.WITHDRAWN,
+        Status.AWAITING_PAYMENT,
     } <= statuses
+    assert Dossier.objects.filter(promised_at__isnull=False).exists()  # an apology with its new date
+    refused_after_review = Dossier.objects.filter(status=Status.REFUSED, received_at__isnull=False)
+    assert refused_after_review.exists() and refused_after_review.first().status_code == 9
+    from dossiers.models import FinancialObligation
+
+    assert FinancialObligation.objects.filter(dossier__status=Status.AWAITING_PAYMENT).exists()
+    online = Dossier.objects.get(status=Status.RECEIVED, applicant_user__isnull=False)
+    assert not online.receipts.exists()  # left for the citizen to pay online
     events = Event.objects.count()
     from receipts.models import Receipt
 
     receipts = Receipt.objects.count()
     assert receipts > 0  # the demo desk collected the open dossiers' fees
-    seed("--dossiers", "14")  # again: nothing new
-    assert Dossier.objects.count() == 14
+    seed("--dossiers", "22")  # again: nothing new
+    assert Dossier.objects.count() == 22
     assert Event.objects.count() == events
     assert Receipt.objects.count() == receipts
     with pytest.raises(CommandError):

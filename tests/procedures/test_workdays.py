@@ -33,13 +33,16 @@ def at(year, month, day, hour=0, minute=0):
 @pytest.fixture
 def new_year_2026_swap():
     """The Government moved Friday 2/1/2026 to Saturday 10/1/2026 (New Year's Day 2026 bridged to four
-    days). The holidays package only knows 1/1, so administrators enter these two rows."""
-    CalendarDay.objects.create(
-        date=date(2026, 1, 2), kind=CalendarDayKind.DAY_OFF, name="Nghỉ bù Tết Dương lịch"
-    )
-    CalendarDay.objects.create(
-        date=date(2026, 1, 10), kind=CalendarDayKind.WORKING_DAY, name="Làm bù cho ngày 02/01/2026"
-    )
+    days). The holidays package only knows 1/1: the two rows ship with the program (migration
+    procedures 0003), unconfirmed until an administrator checks them."""
+    off = CalendarDay.objects.get_or_create(
+        date=date(2026, 1, 2), defaults={"kind": CalendarDayKind.DAY_OFF, "name": "Nghỉ bù Tết Dương lịch"}
+    )[0]
+    work = CalendarDay.objects.get_or_create(
+        date=date(2026, 1, 10),
+        defaults={"kind": CalendarDayKind.WORKING_DAY, "name": "Làm bù cho ngày 02/01/2026"},
+    )[0]
+    assert (off.kind, work.kind) == (CalendarDayKind.DAY_OFF, CalendarDayKind.WORKING_DAY)
 
 
 def test_what_the_holidays_package_gives_for_2026():
@@ -78,7 +81,7 @@ def test_tet_2026_break_is_rolled_over():
     # plus the two weekends cover all of it, so no CalendarDay row is needed for Tết 2026; had the
     # decision added days the package lacks, administrators would enter them as CalendarDay rows (as
     # for New Year 2026 below).
-    assert not CalendarDay.objects.exists()
+    assert not CalendarDay.objects.filter(date__month=2, date__year=2026).exists()
     assert [d for d in range(14, 23) if is_working_day(date(2026, 2, d))] == []
     assert is_working_day(date(2026, 2, 13)) and is_working_day(date(2026, 2, 23))
     assert due_at(at(2026, 2, 13, 10), Decimal(1)) == at(2026, 2, 23, 10)
@@ -225,3 +228,25 @@ def test_loaded_calendar_serves_without_queries(django_assert_num_queries):
     calendar = WorkCalendar.load()
     with django_assert_num_queries(0):
         assert due_at(timezone.now(), Decimal(0), calendar=calendar) == at(2027, 1, 4, 17)
+
+
+@pytest.mark.django_db
+def test_the_announced_new_year_2026_swap_ships_unconfirmed():
+    shipped = {day.date: day for day in CalendarDay.objects.filter(date__year=2026)}
+    assert shipped[date(2026, 1, 2)].kind == CalendarDayKind.DAY_OFF
+    assert shipped[date(2026, 1, 10)].kind == CalendarDayKind.WORKING_DAY
+    assert not shipped[date(2026, 1, 2)].confirmed and not shipped[date(2026, 1, 10)].confirmed
+    calendar = WorkCalendar()
+    assert not calendar.is_working_day(date(2026, 1, 2))
+    assert calendar.is_working_day(date(2026, 1, 10))
+
+
+@pytest.mark.django_db
+def test_an_administrator_confirms_the_shipped_days(admin_client):
+    ids = list(CalendarDay.objects.filter(confirmed=False).values_list("pk", flat=True))
+    assert ids
+    admin_client.post(
+        "/admin/procedures/calendarday/",
+        {"action": "confirm_days", "_selected_action": [str(i) for i in ids]},
+    )
+    assert not CalendarDay.objects.filter(confirmed=False).exists()

@@ -231,3 +231,61 @@ def test_the_intake_receipt_fetches_only_what_it_prints(world, dossier, django_a
         assert list(fetched.fee_lines.all()) == []  # no snapshot before the first look: fetched
     with django_assert_num_queries(6):  # no paper named: everything any paper prints
         papers.paper_dossier(Dossier.objects.all(), dossier.code)
+
+
+def test_letters_are_dated_by_their_act_not_by_the_day_they_are_printed(world, dossier, as_user):
+    """Forms 02, 04, 03 and the stop notice carry the date of the request, apology, refusal or
+    stop, however much later they are printed (issue 17, rule 8)."""
+    step = dossier.steps.get(order=1)
+    with freeze_time(at(8, 9)):
+        dossier_services.step_claim(actor=world.reviewer_a, step=step)
+        dossier_services.dossier_request_supplement(actor=world.reviewer_a, step=step, items=["Bản vẽ"])
+    with freeze_time(at(9, 9)):
+        dossier_services.dossier_supply(actor=world.clerk, dossier=dossier, note="Đã bổ sung")
+        dossier_services.dossier_apologize(
+            actor=world.reviewer_a,
+            dossier=dossier,
+            reason="Xác minh",
+            new_date=datetime(2026, 12, 28, 16, tzinfo=VN),
+        )
+    with freeze_time(at(10, 9)):
+        dossier_services.dossier_stop(actor=world.reviewer_a, dossier=dossier, reason="Dừng")
+    with freeze_time(at(24, 9)):  # printed two weeks later
+        client = as_user(world.reviewer_a)
+        dated = {
+            slug: " ".join(pdf_of(client, paper_url(dossier, slug)).split())
+            for slug in ("yeu-cau-bo-sung", "xin-loi-hen-lai", "dung-xu-ly", "giay-tiep-nhan")
+        }
+    assert "Ngày 08 tháng 12 năm 2026" in dated["yeu-cau-bo-sung"]
+    assert "Ngày 09 tháng 12 năm 2026" in dated["xin-loi-hen-lai"]
+    assert "Ngày 10 tháng 12 năm 2026" in dated["dung-xu-ly"]
+    assert "Ngày 07 tháng 12 năm 2026" in dated["giay-tiep-nhan"]
+    assert not any("Ngày 24 tháng 12 năm 2026" in text for text in dated.values())
+
+
+def test_the_control_sheet_names_givers_and_takers_and_ends_with_the_stop(world, dossier, as_user):
+    """Form 06: each hand-off with the agency and the person who gave and who took it; a step
+    cancelled by the stop is shown as not continued, not as hundreds of hours late; the stop is
+    the last row (issue 17, rule 8)."""
+    step = dossier.steps.get(order=1)
+    with freeze_time(at(8, 9)):
+        dossier_services.step_claim(actor=world.reviewer_a, step=step)
+        dossier_services.step_forward(actor=world.reviewer_a, step=step)
+    with freeze_time(at(9, 9)):
+        dossier_services.dossier_stop(
+            actor=world.reviewer_b, dossier=dossier, reason="Người nộp đề nghị dừng"
+        )
+    context = papers.control_context(
+        papers.paper_dossier(Dossier.objects.all(), dossier.code, "phieu-kiem-soat"), now=at(30, 9)
+    )
+    rows = context["rows"]
+    assert (rows[0].giver, rows[0].taker) == (world.clerk.display_name, world.reviewer_a.display_name)
+    assert rows[1].giver == world.reviewer_a.display_name
+    assert rows[1].outcome == "cancelled" and rows[1].late_by is None
+    assert rows[-1].outcome == "closed" and "Người nộp đề nghị dừng" in rows[-1].note
+    assert rows[-1].giver == world.reviewer_b.display_name
+    with freeze_time(at(30, 9)):
+        text = " ".join(pdf_of(as_user(world.manager), paper_url(dossier, "phieu-kiem-soat")).split())
+    assert "Dừng giải quyết hồ sơ" in text
+    assert "giờ làm việc)" not in text  # nothing is counted as late
+    assert world.reviewer_a.display_name in text

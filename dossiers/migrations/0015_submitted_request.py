@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0010_dossier_result_signed_by'),
+        ('dossiers', '0014_financial_obligations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_templates_added_since'),
+        ('notifications', '0004_result_ready_sms_fits'),
     ]
 
     operations = [
