@@ -23,6 +23,7 @@ Set by ``hcc.settings`` whenever ``CACHE_URL`` names Redis.
 """
 
 import logging
+import re
 import threading
 import time
 
@@ -38,7 +39,8 @@ class Breaker:
     """Open for ``seconds`` after a failure: callers skip Redis instead of waiting for it."""
 
     def __init__(self, name: str):
-        self.name = name
+        # For the log: the servers without a password (redis://:secret@host/1 → redis://host/1).
+        self.name = re.sub(r"//[^/@]*@", "//", name)
         self.open_until = 0.0
         self.lock = threading.Lock()
 

@@ -179,6 +179,8 @@ def test_an_idempotency_key_gives_the_same_answer_for_a_day_and_only_for_the_sam
     "template",
     [
         "dossiers/desk/intake.html",
+        "dossiers/desk/guidance.html",
+        "dossiers/desk/intake_supplement.html",
         "dossiers/desk/online_queue.html",
         "dossiers/desk/supply.html",
         "dossiers/desk/return.html",
@@ -189,7 +191,8 @@ def test_an_idempotency_key_gives_the_same_answer_for_a_day_and_only_for_the_sam
     ],
 )
 def test_every_intake_form_carries_a_one_time_token(template):
-    """Desk intake, accepting an online submission, the online submission, supplements (desk and
+    """Desk intake (and its forms 02/03 when a dossier is not received), accepting an online
+    submission or asking it for a supplement, the online submission, supplements (desk and
     citizen), returns, on-the-spot results and fees: a double post of any takes effect once."""
     source = (TEMPLATES / template).read_text(encoding="utf-8")
     assert "{% once_token %}" in source
