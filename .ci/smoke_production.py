@@ -130,6 +130,12 @@ def user() -> None:
         "address": "Số 1 đường Thử, phường Kiểm, tỉnh Sơn Hà",
         "request_summary": "Đăng ký khai sinh (kiểm thử bản phát hành)",
     }
+    if "resolving_agency" in data and not data["resolving_agency"]:
+        # A commune procedure received at the centre goes to the commune the clerk chooses.
+        select = re.search(r'<select[^>]*name="resolving_agency"[^>]*>(.*?)</select>', page.text, re.S)
+        choices = re.findall(r'<option value="([^"]+)"', select.group(1)) if select else []
+        check(choices, "the desk offers the competent agencies to choose from")
+        data["resolving_agency"] = choices[0]
     files = {f"{documents[0]}_files": ("ban-quet.pdf", SCAN, "application/pdf")}
     page = post(intake_path, data, files=files)
     received = re.search(r"Đã tiếp nhận hồ sơ ([A-Z0-9]+-\d{6}-\d{4})", page.text)
