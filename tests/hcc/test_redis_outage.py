@@ -122,7 +122,10 @@ def test_the_portal_works_with_its_redis_stopped_or_hung(
     assert client.post(kiosk, {"service": queue.civil.pk, "priority": "none"}).status_code == 302
     client.force_login(world.clerk)
     assert client.get(f"{INTAKE}?procedure=1.009994").status_code == 200
-    assert client.post(f"{INTAKE}?procedure=1.009994", intake_data(world.procedure)).status_code == 302
+    response, baseline = timed(
+        lambda: client.post(f"{INTAKE}?procedure=1.009994", intake_data(world.procedure))
+    )
+    assert response.status_code == 302
     client.logout()
     assert redis.Redis.from_url(own_redis.url(1)).dbsize() > 0
 
@@ -166,7 +169,12 @@ def test_the_portal_works_with_its_redis_stopped_or_hung(
     # A desk intake: under 2 s, its notice kept for the sweep.
     client.force_login(world.clerk)
     response, took = timed(lambda: client.post(f"{INTAKE}?procedure=1.009994", intake_data(world.procedure)))
-    assert response.status_code == 302 and took < 2.0, f"intake took {took:.2f} s with Redis {outage}"
+    # Under 2 s; on a machine so loaded that an intake with Redis up takes longer than that, the
+    # outage may add at most half a second to it (as tests/notifications/test_broker_outage.py).
+    assert response.status_code == 302
+    assert took < max(2.0, baseline + 0.5), (
+        f"intake took {took:.2f} s with Redis {outage}, {baseline:.2f} s up"
+    )
     received = Dossier.objects.latest("id")
     assert Notification.objects.filter(dossier_code=received.code, status=Status.PENDING).exists()
 
