@@ -345,6 +345,37 @@ COUNTERS_TICKET_POLL_SECONDS = env.int("HCC_COUNTERS_TICKET_POLL_SECONDS", defau
 HCC_RECEIPT_TEMPLATE_CODE = env.str("HCC_RECEIPT_TEMPLATE_CODE", default="01BLP0-001")
 HCC_RECEIPT_SERIES = env.str("HCC_RECEIPT_SERIES", default="AA-26E")
 
+# --- digital signatures of papers, receipts and results (receipts/signing.py) ------------------
+# The signing unit's certificate, a PKCS#12 file and its password: HCC_SIGNING_P12_<AGENCY CODE>
+# and HCC_SIGNING_P12_PASSWORD_<AGENCY CODE> per agency (code in capitals, other characters as
+# "_"), HCC_SIGNING_P12 and HCC_SIGNING_P12_PASSWORD for the center (every agency without its own).
+# Without any, papers are served unsigned and say so. HCC_SIGNING_DIR: where ``seed_demo`` writes
+# the demo chain (root CA + one certificate per agency) and where, with DEBUG on, it is read from
+# when no variable names a certificate. HCC_SIGNING_TRUST_ROOTS: PEM files of the root CAs the
+# verification page trusts (the demo root is added when the demo chain is in use).
+# HCC_SIGNING_TSA_URL: an RFC 3161 timestamp server; without it, signatures carry no timestamp.
+HCC_SIGNING_KEYS = {
+    name[len("HCC_SIGNING_P12_") :]: (
+        value,
+        env.str(f"HCC_SIGNING_P12_PASSWORD_{name[len('HCC_SIGNING_P12_') :]}", default=""),
+    )
+    for name, value in env.ENVIRON.items()
+    if name.startswith("HCC_SIGNING_P12_") and not name.startswith("HCC_SIGNING_P12_PASSWORD")
+}
+if env.str("HCC_SIGNING_P12", default=""):
+    HCC_SIGNING_KEYS[""] = (env.str("HCC_SIGNING_P12"), env.str("HCC_SIGNING_P12_PASSWORD", default=""))
+HCC_SIGNING_DIR = env.path("HCC_SIGNING_DIR", default=VAR_DIR / "signing")
+HCC_SIGNING_DEMO = env.bool("HCC_SIGNING_DEMO", default=DEBUG)
+HCC_SIGNING_TRUST_ROOTS = env.list("HCC_SIGNING_TRUST_ROOTS", default=[])
+HCC_SIGNING_TSA_URL = env.str("HCC_SIGNING_TSA_URL", default="")
+HCC_SIGNING_TSA_TIMEOUT = env.float("HCC_SIGNING_TSA_TIMEOUT", default=5.0)
+
+# --- digitisation at intake (documents/) ------------------------------------------------------
+# OCR language(s) of Tesseract for scans (Debian: tesseract-ocr-vie); HCC_OCR=0 turns OCR off (the
+# scan is kept as it came). Without Tesseract on the machine OCR is off whatever this says.
+HCC_OCR = env.bool("HCC_OCR", default=True)
+HCC_OCR_LANGUAGES = env.str("HCC_OCR_LANGUAGES", default="vie")
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

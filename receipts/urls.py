@@ -2,19 +2,21 @@
 
 from django.urls import path
 
-from receipts.views import fees, papers, reconciliation
+from receipts.views import fees, papers, reconciliation, signed
 
 app_name = "receipts"
 
 urlpatterns = [
     path("ho-so/<str:code>/thu-phi/", fees.collect, name="collect"),
     path("ho-so/<str:code>/thu-phi/mien/<int:line_id>/", fees.exempt, name="exempt"),
+    path("ho-so/<str:code>/ket-qua/<int:file_id>/ky-so/", signed.sign_result, name="sign_result"),
     path("ho-so/<str:code>/<slug:slug>/", papers.paper, name="paper"),
     path("ho-so/<str:code>/<slug:slug>/pdf/", papers.paper, {"as_pdf": True}, name="paper_pdf"),
     path("bien-lai/<int:pk>/", fees.receipt, name="receipt"),
     path("bien-lai/<int:pk>/pdf/", fees.receipt, {"as_pdf": True}, name="receipt_pdf"),
     path("bien-lai/<int:pk>/huy/", fees.cancel, name="cancel"),
     path("xac-minh/<str:token>/", fees.verify, name="verify"),
+    path("ky-so/<str:token>/", signed.download, name="signed_download"),
     path("so-theo-doi/", papers.register, name="register"),
     path("doi-soat/", reconciliation.reconcile, name="reconcile"),
 ]

@@ -48,6 +48,7 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     "receipts:receipt": {"pk": "receipt.id"},
     "receipts:receipt_pdf": {"pk": "receipt.id"},
     "receipts:cancel": {"pk": "receipt.id"},
+    "receipts:sign_result": {"code": "dossier.code", "file_id": "file.id"},
     # the applicant's rating of their own dossier (surveys/)
     "surveys:rate_own": {"code": "dossier.code"},
     "dossiers:file": {"file_id": "file.id"},
@@ -96,6 +97,8 @@ NAMES_NO_DOSSIER = {
     "surveys:kiosk": "a counter's rating tablet: its 192-bit secret address is the credential, no dossier",
     "surveys:feedback_detail": "a feedback item, not a dossier: its own outsider test in tests/surveys",
     "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
+    "receipts:signed_download": "a signed paper's download, scoped to the dossiers the user may see "
+    "(needs a certificate: its outsider test is in tests/receipts/test_signing.py)",
     "counters:kiosk": "the public kiosk of an office",
     "counters:kiosk_priority": "the public kiosk of an office",
     "counters:board": "the public TV board of an office: ticket codes and counts only",
