@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "receipts",
     "notifications",
     "privacy",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "documents-sweep": {"task": "documents.tasks.sweep", "schedule": 300},
     "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
@@ -375,6 +377,9 @@ HCC_SIGNING_TSA_TIMEOUT = env.float("HCC_SIGNING_TSA_TIMEOUT", default=5.0)
 # scan is kept as it came). Without Tesseract on the machine OCR is off whatever this says.
 HCC_OCR = env.bool("HCC_OCR", default=True)
 HCC_OCR_LANGUAGES = env.str("HCC_OCR_LANGUAGES", default="vie")
+# Without a broker (tasks eager), run digitisation in a thread of the web process so a page never
+# waits for OCR (on for make run); off: in the caller (tests).
+HCC_DIGITISE_IN_BACKGROUND = env.bool("HCC_DIGITISE_IN_BACKGROUND", default=DEBUG)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
