@@ -10,15 +10,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TSA_PORT ?= 8318
 PYTEST_ARGS ?=
 DEMO_DOSSIERS ?= 40
 
 .PHONY: run test bench install migrate messages seed lint clean
 
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
+## Papers are signed with the demo certificates seed_demo made, timestamped by the demo RFC 3161
+## server started here on TSA_PORT (stopped with the portal).
 run: install migrate messages seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py serve_demo_tsa --port $(TSA_PORT) & tsa=$$!; trap 'kill $$tsa 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 HCC_SIGNING_TSA_URL="$${HCC_SIGNING_TSA_URL-http://127.0.0.1:$(TSA_PORT)/}" \
+	HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.
 test: install messages

@@ -87,16 +87,14 @@ def digitisation_of(dossier: Dossier) -> dict:
     stored papers it produced and the ones it reused."""
     rows = list(
         Digitisation.objects.filter(dossier=dossier)
-        .select_related("digitised_by")
+        .select_related("digitised_by", "stored__signed_paper")
         .order_by("is_result", "id")
     )
-    stored = {
-        s.digitisation_id: s
-        for s in StoredDocument.objects.filter(dossier=dossier).select_related("signed_paper")
-        if s.digitisation_id
-    }
     for row in rows:
-        row.stored_paper = stored.get(row.pk)
+        try:
+            row.stored_paper = row.stored
+        except StoredDocument.DoesNotExist:
+            row.stored_paper = None
     reuses = list(
         DocumentReuse.objects.filter(dossier=dossier).select_related("stored__dossier").order_by("id")
     )

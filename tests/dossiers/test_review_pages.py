@@ -558,9 +558,9 @@ def test_the_dossier_page_query_count_is_bounded(world, as_user, django_assert_m
     assert dossier.events.count() > 20
     with freeze_time(at(8, 8)):
         client = as_user(world.manager)
-        # 11 + the dossier's receipts and its signed results (receipts app) + the access record's
-        # insert (privacy app)
-        with django_assert_max_num_queries(14):
+        # 11 + the dossier's receipts and its signed results (receipts app) + its digitised and
+        # reused papers (documents app) + the access record's insert (privacy app)
+        with django_assert_max_num_queries(16):
             page = client.get(detail_url(dossier))
     assert page.status_code == 200
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RESULT_READY

@@ -49,6 +49,12 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     "receipts:receipt_pdf": {"pk": "receipt.id"},
     "receipts:cancel": {"pk": "receipt.id"},
     "receipts:sign_result": {"code": "dossier.code", "file_id": "file.id"},
+    # the dossier's digitised papers and its stored or reused ones (documents/)
+    "documents:progress": {"code": "dossier.code"},
+    **{
+        f"documents:{name}": {"code": "dossier.code", "pk": "file.id"}
+        for name in ("download", "describe", "digitised", "retry")
+    },
     # the applicant's rating of their own dossier (surveys/)
     "surveys:rate_own": {"code": "dossier.code"},
     "dossiers:file": {"file_id": "file.id"},
@@ -97,6 +103,8 @@ NAMES_NO_DOSSIER = {
     "surveys:kiosk": "a counter's rating tablet: its 192-bit secret address is the credential, no dossier",
     "surveys:feedback_detail": "a feedback item, not a dossier: its own outsider test in tests/surveys",
     "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
+    "documents:download_mine": "a paper of the signed-in citizen's own store: its owner only "
+    "(tests/documents/test_store.py)",
     "receipts:signed_download": "a signed paper's download, scoped to the dossiers the user may see "
     "(needs a certificate: its outsider test is in tests/receipts/test_signing.py)",
     "counters:kiosk": "the public kiosk of an office",

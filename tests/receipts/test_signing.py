@@ -210,7 +210,7 @@ def test_a_certificate_that_does_not_load_is_said_not_hidden(world, dossier, cer
     settings.HCC_SIGNING_KEYS = {"": (str(certificates / "CENTER.p12"), "sai-mat-khau")}
     response = as_user(world.clerk).get(reverse("receipts:paper_pdf", args=[dossier.code, "giay-tiep-nhan"]))
     assert response.status_code == 503
-    assert "Chứng thư số của đơn vị ký không dùng được" in response.content.decode()
+    assert "Chưa ký số được giấy tờ này" in response.content.decode()
     assert not SignedPaper.objects.exists()
 
 
@@ -231,3 +231,43 @@ def test_the_demo_chain_signs_for_make_run(world, dossier, settings, as_user, cl
 
 def test_an_unknown_token_is_404(db, client):
     assert client.get(reverse("receipts:verify", args=["x" * 32])).status_code == 404
+
+
+@pytest.fixture
+def timestamp_server(certificates, settings):
+    """Our RFC 3161 server on loopback, issued by the same demo root (receipts.timestamp_server)."""
+    from receipts.timestamp_server import serve_in_thread
+
+    server, url = serve_in_thread(certificates)
+    settings.HCC_SIGNING_TSA_URL = url
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_a_timestamp_server_the_signature_carries_its_time(
+    world, dossier, certificates, timestamp_server, as_user, client
+):
+    content = _fetch_pdf(
+        as_user(world.clerk), reverse("receipts:paper_pdf", args=[dossier.code, "giay-tiep-nhan"])
+    )
+    verdict = signing.check_pdf(content)
+    assert verdict.status == "valid" and verdict.timestamped
+    paper = SignedPaper.objects.get(dossier=dossier)
+    assert paper.timestamped
+    page = _verify_page(client, paper.token)
+    assert "Có dấu thời gian" in page
+
+
+def test_an_unreachable_timestamp_server_is_said_not_hidden(world, dossier, certificates, settings, as_user):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.HCC_SIGNING_TSA_URL = f"http://127.0.0.1:{port}/"
+    settings.HCC_SIGNING_TSA_TIMEOUT = 1
+    response = as_user(world.clerk).get(reverse("receipts:paper_pdf", args=[dossier.code, "giay-tiep-nhan"]))
+    assert response.status_code == 503
+    assert "máy chủ cấp dấu thời gian" in response.content.decode()
+    assert not SignedPaper.objects.exists()
