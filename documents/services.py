@@ -33,6 +33,7 @@ from dossiers.models import ApplicantKind, Channel, Dossier, DossierFile, FileKi
 logger = logging.getLogger(__name__)
 
 DESK_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
+DESK_ROLES = (Role.CLERK, Role.POSTAL)  # who scans papers brought to the desk or sent by post
 
 
 class DocumentError(ValidationError):
@@ -49,10 +50,10 @@ def _queue(digitisation_id: int, task_name: str) -> None:
 
 
 def digitisations_record(*, dossier: Dossier, actor: User, files: list[DossierFile], kind: str) -> None:
-    """Files just stored on ``dossier``. Scans the desk or the post received become one
-    digitisation per required document (queued for OCR); a result's files become the digitised
-    result (to sign and store); a result without a file is recorded as paper-only. A citizen's
-    own uploads online are electronic already: nothing to digitise."""
+    """Files just stored on ``dossier``. Scans the desk or the post received (at intake, or a
+    supplement brought to the desk) become one digitisation per required document, queued for
+    OCR; a result's files become the digitised result (to sign and store); a result without a
+    file is recorded as paper-only. A citizen's own uploads are electronic already."""
     if kind == FileKind.RESULT:
         row = Digitisation.objects.create(
             dossier=dossier,
@@ -65,8 +66,8 @@ def digitisations_record(*, dossier: Dossier, actor: User, files: list[DossierFi
             row.scans.set(files)
             _queue(row.pk, "result")
         return
-    if dossier.channel not in DESK_CHANNELS or not files:
-        return
+    if not files or getattr(actor, "role", None) not in DESK_ROLES:
+        return  # a citizen's own upload (online, or a supplement sent online) is electronic already
     groups: dict[int | None, list[DossierFile]] = {}
     for file in files:
         groups.setdefault(file.document_id, []).append(file)

@@ -188,3 +188,39 @@ def test_progress_is_reported_while_a_paper_is_being_digitised(
         as_user(world.commune_clerk).get(reverse("documents:progress", args=[dossier.code])).status_code
         == 404
     )
+
+
+def test_a_supplement_brought_to_the_desk_is_digitised_even_for_an_online_dossier(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from dossiers.services import Intake
+    from tests.factories import PDF_BYTES, applicant
+
+    settings.HCC_OCR = False
+    docs = list(world.procedure.documents.order_by("order"))
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = services.dossier_submit(
+            actor=world.citizen,
+            procedure=world.procedure,
+            office=world.center,
+            intake=Intake(
+                applicant=applicant(),
+                files=[
+                    FileUpload(name="a.pdf", content=PDF_BYTES, document_id=docs[0].id),
+                    FileUpload(name="b.pdf", content=PDF_BYTES, document_id=docs[1].id),
+                ],
+            ),
+        )
+        services.dossier_accept(actor=world.clerk, dossier=dossier)
+        step = dossier.steps.get(status=StepStatus.ACTIVE)
+        services.step_claim(actor=world.reviewer_a, step=step)
+        services.dossier_request_supplement(actor=world.reviewer_a, step=step, items=["Bản vẽ mặt bằng móng"])
+        services.dossier_supply(
+            actor=world.clerk,
+            dossier=dossier,
+            note="Bổ sung tại quầy",
+            files=[FileUpload(name="mong.jpg", content=scan_page(["Mặt bằng móng"]))],
+        )
+    row = Digitisation.objects.get(dossier=dossier)
+    assert row.state == DigitisationState.OCR_OFF and row.digitised_by == world.clerk
+    assert row.name == "Giấy tờ bổ sung"
