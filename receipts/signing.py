@@ -33,7 +33,6 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -327,7 +326,3 @@ def _named(data: bytes, verdict: Verdict) -> Verdict:
     if cert is None:
         return verdict
     return Verdict(verdict.status, signer=_subject_name(cert), detail=verdict.detail)
-
-
-def now_local() -> datetime:
-    return timezone.localtime()

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.permissions import can
 from dossiers.models import DossierFile, FileKind
 from receipts import selectors, signing
 from receipts.models import Receipt, SignedPaper
@@ -80,7 +79,3 @@ def sign_result(request, dossier, file_id: int):
         else:
             messages.success(request, _("Đã ký số kết quả %(name)s.") % {"name": upload.original_name})
     return redirect("dossiers:detail", dossier.code)
-
-
-def can_sign_results(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff_member and can(user, "paper.view"))

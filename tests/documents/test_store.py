@@ -173,3 +173,15 @@ def test_reuse_at_the_desk(world, stored, as_user, django_capture_on_commit_call
     assert DocumentReuse.objects.get(dossier=dossier).stored == stored
     # Reused, so neither paper-only nor scanned: the dossier counts as digitised for that paper.
     assert not dossier.digitisations.filter(document=drawing_doc).exists()
+
+
+def test_staff_opening_a_stored_paper_is_recorded(world, stored, as_user):
+    from privacy.models import AccessRecord
+
+    address = reverse("documents:download", args=[stored.dossier.code, stored.pk])
+    response = as_user(world.reviewer_a).get(address)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    record = AccessRecord.objects.get(actor=world.reviewer_a, what=address)
+    assert record.dossier_code == stored.dossier.code and record.kind == "file"
+    as_user(world.citizen).get(reverse("documents:download_mine", args=[stored.pk]))
+    assert not AccessRecord.objects.filter(actor=world.citizen).exists()  # their own data
