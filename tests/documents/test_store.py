@@ -185,3 +185,29 @@ def test_staff_opening_a_stored_paper_is_recorded(world, stored, as_user):
     assert record.dossier_code == stored.dossier.code and record.kind == "file"
     as_user(world.citizen).get(reverse("documents:download_mine", args=[stored.pk]))
     assert not AccessRecord.objects.filter(actor=world.citizen).exists()  # their own data
+
+
+def test_the_clerk_describes_a_stored_paper_from_the_paper(world, stored, as_user):
+    import datetime
+
+    address = reverse("documents:describe", args=[stored.dossier.code, stored.pk])
+    assert as_user(world.reviewer_a).get(address).status_code == 404  # desk staff only
+    client = as_user(world.clerk)
+    assert client.get(address).status_code == 200
+    bad = client.post(address, {"kind": "", "issued_on": "31/02/2026"})
+    assert bad.status_code == 200 and "Ngày cấp" in bad.content.decode()
+    assert StoredDocument.objects.get(pk=stored.pk).number == ""  # nothing changed
+    response = client.post(
+        address,
+        {
+            "kind": "Bản vẽ thiết kế",
+            "issuer": "Công ty Tư vấn Xây dựng Sơn Hà",
+            "number": "125/2026",
+            "issued_on": "12/03/2026",
+            "valid_until": "",
+        },
+    )
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert stored.number == "125/2026" and stored.issued_on == datetime.date(2026, 3, 12)
+    assert "số 125/2026" in stored.label and "cấp ngày 12/03/2026" in stored.label
