@@ -1,6 +1,6 @@
 # HCC portal: everyday commands. A fresh machine needs only Python 3.11+ and make.
 #
-#   make run     serve the portal with demo data on http://127.0.0.1:8000
+#   make run     serve the portal with demo data on http://127.0.0.1:8000 (make run PORT=8101 ...)
 #   make test    run the test suite on SQLite (make test PYTEST_ARGS="-k catalog -x")
 #   make bench   the benchmarks in benchmarks/ (the load benchmark needs DATABASE_URL=postgres://...)
 
@@ -13,17 +13,32 @@ PORT ?= 8000
 TSA_PORT ?= 8318
 PYTEST_ARGS ?=
 DEMO_DOSSIERS ?= 40
+# The address in the links the portal sends (SMS, e-mail, QR codes): the server's own, unless set.
+SITE_URL := $(or $(HCC_SITE_URL),http://$(HOST):$(PORT))
+GATEWAY_PORT ?= 8212
+DEMO_MERCHANT ?= HCCDEMO1
+# Only for the loopback demo gateway that make run starts; a real merchant's secret comes from .env.
+DEMO_PAYMENT_SECRET ?= demo-loopback-gateway-secret
 
 .PHONY: run test bench install migrate messages seed lint clean
 
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
-## Papers are signed with the demo certificates seed_demo made, timestamped by the demo RFC 3161
-## server started here on TSA_PORT (stopped with the portal).
+## The loopback payment gateway (payments/gateway_server.py) and the demo RFC 3161 time-stamping
+## server (receipts/timestamp_server.py, on TSA_PORT: papers are signed with the demo certificates
+## seed_demo made, and timestamped) run beside it for the demo, and stop with it.
 run: install migrate messages seed
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@$(PY) manage.py serve_demo_tsa --port $(TSA_PORT) & tsa=$$!; trap 'kill $$tsa 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 HCC_SIGNING_TSA_URL="$${HCC_SIGNING_TSA_URL-http://127.0.0.1:$(TSA_PORT)/}" \
-	HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop); demo payment gateway on http://127.0.0.1:$(GATEWAY_PORT)/"
+	@$(PY) -m payments.gateway_server --port $(GATEWAY_PORT) --merchant $(DEMO_MERCHANT) \
+	  --secret "$(DEMO_PAYMENT_SECRET)" --ipn-url "http://$(HOST):$(PORT)/thanh-toan/ipn/" & gateway=$$!; \
+	$(PY) manage.py serve_demo_tsa --port $(TSA_PORT) & tsa=$$!; \
+	trap 'kill $$gateway $$tsa 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" \
+	PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/paymentv2/vpcpay.html}" \
+	PAYMENT_QUERY_URL="$${PAYMENT_QUERY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/merchant_webapi/api/transaction}" \
+	PAYMENT_MERCHANT_CODE="$${PAYMENT_MERCHANT_CODE:-$(DEMO_MERCHANT)}" \
+	PAYMENT_HASH_SECRET="$${PAYMENT_HASH_SECRET:-$(DEMO_PAYMENT_SECRET)}" \
+	HCC_SIGNING_TSA_URL="$${HCC_SIGNING_TSA_URL-http://127.0.0.1:$(TSA_PORT)/}" \
+	HCC_SITE_URL="$(SITE_URL)" $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.
 test: install messages
@@ -66,7 +81,7 @@ messages: install
 
 ## The demo data of seed_demo; safe to run again. Prints the URL and the demo logins.
 seed: migrate
-	$(PY) manage.py seed_demo --dossiers $(DEMO_DOSSIERS)
+	HCC_SITE_URL="$(SITE_URL)" $(PY) manage.py seed_demo --dossiers $(DEMO_DOSSIERS)
 
 ## The linter and the formatting check, as CI runs them (ruff format . fixes the formatting).
 lint: install

@@ -5,7 +5,7 @@ midnight after ``date_to``. A dossier's "exit" is the first of its result (``res
 and its closing as refused, withdrawn or stopped (``closed_at``).
 
 Two implementations of the same definitions:
-- ``compute`` reads the daily rollups (``dossiers.DailyAgencyFigure``, or ``DailyFigure`` when the
+- ``compute`` reads the daily rollups (``dashboards.DailyAgencyFigure``, or ``DailyFigure`` when the
   question needs procedures or fields) and the open dossiers of now: fast
   at ten million dossiers; the dashboards and the API use it.
 - ``direct`` counts over the dossiers themselves: the reference the tests and the benchmark
@@ -20,24 +20,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import (
-    Channel,
+from dashboards.models import (
     DailyAgencyFigure,
     DailyFigure,
-    Dossier,
-    DossierFile,
-    FileKind,
     MonthlyAgencyFigure,
     MonthlyFigure,
     TotalAgencyFigure,
     TotalFigure,
 )
-from dossiers.rollup import CLOSED_BUCKETS, NOT_IN_SATISFACTION, OPEN_STATUSES
+from dashboards.rollup import CLOSED_BUCKETS, OPEN_STATUSES
+from dossiers import punctuality
+from dossiers.models import Channel, Dossier, DossierFile, FileKind
+from dossiers.punctuality import EARLY, LATE, ON_TIME, rate
 from dossiers.workflow import Status
 from procedures.models import Agency, Level, Procedure
 from procedures.models import Field as ProcedureField
@@ -53,26 +52,27 @@ FIGURES: dict[str, tuple[str, str]] = {
     "received_online": (_("Trực tuyến"), "received in the period, channel = online"),
     "received_direct": (_("Trực tiếp, bưu chính"), "received − received_online (counter and postal)"),
     "resolved": (_("Đã giải quyết"), "result_ready_at in the period"),
-    "resolved_early": (_("Trước hạn"), "resolved, result date < due date"),
-    "resolved_on_time": (_("Đúng hạn"), "resolved, result date = due date"),
-    "resolved_late": (_("Quá hạn"), "resolved, result date > due date"),
+    "resolved_early": (_("Trước hạn"), "resolved, early (dossiers.punctuality)"),
+    "resolved_on_time": (_("Đúng hạn"), "resolved, on time (dossiers.punctuality)"),
+    "resolved_late": (_("Quá hạn"), "resolved, late (dossiers.punctuality)"),
     "in_progress": (_("Đang giải quyết"), "received before end, not exited before end"),
     "in_progress_on_time": (_("Trong hạn"), "in_progress − in_progress_overdue"),
     "in_progress_overdue": (
         _("Quá hạn"),
         "in_progress with due_at before end (before now when the period runs to today or later)",
     ),
-    "refused": (_("Từ chối"), "status refused, closed_at in the period"),
-    "withdrawn": (_("Rút hồ sơ"), "status withdrawn, closed_at in the period"),
-    "stopped": (_("Dừng giải quyết"), "status stopped, closed_at in the period"),
+    "refused": (_("Từ chối"), "received, status refused, closed_at in the period"),
+    "withdrawn": (_("Rút hồ sơ"), "received, status withdrawn, closed_at in the period"),
+    "stopped": (_("Dừng giải quyết"), "received, status stopped, closed_at in the period"),
     "returned": (_("Đã trả kết quả"), "returned_at in the period"),
     "satisfaction_base": (
         _("Có kết quả, tính chỉ số hài lòng (QĐ 766)"),
-        "resolved, status neither refused nor withdrawn",
+        "resolved, status neither refused nor withdrawn (dossiers.punctuality)",
     ),
     "satisfaction_good": (
         _("Không bị đánh giá không hài lòng, phản ánh hay trễ hạn"),
-        "satisfaction_base, not late, no unsatisfied rating and no feedback item about it",
+        "satisfaction_base, not late, no unsatisfied rating and no feedback item about it"
+        " (dossiers.punctuality.satisfied)",
     ),
     "on_time_rate": (_("Tỷ lệ đúng hạn (%)"), "100 × (resolved_early + resolved_on_time) / resolved"),
     "online_rate": (_("Tỷ lệ trực tuyến (%)"), "100 × received_online / received"),
@@ -144,10 +144,6 @@ def total(rows: list[Row], label: str = "") -> Row:
     return Row(key=None, label=label, counts={k: sum(r.counts[k] for r in rows) for k in COUNTS})
 
 
-def rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 2) if whole else None
-
-
 def rates(c: dict[str, int]) -> dict[str, float | None]:
     return {
         "on_time_rate": rate(c["resolved_early"] + c["resolved_on_time"], c["resolved"]),
@@ -181,7 +177,7 @@ def month_ranges(date_from: date, date_to: date) -> list[tuple[date, date]]:
 
 # --- from the rollup -----------------------------------------------------------------------------
 
-# what "in progress" and "overdue" at the end of a day are sums of (``dossiers.rollup``)
+# what "in progress" and "overdue" at the end of a day are sums of (``dashboards.rollup``)
 _STOCK = ["received", "exited", "overdue_start", "overdue_end"]
 
 
@@ -424,12 +420,10 @@ def direct(
             rows.append(Row(key=f"{lo:%Y-%m}", label=f"{lo:%m/%Y}", counts=whole[0].counts))
         return rows
     start, end = _bounds(date_from, date_to)
-    tz = timezone.get_current_timezone()
     dcol = _COLUMNS[group_by][1] if group_by else None
     closed = list(CLOSED_BUCKETS)
     exited_before = lambda t: Q(result_ready_at__lt=t) | Q(status__in=closed, closed_at__lt=t)  # noqa: E731
     in_progress_at = lambda t: Q(received_at__lt=t) & ~exited_before(t)  # noqa: E731
-    ready, due = TruncDate("result_ready_at", tzinfo=tz), TruncDate("due_at", tzinfo=tz)
     resolved = Q(result_ready_at__gte=start, result_ready_at__lt=end)
     counts = {
         "received": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end)),
@@ -437,19 +431,21 @@ def direct(
             "pk", filter=Q(received_at__gte=start, received_at__lt=end, channel=Channel.ONLINE)
         ),
         "resolved": Count("pk", filter=resolved),
-        "resolved_early": Count("pk", filter=resolved & Q(ready_day__lt=F("due_day"))),
-        "resolved_on_time": Count("pk", filter=resolved & (Q(ready_day=F("due_day")) | Q(due_at=None))),
-        "resolved_late": Count("pk", filter=resolved & Q(ready_day__gt=F("due_day"))),
+        "resolved_early": Count("pk", filter=resolved & punctuality.outcome_q(EARLY)),
+        "resolved_on_time": Count("pk", filter=resolved & punctuality.outcome_q(ON_TIME)),
+        "resolved_late": Count("pk", filter=resolved & punctuality.outcome_q(LATE)),
         "carried_over": Count("pk", filter=in_progress_at(start)),
         "in_progress": Count("pk", filter=in_progress_at(end)),
-        "in_progress_overdue": Count("pk", filter=in_progress_at(end) & Q(due_at__lt=min(end, now))),
+        "in_progress_overdue": Count("pk", filter=in_progress_at(end) & punctuality.overdue_q(min(end, now))),
         "returned": Count("pk", filter=Q(returned_at__gte=start, returned_at__lt=end)),
-        "satisfaction_base": Count("pk", filter=resolved & _SATISFACTION_BASE),
-        "satisfaction_good": Count("pk", filter=resolved & _SATISFACTION_BASE & _SATISFACTION_GOOD),
+        "satisfaction_base": Count("pk", filter=resolved & punctuality.satisfaction_base_q()),
+        "satisfaction_good": Count("pk", filter=resolved & punctuality.satisfied_q()),
     }
     for status, key in CLOSED_BUCKETS.items():
-        counts[key] = Count("pk", filter=Q(status=status, closed_at__gte=start, closed_at__lt=end))
-    qs = Dossier.objects.filter(filters.q(on_rollup=False)).annotate(ready_day=ready, due_day=due)
+        counts[key] = Count(
+            "pk", filter=Q(status=status, received_at__isnull=False, closed_at__gte=start, closed_at__lt=end)
+        )
+    qs = Dossier.objects.filter(filters.q(on_rollup=False))
     group = [dcol] if dcol else []
     rows = []
     results = qs.values(*group).annotate(**counts).order_by() if group else [qs.aggregate(**counts)]
@@ -462,13 +458,6 @@ def direct(
         rows = [Row(key=None, label="", counts=_finish(dict.fromkeys(counts, 0)))]
     _label(rows, group_by)
     return rows
-
-
-# Decision 766's satisfaction index over resolved dossiers (``ready_day``/``due_day`` annotated)
-_SATISFACTION_BASE = ~Q(status__in=NOT_IN_SATISFACTION)
-_SATISFACTION_GOOD = (Q(ready_day__lte=F("due_day")) | Q(due_at=None)) & Q(
-    rated_unsatisfied=False, has_feedback=False
-)
 
 
 def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
@@ -489,7 +478,7 @@ def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
     received = Q(received_at__gte=start, received_at__lt=end)
     resolved = Q(result_ready_at__gte=start, result_ready_at__lt=end)
     closed_in = {
-        key: Q(status=status, closed_at__gte=start, closed_at__lt=end)
+        key: Q(status=status, received_at__isnull=False, closed_at__gte=start, closed_at__lt=end)
         for status, key in CLOSED_BUCKETS.items()
     }
     table = {
@@ -499,26 +488,18 @@ def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
         "received_online": received & Q(channel=Channel.ONLINE),
         "received_direct": received & ~Q(channel=Channel.ONLINE),
         "resolved": resolved,
-        "resolved_early": resolved & Q(ready_day__lt=F("due_day")),
-        "resolved_on_time": resolved & (Q(ready_day=F("due_day")) | Q(due_at=None)),
-        "resolved_late": resolved & Q(ready_day__gt=F("due_day")),
+        "resolved_early": resolved & punctuality.outcome_q(EARLY),
+        "resolved_on_time": resolved & punctuality.outcome_q(ON_TIME),
+        "resolved_late": resolved & punctuality.outcome_q(LATE),
         "in_progress": in_progress_at(end),
-        "in_progress_overdue": in_progress_at(end) & Q(due_at__lt=min(end, now)),
-        "in_progress_on_time": in_progress_at(end) & ~Q(due_at__lt=min(end, now)),
+        "in_progress_overdue": in_progress_at(end) & punctuality.overdue_q(min(end, now)),
+        "in_progress_on_time": in_progress_at(end) & ~punctuality.overdue_q(min(end, now)),
         "returned": Q(returned_at__gte=start, returned_at__lt=end),
-        "satisfaction_base": resolved & _SATISFACTION_BASE,
-        "satisfaction_good": resolved & _SATISFACTION_BASE & _SATISFACTION_GOOD,
+        "satisfaction_base": resolved & punctuality.satisfaction_base_q(),
+        "satisfaction_good": resolved & punctuality.satisfied_q(),
         **closed_in,
     }
     return table[bucket]
-
-
-def with_days(qs):
-    """``qs`` with the local result and due dates the punctuality buckets compare."""
-    tz = timezone.get_current_timezone()
-    return qs.annotate(
-        ready_day=TruncDate("result_ready_at", tzinfo=tz), due_day=TruncDate("due_at", tzinfo=tz)
-    )
 
 
 def digitisation(*, date_from: date, date_to: date, filters: Filters | None = None) -> tuple[int, int]:

@@ -4,14 +4,14 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from dashboards import figures
 from dashboards.query import StatsQuery
+from dashboards.rollup import OPEN_STATUSES
 from dossiers.models import Dossier
-from dossiers.rollup import OPEN_STATUSES
 
 
 def dossiers_behind(query: StatsQuery, bucket: str) -> QuerySet[Dossier]:
     """The dossiers counted in ``bucket`` for ``query``: open ones first by due date (overdue and
     due soonest on top), then the others, newest first."""
-    qs = figures.with_days(Dossier.objects.filter(query.filters.q(on_rollup=False)))
+    qs = Dossier.objects.filter(query.filters.q(on_rollup=False))
     qs = qs.filter(figures.bucket_q(bucket, date_from=query.date_from, date_to=query.date_to))
     return (
         qs.select_related("procedure", "resolving_agency")
@@ -28,7 +28,7 @@ def public_resolved(query: StatsQuery) -> QuerySet[Dossier]:
     """Resolved dossiers of the period for the public results page (names masked by the page)."""
     start_q = figures.bucket_q("resolved", date_from=query.date_from, date_to=query.date_to)
     return (
-        figures.with_days(Dossier.objects.filter(start_q, query.filters.q(on_rollup=False)))
+        Dossier.objects.filter(start_q, query.filters.q(on_rollup=False))
         .select_related("procedure", "resolving_agency")
         .only(
             "code",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.permissions import agency_scope
 from counters.figures import queue_figures
 from dashboards import figures
+from dossiers.punctuality import rate
 from receipts.models import PaymentMethod, Receipt
 from receipts.reconciliation import SUMS
 from surveys import figures as survey_figures
@@ -66,6 +67,6 @@ def service_quality(user, *, date_from: date, date_to: date, whole=None) -> Serv
         feedback=survey_figures.feedback_figures(start, end, agency_ids),
         fees=fees,
         # receipts paid online over all receipts of the period (Decision 766's online payment)
-        online_payment_rate=round(100 * paid_online / fees["count"], 2) if fees["count"] else None,
+        online_payment_rate=rate(paid_online, fees["count"]),
         queue=queue_total,
     )

@@ -3,7 +3,7 @@ services (desk, review and online pages, the API), which keep the state machine 
 
 from django.contrib import admin
 
-from dossiers.models import Dossier, DossierFile, Event, Step
+from dossiers.models import Dossier, DossierFile, Event, FinancialObligation, Step
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,3 +65,19 @@ class DossierFileAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "content_type"]
     search_fields = ["dossier__code"]
     exclude = ["file"]
+
+
+@admin.register(FinancialObligation)
+class FinancialObligationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "dossier",
+        "kind",
+        "amount",
+        "notice_number",
+        "issuing_authority",
+        "due_date",
+        "confirmed_at",
+    ]
+    list_filter = ["kind", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["dossier__code", "notice_number"]
+    list_select_related = ["dossier"]

@@ -15,11 +15,21 @@ from dossiers import services
 from dossiers.demo_history import seed_history
 from dossiers.demo_names import GIVEN, MIDDLE, STREETS, SURNAMES
 from dossiers.files import FileUpload
-from dossiers.models import Dossier, Step, StepStatus
+from dossiers.models import (
+    ApplicantKind,
+    Dossier,
+    GuidanceKind,
+    IdKind,
+    IntakeGuidance,
+    ObligationKind,
+    Step,
+    StepStatus,
+)
 from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
 from procedures import workdays
 from procedures.models import Agency, Procedure
+from procedures.selectors import competent_agencies
 
 # The stages demo dossiers are taken to, in turn.
 STAGES = [
@@ -37,6 +47,15 @@ STAGES = [
     "refused_after_review",
     "stopped",
     "withdrawn",
+    # issue 17's intake rules (docs/rules.md, "Intake"), one dossier each in turn
+    "intake_supplement",  # an online submission sent back once before acceptance (form 02)
+    "foreigner",  # identified by passport and nationality
+    "organisation",  # identified by its tax code only
+    "commune_elsewhere",  # a commune procedure received at the centre, routed to the chosen commune
+    # the citizen's online dossier, accepted: its fees are left for them to pay online
+    "accepted_online",
+    # a reviewer asked for a financial obligation (national status 6): the clock is paused
+    "awaiting_payment",
 ]
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\n%%EOF\n"
@@ -101,8 +120,11 @@ def _walk_to_result(dossier: Dossier) -> None:
 
 
 def _intake(procedure: Procedure, rng: random.Random) -> Intake:
+    competent = competent_agencies(procedure, timezone.localdate())
     return Intake(
         applicant=_applicant(rng),
+        # a commune procedure received at the centre goes to the commune where the person lives
+        resolving_agency=rng.choice(competent) if len(competent) > 1 else None,
         request_summary=procedure.name,
         documents={
             d.id: (d.originals, d.copies) if (d.originals or d.copies) else (1, 0)
@@ -117,8 +139,10 @@ def _one(
     index: int, procedures: list[Procedure], clerk: User, citizen: User | None, rng: random.Random
 ) -> None:
     stage = STAGES[index % len(STAGES)]
-    if stage in ("submitted", "refused") and citizen is not None:
+    if stage in ("submitted", "refused", "intake_supplement", "accepted_online") and citizen is not None:
         online = [p for p in procedures if p.accepts_online]
+        if stage == "accepted_online":
+            online = [p for p in online if p.fees.all()] or online
         procedure = rng.choice(online)
         intake = _intake(procedure, rng)
         intake.applicant.phone = citizen.phone
@@ -130,12 +154,29 @@ def _one(
         dossier = services.dossier_submit(
             actor=citizen, procedure=procedure, office=clerk.agency, intake=intake
         )
+        if stage == "intake_supplement":
+            services.dossier_request_intake_supplement(
+                actor=clerk,
+                dossier=dossier,
+                items=[
+                    _("Bản sao giấy tờ chứng minh quyền sử dụng đất"),
+                    _("Đơn đề nghị có chữ ký của người nộp"),
+                ],
+            )
         if stage == "refused":
             services.dossier_refuse_intake(
                 actor=clerk, dossier=dossier, reason=_("Hồ sơ không đúng thủ tục, đề nghị nộp thủ tục khác.")
             )
+        elif stage == "accepted_online":
+            services.dossier_accept(actor=clerk, dossier=dossier)
         return
-    procedure = rng.choice([p for p in procedures if p.accepts_counter])
+    if stage in RULE_STAGES:
+        _rule_stage(stage, procedures, clerk, citizen, rng)
+        return
+    counter = [p for p in procedures if p.accepts_counter]
+    if stage == "awaiting_payment":
+        counter = [p for p in counter if not p.on_the_spot and p.process_steps.all()] or counter
+    procedure = rng.choice(counter)
     dossier = services.dossier_receive(actor=clerk, procedure=procedure, intake=_intake(procedure, rng))
     if stage == "received":
         return
@@ -181,6 +222,19 @@ def _one(
     elif stage == "processing":
         _claim_first(dossier)
         return
+    elif stage == "awaiting_payment":
+        step, reviewer = _claim_first(dossier)
+        land = "đất" in procedure.name.lower()
+        services.dossier_request_payment(
+            actor=reviewer,
+            step=step,
+            kind=ObligationKind.LAND_USE_LEVY if land else ObligationKind.REGISTRATION_FEE,
+            amount=rng.choice([1_850_000, 12_400_000, 36_750_000]),
+            notice_number=f"{rng.randint(100, 999)}/TB-TCS1",
+            issuing_authority=_("Thuế cơ sở 1 tỉnh Sơn Hà"),
+            note=_("Nộp vào Kho bạc Nhà nước hoặc ngân hàng ủy nhiệm thu theo thông báo."),
+        )
+        return
     elif stage == "supplement_requested":
         step, reviewer = _claim_first(dossier)
         services.dossier_request_supplement(
@@ -194,6 +248,64 @@ def _one(
         services.dossier_return(
             actor=clerk, dossier=dossier, collected_by=dossier.applicant_name, id_checked=True
         )
+
+
+RULE_STAGES = ("intake_supplement", "foreigner", "organisation", "commune_elsewhere")
+
+
+def _rule_stage(stage: str, procedures: list[Procedure], clerk: User, citizen: User | None, rng) -> None:
+    """A dossier received at the centre's desk that shows one intake rule (issue 17)."""
+    today = timezone.localdate()
+    at_desk = [p for p in procedures if p.accepts_counter]
+    if stage == "commune_elsewhere":
+        communes = [p for p in at_desk if len(competent_agencies(p, today)) > 1]
+        procedure = rng.choice(communes or at_desk)
+        intake = _intake(procedure, rng)
+        competent = competent_agencies(procedure, today)
+        intake.resolving_agency = competent[-1] if len(competent) > 1 else None
+    else:
+        procedure = rng.choice([p for p in at_desk if p.level != "commune"] or at_desk)
+        intake = _intake(procedure, rng)
+        if stage == "foreigner":
+            intake.applicant.name = "Kim Min-jun"
+            intake.applicant.id_kind = IdKind.PASSPORT
+            intake.applicant.id_number = f"M{rng.randint(10_000_000, 99_999_999)}"
+            intake.applicant.nationality = "KR"
+        elif stage == "organisation":
+            intake.applicant.kind = ApplicantKind.ORGANISATION
+            intake.applicant.organisation_name = "Công ty TNHH Sơn Hà Xanh"
+            intake.applicant.tax_code = "0100109106"
+            intake.applicant.id_number = ""
+        else:  # intake_supplement without a citizen account: a plain receipt
+            pass
+    services.dossier_receive(actor=clerk, procedure=procedure, intake=intake)
+
+
+def seed_demo_guidance(clerk: User) -> int:
+    """Two walk-ins the centre's desk did not receive: form 02 (incomplete) and form 03 (refused).
+    Made once."""
+    if IntakeGuidance.objects.filter(office=clerk.agency).exists():
+        return 0
+    procedure = Procedure.objects.filter(is_active=True, accepts_counter=True).order_by("code").first()
+    if procedure is None:
+        return 0
+    rng = random.Random(17)
+    services.intake_guidance_record(
+        actor=clerk,
+        procedure=procedure,
+        kind=GuidanceKind.SUPPLEMENT,
+        applicant=_applicant(rng),
+        items=[d.name for d in procedure.documents.filter(mandatory=True)][:2]
+        or [_("Đơn đề nghị có chữ ký của người nộp")],
+    )
+    services.intake_guidance_record(
+        actor=clerk,
+        procedure=procedure,
+        kind=GuidanceKind.REFUSAL,
+        applicant=_applicant(rng),
+        reason=_("Yêu cầu không thuộc phạm vi giải quyết của thủ tục hành chính này."),
+    )
+    return 2
 
 
 # Up to this many demo dossiers are made through the services (every stage, with files, steps and
@@ -212,11 +324,14 @@ def seed_demo_dossiers(count: int, *, seed: int = 2026, progress=None) -> int:
         clerk = User.objects.get(username="motcua")
         citizen = User.objects.filter(phone=normalize_phone(CITIZEN_PHONE)).first()
         procedures = list(
-            Procedure.objects.filter(is_active=True).prefetch_related("documents").order_by("code")
+            Procedure.objects.filter(is_active=True)
+            .prefetch_related("documents", "fees", "process_steps")
+            .order_by("code")
         )
         rng = random.Random(seed + existing)
         for index in range(existing, existing + by_services):
             _one(index, procedures, clerk, citizen, rng)
+        seed_demo_guidance(clerk)
     rest = count - existing - by_services
     if rest > 0:
         seed_history(rest, progress=progress)

@@ -5,13 +5,13 @@ Rows are checked one by one in Python (a bad row is reported with its line and r
 still loads), then written in batches: on PostgreSQL with ``COPY`` into a temporary table, one
 statement per batch that inserts the new dossiers (``ON CONFLICT (code) DO NOTHING``), their
 events and stages their cells for the statistics' rollups, then one upsert per rollup table
-(``rollup.add_staged``), the rows every batch shares last; the batch's commit does not wait for
-the disk (``synchronous_commit = off``: after a crash, running the import again adds what was
-lost, and a batch is never half written); elsewhere with
-``bulk_create(ignore_conflicts=True)`` and ``rollup.add_inserted``. Importing the same file twice
-adds nothing: a dossier is known by its code. Each imported dossier gets one ``import`` event, so
-its timeline says where it came from. Nothing here goes through the state machine: history is
-taken as it was recorded.
+(``add_staged`` of the listener of ``dossiers.statistics``: ``dashboards.rollup``), the rows every
+batch shares last; the batch's commit does not wait for the disk (``synchronous_commit = off``:
+after a crash, running the import again adds what was lost, and a batch is never half written);
+elsewhere with ``bulk_create(ignore_conflicts=True)`` and ``statistics.dossiers_inserted``.
+Importing the same file twice adds nothing: a dossier is known by its code. Each imported dossier
+gets one ``import`` event, so its timeline says where it came from. Nothing here goes through the
+state machine: history is taken as it was recorded.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import rollup
+from dossiers import statistics
 from dossiers.models import Channel, Dossier, DossierCounter, Event
 from dossiers.services.common import new_secrets, new_tracking_tokens
 from dossiers.workflow import FINAL_STATUSES, Status
@@ -435,9 +435,9 @@ def _copy_text(value) -> str:
     return text
 
 
-# What the rollups read of a new dossier (its own columns of ``rollup.ROW_FIELDS``; the SQL joins
-# the procedure and the agency), returned by the insert with what its event needs.
-_ROLLUP_COLUMNS = (*(name for name in rollup.ROW_FIELDS if "__" not in name), "created_at")
+# What the statistics read of a new dossier (its own columns of ``statistics.ROW_FIELDS``; their SQL
+# joins the procedure and the agency), returned by the insert with what its event needs.
+_ROLLUP_COLUMNS = (*statistics.OWN_FIELDS, "created_at")
 
 
 def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
@@ -476,7 +476,8 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
             f"CREATE TEMPORARY TABLE IF NOT EXISTS history_import ON COMMIT DELETE ROWS AS "  # noqa: S608
             f"SELECT {columns} FROM {table} WITH NO DATA"  # nosec B608
         )
-        rollup.create_staging(cursor)
+        counts = statistics.listener()
+        counts.create_staging(cursor)
         cursor.execute("TRUNCATE history_import")
         cursor.copy_expert(f"COPY history_import ({columns}) FROM STDIN", buffer)
         # Back to the zone Django reads times in, for whatever else this transaction does.
@@ -495,7 +496,7 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
             "FROM made)"  # nosec B608
         )
         cursor.execute(
-            insert + events + rollup.stage_inserted_sql("made") + "SELECT count(*) FROM made",  # noqa: S608  # nosec B608
+            insert + events + counts.staging_sql("made") + " SELECT count(*) FROM made",  # noqa: S608  # nosec B608
             {
                 "action": IMPORT_ACTION,
                 "note": _("Nhập từ hệ thống một cửa cũ"),
@@ -507,7 +508,7 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
         created = cursor.fetchone()[0]
         cursor.execute("TRUNCATE history_import")
         # Then the rollups, last: the rows every batch shares are held only until the commit.
-        rollup.add_staged(cursor)
+        counts.add_staged(cursor)
     return created
 
 
@@ -536,7 +537,7 @@ def _write_generic(rows: list[HistoryRow], now: datetime) -> int:
         if d.code in ids
     ]
     Event.objects.bulk_create(events, batch_size=500)
-    rollup.add_inserted([ids[d.code] for d in fresh if d.code in ids])
+    statistics.dossiers_inserted([ids[d.code] for d in fresh if d.code in ids])
     return len(events)
 
 

@@ -20,6 +20,15 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "organisation", _("Tổ chức")
 
 
+class IdKind(models.TextChoices):
+    """How a person is identified: a Vietnamese citizen by the 12-digit personal identification
+    number (CCCD), a foreigner by passport number and nationality. An organisation is identified
+    by its tax code (``Dossier.tax_code``); its representative's number is then optional."""
+
+    CCCD = "cccd", _("Căn cước (CCCD)")
+    PASSPORT = "passport", _("Hộ chiếu")
+
+
 class ReturnMethod(models.TextChoices):
     COUNTER = "counter", _("Nhận tại bộ phận một cửa")
     POST = "post", _("Nhận qua bưu chính")
@@ -69,7 +78,14 @@ class Dossier(models.Model):
     )
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
     organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
-    id_number = models.CharField(_("số định danh cá nhân (CCCD)"), max_length=12)
+    id_kind = models.CharField(
+        _("loại giấy tờ tùy thân"), max_length=8, choices=IdKind.choices, default=IdKind.CCCD
+    )
+    # A CCCD (12 digits) or a passport number (up to 20); empty for an organisation that gave only
+    # its tax code.
+    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
+    # ISO 3166-1 alpha-2, with a passport; empty with a CCCD (a Vietnamese citizen).
+    nationality = models.CharField(_("quốc tịch"), max_length=2, blank=True)
     tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -184,12 +200,31 @@ class Dossier(models.Model):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    @property
+    def masked_tax_code(self) -> str:
+        return mask_id_number(self.tax_code)
+
+    @property
+    def identity_label(self) -> str:
+        """How the applicant is identified, for pages: "CCCD", "Hộ chiếu (US)", "MST"."""
+        if not self.id_number:
+            return str(_("MST")) if self.tax_code else ""
+        if self.id_kind == IdKind.PASSPORT:
+            return f"{_('Hộ chiếu')} ({self.nationality})" if self.nationality else str(_("Hộ chiếu"))
+        return str(_("CCCD"))
+
+    @property
+    def masked_identity(self) -> str:
+        """The identifying number masked (last four shown): the person's, else the tax code."""
+        return self.masked_id_number or self.masked_tax_code
+
 
 def mask_id_number(value: str) -> str:
-    """``001203004567`` → ``********4567``: pages show only the last four digits."""
+    """``001203004567`` → ``********4567``: pages show only the last four characters (the same for
+    a passport number or a tax code)."""
     if not value:
         return ""
-    return "*" * (len(value) - 4) + value[-4:]
+    return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
 class RegisterCounter(models.Model):
@@ -339,6 +374,9 @@ class Step(models.Model):
 class SupplementRequest(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
     step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Asked by the desk before an online submission was accepted (form 02 at intake), not during
+    # processing: the clock had not started, and the one-request rule of each stage counts its own.
+    at_intake = models.BooleanField(_("yêu cầu khi tiếp nhận"), default=False)
     items = models.JSONField(_("nội dung cần bổ sung"), default=list)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
@@ -350,6 +388,118 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return "; ".join(self.items)
+
+
+class GuidanceKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)")
+    REFUSAL = "refusal", _("Từ chối tiếp nhận hồ sơ (mẫu 03)")
+
+
+class IntakeGuidance(models.Model):
+    """A walk-in dossier the desk did not receive (Decree 61/2018 art. 19(2) as amended by Decree
+    107/2021): incomplete, with everything missing listed at once (form 02), or not receivable,
+    with the reason (form 03). No dossier is made and nothing is counted as received: this is the
+    desk's record of the guidance given and of the paper handed over, numbered
+    ``<office code>-HD-<yymmdd>-<nnn>`` per office and day."""
+
+    code = models.CharField(_("số phiếu"), max_length=48, unique=True)
+    kind = models.CharField(_("loại phiếu"), max_length=12, choices=GuidanceKind.choices)
+    office = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant_kind = models.CharField(
+        _("người nộp là"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
+    organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
+    id_kind = models.CharField(
+        _("loại giấy tờ tùy thân"), max_length=8, choices=IdKind.choices, default=IdKind.CCCD
+    )
+    id_number = models.CharField(_("số giấy tờ tùy thân"), max_length=20, blank=True)
+    nationality = models.CharField(_("quốc tịch"), max_length=2, blank=True)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    # Form 02: every document or content still needed, listed once and in full.
+    items = models.JSONField(_("nội dung cần bổ sung, hoàn thiện"), default=list, blank=True)
+    # Form 03: why the dossier cannot be received; for form 02 an optional explanation.
+    reason = models.TextField(_("lý do"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("lập lúc"), db_index=True)
+
+    class Meta:
+        verbose_name = _("phiếu hướng dẫn tại quầy")
+        verbose_name_plural = _("phiếu hướng dẫn tại quầy")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["office", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class ObligationKind(models.TextChoices):
+    """Financial obligations assessed by the tax authority (or another agency) on a notice: paid to
+    the State Treasury, never collected on the center's fee receipt."""
+
+    LAND_USE_LEVY = "land_use_levy", _("Tiền sử dụng đất")
+    LAND_RENT = "land_rent", _("Tiền thuê đất")
+    REGISTRATION_FEE = "registration_fee", _("Lệ phí trước bạ")
+    INCOME_TAX = "income_tax", _("Thuế thu nhập cá nhân")
+    NON_AGRICULTURAL_LAND_TAX = "land_tax", _("Thuế sử dụng đất phi nông nghiệp")
+    OTHER = "other", _("Nghĩa vụ tài chính khác")
+
+
+class FinancialObligation(models.Model):
+    """A financial obligation (nghĩa vụ tài chính) a reviewer asked the applicant to pay: written by
+    ``dossier_request_payment`` (the dossier waits in ``awaiting_payment``, national status 6, and
+    its clock is paused) and closed by ``dossier_confirm_payment`` with the payment proof.
+
+    Not a fee: nothing here is ever a ``receipts.FeeLine`` or printed on a fee receipt."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="obligations")
+    step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("loại nghĩa vụ"), max_length=24, choices=ObligationKind.choices)
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    notice_number = models.CharField(_("số thông báo"), max_length=100)
+    issuing_authority = models.CharField(_("cơ quan ra thông báo"), max_length=300)
+    due_date = models.DateField(_("hạn nộp"), null=True, blank=True)
+    note = models.TextField(_("nơi và cách nộp, ghi chú"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    # Set by the confirmation: the treasury's or bank's document (chứng từ nộp tiền) number.
+    payment_proof = models.CharField(_("chứng từ nộp tiền"), max_length=300, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nghĩa vụ tài chính")
+        verbose_name_plural = _("nghĩa vụ tài chính")
+        ordering = ["dossier", "requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="obligation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | ~Q(payment_proof=""),
+                name="obligation_confirmed_has_proof",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.notice_number}: {self.amount}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class EventQuerySet(models.QuerySet):
@@ -408,159 +558,3 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Nhật ký hồ sơ không được xóa."))
-
-
-def _unit_key(model: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        model, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-
-
-class _Cell(models.Model):
-    """What every rollup table counts: the dossiers of one (resolving) agency, level and channel
-    in one ``bucket`` (``dossiers.rollup``).
-
-    The rollup tables have their key as their only index, and room left in each page (fillfactor,
-    migration 0008): a count that moves touches no index (a "HOT" update on PostgreSQL), which is
-    most of what every dossier service and the history import write. Their reads go by the key.
-
-    Their agency, procedure and field are not foreign keys in the database (``db_constraint``):
-    every cell is counted from a dossier whose own keys are checked, and a dossier keeps its
-    procedure and agencies from being deleted. A check on each new cell repeated that check and
-    was 40 % of the server's work in a history import (2.3 new daily cells per dossier, three keys
-    each). Deleting through Django still deletes a unit's cells (``on_delete``)."""
-
-    agency = _unit_key("procedures.Agency")
-    level = models.CharField(max_length=16)
-    channel = models.CharField(max_length=8)
-    bucket = models.CharField(max_length=20)
-    n = models.IntegerField(default=0)
-
-    class Meta:
-        abstract = True
-
-
-class _FineCell(_Cell):
-    """A rollup cell by procedure and field too."""
-
-    procedure = _unit_key("procedures.Procedure")
-    field = _unit_key("procedures.Field")
-
-    class Meta:
-        abstract = True
-
-
-class DailyFigure(_FineCell):
-    """The daily rollup of the statistics: how many dossiers of one (resolving) agency, procedure,
-    field, level and channel fell into ``bucket`` on ``day`` (local date). Kept exact by the
-    dossier services in the transaction that changes a dossier (``dossiers.rollup``), rebuilt from
-    the dossiers by ``manage.py rebuild_rollup``. The buckets are listed in ``dossiers.rollup``."""
-
-    day = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo ngày")
-        verbose_name_plural = _("số liệu thống kê theo ngày")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "agency", "procedure", "field", "level", "channel", "bucket"],
-                name="daily_figure_key",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
-
-
-class DailyAgencyFigure(_Cell):
-    """``DailyFigure`` summed over procedures and fields: the same cells by day, agency, level,
-    channel and bucket, kept in the same upsert. A year by agency, level or channel reads this
-    one (a few rows per agency and day) instead of one row per procedure."""
-
-    day = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo ngày và cơ quan")
-        verbose_name_plural = _("số liệu thống kê theo ngày và cơ quan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "agency", "level", "channel", "bucket"], name="daily_agency_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.agency_id} {self.channel} {self.bucket}={self.n}"
-
-
-class MonthlyFigure(_FineCell):
-    """``DailyFigure`` summed by month (``month`` is the first day of the month), written by the
-    same upsert: a year is read from twelve months of rows instead of 365 days of them."""
-
-    month = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo tháng")
-        verbose_name_plural = _("số liệu thống kê theo tháng")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "agency", "procedure", "field", "level", "channel", "bucket"],
-                name="monthly_figure_key",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.month:%Y-%m} {self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
-        )
-
-
-class MonthlyAgencyFigure(_Cell):
-    """``DailyAgencyFigure`` summed by month (``month`` is the first day of the month)."""
-
-    month = models.DateField()
-
-    class Meta:
-        verbose_name = _("số liệu thống kê theo tháng và cơ quan")
-        verbose_name_plural = _("số liệu thống kê theo tháng và cơ quan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "agency", "level", "channel", "bucket"], name="monthly_agency_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.agency_id} {self.channel} {self.bucket}={self.n}"
-
-
-class TotalFigure(_FineCell):
-    """``DailyFigure`` summed over every day: what the history adds up to, per cell, written by the
-    same upsert. "In progress at the end of day D" is the total less the days after D, which for a
-    recent D are a few rows."""
-
-    class Meta:
-        verbose_name = _("số liệu thống kê cộng dồn")
-        verbose_name_plural = _("số liệu thống kê cộng dồn")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "procedure", "field", "level", "channel", "bucket"], name="total_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.procedure_id} {self.channel} {self.bucket}={self.n}"
-
-
-class TotalAgencyFigure(_Cell):
-    """``DailyAgencyFigure`` summed over every day."""
-
-    class Meta:
-        verbose_name = _("số liệu thống kê cộng dồn theo cơ quan")
-        verbose_name_plural = _("số liệu thống kê cộng dồn theo cơ quan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "level", "channel", "bucket"], name="total_agency_figure_key"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id} {self.channel} {self.bucket}={self.n}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import agency_scope
+from dossiers import punctuality
 from dossiers.models import Dossier, Event, ReturnMethod, Step, StepStatus
 from dossiers.workflow import Action
 from hcc.money import format_vnd
@@ -88,6 +89,16 @@ def _where_to_collect(dossier: Dossier) -> str:
     return f"Mời ông/bà nhận kết quả tại {where} trong giờ hành chính."
 
 
+def _where_short(dossier: Dossier) -> str:
+    """Where to collect, short enough for one SMS with the code and the fees (issue 18: the
+    address made the text too long and it was cut at "Phí, lệ..."); the e-mail has the address."""
+    if dossier.return_method == ReturnMethod.POST:
+        return "Kết quả được gửi qua bưu chính."
+    if dossier.return_method == ReturnMethod.ONLINE:
+        return "Tải kết quả tại trang hồ sơ trực tuyến."
+    return f"Nhận tại {dossier.intake_office.name} trong giờ hành chính."
+
+
 def _how_to_supply(dossier: Dossier) -> str:
     if dossier.applicant_user_id:
         return "Ông/bà nộp bổ sung trực tuyến tại trang hồ sơ của mình hoặc tại bộ phận một cửa."
@@ -134,7 +145,7 @@ def on_event(event: Event) -> None:
     context = _base_context(dossier)
     if action in (Action.RECEIVE, Action.ACCEPT):
         _tell_applicant(dossier, event, "dossier.received", context)
-    elif action == Action.REQUEST_SUPPLEMENT:
+    elif action in (Action.REQUEST_SUPPLEMENT, Action.REQUEST_INTAKE_SUPPLEMENT):
         items = list(event.data.get("items") or [])
         context |= {
             "items": items,
@@ -154,11 +165,24 @@ def on_event(event: Event) -> None:
         fees, total = _fees(dossier)
         context |= {
             "where": _where_to_collect(dossier),
+            "where_short": _where_short(dossier),
             "fees": fees,
             "fees_total": total,
             "ready_date": _date(dossier.result_ready_at),
         }
         _tell_applicant(dossier, event, "dossier.result_ready", context)
+    elif action == Action.REQUEST_PAYMENT:
+        obligation = dossier.obligations.filter(pk=event.data.get("obligation")).first()
+        if obligation is not None:
+            context |= {
+                "kind": obligation.get_kind_display().lower(),
+                "amount": format_vnd(obligation.amount),
+                "notice_number": obligation.notice_number,
+                "authority": obligation.issuing_authority,
+                "due": obligation.due_date.strftime("%d/%m/%Y") if obligation.due_date else "",
+                "note": obligation.note,
+            }
+            _tell_applicant(dossier, event, "dossier.payment_requested", context)
     elif action == Action.APOLOGIZE:
         context |= {"reason": event.note, "new_date": _date(dossier.promised_at)}
         _tell_applicant(dossier, event, "dossier.apology", context)
@@ -210,7 +234,9 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
     by_agency: dict[int, tuple[Agency, list[dict], list[dict]]] = {}
     for step in open_steps:
         agency, due_soon, overdue = by_agency.setdefault(step.agency_id, (step.agency, [], []))
-        (overdue if step.due_at < now else due_soon).append(_step_line(step) | {"agency_id": step.agency_id})
+        (overdue if punctuality.is_overdue(step.due_at, now) else due_soon).append(
+            _step_line(step) | {"agency_id": step.agency_id}
+        )
     written = 0
     inbox = settings.HCC_SITE_URL.rstrip("/") + reverse("dossiers:inbox")
     for agency_id, (agency, due_soon, overdue) in by_agency.items():

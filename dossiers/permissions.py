@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -187,10 +188,36 @@ def on_the_spot_signer_at_desk(s: Situation) -> None:
         )
 
 
+def resolving_agency_receives(s: Situation) -> None:
+    """Accept an online submission only while its resolving agency belongs to the present
+    structure (active; no district-level agency from 1 July 2025): ``Agency.receives_on``."""
+    agency = s.dossier.resolving_agency
+    if not agency.receives_on(timezone.localdate()):
+        raise TransitionRefused(
+            _("%(agency)s không còn hoạt động trong cơ cấu hiện nay: không thể tiếp nhận hồ sơ.")
+            % {"agency": agency.name}
+        )
+
+
+def intake_supplement_not_asked(s: Situation) -> None:
+    """Before acceptance the desk asks for a supplement once, listing everything at once
+    (Decree 61/2018 art. 19(2)(a) as amended by Decree 107/2021: "một lần, đầy đủ"); after it,
+    the submission is accepted or refused."""
+    if any(r.at_intake for r in s.dossier.supplement_requests.all()):
+        raise TransitionRefused(
+            _(
+                "Hồ sơ đã được yêu cầu bổ sung một lần trước khi tiếp nhận: theo quy định chỉ yêu cầu "
+                "một lần, đầy đủ. Hãy tiếp nhận hoặc từ chối tiếp nhận (nêu rõ lý do)."
+            )
+        )
+
+
 # The checks of each action, in the order they run (the first failing one gives the message).
 CHECKS: dict[str, tuple[Check, ...]] = {
-    Action.ACCEPT: (intake_desk,),
+    Action.ACCEPT: (intake_desk, resolving_agency_receives),
     Action.REFUSE_INTAKE: (intake_desk,),
+    Action.REQUEST_INTAKE_SUPPLEMENT: (intake_desk, intake_supplement_not_asked),
+    Action.SUPPLY_INTAKE: (own_dossier,),
     Action.CLAIM: (step_of_agency, step_waiting),
     Action.FORWARD: (step_claimed_by_actor, step_not_last),
     Action.SEND_BACK: (step_claimed_by_actor, step_not_first),

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import Role
 from accounts.permissions import agency_scope
+from dossiers import punctuality
 from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Status
 from hcc import prepared
@@ -52,6 +53,7 @@ def dossier_for(user, code: str) -> Dossier:
                 "supplement_requests", queryset=SupplementRequest.objects.select_related("requested_by")
             ),
             "documents_received__document",
+            "obligations",
         )
         .get(code=code)
     )
@@ -61,8 +63,19 @@ def online_queue(user) -> QuerySet[Dossier]:
     """Online submissions waiting for a clerk of the user's office, oldest first."""
     return (
         Dossier.objects.filter(status=Status.SUBMITTED, intake_office_id=user.agency_id)
-        .select_related("procedure")
+        .select_related("procedure", "resolving_agency")
         .order_by("submitted_at", "id")
+    )
+
+
+def waiting_for_intake_supplement(user) -> QuerySet[Dossier]:
+    """Online submissions of the user's office sent back for supplement before acceptance, the
+    longest waiting first, with the request (the desk may still refuse one that never comes back)."""
+    return (
+        Dossier.objects.filter(status=Status.INTAKE_SUPPLEMENT, intake_office_id=user.agency_id)
+        .select_related("procedure")
+        .prefetch_related("supplement_requests")
+        .order_by("updated_at", "id")
     )
 
 
@@ -89,7 +102,7 @@ def urgency(due_at, now=None, calendar=None) -> str:
     if due_at is None:
         return "ok"
     now = now or timezone.now()
-    if due_at < now:
+    if punctuality.is_overdue(due_at, now):
         return "overdue"
     if timezone.localdate(due_at) == timezone.localdate(now):
         return "due_today"

@@ -5,7 +5,7 @@ version they were made from, and served from it, without reading the database, w
 version keys (one for its code, one for its token) still hold that version. Whatever changes what
 the page shows (the dossier row, a new event of its timeline) renews them after it commits: every
 save or deletion of a dossier and every new event through the ORM (the services, the admin), by
-the signal receivers connected in ``DossiersConfig.ready``, and ``rollup.bulk_change`` for its
+the signal receivers connected in ``DossiersConfig.ready``, and ``statistics.bulk_change`` for its
 queryset updates. The history import only adds dossiers, which have no page yet. Names of
 procedures and agencies are shown as they were when the page was made, until it expires
 (``dossiers.views.tracking.PAGE_SECONDS``).

@@ -1,8 +1,11 @@
 """Checks of Vietnamese identifiers on a dossier."""
 
 import re
+from functools import cache
 
+from babel import Locale
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # First three digits of a 12-digit citizen identity number (CCCD / số định danh cá nhân):
@@ -86,6 +89,49 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(_("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."), code="format")
     if value[:3] not in CCCD_PROVINCES:
         raise ValidationError(_("Số định danh cá nhân (CCCD) có mã tỉnh không hợp lệ."), code="province")
+
+
+# A passport number as printed in the machine-readable zone (ICAO Doc 9303: letters and digits;
+# 9 in the MRZ field, some states print longer numbers): 5 to 20 letters and digits.
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+# Babel's territories that are not a country issuing passports (groupings, "unknown").
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ"})
+
+
+def normalize_passport_number(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def validate_passport_number(value: str) -> None:
+    """A foreigner's (or a Vietnamese abroad's) passport number: 5–20 letters and digits."""
+    if not _PASSPORT.match(normalize_passport_number(value)):
+        raise ValidationError(_("Số hộ chiếu gồm 5 đến 20 chữ cái và chữ số."), code="format")
+
+
+@cache
+def _countries(language: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse("en" if language.startswith("en") else "vi").territories
+    return tuple(
+        sorted(
+            ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
+            key=lambda pair: pair[1],
+        )
+    )
+
+
+def nationality_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 codes with the country names in the page's language (Babel's CLDR data)."""
+    return [(code, name) for code, name in _countries(get_language() or "vi") if code not in _NOT_COUNTRIES]
+
+
+def nationality_name(code: str) -> str:
+    return dict(_countries(get_language() or "vi")).get(code, code)
+
+
+def validate_nationality(value: str) -> None:
+    """A nationality as an ISO 3166-1 alpha-2 code (``US``, ``KR``, ``VN``)."""
+    if value not in {code for code, _name in nationality_choices()}:
+        raise ValidationError(_("Vui lòng chọn quốc tịch trong danh sách."), code="nationality")
 
 
 def tax_check_digit(first_nine: str) -> int | None:

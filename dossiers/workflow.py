@@ -17,6 +17,8 @@ from accounts.models import Role
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Mới nộp trực tuyến, chờ tiếp nhận")
+    # Sent back to the applicant before acceptance (form 02): never received, no clock.
+    INTAKE_SUPPLEMENT = "intake_supplement", _("Chờ bổ sung trước khi tiếp nhận")
     RECEIVED = "received", _("Đã tiếp nhận")
     REFUSED = "refused", _("Từ chối giải quyết")
     PROCESSING = "processing", _("Đang giải quyết")
@@ -40,6 +42,9 @@ class Status(models.TextChoices):
 # after processing is a resolved dossier [9] whose result is the refusal.
 NATIONAL_CODES: dict[tuple[str, bool], int] = {
     (Status.SUBMITTED, False): 1,
+    # sent back for supplement before acceptance (form 02): the national list's one "supplement"
+    # code; reading 5 back gives SUPPLEMENT_REQUESTED (``STATUS_BY_NATIONAL_CODE``)
+    (Status.INTAKE_SUPPLEMENT, False): 5,
     (Status.RECEIVED, True): 2,
     (Status.REFUSED, False): 3,
     (Status.REFUSED, True): 9,
@@ -75,8 +80,12 @@ def national_code(status: str, *, received: bool) -> int:
 
 
 FINAL_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
-# The clock runs in these statuses (received until the result is ready).
-CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT})
+# The clock runs in these statuses (received until the result is ready) ...
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING})
+# ... and is paused in these: waiting for the applicant's supplement, or for the applicant to pay
+# a financial obligation (Decree 101/2024/NĐ-CP art. 22 for land: the time to fulfil financial
+# obligations is not counted; docs/rules.md). Both are still "in progress" in the statistics.
+CLOCK_PAUSED = frozenset({Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT})
 
 
 class Action(models.TextChoices):
@@ -84,6 +93,8 @@ class Action(models.TextChoices):
     RECEIVE = "receive", _("Tiếp nhận tại quầy")
     ACCEPT = "accept", _("Tiếp nhận hồ sơ trực tuyến")
     REFUSE_INTAKE = "refuse_intake", _("Từ chối tiếp nhận")
+    REQUEST_INTAKE_SUPPLEMENT = "request_intake_supplement", _("Yêu cầu bổ sung trước khi tiếp nhận")
+    SUPPLY_INTAKE = "supply_intake", _("Bổ sung hồ sơ trước khi tiếp nhận")
     CLAIM = "claim", _("Nhận xử lý")
     FORWARD = "forward", _("Chuyển bước tiếp theo")
     SEND_BACK = "send_back", _("Trả lại bước trước")
@@ -116,6 +127,11 @@ TRANSITIONS: dict[tuple[str | None, str], Move] = {
     (S.SUBMITTED, A.ACCEPT): Move(S.RECEIVED, frozenset({CLERK})),
     (S.SUBMITTED, A.REFUSE_INTAKE): Move(S.REFUSED, frozenset({CLERK})),
     (S.SUBMITTED, A.WITHDRAW): Move(S.WITHDRAWN, frozenset({CITIZEN})),
+    # Supplement and refusal at intake (Decree 61/2018 art. 19 as amended; forms 02 and 03).
+    (S.SUBMITTED, A.REQUEST_INTAKE_SUPPLEMENT): Move(S.INTAKE_SUPPLEMENT, frozenset({CLERK})),
+    (S.INTAKE_SUPPLEMENT, A.SUPPLY_INTAKE): Move(S.SUBMITTED, frozenset({CITIZEN})),
+    (S.INTAKE_SUPPLEMENT, A.REFUSE_INTAKE): Move(S.REFUSED, frozenset({CLERK})),
+    (S.INTAKE_SUPPLEMENT, A.WITHDRAW): Move(S.WITHDRAWN, frozenset({CITIZEN})),
     (S.RECEIVED, A.CLAIM): Move(S.PROCESSING, frozenset({REVIEWER})),
     (S.RECEIVED, A.APPROVE_ON_THE_SPOT): Move(S.RESULT_READY, frozenset({CLERK})),
     (S.RECEIVED, A.WITHDRAW): Move(S.WITHDRAWN, frozenset({CITIZEN, CLERK})),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "surveys",
     "counters",
     "receipts",
+    "payments",
     "notifications",
     "privacy",
     "documents",
@@ -194,7 +195,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE", default="django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        ),
+        # Public files, readable by the unprivileged user that serves them (the image collects them
+        # as root); without this they get FILE_UPLOAD_PERMISSIONS and gunicorn could not boot.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -217,7 +221,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): only our own files; an inline <script>/<style> runs only
 # with the request's nonce (``nonce="{{ request.csp_nonce }}"``); no inline event handlers and no
-# style="" attributes (tests/hcc/test_templates_csp.py scans every template).
+# style="" attributes (tests/security/test_templates_csp.py scans every template).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -263,6 +267,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
     "documents-sweep": {"task": "documents.tasks.sweep", "schedule": 300},
+    "payments-check-pending": {"task": "payments.tasks.check_pending", "schedule": 300},
     "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
@@ -317,7 +322,10 @@ NOTIFICATIONS_SENDING_TIMEOUT = env.int("NOTIFICATIONS_SENDING_TIMEOUT", default
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
-HCC_SITE_URL = env.str("HCC_SITE_URL", default="http://127.0.0.1:8000")
+# The public address in every link that leaves the site (SMS, e-mail, QR codes on papers). Unset:
+# the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
+# fails (hcc.E001, hcc/checks.py).
+HCC_SITE_URL = env.str("HCC_SITE_URL", default="") or "http://127.0.0.1:8000"
 # Public pages kept whole in the cache (hcc/pagecache.py) under a key that changes with what they
 # show: this only bounds how long an unused copy stays.
 HCC_PAGE_CACHE_SECONDS = env.int("HCC_PAGE_CACHE_SECONDS", default=3600)
@@ -448,3 +456,14 @@ HCC_BENCH_VIEWS = env.bool("HCC_BENCH_VIEWS", default=False)
 SURVEYS_FEEDBACK_ANSWER_DAYS = env.int("SURVEYS_FEEDBACK_ANSWER_DAYS", default=10)
 # Seconds the counter kiosk shows its thank-you before it resets.
 SURVEYS_KIOSK_RESET_SECONDS = env.int("SURVEYS_KIOSK_RESET_SECONDS", default=5)
+
+# --- Online payment (payments/: the VNPAY-style gateway protocol) ------------------------------------
+# Empty: online payment is off (the pages say so). ``make run`` points these at the loopback
+# gateway it starts on port 8212 (payments/gateway_server.py).
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")  # the pay page (vpcpay.html)
+PAYMENT_QUERY_URL = env.str("PAYMENT_QUERY_URL", default="")  # the querydr API
+PAYMENT_MERCHANT_CODE = env.str("PAYMENT_MERCHANT_CODE", default="")  # vnp_TmnCode
+PAYMENT_HASH_SECRET = env.str("PAYMENT_HASH_SECRET", default="")
+PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
+PAYMENT_CHECK_AFTER_MINUTES = env.int("PAYMENT_CHECK_AFTER_MINUTES", default=5)  # no IPN yet: query
+PAYMENT_EXPIRE_MINUTES = env.int("PAYMENT_EXPIRE_MINUTES", default=15)

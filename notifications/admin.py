@@ -2,16 +2,26 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from notifications import sms
 from notifications.models import MessageTemplate, Notification, OptOut
-from notifications.services import NotificationError, notification_resend
+from notifications.services import NotificationError, notification_resend, sms_sample
 
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "updated_at"]
+    list_display = ["code", "name", "sms_parts", "updated_at"]
     search_fields = ["code", "name"]
-    readonly_fields = ["code", "updated_at"]
-    fields = ["code", "name", "sms_body", "email_subject", "email_body", "updated_at"]
+    readonly_fields = ["code", "sms_parts", "updated_at"]
+    fields = ["code", "name", "sms_body", "sms_parts", "email_subject", "email_body", "updated_at"]
+
+    @admin.display(description=_("SMS: số phần tin × mã hóa, số ký tự (ví dụ)"))
+    def sms_parts(self, obj) -> str:
+        """How many parts the SMS takes with sample values, with and without diacritics: a
+        template past the province's limit (SMS_MAX_PARTS) is cut at a word when sent."""
+        if obj is None or not obj.sms_body:
+            return "—"
+        text = sms_sample(obj.sms_body)
+        return f"{sms.describe(text)}; {_('không dấu')}: {sms.describe(sms.strip_diacritics(text))}"
 
     def has_add_permission(self, request) -> bool:
         return False  # the code names a kind of notice the program sends; new codes need code

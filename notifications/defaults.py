@@ -62,7 +62,7 @@ TEMPLATES = [
     (
         "dossier.result_ready",
         "Đã có kết quả",
-        "Hồ sơ {{ code }} đã có kết quả. {{ where }}{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %}",
+        "Hồ sơ {{ code }} đã có kết quả.{% if fees_total %} Phí, lệ phí: {{ fees_total }}.{% endif %} {{ where_short }}",
         "Hồ sơ {{ code }} đã có kết quả",
         "Kính gửi {{ applicant }},\n\nHồ sơ {{ code }} ({{ procedure }}) đã có kết quả ngày {{ ready_date }}.\n"
         "{{ where }}\nKhi nhận, vui lòng mang theo giấy tiếp nhận hồ sơ và giấy tờ tùy thân."
@@ -85,6 +85,19 @@ TEMPLATES = [
         "Hồ sơ {{ code }} đã trả kết quả",
         "Kính gửi {{ applicant }},\n\nKết quả hồ sơ {{ code }} ({{ procedure }}) đã được trả ngày "
         "{{ returned_date }}{% if returned_to %} cho {{ returned_to }}{% endif %}." + SIGN,
+    ),
+    (
+        "dossier.payment_requested",
+        "Yêu cầu thực hiện nghĩa vụ tài chính",
+        "Hồ sơ {{ code }}: đề nghị nộp {{ kind }} {{ amount }} theo thông báo số {{ notice_number }}"
+        "{% if due %}, hạn {{ due }}{% endif %}. Thời hạn giải quyết tạm dừng đến khi nộp.",
+        "Hồ sơ {{ code }}: đề nghị thực hiện nghĩa vụ tài chính",
+        "Kính gửi {{ applicant }},\n\nĐể tiếp tục giải quyết hồ sơ {{ code }} ({{ procedure }}), đề nghị "
+        "ông/bà nộp {{ kind }}: {{ amount }}, theo thông báo số {{ notice_number }} của {{ authority }}"
+        "{% if due %}, hạn nộp {{ due }}{% endif %}.\n{% if note %}{{ note }}\n{% endif %}"
+        "Khoản này nộp vào ngân sách nhà nước theo thông báo, không nộp tại bộ phận một cửa. Thời gian chờ "
+        "nộp không tính vào thời hạn giải quyết; khi đã nộp, vui lòng mang chứng từ nộp tiền đến bộ phận "
+        "một cửa.\n\nTra cứu hồ sơ: {{ tracking_url }}" + SIGN,
     ),
     (
         "dossier.apology",
@@ -160,3 +173,33 @@ TEMPLATES = [
 ]
 
 BY_CODE = {row[0]: row for row in TEMPLATES}
+
+
+# What a notice's variables look like at their longest usual length, to count a template's SMS parts
+# in the admin and in the tests (a code, a tracking link, an office's name and address, ...).
+SAMPLE_CONTEXT = {
+    "code": "TTPVHCC-261207-0001",
+    "procedure": "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+    "applicant": "Nguyễn Thị Minh Khai",
+    "center": "Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà",
+    "tracking_url": "https://dichvucong.sonha.gov.vn/ho-so/tra-cuu/q/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z/",
+    "rating_url": "https://dichvucong.sonha.gov.vn/danh-gia/Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z/",
+    "track_url": "https://dichvucong.sonha.gov.vn/phan-anh/tra-cuu/",
+    "due_date": "21/12/2026",
+    "received_date": "07/12/2026",
+    "ready_date": "18/12/2026",
+    "returned_date": "21/12/2026",
+    "closed_date": "10/12/2026",
+    "new_date": "28/12/2026",
+    "items_text": "Bản vẽ mặt bằng móng; Ảnh hiện trạng",
+    "how": "Ông/bà nộp bổ sung trực tuyến tại trang hồ sơ của mình hoặc tại bộ phận một cửa.",
+    "reason": "Người nộp không bổ sung hồ sơ theo yêu cầu",
+    "where": "Mời ông/bà nhận kết quả tại Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà trong giờ hành chính.",
+    "fees_total": "1.234.567 đồng",
+    "postal_tracking": "EV123456789VN",
+    "agency": "Sở Xây dựng",
+    "step": "Thẩm định hồ sơ",
+    "step_due": "10:00 10/12/2026",
+    "sender": "Nguyễn Văn An",
+    "title": "Chậm trả kết quả",
+}

@@ -37,6 +37,12 @@ def is_opted_out(channel: str, address: str) -> bool:
     return OptOut.objects.filter(channel=channel, address=normalize_address(channel, address)).exists()
 
 
+def sms_sample(sms_body: str) -> str:
+    """An SMS template rendered with ``defaults.SAMPLE_CONTEXT``, whitespace folded (not cut): what
+    the admin counts the parts of."""
+    return " ".join(_render(sms_body, defaults.SAMPLE_CONTEXT).split())
+
+
 def render(template_code: str, channel: str, context: dict) -> tuple[str, str]:
     """(subject, body) of a template for a channel."""
     template = MessageTemplate.objects.filter(code=template_code).first()

@@ -45,7 +45,8 @@ def parts(text: str) -> int:
 
 def fit(text: str, *, max_parts: int, strip: bool = False) -> str:
     """``text`` made ready for the gateway: without diacritics when ``strip``, whitespace folded,
-    and cut (ending in "...") to at most ``max_parts`` parts."""
+    and, when longer than ``max_parts`` parts, cut at a space (never inside a word, a code or a
+    link) and ended with "...". Only a single word longer than the whole budget is cut inside."""
     if strip:
         text = strip_diacritics(text)
     text = " ".join(text.split())
@@ -53,8 +54,26 @@ def fit(text: str, *, max_parts: int, strip: bool = False) -> str:
         return text
     gsm7 = is_gsm7(text)
     single, multi = (160, 153) if gsm7 else (70, 67)
-    budget = single if max_parts == 1 else multi * max_parts
-    cut = text
-    while cut and _units(cut, gsm7) + 3 > budget:
-        cut = cut[: -max(1, (_units(cut, gsm7) + 3 - budget) // 2)]
-    return cut.rstrip() + "..."
+    budget = (single if max_parts == 1 else multi * max_parts) - 3  # room for "..."
+    words = text.split(" ")
+    kept: list[str] = []
+    used = 0
+    for word in words:
+        cost = _units(word, gsm7) + (1 if kept else 0)
+        if used + cost > budget:
+            break
+        kept.append(word)
+        used += cost
+    if not kept:  # one word longer than the budget: nothing else to do but cut it
+        cut = words[0]
+        while _units(cut, gsm7) > budget:
+            cut = cut[:-1]
+        kept = [cut]
+    return " ".join(kept).rstrip(" ,;:.") + "..."
+
+
+def describe(text: str) -> str:
+    """ "2 phần tin (UCS-2, có dấu), 120 ký tự": what the gateway will send, for the template admin."""
+    gsm7 = is_gsm7(text)
+    encoding = "GSM-7" if gsm7 else "UCS-2"
+    return f"{parts(text)} × {encoding}, {_units(text, gsm7)}"

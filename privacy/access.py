@@ -66,6 +66,8 @@ RECORDED: dict[str, Recorded] = {
     "receipts:signed_download": Recorded(AccessKind.PAPER, _signed),
     "documents:download": Recorded(AccessKind.FILE, _code),
     "documents:digitised": Recorded(AccessKind.FILE, _code),
+    "receipts:receipt_xml": Recorded(AccessKind.PAPER, _receipt),
+    "receipts:transfer_statement": Recorded(AccessKind.EXPORT, _none),
     "receipts:register": Recorded(AccessKind.EXPORT, _none, export_param="format"),
     "receipts:reconcile": Recorded(AccessKind.EXPORT, _none, export_param="export"),
     "dashboards:report-csv": Recorded(AccessKind.EXPORT, _none),

@@ -1,6 +1,7 @@
 """The procedure catalog: agencies, fields, procedures with their documents, fees and routing,
 and the calendar's days off and make-up working days."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -8,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from procedures.text import fold
+from procedures.text import fold, sort_key
 
 
 class Level(models.TextChoices):
@@ -16,6 +17,12 @@ class Level(models.TextChoices):
     PROVINCE = "province", _("Cấp tỉnh")
     DISTRICT = "district", _("Cấp huyện (trước 01/7/2025)")
     COMMUNE = "commune", _("Cấp xã")
+
+
+# Two-tier local government (province and commune): district-level administrative units ended on
+# 1 July 2025 (Resolution 203/2025/QH15 amending the Constitution, art. 110; the Law on the
+# Organisation of Local Government 2025). From that day a district agency receives nothing new.
+TWO_TIER_FROM = date(2025, 7, 1)
 
 
 class AgencyKind(models.TextChoices):
@@ -45,6 +52,9 @@ class Agency(models.Model):
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Printed on its fee receipts (Decree 123/2020/NĐ-CP art. 32: the collecting organisation's
+    # name and tax code).
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     class Meta:
@@ -54,6 +64,13 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def receives_on(self, day: date) -> bool:
+        """Whether the agency belongs to the structure in force on ``day`` and may receive a new
+        dossier or be routed one: active, and not a district-level agency from ``TWO_TIER_FROM``.
+        Its history stays readable and counted either way. The same rule as a filter:
+        ``procedures.selectors.agencies_receiving``."""
+        return self.is_active and not (self.level == Level.DISTRICT and day >= TWO_TIER_FROM)
 
 
 class Field(models.Model):
@@ -92,6 +109,8 @@ class Procedure(models.Model):
     )
     name = models.CharField(_("tên thủ tục"), max_length=500)
     search_text = models.TextField(editable=False, default="", db_index=False)
+    # The name's Vietnamese alphabetical key (``procedures.text.sort_key``): lists sort on it.
+    sort_name = models.TextField(editable=False, default="", db_index=True)
     field = models.ForeignKey(
         Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
     )
@@ -139,7 +158,7 @@ class Procedure(models.Model):
     class Meta:
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
-        ordering = ["name"]
+        ordering = ["sort_name"]
         indexes = [
             models.Index(fields=["is_active", "level"]),
             models.Index(fields=["online_level"]),
@@ -160,9 +179,10 @@ class Procedure(models.Model):
     def save(self, *args, **kwargs):
         # The folded search key is derived from the code and name and must never go stale.
         self.search_text = fold(f"{self.code} {self.name}")
+        self.sort_name = sort_key(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "code"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_name"}
         super().save(*args, **kwargs)
 
     @property
@@ -205,6 +225,16 @@ class Fee(models.Model):
     name = models.CharField(_("tên khoản thu"), max_length=500)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # The agency that levies it (cơ quan hưởng phí, lệ phí); empty: the dossier's resolving agency.
+    owner = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan hưởng phí, lệ phí"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Để trống: cơ quan giải quyết hồ sơ."),
+    )
 
     class Meta:
         verbose_name = _("phí, lệ phí")

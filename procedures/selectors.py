@@ -1,10 +1,21 @@
 """Reads of the catalog."""
 
-from django.db import connection
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from datetime import date
 
-from procedures.models import Agency, Field, Procedure, ProcessStep, RequiredDocument
-from procedures.text import search_terms
+from django.db import connection
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Lower
+
+from procedures.models import (
+    TWO_TIER_FROM,
+    Agency,
+    Field,
+    Level,
+    Procedure,
+    ProcessStep,
+    RequiredDocument,
+)
+from procedures.text import fold, search_terms
 
 
 def agency_descendant_ids(agency_id: int) -> list[int]:
@@ -41,30 +52,69 @@ def procedures_public() -> QuerySet[Procedure]:
     return Procedure.objects.filter(is_active=True).select_related("field", "agency")
 
 
+def _fields_and_agencies_matching(terms: list[str]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """For each term, the ids of the fields and of the agencies (small tables, read in one query)
+    whose folded name holds it."""
+    field_rows = Field.objects.annotate(table=Value("f")).values_list("table", "id", "name").order_by()
+    agency_rows = Agency.objects.annotate(table=Value("a")).values_list("table", "id", "name").order_by()
+    rows = field_rows.union(agency_rows, all=True)
+    names = [(kind, pk, fold(name)) for kind, pk, name in rows]
+    fields = {term: [pk for kind, pk, name in names if kind == "f" and term in name] for term in terms}
+    agencies = {term: [pk for kind, pk, name in names if kind == "a" and term in name] for term in terms}
+    return fields, agencies
+
+
+# How well a procedure matches, best first: the exact code, the exact name, a name starting with
+# the query, a name holding the phrase, a name holding every word, words found only in the
+# procedure's field (lĩnh vực) or agency ("dat dai" finds land procedures), a near spelling
+# (PostgreSQL's trigrams, when nothing else matched).
+EXACT_CODE, EXACT_NAME, STARTS, PHRASE, WORDS, FIELD_OR_AGENCY, NEAR = range(7)
+TRIGRAM_THRESHOLD = 0.45
+
+
 def procedures_search(query: str = "", qs: QuerySet[Procedure] | None = None) -> QuerySet[Procedure]:
-    """Active procedures whose code or name holds every word of ``query``, whatever the case
-    and the diacritics on either side ("giay phep xay dung" finds "Cấp giấy phép xây dựng",
-    "đ" and "d" match). An exact procedure code comes first, then names holding the whole
-    phrase, then names holding the words apart; each group by name."""
+    """Active procedures matching ``query`` whatever the case and the diacritics on either side
+    ("giay phep xay dung" finds "Cấp giấy phép xây dựng", "đ" and "d" match): every word must be
+    in the code or name, or in the name of the procedure's field or agency. Ranked (see above),
+    then in Vietnamese alphabetical order. On PostgreSQL, a query that matches nothing is tried
+    again by trigram similarity, so a typo still finds the procedure."""
     qs = procedures_public() if qs is None else qs
     terms = search_terms(query)
     if not terms:
         return qs
-    condition = Q()
+    fields, agencies = _fields_and_agencies_matching(terms)
+    in_name = Q()
+    anywhere = Q()
     for term in terms:
-        condition &= Q(search_text__contains=term)
+        in_name &= Q(search_text__contains=term)
+        anywhere &= (
+            Q(search_text__contains=term) | Q(field_id__in=fields[term]) | Q(agency_id__in=agencies[term])
+        )
     phrase = " ".join(terms)
-    return (
-        qs.filter(condition)
+    code_and_phrase = Concat(Lower("code"), Value(f" {phrase}"), output_field=TextField())
+    ranked = (
+        qs.filter(anywhere)
         .annotate(
             search_rank=Case(
-                When(code=query.strip(), then=Value(0)),
-                When(search_text__contains=phrase, then=Value(1)),
-                default=Value(2),
+                When(code=query.strip(), then=Value(EXACT_CODE)),
+                When(search_text=code_and_phrase, then=Value(EXACT_NAME)),
+                When(search_text__startswith=code_and_phrase, then=Value(STARTS)),
+                When(search_text__contains=phrase, then=Value(PHRASE)),
+                When(in_name, then=Value(WORDS)),
+                default=Value(FIELD_OR_AGENCY),
                 output_field=IntegerField(),
             )
         )
-        .order_by("search_rank", "name")
+        .order_by("search_rank", "sort_name")
+    )
+    if connection.vendor != "postgresql" or ranked.exists():
+        return ranked
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    return (
+        qs.annotate(similarity=TrigramWordSimilarity(phrase, "search_text"), search_rank=Value(NEAR))
+        .filter(similarity__gte=TRIGRAM_THRESHOLD)
+        .order_by("-similarity", "sort_name")
     )
 
 
@@ -82,5 +132,27 @@ def procedure_detail(code: str) -> Procedure:
     )
 
 
-def one_stop_offices() -> QuerySet[Agency]:
-    return Agency.objects.filter(has_one_stop_desk=True, is_active=True)
+def one_stop_offices(day: date | None = None) -> QuerySet[Agency]:
+    """One-stop desks that receive new dossiers on ``day`` (today): ``agencies_receiving``."""
+    from django.utils import timezone
+
+    return agencies_receiving(day or timezone.localdate()).filter(has_one_stop_desk=True)
+
+
+def agencies_receiving(day: date) -> QuerySet[Agency]:
+    """Agencies that may receive a new dossier or be routed one on ``day``: ``Agency.receives_on``
+    as a filter (active; no district-level agency from 1 July 2025)."""
+    qs = Agency.objects.filter(is_active=True)
+    return qs.exclude(level=Level.DISTRICT) if day >= TWO_TIER_FROM else qs
+
+
+def competent_agencies(procedure: Procedure, day: date) -> list[Agency]:
+    """The agencies that may resolve a dossier of ``procedure`` received on ``day``, whatever desk
+    receives it (intake regardless of administrative boundary, Decree 118/2025/NĐ-CP): for a
+    commune-level procedure every commune-level agency of the catalog agency's kind (the person
+    chooses the commune where they live, or the desk does), otherwise the catalog's agency. Only
+    agencies of the present structure (``agencies_receiving``)."""
+    receiving = agencies_receiving(day)
+    if procedure.level == Level.COMMUNE:
+        return list(receiving.filter(level=Level.COMMUNE, kind=procedure.agency.kind).order_by("name", "id"))
+    return list(receiving.filter(pk=procedure.agency_id))

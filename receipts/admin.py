@@ -14,15 +14,15 @@ from receipts.models import Receipt, ReceiptCancellation, ReceiptLine, ReceiptSe
 
 @admin.register(ReceiptSeries)
 class ReceiptSeriesAdmin(admin.ModelAdmin):
-    list_display = ["template_code", "series", "agency", "is_active", "last_number"]
+    list_display = ["template_code", "series", "agency", "desk", "is_active", "last_number"]
     list_filter = ["is_active"]
     readonly_fields = ["last_number"]
-    list_select_related = ["agency"]
+    list_select_related = ["agency", "desk"]
 
     def get_readonly_fields(self, request, obj=None):
         # Once a number is given, the codes it was printed under stay.
         if obj is not None and obj.last_number:
-            return ["template_code", "series", "agency", "last_number"]
+            return ["template_code", "series", "agency", "desk", "last_number"]
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):

@@ -17,6 +17,8 @@ def seed_demo_receipts() -> int:
     dossiers = (
         Dossier.objects.filter(intake_office_id=clerk.agency_id, status__in=COLLECTABLE)
         .exclude(pk__in=Receipt.objects.values("dossier_id"))
+        # the demo citizen's own dossiers are left for them to pay online (README, "Online payment")
+        .exclude(applicant_user__isnull=False)
         .order_by("id")
     )
     made = 0

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hcc.formats.inputs import DateInput, MonthField, MonthInput
 from receipts.models import PaymentMethod
 from receipts.services import Payer
 
@@ -94,8 +95,8 @@ class CancelForm(PaymentFields):
 
 class RegisterForm(forms.Form):
     office = forms.ModelChoiceField(label=_("Bộ phận tiếp nhận"), queryset=None, empty_label=None)
-    start = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Từ ngày"), widget=DateInput)
+    end = forms.DateField(label=_("Đến ngày"), widget=DateInput)
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,28 +114,18 @@ class RegisterForm(forms.Form):
 
 
 class ReconcileForm(forms.Form):
-    month = forms.CharField(
+    month = MonthField(
         label=_("Tháng (theo cơ quan)"),
-        max_length=7,
         required=False,
-        widget=forms.TextInput(attrs={"type": "month"}),
+        widget=MonthInput(attrs={"class": "form-control"}),
         help_text=_("Ví dụ 2026-12."),
     )
     day = forms.DateField(
-        label=_("Ngày (theo người thu)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ngày (theo người thu)"), required=False, widget=DateInput(attrs={"class": "form-control"})
     )
 
-    def clean_month(self) -> tuple[int, int]:
-        value = (self.cleaned_data.get("month") or "").strip()
-        if not value:
-            today = timezone.localdate()
-            return today.year, today.month
-        try:
-            year, month = (int(part) for part in value.split("-"))
-            date(year, month, 1)
-        except (ValueError, TypeError):
-            raise ValidationError(_("Tháng không hợp lệ: nhập theo dạng năm-tháng, ví dụ 2026-12.")) from None
-        return year, month
+    def clean_month(self) -> date:
+        return self.cleaned_data.get("month") or timezone.localdate().replace(day=1)
 
     def clean_day(self) -> date:
         return self.cleaned_data.get("day") or timezone.localdate()

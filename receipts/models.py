@@ -35,6 +35,17 @@ class ReceiptSeries(models.Model):
         related_name="receipt_series",
         help_text=_("Để trống: dãy số dùng chung cho các cơ quan chưa có dãy số riêng."),
     )
+    # Where the series is used when the center collects on the agency's behalf (thu hộ): the
+    # owner's series at that desk. Empty: the agency's own series, used at its own desk.
+    desk = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("nơi thu hộ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Bộ phận một cửa thu hộ bằng dãy số này; để trống: dãy số riêng của cơ quan."),
+    )
     template_code = models.CharField(_("mẫu số"), max_length=20)
     series = models.CharField(_("ký hiệu"), max_length=20)
     last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0, editable=False)
@@ -47,7 +58,14 @@ class ReceiptSeries(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["template_code", "series"], name="receipt_series_unique"),
             models.UniqueConstraint(
-                fields=["agency"], condition=Q(is_active=True), name="receipt_series_one_active_per_agency"
+                fields=["agency"],
+                condition=Q(is_active=True, desk__isnull=True),
+                name="receipt_series_one_active_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "desk"],
+                condition=Q(is_active=True, desk__isnull=False),
+                name="receipt_series_one_active_per_agency_desk",
             ),
             models.UniqueConstraint(
                 fields=["is_active"],
@@ -61,20 +79,25 @@ class ReceiptSeries(models.Model):
 
 
 class FeeLine(models.Model):
-    """One fee or charge a dossier owes: copied from the procedure's Fee (or from a financial
-    obligation a reviewer asked for), so later catalog changes do not change what is owed."""
+    """One fee or charge a dossier owes: copied from the procedure's Fee, so later catalog changes
+    do not change what is owed. Financial obligations (taxes, levies) are never fee lines."""
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="fee_lines")
     fee = models.ForeignKey(
         "procedures.Fee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The "request payment" event this line comes from (financial obligation), if any.
-    source_event = models.OneToOneField(
-        "dossiers.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     name = models.CharField(_("khoản thu"), max_length=500)
     kind = models.CharField(_("loại"), max_length=8, choices=FeeKind.choices)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    # The agency the fee belongs to (the fee's owner, else the resolving agency): the center
+    # collects on its behalf and transfers the month's total to it.
+    owner = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("cơ quan hưởng"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
     exempt = models.BooleanField(_("miễn"), default=False)
     exempt_reason = models.CharField(_("lý do miễn"), max_length=500, blank=True)
     exempted_by = models.ForeignKey(
@@ -145,6 +168,14 @@ class Receipt(_AppendOnly):
     agency = models.ForeignKey(
         "procedures.Agency", verbose_name=_("cơ quan thu"), on_delete=models.PROTECT, related_name="+"
     )
+    # On whose behalf it was collected: the owner of every line of the receipt.
+    owner = models.ForeignKey(
+        "procedures.Agency",
+        verbose_name=_("cơ quan hưởng"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
     collector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người thu"), on_delete=models.PROTECT, related_name="+"
     )
@@ -172,6 +203,7 @@ class Receipt(_AppendOnly):
         ]
         indexes = [
             models.Index(fields=["agency", "issued_at"]),
+            models.Index(fields=["owner", "issued_at"]),
             models.Index(fields=["collector", "issued_at"]),
         ]
 

@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import display_phone
-from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
+from dossiers import punctuality
+from dossiers.models import (
+    Dossier,
+    Event,
+    GuidanceKind,
+    IntakeGuidance,
+    Step,
+    StepStatus,
+    SupplementRequest,
+)
 from dossiers.workflow import Action, Status
 from procedures import workdays
 from procedures.models import Agency
@@ -56,7 +65,12 @@ PAPERS = {
 
 def _prefetches() -> dict[str, Prefetch]:
     return {
-        "steps": Prefetch("steps", queryset=Step.objects.select_related("agency").order_by("order", "id")),
+        "steps": Prefetch(
+            "steps",
+            queryset=Step.objects.select_related("agency", "claimed_by", "finished_by").order_by(
+                "order", "id"
+            ),
+        ),
         "events": Prefetch(
             "events", queryset=Event.objects.select_related("agency", "actor").order_by("at", "id")
         ),
@@ -72,7 +86,7 @@ def _prefetches() -> dict[str, Prefetch]:
 # intake receipt is printed at the desk for every dossier and skips the other three queries.
 PAPER_READS = {
     "giay-tiep-nhan": ("documents_received", "fee_lines"),
-    "phieu-kiem-soat": ("steps",),
+    "phieu-kiem-soat": ("steps", "events"),
     "yeu-cau-bo-sung": ("supplement_requests",),
     "tu-choi": ("events",),
     "xin-loi-hen-lai": ("events",),
@@ -87,7 +101,13 @@ def paper_dossier(qs, code: str, paper: str | None = None) -> Dossier:
     prefetches = _prefetches()
     reads = PAPER_READS.get(paper, tuple(prefetches))
     return (
-        qs.select_related("intake_office__parent", "resolving_agency__parent", "received_by", "procedure")
+        qs.select_related(
+            "intake_office__parent",
+            "resolving_agency__parent",
+            "received_by",
+            "result_signed_by",
+            "procedure",
+        )
         .prefetch_related(*(prefetches[name] for name in reads))
         .get(code=code)
     )
@@ -153,9 +173,9 @@ def intake_context(dossier: Dossier) -> dict:
         raise PaperNotApplicable
     track_url = absolute_url(reverse("dossiers:track_token", args=[dossier.tracking_token]))
     # The fees printed are the dossier's own snapshot: the lines ``paper_dossier`` fetched, or taken
-    # now if this is the first look (or a payment was just asked for, which may add lines).
+    # now if this is the first look.
     lines = list(dossier.fee_lines.all())
-    if not lines or dossier.status == Status.AWAITING_PAYMENT:
+    if not lines:
         lines = fees.fee_lines_for(dossier)
     due_lines = [line for line in lines if not line.exempt]
     book, number = register_position(dossier)
@@ -188,9 +208,11 @@ class HandOff:
     at: datetime | None
     due_at: datetime | None
     done_at: datetime | None
-    outcome: str  # early / on_time / late / open / ""
+    outcome: str  # early / on_time / late / open / overdue / cancelled / closed / ""
     late_by: timedelta | None = None
     note: str = ""
+    giver: str = ""  # the person who handed the dossier over
+    taker: str = ""  # the person who took it
 
 
 OUTCOME_LABELS = {
@@ -199,42 +221,62 @@ OUTCOME_LABELS = {
     "late": _("Quá hạn"),
     "open": _("Đang giải quyết"),
     "overdue": _("Đang giải quyết, đã quá hạn"),
+    "cancelled": _("Không tiếp tục (hồ sơ đã kết thúc)"),
+    "closed": _("Kết thúc"),
 }
 
 
 def _outcome(due_at, done_at, now, calendar) -> tuple[str, timedelta | None]:
-    """early / on_time / late by date (DESIGN.md), with the working time late; open while undone."""
+    """early / on_time / late (``dossiers.punctuality``), with the working time late; open (or
+    overdue, with the working time since the due time) while undone."""
     if due_at is None:
         return "", None
     if done_at is None:
-        if due_at < now:
+        if punctuality.is_overdue(due_at, now):
             return "overdue", workdays.working_time_between(due_at, now, calendar=calendar)
         return "open", None
-    done, due = timezone.localdate(done_at), timezone.localdate(due_at)
-    if done < due:
-        return "early", None
-    if done == due:
-        return "on_time", None
-    return "late", workdays.working_time_between(due_at, done_at, calendar=calendar)
+    outcome = punctuality.outcome(done_at, due_at)
+    if outcome == punctuality.LATE:
+        return outcome, workdays.working_time_between(due_at, done_at, calendar=calendar)
+    return outcome, None
+
+
+CLOSING_NOTES = {
+    Status.STOPPED: _("Dừng giải quyết hồ sơ"),
+    Status.WITHDRAWN: _("Rút hồ sơ theo đề nghị của người nộp"),
+    Status.REFUSED: _("Từ chối giải quyết hồ sơ"),
+}
+
+
+def _person(user) -> str:
+    return user.display_name if user is not None else ""
 
 
 def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
-    """One row per hand-off between agencies: the desk to the first order's agencies, each order
-    to the next, the last order back to the desk (the result), the desk to the applicant."""
+    """Form 06 (Circular 03/2025/TT-VPCP): one row per hand-off, with the agency and the person
+    who gave and who received: the desk to the first order's agencies, each order to the next, the
+    last order back to the desk (the result), the desk to the applicant. A step cancelled because
+    the dossier was stopped, withdrawn or refused is shown as such (not as running late), and a
+    dossier that ended so ends with that row."""
     if not dossier.received_at:
         raise PaperNotApplicable
     now = now or timezone.now()
     calendar = workdays.WorkCalendar()
     desk = dossier.intake_office.name
     steps = [s for s in dossier.steps.all() if s.status != StepStatus.CANCELLED or s.started_at]
+    closing = CLOSING_NOTES.get(dossier.status) if dossier.closed_at else None
     rows: list[HandOff] = []
-    previous = [desk]
+    previous, givers = [desk], [_person(dossier.received_by)]
     orders = sorted({s.order for s in steps})
     for order in orders:
         group = [s for s in steps if s.order == order]
         for step in group:
             outcome, late_by = _outcome(step.due_at, step.finished_at, now, calendar)
-            if step.status in (StepStatus.WAITING, StepStatus.CANCELLED) and not step.started_at:
+            note = step.get_status_display()
+            if step.status == StepStatus.CANCELLED:
+                outcome, late_by = "cancelled", None
+                note = f"{note}: {closing}" if closing else note
+            elif step.status == StepStatus.WAITING and not step.started_at:
                 outcome = ""
             rows.append(
                 HandOff(
@@ -246,10 +288,13 @@ def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
                     done_at=_local(step.finished_at),
                     outcome=outcome,
                     late_by=late_by,
-                    note=step.get_status_display(),
+                    note=note,
+                    giver=", ".join(g for g in givers if g),
+                    taker=_person(step.claimed_by or step.finished_by),
                 )
             )
         previous = sorted({s.agency.name for s in group})
+        givers = sorted({_person(s.finished_by) for s in group if s.finished_by_id})
     if dossier.result_ready_at:
         outcome, late_by = _outcome(dossier.due_at, dossier.result_ready_at, now, calendar)
         rows.append(
@@ -263,6 +308,7 @@ def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
                 outcome=outcome,
                 late_by=late_by,
                 note=str(_("Kết quả giải quyết")),
+                giver=_person(dossier.result_signed_by) or ", ".join(g for g in givers if g),
             )
         )
     if dossier.returned_at:
@@ -276,6 +322,22 @@ def control_context(dossier: Dossier, *, now: datetime | None = None) -> dict:
                 done_at=_local(dossier.returned_at),
                 outcome="",
                 note=str(_("Trả kết quả")),
+            )
+        )
+    if closing:
+        # The act that ended the dossier, by the agency that took it, to the applicant.
+        event = next((e for e in reversed(dossier.events.all()) if e.to_status == dossier.status), None)
+        rows.append(
+            HandOff(
+                number=len(rows) + 1,
+                sender=(event.agency.name if event and event.agency else ", ".join(previous)),
+                receiver=dossier.applicant_name,
+                at=_local(dossier.closed_at),
+                due_at=None,
+                done_at=_local(dossier.closed_at),
+                outcome="closed",
+                note=f"{closing}: {dossier.closing_reason}" if dossier.closing_reason else str(closing),
+                giver=_person(event.actor) if event else "",
             )
         )
     for row in rows:
@@ -303,9 +365,12 @@ def supplement_context(dossier: Dossier, *, request_id: int | None = None) -> di
     if not requests:
         raise PaperNotApplicable
     supplement = requests[0]
-    agency = supplement.step.agency if supplement.step else dossier.resolving_agency
+    if supplement.at_intake:  # asked by the desk before acceptance (Decree 61/2018 art. 19(2)(a))
+        agency, desk = dossier.intake_office, True
+    else:
+        agency, desk = (supplement.step.agency if supplement.step else dossier.resolving_agency), False
     return {
-        **_base(dossier, PAPERS["yeu-cau-bo-sung"], agency=agency, desk=False, dated=supplement.requested_at),
+        **_base(dossier, PAPERS["yeu-cau-bo-sung"], agency=agency, desk=desk, dated=supplement.requested_at),
         "supplement": supplement,
         "requested_at": _local(supplement.requested_at),
     }
@@ -411,4 +476,31 @@ def receipt_context(receipt: Receipt) -> dict:
         "verify_url": verify_url,
         "qr": qr_data_uri(verify_url),
         "cancelled": receipt.is_cancelled,
+    }
+
+
+# --- guidance at the desk: a walk-in dossier not received (forms 02 and 03) ----------------------
+
+GUIDANCE_PAPERS = {
+    GuidanceKind.SUPPLEMENT: Paper(
+        "yeu-cau-bo-sung",
+        _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        "receipts/papers/guidance_supplement.html",
+    ),
+    GuidanceKind.REFUSAL: Paper(
+        "tu-choi", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), "receipts/papers/guidance_refusal.html"
+    ),
+}
+
+
+def guidance_context(guidance: IntakeGuidance) -> dict:
+    """Form 02 or 03 for a walk-in dossier the desk did not receive, dated by the guidance."""
+    created = _local(guidance.created_at)
+    return {
+        "paper": GUIDANCE_PAPERS[guidance.kind],
+        "guidance": guidance,
+        "header": header(guidance.office, desk=True),
+        "today": created.date(),
+        "created_at": created,
+        "barcode": barcode_data_uri(guidance.code),
     }

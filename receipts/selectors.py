@@ -23,7 +23,7 @@ def receipts_visible_to(user) -> QuerySet[Receipt]:
     """Receipts of the dossiers ``user`` may see."""
     visible = dossiers_visible_to(user).values("pk")
     return Receipt.objects.filter(dossier_id__in=visible).select_related(
-        "dossier__procedure", "agency", "collector", "cancellation", "replaces", "replaced_by"
+        "dossier__procedure", "agency", "owner", "collector", "cancellation", "replaces", "replaced_by"
     )
 
 
@@ -46,7 +46,7 @@ def receipt_for(user, pk: int) -> Receipt:
 def receipt_by_token(token: str) -> Receipt | None:
     if not token or len(token) < 20:
         return None
-    return Receipt.objects.select_related("agency", "cancellation").filter(token=token).first()
+    return Receipt.objects.select_related("agency", "owner", "cancellation").filter(token=token).first()
 
 
 # --- signed papers -------------------------------------------------------------------------------

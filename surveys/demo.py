@@ -3,7 +3,7 @@
 from django.db import connection, transaction
 
 from accounts.models import Role, User
-from dossiers import rollup
+from dossiers import statistics
 from dossiers.models import Dossier
 from dossiers.workflow import Status
 from surveys import figures, services
@@ -71,7 +71,7 @@ def _rate_history_in_bulk(reason: Reason) -> int:
             [reason.pk, before, Score.UNSATISFIED, RatingChannel.LINK],
         )
     # as ``rating_by_link`` does through ``dossier_note_opinion``: Decision 766's index counts them
-    rollup.bulk_change(
+    statistics.bulk_change(
         Dossier.objects.filter(
             rated_unsatisfied=False, rating__score=Score.UNSATISFIED, rating__channel=RatingChannel.LINK
         ),

@@ -6,12 +6,13 @@ plain dicts; ``rating_totals_by_day`` takes whole local days and reads the daily
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from dossiers import punctuality
 from dossiers.models import Dossier
-from dossiers.workflow import Status
+from dossiers.punctuality import rate
 from surveys.models import OPEN_FEEDBACK, Feedback, FeedbackStatus, Rating, RatingDay, Score
 
 GROUPS = {
@@ -23,14 +24,10 @@ GROUPS = {
 }
 
 
-def _rate(good: int, total: int) -> float | None:
-    return round(100 * good / total, 1) if total else None
-
-
 def _counts(row: dict) -> dict:
     rated = row["very_satisfied"] + row["satisfied"] + row["unsatisfied"]
     row["rated"] = rated
-    row["satisfaction_rate"] = _rate(row["very_satisfied"] + row["satisfied"], rated)
+    row["satisfaction_rate"] = rate(row["very_satisfied"] + row["satisfied"], rated, digits=1)
     return row
 
 
@@ -138,26 +135,24 @@ def ratings_by_period(start: datetime, end: datetime, agency_ids=None, *, by: st
 
 def satisfaction_indicator(start: datetime, end: datetime, agency_ids=None) -> dict:
     """Decision 766/QĐ-TTg: dossiers resolved in the period without an unsatisfied rating, a
-    feedback item about them, or lateness (``result_ready_at`` after ``due_at`` by date), over all
-    dossiers resolved in the period, refused and withdrawn ones left out. The rating and feedback
+    feedback item about them, or lateness (``dossiers.punctuality``: the result after ``due_at``),
+    over all dossiers resolved in the period, refused and withdrawn ones left out. The rating and feedback
     services mark the dossier (``rated_unsatisfied``, ``has_feedback``), so the statistics' rollup
     counts the same index (``satisfaction_base``/``_good``) for the dashboards; this counts it over
     the dossiers, with its parts."""
-    dossiers = Dossier.objects.filter(result_ready_at__gte=start, result_ready_at__lt=end).exclude(
-        status__in=[Status.REFUSED, Status.WITHDRAWN]
+    dossiers = Dossier.objects.filter(
+        punctuality.satisfaction_base_q(), result_ready_at__gte=start, result_ready_at__lt=end
     )
     if agency_ids is not None:
         dossiers = dossiers.filter(resolving_agency_id__in=agency_ids)
-    # Late by date, in local time, as dossiers.services.punctuality decides.
-    late = Q(due_at__isnull=False, result_ready_at__date__gt=F("due_at__date"))
     counts = dossiers.aggregate(
         dossiers=Count("pk"),
         unsatisfied=Count("pk", filter=Q(rated_unsatisfied=True)),
         complained=Count("pk", filter=Q(has_feedback=True)),
-        late=Count("pk", filter=late),
-        satisfied=Count("pk", filter=Q(rated_unsatisfied=False, has_feedback=False) & ~late),
+        late=Count("pk", filter=punctuality.outcome_q(punctuality.LATE)),
+        satisfied=Count("pk", filter=punctuality.satisfied_q()),
     )
-    return {**counts, "rate": _rate(counts["satisfied"], counts["dossiers"])}
+    return {**counts, "rate": rate(counts["satisfied"], counts["dossiers"], digits=1)}
 
 
 def feedback_figures(start: datetime, end: datetime, agency_ids=None, *, now: datetime | None = None) -> dict:
@@ -171,7 +166,7 @@ def feedback_figures(start: datetime, end: datetime, agency_ids=None, *, now: da
     answered = rows.filter(answered_at__isnull=False).values_list("answered_at", "due_at")
     on_time = late = 0
     for answered_at, due in answered.iterator():
-        if timezone.localdate(answered_at) > timezone.localdate(due):
+        if punctuality.is_late(answered_at, due):
             late += 1
         else:
             on_time += 1
@@ -181,6 +176,6 @@ def feedback_figures(start: datetime, end: datetime, agency_ids=None, *, now: da
         "answered_on_time": on_time,
         "answered_late": late,
         "open": open_rows.count(),
-        "open_overdue": open_rows.filter(due_at__lt=now).count(),
+        "open_overdue": open_rows.filter(punctuality.overdue_q(now)).count(),
         "rejected": rows.filter(status=FeedbackStatus.REJECTED).count(),
     }

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hcc.formats.inputs import DateInput
 from procedures.models import Agency
 from surveys.models import Reason, Score, Subject
 
@@ -114,8 +115,8 @@ class FeedbackFilterForm(forms.Form):
 
 
 class FiguresForm(forms.Form):
-    start = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Từ ngày"), widget=DateInput)
+    end = forms.DateField(label=_("Đến ngày"), widget=DateInput)
     agency = forms.ModelChoiceField(label=_("Cơ quan"), required=False, queryset=Agency.objects.none())
 
     def __init__(self, *args, agencies=None, **kwargs):

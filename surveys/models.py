@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.punctuality import LATE, ON_TIME, is_late
+
 
 class Score(models.IntegerChoices):
     VERY_SATISFIED = 3, _("Rất hài lòng")
@@ -205,12 +207,11 @@ class Feedback(models.Model):
 
     @property
     def punctuality(self) -> str | None:
-        """on_time / late once answered (by date, like dossiers), else None."""
+        """on_time / late once answered (``dossiers.punctuality``, as for dossiers; an answer has
+        no "early"), else None."""
         if not self.answered_at:
             return None
-        from django.utils import timezone
-
-        return "late" if timezone.localdate(self.answered_at) > timezone.localdate(self.due_at) else "on_time"
+        return LATE if is_late(self.answered_at, self.due_at) else ON_TIME
 
 
 class FeedbackEvent(models.Model):

@@ -118,7 +118,7 @@ class CounterFactory(DjangoModelFactory):
 
 class DossierFactory(DjangoModelFactory):
     """A dossier row written as it stands (history, statistics tests): no services, no events.
-    After making some, call ``dossiers.rollup.rebuild()`` as an import would."""
+    After making some, call ``dashboards.rollup.rebuild()`` as an import would."""
 
     class Meta:
         model = "dossiers.Dossier"

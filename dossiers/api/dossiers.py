@@ -24,11 +24,12 @@ from dossiers.models import Channel, Dossier
 from dossiers.selectors import dossier_for, dossiers_visible_to
 from dossiers.serializers import (
     ApologizeSerializer,
+    ConfirmPaymentSerializer,
     DossierDetailSerializer,
     DossierListSerializer,
-    NoteSerializer,
     ReasonSerializer,
     ReceiveSerializer,
+    RequestSupplementSerializer,
     ResultNoteSerializer,
     ReturnSerializer,
     SubmitSerializer,
@@ -156,6 +157,28 @@ class DossierViewSet(
         services.dossier_refuse_intake(actor=request.user, dossier=dossier, reason=data["reason"])
         return self._answer(code)
 
+    @_action_schema(
+        RequestSupplementSerializer, "Yêu cầu bổ sung hồ sơ trực tuyến trước khi tiếp nhận (một lần)"
+    )
+    @action(detail=True, methods=["post"], url_path="request-intake-supplement", parser_classes=JSON_ONLY)
+    def request_intake_supplement(self, request, code=None):
+        dossier = self._target()
+        data = self._input(RequestSupplementSerializer)
+        services.dossier_request_intake_supplement(
+            actor=request.user, dossier=dossier, items=data["items"], note=data["note"]
+        )
+        return self._answer(code)
+
+    @_action_schema(SupplySerializer, "Bổ sung hồ sơ trước khi tiếp nhận")
+    @action(detail=True, methods=["post"], url_path="supply-intake", parser_classes=WITH_FILES)
+    def supply_intake(self, request, code=None):
+        dossier = self._target()
+        data = self._input(SupplySerializer)
+        services.dossier_supply_intake(
+            actor=request.user, dossier=dossier, note=data["note"], files=data["uploads"]
+        )
+        return self._answer(code)
+
     @_action_schema(ReasonSerializer, "Rút hồ sơ")
     @action(detail=True, methods=["post"], parser_classes=JSON_ONLY)
     def withdraw(self, request, code=None):
@@ -190,12 +213,14 @@ class DossierViewSet(
         )
         return self._answer(code)
 
-    @_action_schema(NoteSerializer, "Xác nhận đã thực hiện nghĩa vụ tài chính")
+    @_action_schema(ConfirmPaymentSerializer, "Xác nhận đã thực hiện nghĩa vụ tài chính")
     @action(detail=True, methods=["post"], url_path="confirm-payment", parser_classes=JSON_ONLY)
     def confirm_payment(self, request, code=None):
         dossier = self._target()
-        data = self._input(NoteSerializer)
-        services.dossier_confirm_payment(actor=request.user, dossier=dossier, note=data["note"])
+        data = self._input(ConfirmPaymentSerializer)
+        services.dossier_confirm_payment(
+            actor=request.user, dossier=dossier, proof=data["proof"], note=data["note"]
+        )
         return self._answer(code)
 
     @_action_schema(ReturnSerializer, "Trả kết quả")

@@ -104,7 +104,14 @@ class StepViewSet(DossierErrorsMixin, viewsets.GenericViewSet):
         step = self.get_object()
         data = self._input(RequestPaymentSerializer)
         services.dossier_request_payment(
-            actor=request.user, step=step, amount=data["amount"], note=data["note"]
+            actor=request.user,
+            step=step,
+            kind=data["kind"],
+            amount=data["amount"],
+            notice_number=data["notice_number"],
+            issuing_authority=data["issuing_authority"],
+            due_date=data["due_date"],
+            note=data["note"],
         )
         return self._answer(step)
 

@@ -10,9 +10,16 @@ from django.utils.translation import gettext_lazy
 from accounts.phones import normalize_phone
 from dossiers.files import MAX_FILES_PER_DOSSIER, FileUpload
 from dossiers.forms.fields import CheckedFilesField as MultipleFileField
-from dossiers.models import ApplicantKind, ReturnMethod
+from dossiers.models import ApplicantKind, GuidanceKind, IdKind, ReturnMethod
 from dossiers.services import Applicant, Intake
-from dossiers.validators import validate_id_number, validate_tax_code
+from dossiers.validators import (
+    nationality_choices,
+    normalize_passport_number,
+    validate_id_number,
+    validate_passport_number,
+    validate_tax_code,
+)
+from procedures.models import Agency
 
 
 class ProcedureSearchForm(forms.Form):
@@ -47,6 +54,35 @@ class ApplicantLookupForm(forms.Form):
             ) from None
 
 
+def clean_identity(form: forms.Form, data: dict) -> None:
+    """The shape of the applicant's identity (desk and online forms): a CCCD of 12 digits, or a
+    passport number with a nationality; optional for an organisation, which gives its tax code.
+    The service checks the same (``dossiers.services.intake._clean_identity``)."""
+    organisation = data.get("kind") == ApplicantKind.ORGANISATION
+    kind = data["id_kind"] = data.get("id_kind") or IdKind.CCCD
+    number = "".join((data.get("id_number") or "").split())
+    if kind == IdKind.PASSPORT:
+        number = normalize_passport_number(number)
+        if not data.get("nationality"):
+            form.add_error("nationality", _("Vui lòng chọn quốc tịch của người mang hộ chiếu."))
+    else:
+        data["nationality"] = ""
+    data["id_number"] = number
+    if not number:
+        if not organisation and "id_number" not in form.errors:
+            form.add_error(
+                "id_number",
+                _("Vui lòng nhập số hộ chiếu.")
+                if kind == IdKind.PASSPORT
+                else _("Vui lòng nhập số định danh cá nhân (CCCD)."),
+            )
+        return
+    try:
+        (validate_passport_number if kind == IdKind.PASSPORT else validate_id_number)(number)
+    except ValidationError as exc:
+        form.add_error("id_number", exc.messages)
+
+
 class IntakeForm(forms.Form):
     """One page: the applicant, the request, the documents ticked as received (with scans) and
     how the result goes back. ``procedure`` must have its documents prefetched."""
@@ -58,10 +94,24 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     name = forms.CharField(label=gettext_lazy("Họ và tên người nộp"), max_length=200)
+    id_kind = forms.ChoiceField(
+        label=gettext_lazy("Giấy tờ tùy thân"),
+        choices=IdKind.choices,
+        initial=IdKind.CCCD,
+        required=False,  # not sent: a CCCD
+        widget=forms.RadioSelect,
+    )
     id_number = forms.CharField(
-        label=gettext_lazy("Số định danh cá nhân (CCCD)"),
-        help_text=gettext_lazy("12 chữ số, in trên thẻ căn cước."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "15"}),
+        label=gettext_lazy("Số định danh cá nhân (CCCD) hoặc số hộ chiếu"),
+        required=False,
+        help_text=gettext_lazy(
+            "CCCD: 12 chữ số in trên thẻ căn cước. Người nước ngoài: số hộ chiếu. "
+            "Tổ chức đã có mã số thuế: không bắt buộc."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "24"}),
+    )
+    nationality = forms.ChoiceField(
+        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=()
     )
     organisation_name = forms.CharField(
         label=gettext_lazy("Tên tổ chức"),
@@ -102,8 +152,38 @@ class IntakeForm(forms.Form):
         help_text=gettext_lazy("Bắt buộc khi nhận kết quả qua bưu chính."),
     )
 
-    def __init__(self, *args, procedure, offers=None, **kwargs):
+    resolving_agency = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ quan giải quyết"),
+        queryset=Agency.objects.none(),
+        required=False,
+        error_messages={
+            "required": gettext_lazy("Vui lòng chọn cơ quan giải quyết."),
+            "invalid_choice": gettext_lazy("Cơ quan đã chọn không giải quyết thủ tục này."),
+        },
+        help_text=gettext_lazy(
+            "Tiếp nhận không phụ thuộc địa giới hành chính: chọn cơ quan có thẩm quyền, "
+            "ví dụ UBND xã, phường nơi người nộp cư trú."
+        ),
+    )
+
+    def __init__(
+        self, *args, procedure, competent: list[Agency] | None = None, office=None, offers=None, **kwargs
+    ):
+        """``competent``: the agencies that may resolve (``procedures.selectors.competent_agencies``);
+        with more than one, the clerk chooses (the desk's own agency first when it is one)."""
         super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+        competent = competent or []
+        if len(competent) > 1:
+            field = self.fields["resolving_agency"]
+            field.queryset = Agency.objects.filter(pk__in=[a.pk for a in competent]).order_by("name")
+            own = office is not None and any(a.pk == office.pk for a in competent)
+            field.required = not own
+            field.empty_label = _("— Chọn cơ quan giải quyết —") if not own else None
+            if own:
+                field.initial = office.pk
+        else:
+            del self.fields["resolving_agency"]
         self.procedure = procedure
         self.documents = list(procedure.documents.all())
         # document id → papers of the applicant's store it could reuse (``dossiers.extensions``)
@@ -139,11 +219,6 @@ class IntakeForm(forms.Form):
                 label=_("Bản quét: %(name)s") % {"name": document.name}, document_id=document.id
             )
 
-    def clean_id_number(self) -> str:
-        value = "".join(self.cleaned_data["id_number"].split())
-        validate_id_number(value)
-        return value
-
     def document_rows(self) -> list[dict]:
         """For the template: one row of bound fields per required document."""
         return [
@@ -162,6 +237,7 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        clean_identity(self, data)
         if data.get("kind") == ApplicantKind.ORGANISATION:
             if not data.get("organisation_name", "").strip():
                 self.add_error("organisation_name", _("Vui lòng nhập tên tổ chức."))
@@ -217,7 +293,9 @@ class IntakeForm(forms.Form):
             applicant=Applicant(
                 kind=data["kind"],
                 name=data["name"],
+                id_kind=data["id_kind"],
                 id_number=data["id_number"],
+                nationality=data["nationality"],
                 organisation_name=data["organisation_name"] if organisation else "",
                 tax_code=data["tax_code"] if organisation else "",
                 phone=data["phone"],
@@ -231,7 +309,33 @@ class IntakeForm(forms.Form):
             documents=documents,
             files=files,
             reused=reused,
+            resolving_agency=data.get("resolving_agency"),
         )
+
+
+def _item_lines(value: str) -> list[str]:
+    items = [line.strip(" \t-•*") for line in value.splitlines()]
+    return [item for item in items if item]
+
+
+class IntakeSupplementForm(forms.Form):
+    """Form 02 for an online submission: everything to supplement, one line each, at once."""
+
+    items = forms.CharField(
+        label=gettext_lazy("Nội dung cần bổ sung, hoàn thiện (mỗi dòng một nội dung)"),
+        help_text=gettext_lazy(
+            "Ghi một lần, đầy đủ mọi nội dung còn thiếu hoặc chưa đúng: hồ sơ chỉ được yêu cầu bổ sung "
+            "một lần trước khi tiếp nhận."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = forms.CharField(label=gettext_lazy("Ghi chú cho người nộp"), required=False, max_length=2000)
+
+    def clean_items(self) -> list[str]:
+        items = _item_lines(self.cleaned_data["items"])
+        if not items:
+            raise ValidationError(_("Vui lòng liệt kê nội dung cần bổ sung."), code="required")
+        return items
 
 
 class RefuseIntakeForm(forms.Form):
@@ -316,3 +420,87 @@ class WithdrawForm(forms.Form):
         label=gettext_lazy("Lý do rút hồ sơ (theo đề nghị của người nộp)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class GuidanceForm(forms.Form):
+    """A walk-in dossier the desk does not receive: form 02 (what is missing, ticked from the
+    procedure's documents and typed, all at once) or form 03 (the reason)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Phiếu cần lập"),
+        choices=GuidanceKind.choices,
+        initial=GuidanceKind.SUPPLEMENT,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=gettext_lazy("Họ và tên người nộp"), max_length=200)
+    organisation_name = forms.CharField(label=gettext_lazy("Tên tổ chức"), max_length=300, required=False)
+    id_kind = forms.ChoiceField(
+        label=gettext_lazy("Giấy tờ tùy thân"),
+        choices=IdKind.choices,
+        initial=IdKind.CCCD,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("Số định danh cá nhân (CCCD) hoặc số hộ chiếu"),
+        required=False,
+        max_length=24,
+        help_text=gettext_lazy("Không bắt buộc."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    nationality = forms.ChoiceField(label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=500, required=False)
+    missing = forms.MultipleChoiceField(
+        label=gettext_lazy("Giấy tờ còn thiếu hoặc chưa hợp lệ"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_items = forms.CharField(
+        label=gettext_lazy("Nội dung khác cần bổ sung, hoàn thiện (mỗi dòng một nội dung)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do (bắt buộc khi từ chối tiếp nhận)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.documents = {str(d.id): d for d in procedure.documents.all()}
+        self.fields["missing"].choices = [(key, d.name) for key, d in self.documents.items()]
+        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+
+    def clean(self):
+        data = super().clean()
+        data["id_kind"] = data.get("id_kind") or IdKind.CCCD
+        items = [self.documents[key].name for key in data.get("missing") or []]
+        data["items"] = items + _item_lines(data.get("other_items") or "")
+        if data.get("kind") == GuidanceKind.SUPPLEMENT and not data["items"]:
+            self.add_error(
+                "missing", _("Đánh dấu hoặc ghi đầy đủ, một lần, các nội dung cần bổ sung, hoàn thiện.")
+            )
+        if data.get("kind") == GuidanceKind.REFUSAL and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Vui lòng nêu rõ lý do từ chối tiếp nhận."))
+        return data
+
+    def applicant(self) -> Applicant:
+        data = self.cleaned_data
+        return Applicant(
+            name=data["name"],
+            id_number=data["id_number"],
+            address=data["address"],
+            kind=ApplicantKind.ORGANISATION if data["organisation_name"].strip() else ApplicantKind.PERSON,
+            organisation_name=data["organisation_name"],
+            phone=data["phone"],
+            id_kind=data["id_kind"],
+            nationality=data["nationality"],
+        )

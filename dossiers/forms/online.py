@@ -4,15 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER, FileUpload, upload_from_django
+from dossiers.forms.desk import clean_identity
 from dossiers.forms.fields import MultipleFileField
-from dossiers.models import ApplicantKind, ReturnMethod
-from dossiers.validators import validate_id_number, validate_tax_code
+from dossiers.models import ApplicantKind, IdKind, ReturnMethod
+from dossiers.validators import nationality_choices, validate_tax_code
 from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
-from procedures.selectors import one_stop_offices
+from procedures.selectors import competent_agencies, one_stop_offices
 
 
 def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int | None = None):
@@ -44,13 +46,25 @@ class ApplicantForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Vui lòng nhập họ và tên người nộp.")},
     )
-    id_number = forms.CharField(
-        label=_("Số định danh cá nhân (CCCD)"),
-        max_length=20,
-        help_text=_("12 chữ số in trên thẻ căn cước hoặc căn cước công dân."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": _("Vui lòng nhập số định danh cá nhân (CCCD).")},
+    id_kind = forms.ChoiceField(
+        label=_("Giấy tờ tùy thân"),
+        choices=IdKind.choices,
+        initial=IdKind.CCCD,
+        required=False,  # not sent: a CCCD
+        widget=forms.RadioSelect,
+        help_text=_("Người nước ngoài dùng hộ chiếu và chọn quốc tịch."),
     )
+    id_number = forms.CharField(
+        label=_("Số định danh cá nhân (CCCD) hoặc số hộ chiếu"),
+        max_length=24,
+        required=False,
+        help_text=_(
+            "CCCD: 12 chữ số in trên thẻ căn cước. Hộ chiếu: số in trên trang thông tin. "
+            "Tổ chức có mã số thuế: không bắt buộc."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    nationality = forms.ChoiceField(label=_("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=())
     organisation_name = forms.CharField(
         label=_("Tên tổ chức"),
         max_length=300,
@@ -66,16 +80,16 @@ class ApplicantForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
-    def clean_id_number(self) -> str:
-        value = "".join(self.cleaned_data["id_number"].split())
-        validate_id_number(value)
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
 
     def clean_tax_code(self) -> str:
         return "".join(self.cleaned_data["tax_code"].split())
 
     def clean(self):
         data = super().clean()
+        clean_identity(self, data)
         if data.get("kind") == ApplicantKind.ORGANISATION:
             if not data.get("organisation_name", "").strip():
                 self.add_error("organisation_name", _("Vui lòng nhập tên tổ chức."))
@@ -158,6 +172,15 @@ class OfficeForm(forms.Form):
             "invalid_choice": _("Nơi đã chọn không nhận hồ sơ; vui lòng chọn một nơi trong danh sách."),
         },
     )
+    resolving_agency = forms.ModelChoiceField(
+        label=_("Cơ quan giải quyết"),
+        queryset=Agency.objects.none(),
+        help_text=_("Thủ tục cấp xã: chọn UBND xã, phường nơi bạn cư trú (theo địa chỉ đã khai)."),
+        error_messages={
+            "required": _("Vui lòng chọn cơ quan giải quyết."),
+            "invalid_choice": _("Cơ quan đã chọn không giải quyết thủ tục này; hãy chọn trong danh sách."),
+        },
+    )
     return_method = forms.ChoiceField(
         label=_("Cách nhận kết quả"),
         widget=forms.RadioSelect,
@@ -177,6 +200,13 @@ class OfficeForm(forms.Form):
     def __init__(self, *args, procedure: Procedure, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = desks_for_citizens()
+        competent = competent_agencies(procedure, timezone.localdate())
+        if len(competent) > 1:
+            self.fields["resolving_agency"].queryset = Agency.objects.filter(
+                pk__in=[a.pk for a in competent]
+            ).order_by("name")
+        else:
+            del self.fields["resolving_agency"]
         methods = [ReturnMethod.COUNTER, ReturnMethod.POST]
         if procedure.online_level == OnlineLevel.FULL:
             methods.append(ReturnMethod.ONLINE)

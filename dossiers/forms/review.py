@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.files import MAX_FILE_BYTES, FileUpload, upload_from_django
 from dossiers.forms.fields import MultipleFileField
+from dossiers.models import ObligationKind
 from procedures import workdays
 
 # What phones and scanners make; checked again by content on the server (dossiers.files).
@@ -102,6 +103,13 @@ _AMOUNT_NOISE = re.compile(r"[\s.,_]|₫|đ|vnd|đồng", re.IGNORECASE)
 
 
 class PaymentForm(forms.Form):
+    """A financial obligation on the tax authority's notice (not a fee of the center)."""
+
+    kind = forms.ChoiceField(
+        label=_("Loại nghĩa vụ tài chính"),
+        choices=ObligationKind.choices,
+        error_messages={"required": _("Vui lòng chọn loại nghĩa vụ tài chính.")},
+    )
     amount = forms.CharField(
         label=_("Số tiền (đồng)"),
         max_length=20,
@@ -109,11 +117,31 @@ class PaymentForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("Vui lòng nhập số tiền.")},
     )
+    notice_number = forms.CharField(
+        label=_("Số thông báo nộp tiền"),
+        max_length=100,
+        error_messages={"required": _("Vui lòng ghi số thông báo nộp tiền.")},
+    )
+    issuing_authority = forms.CharField(
+        label=_("Cơ quan ra thông báo"),
+        max_length=300,
+        help_text=_("Ví dụ: Thuế cơ sở 1 tỉnh Sơn Hà."),
+        error_messages={"required": _("Vui lòng ghi cơ quan ra thông báo (ví dụ: Thuế cơ sở).")},
+    )
+    due_date = forms.DateField(
+        label=_("Hạn nộp"),
+        required=False,
+        help_text=_("Dạng ngày/tháng/năm, ví dụ 25/12/2026 (không bắt buộc)."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "dd/mm/yyyy"}
+        ),
+        error_messages={"invalid": _("Ngày không hợp lệ: nhập dạng ngày/tháng/năm, ví dụ 25/12/2026.")},
+    )
     note = forms.CharField(
-        label=_("Nội dung nghĩa vụ tài chính"),
+        label=_("Nơi và cách nộp, ghi chú"),
         required=False,
         max_length=2000,
-        help_text=_("Ví dụ: tiền sử dụng đất, lệ phí trước bạ; nơi và cách nộp."),
+        help_text=_("Ví dụ: nộp vào Kho bạc Nhà nước hoặc ngân hàng ủy nhiệm thu theo thông báo."),
         widget=_textarea(),
     )
 
@@ -125,6 +153,18 @@ class PaymentForm(forms.Form):
         if amount <= 0:
             raise ValidationError(_("Số tiền phải lớn hơn 0."))
         return amount
+
+
+class ConfirmPaymentForm(forms.Form):
+    proof = forms.CharField(
+        label=_("Số chứng từ nộp tiền"),
+        max_length=300,
+        help_text=_("Số giấy nộp tiền vào ngân sách nhà nước hoặc chứng từ của ngân hàng."),
+        error_messages={
+            "required": _("Vui lòng ghi số chứng từ nộp tiền vào ngân sách nhà nước (hoặc của ngân hàng).")
+        },
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000, widget=_textarea())
 
 
 class ApologizeForm(forms.Form):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dossiers.files import MAX_FILES_PER_DOSSIER, upload_from_django
-from dossiers.models import ApplicantKind, Channel, ReturnMethod
+from dossiers.models import ApplicantKind, Channel, IdKind, ObligationKind, ReturnMethod
 from dossiers.services import Applicant, Intake
 from procedures.models import Agency, Procedure
 
@@ -63,7 +63,32 @@ class IntakeSerializer(serializers.Serializer):
     applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
     applicant_name = serializers.CharField(max_length=200, allow_blank=True)
     organisation_name = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    id_number = serializers.CharField(max_length=12, allow_blank=True)
+    id_kind = serializers.ChoiceField(
+        choices=IdKind.choices, default=IdKind.CCCD, help_text=_("cccd (mặc định) hoặc passport.")
+    )
+    id_number = serializers.CharField(
+        max_length=24,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text=_("CCCD 12 chữ số, hoặc số hộ chiếu; tổ chức có mã số thuế: có thể để trống."),
+    )
+    nationality = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Quốc tịch theo ISO 3166-1 alpha-2 (ví dụ US, KR), bắt buộc khi dùng hộ chiếu."),
+    )
+    resolving_agency = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Mã cơ quan giải quyết, khi thủ tục có nhiều cơ quan có thẩm quyền "
+            "(thủ tục cấp xã: UBND xã, phường nơi người nộp cư trú)."
+        ),
+    )
     tax_code = serializers.CharField(max_length=14, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -72,6 +97,14 @@ class IntakeSerializer(serializers.Serializer):
     sets_count = serializers.IntegerField(min_value=1, max_value=99, default=1)
     return_method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.COUNTER)
     return_address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_resolving_agency(self, value: str) -> Agency | None:
+        if not value.strip():
+            return None
+        agency = Agency.objects.filter(code=value.strip()).first()
+        if agency is None:
+            raise serializers.ValidationError(_("Không tìm thấy cơ quan có mã này."))
+        return agency
 
     def validate_procedure(self, value: str) -> Procedure:
         procedure = Procedure.objects.filter(code=value.strip()).first()
@@ -84,7 +117,9 @@ class IntakeSerializer(serializers.Serializer):
         return Intake(
             applicant=Applicant(
                 name=data["applicant_name"],
+                id_kind=data["id_kind"],
                 id_number=data["id_number"],
+                nationality=data["nationality"],
                 address=data["address"],
                 kind=data["applicant_kind"],
                 organisation_name=data["organisation_name"],
@@ -96,6 +131,7 @@ class IntakeSerializer(serializers.Serializer):
             sets_count=data["sets_count"],
             return_method=data["return_method"],
             return_address=data["return_address"],
+            resolving_agency=data["resolving_agency"],
             **extra,
         )
 
@@ -184,4 +220,14 @@ class RequestSupplementSerializer(NoteSerializer):
 
 
 class RequestPaymentSerializer(NoteSerializer):
-    amount = serializers.IntegerField(help_text=_("Số tiền (đồng)."))
+    kind = serializers.ChoiceField(
+        choices=ObligationKind.choices, default=ObligationKind.OTHER, help_text=_("Loại nghĩa vụ tài chính.")
+    )
+    amount = serializers.IntegerField(min_value=1, help_text=_("Số tiền (đồng)."))
+    notice_number = serializers.CharField(max_length=100, help_text=_("Số thông báo nộp tiền."))
+    issuing_authority = serializers.CharField(max_length=300, help_text=_("Cơ quan ra thông báo."))
+    due_date = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("Hạn nộp."))
+
+
+class ConfirmPaymentSerializer(NoteSerializer):
+    proof = serializers.CharField(max_length=300, help_text=_("Số chứng từ nộp tiền vào ngân sách nhà nước."))

@@ -125,7 +125,7 @@ class SupplementRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupplementRequest
-        fields = ["id", "step", "items", "requested_at", "supplied_at", "supplied_note"]
+        fields = ["id", "step", "at_intake", "items", "requested_at", "supplied_at", "supplied_note"]
 
 
 class DocumentReceivedSerializer(serializers.ModelSerializer):
@@ -193,7 +193,9 @@ class DossierDetailSerializer(DossierListSerializer):
         fields = [
             *DossierListSerializer.Meta.fields,
             "applicant_kind",
+            "id_kind",
             "id_number",
+            "nationality",
             "tax_code",
             "phone",
             "email",

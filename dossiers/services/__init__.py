@@ -5,6 +5,11 @@ Callers import from here: ``from dossiers import services; services.dossier_rece
 """
 
 from dossiers.services.common import Applicant, DossierError, Intake
+from dossiers.services.guidance import (
+    dossier_request_intake_supplement,
+    dossier_supply_intake,
+    intake_guidance_record,
+)
 from dossiers.services.intake import (
     dossier_accept,
     dossier_receive,
@@ -13,6 +18,7 @@ from dossiers.services.intake import (
     dossier_withdraw,
     missing_mandatory_documents,
     next_dossier_code,
+    office_receives,
     procedure_accepts,
     resolving_agency_for,
 )
@@ -46,6 +52,9 @@ __all__ = [
     "dossier_receive",
     "dossier_note_opinion",
     "dossier_refuse_intake",
+    "dossier_request_intake_supplement",
+    "dossier_supply_intake",
+    "intake_guidance_record",
     "dossier_request_payment",
     "dossier_request_supplement",
     "dossier_resolve_on_the_spot",
@@ -56,6 +65,7 @@ __all__ = [
     "dossier_withdraw",
     "missing_mandatory_documents",
     "next_dossier_code",
+    "office_receives",
     "procedure_accepts",
     "punctuality",
     "resolving_agency_for",

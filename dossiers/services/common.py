@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers import extensions, notices, rollup
+from dossiers import extensions, notices, statistics
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
     Dossier,
     Event,
     FileKind,
+    IdKind,
     ReturnMethod,
     Step,
     StepStatus,
@@ -25,6 +26,7 @@ from dossiers.models import (
 from dossiers.permissions import acting_role
 from dossiers.workflow import TransitionRefused, move_for
 from procedures import workdays
+from procedures.models import Agency
 
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
 
@@ -66,6 +68,9 @@ class Applicant:
     tax_code: str = ""
     phone: str = ""
     email: str = ""
+    # A CCCD, or a passport number with the holder's nationality (ISO 3166-1 alpha-2).
+    id_kind: str = IdKind.CCCD
+    nationality: str = ""
 
 
 @dataclass
@@ -83,6 +88,9 @@ class Intake:
     # document id → the key of a paper the applicant already holds, reused instead of a new copy
     # (``dossiers.extensions``: offered by the document store)
     reused: dict[int, str] = field(default_factory=dict)
+    # The agency that resolves, chosen among ``procedures.selectors.competent_agencies`` (e.g. the
+    # commune where the person lives); ``None``: the office itself, or the only competent one.
+    resolving_agency: Agency | None = None
 
 
 def _now() -> datetime:
@@ -113,7 +121,7 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
     the move: the one way a service changes a dossier's status."""
     previous = dossier.status
     dossier.status = to
-    rollup.apply_change(dossier)  # the statistics' daily rollup, in this transaction
+    statistics.dossier_changed(dossier)  # the statistics' rollups, in this transaction
     dossier.save()
     return _event(dossier, actor=actor, action=action, from_status=previous, note=note, step=step, **data)
 

@@ -2,7 +2,7 @@
 withdrawal; dossier codes and the start of the clock."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phones import normalize_phone
-from dossiers import rollup
+from dossiers import statistics
 from dossiers.models import (
     ApplicantKind,
     Channel,
@@ -19,6 +19,7 @@ from dossiers.models import (
     Dossier,
     DossierCounter,
     FileKind,
+    IdKind,
     RegisterCounter,
     ReturnMethod,
     Step,
@@ -41,25 +42,61 @@ from dossiers.services.common import (
     _transition,
     new_secret,
 )
-from dossiers.validators import validate_id_number, validate_tax_code
+from dossiers.validators import (
+    normalize_passport_number,
+    validate_id_number,
+    validate_nationality,
+    validate_passport_number,
+    validate_tax_code,
+)
 from dossiers.workflow import Action
 from procedures import workdays
-from procedures.models import Agency, Level, Procedure, RequiredDocument
+from procedures.models import Agency, Procedure, RequiredDocument
+from procedures.selectors import competent_agencies
+
+
+def _clean_identity(applicant: Applicant, errors: dict[str, list[str]]) -> None:
+    """A person is identified by a CCCD, or a passport number with a nationality; an organisation
+    by its tax code, its representative's number then being optional."""
+    organisation = applicant.kind == ApplicantKind.ORGANISATION
+    applicant.id_number = "".join((applicant.id_number or "").split())
+    if applicant.id_kind not in IdKind.values:
+        errors["id_kind"] = [_("Loại giấy tờ tùy thân không hợp lệ.")]
+        return
+    if applicant.id_kind == IdKind.PASSPORT:
+        applicant.id_number = normalize_passport_number(applicant.id_number)
+        applicant.nationality = (applicant.nationality or "").strip().upper()
+        try:
+            validate_nationality(applicant.nationality)
+        except ValidationError as exc:
+            errors["nationality"] = exc.messages
+        validate = validate_passport_number
+        missing = _("Vui lòng nhập số hộ chiếu.")
+    else:
+        applicant.nationality = ""
+        validate = validate_id_number
+        missing = _("Vui lòng nhập số định danh cá nhân (CCCD).")
+    if not applicant.id_number:
+        if not organisation:
+            errors["id_number"] = [missing]
+        return
+    try:
+        validate(applicant.id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
 
 
 def _clean_applicant(applicant: Applicant) -> Applicant:
     errors: dict[str, list[str]] = {}
     if not applicant.name.strip():
         errors["name"] = [_("Vui lòng nhập họ tên người nộp.")]
-    try:
-        validate_id_number(applicant.id_number)
-    except ValidationError as exc:
-        errors["id_number"] = exc.messages
+    _clean_identity(applicant, errors)
     if not applicant.address.strip():
         errors["address"] = [_("Vui lòng nhập địa chỉ.")]
     if applicant.kind == ApplicantKind.ORGANISATION:
         if not applicant.organisation_name.strip():
             errors["organisation_name"] = [_("Vui lòng nhập tên tổ chức.")]
+        applicant.tax_code = "".join((applicant.tax_code or "").split())
         try:
             validate_tax_code(applicant.tax_code)
         except ValidationError as exc:
@@ -128,27 +165,60 @@ def _assign_register_line(dossier: Dossier) -> None:
     dossier.save(update_fields=["register_book", "register_number"])
 
 
-def resolving_agency_for(procedure: Procedure, office: Agency) -> Agency:
-    """Who resolves: the procedure's agency, except that a commune-level procedure received at a
-    commune's desk is resolved by that commune."""
-    if procedure.level == Level.COMMUNE and office.level == Level.COMMUNE:
-        return office
-    return procedure.agency
-
-
-def _start_clock(dossier: Dossier, *, actor: User, at: datetime) -> None:
-    """Received: the clock starts, the due date is computed and stored, steps are made."""
-    calendar = workdays.WorkCalendar()
-    dossier.received_at = at
-    dossier.received_by = actor
-    procedure = dossier.procedure
-    dossier.due_at = workdays.due_at(
-        at, procedure.processing_days, unit=procedure.time_unit, calendar=calendar
+def resolving_agency_for(
+    procedure: Procedure, office: Agency, *, chosen: Agency | None = None, day: date | None = None
+) -> Agency:
+    """Who resolves a dossier received at ``office`` (intake regardless of administrative boundary,
+    Decree 118/2025/NĐ-CP): the agency the desk or the applicant chose among the competent ones
+    (``competent_agencies``: for a commune-level procedure, any commune of the province, e.g. where
+    the person lives); without a choice, the office itself when it is competent (a commune's own
+    desk) or the only competent agency. Only agencies of the present structure (rule 7)."""
+    day = day or timezone.localdate()
+    candidates = competent_agencies(procedure, day)
+    if chosen is not None:
+        if chosen.pk not in {a.pk for a in candidates}:
+            raise DossierError(
+                {
+                    "resolving_agency": [
+                        _("%(agency)s không giải quyết thủ tục này hoặc không còn tiếp nhận hồ sơ.")
+                        % {"agency": chosen.name}
+                    ]
+                }
+            )
+        return chosen
+    for agency in candidates:
+        if agency.pk == office.pk:
+            return agency
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise DossierError(_("Không có cơ quan nào đang hoạt động giải quyết thủ tục này."))
+    raise DossierError(
+        {
+            "resolving_agency": [
+                _("Vui lòng chọn cơ quan giải quyết (ví dụ UBND xã, phường nơi người nộp cư trú).")
+            ]
+        }
     )
-    templates = list(dossier.procedure.process_steps.select_related("agency").order_by("order", "id"))
+
+
+def _planned_steps(dossier: Dossier, day: date) -> list[Step]:
+    """The dossier's steps from the procedure's routing template (unsaved): a step of the
+    catalog's agency goes to the dossier's resolving agency (a commune procedure to the commune
+    chosen). Every agency routed to must receive on ``day`` (``Agency.receives_on``), or the
+    intake is refused naming it."""
+    procedure = dossier.procedure
+    resolving = dossier.resolving_agency
+    templates = list(procedure.process_steps.select_related("agency").order_by("order", "id"))
     if templates:
         steps = [
-            Step(dossier=dossier, order=t.order, agency=t.agency, name=t.name, working_days=t.working_days)
+            Step(
+                dossier=dossier,
+                order=t.order,
+                agency=resolving if t.agency_id == procedure.agency_id else t.agency,
+                name=t.name,
+                working_days=t.working_days,
+            )
             for t in templates
         ]
     else:
@@ -156,13 +226,54 @@ def _start_clock(dossier: Dossier, *, actor: User, at: datetime) -> None:
             Step(
                 dossier=dossier,
                 order=1,
-                agency=dossier.resolving_agency,
+                agency=resolving,
                 name=_("Giải quyết hồ sơ"),
-                working_days=dossier.procedure.processing_days,
+                working_days=procedure.processing_days,
             )
         ]
+    for step in steps:
+        if not step.agency.receives_on(day):
+            raise DossierError(
+                _(
+                    "Không thể chuyển hồ sơ đến %(agency)s: cơ quan này không còn hoạt động trong cơ cấu "
+                    "hiện nay. Quản trị viên cần cập nhật quy trình của thủ tục."
+                )
+                % {"agency": step.agency.name}
+            )
+    return steps
+
+
+def _start_clock(dossier: Dossier, steps: list[Step], *, actor: User, at: datetime) -> None:
+    """Received: the clock starts, the due date is computed and stored, the planned steps are
+    saved and the first order starts."""
+    calendar = workdays.WorkCalendar()
+    dossier.received_at = at
+    dossier.received_by = actor
+    procedure = dossier.procedure
+    dossier.due_at = workdays.due_at(
+        at, procedure.processing_days, unit=procedure.time_unit, calendar=calendar
+    )
+    for step in steps:
+        step.dossier = dossier
     Step.objects.bulk_create(steps)
     _activate_order(dossier, min(s.order for s in steps), at=at, calendar=calendar)
+
+
+def office_receives(office: Agency | None, day: date | None = None) -> bool:
+    """Whether ``office`` is a one-stop desk that may receive a new dossier now (rule 7)."""
+    return bool(office and office.has_one_stop_desk and office.receives_on(day or timezone.localdate()))
+
+
+def _check_office(office: Agency | None, day: date) -> Agency:
+    """The desk that receives: a one-stop desk of the present structure (rule 7)."""
+    if office is None or not office.has_one_stop_desk:
+        raise _refuse(_("Tài khoản của bạn không thuộc bộ phận một cửa nào."))
+    if not office.receives_on(day):
+        raise _refuse(
+            _("%(office)s không còn hoạt động trong cơ cấu hiện nay nên không tiếp nhận hồ sơ mới.")
+            % {"office": office.name}
+        )
+    return office
 
 
 def _new_dossier(
@@ -175,14 +286,18 @@ def _new_dossier(
         secret=new_secret(),
         tracking_token=secrets.token_urlsafe(24),
         procedure=procedure,
-        resolving_agency=resolving_agency_for(procedure, office),
+        resolving_agency=resolving_agency_for(
+            procedure, office, chosen=intake.resolving_agency, day=timezone.localdate(at)
+        ),
         intake_office=office,
         channel=channel,
         applicant_user=applicant_user,
         applicant_kind=intake.applicant.kind,
         applicant_name=intake.applicant.name,
         organisation_name=intake.applicant.organisation_name,
+        id_kind=intake.applicant.id_kind,
         id_number=intake.applicant.id_number,
+        nationality=intake.applicant.nationality,
         tax_code=intake.applicant.tax_code,
         phone=intake.applicant.phone,
         email=intake.applicant.email,
@@ -242,9 +357,8 @@ def dossier_receive(
     if channel not in (Channel.COUNTER, Channel.POSTAL):
         raise DossierError(_("Kênh tiếp nhận không hợp lệ."))
     to = _check_move(None, Action.RECEIVE, actor)
-    office = actor.agency
-    if office is None or not office.has_one_stop_desk:
-        raise _refuse(_("Tài khoản của bạn không thuộc bộ phận một cửa nào."))
+    at = _now()
+    office = _check_office(actor.agency, timezone.localdate(at))
     _check_procedure(procedure, channel)
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
@@ -254,17 +368,17 @@ def dossier_receive(
         raise DossierError(
             _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(d.name for d in missing)}
         )
-    at = _now()
     dossier = _new_dossier(
         procedure=procedure, office=office, channel=channel, intake=intake, applicant_user=None, at=at
     )
+    steps = _planned_steps(dossier, timezone.localdate(at))
     dossier.status = to
     dossier.save()
     _record_documents(dossier, intake.documents)
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
     _record_reuse(dossier, intake, actor=actor)
-    _start_clock(dossier, actor=actor, at=at)
-    rollup.apply_change(dossier, new=True)  # the statistics' daily rollup, in this transaction
+    _start_clock(dossier, steps, actor=actor, at=at)
+    statistics.dossier_changed(dossier, new=True)  # the statistics' rollups, in this transaction
     dossier.save()
     _assign_code(dossier, at)
     _assign_register_line(dossier)
@@ -284,7 +398,8 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
     """A citizen submits online; the dossier waits in the clerks' queue of ``office``."""
     to = _check_move(None, Action.SUBMIT, actor)
     _check_procedure(procedure, Channel.ONLINE)
-    if not (office.has_one_stop_desk and office.is_active):
+    at = _now()
+    if not (office.has_one_stop_desk and office.receives_on(timezone.localdate(at))):
         raise DossierError({"office": [_("Nơi tiếp nhận phải là một bộ phận một cửa đang hoạt động.")]})
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
@@ -299,10 +414,10 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
                 ]
             }
         )
-    at = _now()
     dossier = _new_dossier(
         procedure=procedure, office=office, channel=Channel.ONLINE, intake=intake, applicant_user=actor, at=at
     )
+    _planned_steps(dossier, timezone.localdate(at))  # the routing is possible: said now, not at acceptance
     dossier.status = to
     dossier.save()
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
@@ -317,7 +432,8 @@ def dossier_accept(*, actor: User, dossier: Dossier) -> Dossier:
     """A clerk of the chosen office accepts an online dossier: the clock starts now."""
     dossier = _locked(dossier)
     to = check_action(actor=actor, dossier=dossier, action=Action.ACCEPT)
-    _start_clock(dossier, actor=actor, at=_now())
+    at = _now()
+    _start_clock(dossier, _planned_steps(dossier, timezone.localdate(at)), actor=actor, at=at)
     _transition(dossier, to, actor=actor, action=Action.ACCEPT, due_at=dossier.due_at.isoformat())
     _assign_register_line(dossier)
     return dossier

@@ -1,7 +1,7 @@
-"""Processing: steps claimed, forwarded and sent back, supplements (the clock pauses), payment,
-refusal, stop and apology."""
+"""Processing: steps claimed, forwarded and sent back, supplements and financial obligations (the
+clock pauses for both), refusal, stop and apology."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +12,8 @@ from dossiers.files import FileUpload
 from dossiers.models import (
     Dossier,
     FileKind,
+    FinancialObligation,
+    ObligationKind,
     Step,
     StepStatus,
     SupplementRequest,
@@ -211,19 +213,92 @@ def dossier_apologize(*, actor: User, dossier: Dossier, reason: str, new_date: d
 
 
 @transaction.atomic
-def dossier_request_payment(*, actor: User, step: Step, amount: int, note: str = "") -> Dossier:
-    """A financial obligation (e.g. land-use tax) must be paid before processing continues."""
-    if amount <= 0:
-        raise DossierError({"amount": [_("Số tiền phải lớn hơn 0.")]})
+def dossier_request_payment(
+    *,
+    actor: User,
+    step: Step,
+    amount: int,
+    kind: str = ObligationKind.OTHER,
+    notice_number: str = "",
+    issuing_authority: str = "",
+    due_date: date | None = None,
+    note: str = "",
+) -> FinancialObligation:
+    """The applicant must pay a financial obligation (land-use levy, registration fee, tax...)
+    assessed on a notice before processing continues: a ``FinancialObligation`` is recorded, the
+    dossier waits in ``awaiting_payment`` (national status 6) and its clock is paused until the
+    payment is confirmed (Decree 101/2024/NĐ-CP art. 22 for land; docs/rules.md). The obligation is
+    paid to the State Treasury on the notice, never on the center's fee receipt."""
+    errors = {}
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = [_("Số tiền phải là số nguyên đồng lớn hơn 0.")]
+    if kind not in ObligationKind.values:
+        errors["kind"] = [_("Loại nghĩa vụ tài chính không hợp lệ.")]
+    notice_number = (notice_number or "").strip()
+    issuing_authority = (issuing_authority or "").strip()
+    if not notice_number:
+        errors["notice_number"] = [_("Vui lòng ghi số thông báo nộp tiền.")]
+    if not issuing_authority:
+        errors["issuing_authority"] = [_("Vui lòng ghi cơ quan ra thông báo (ví dụ: Thuế cơ sở).")]
+    if errors:
+        raise DossierError(errors)
     dossier, step = _locked_step(step)
     to = check_action(actor=actor, dossier=dossier, action=Action.REQUEST_PAYMENT, step=step)
-    _transition(dossier, to, actor=actor, action=Action.REQUEST_PAYMENT, note=note, step=step, amount=amount)
-    return dossier
+    at = _now()
+    obligation = FinancialObligation.objects.create(
+        dossier=dossier,
+        step=step,
+        kind=kind,
+        amount=amount,
+        notice_number=notice_number,
+        issuing_authority=issuing_authority,
+        due_date=due_date,
+        note=(note or "").strip(),
+        requested_by=actor,
+        requested_at=at,
+    )
+    dossier.paused_at = at
+    _transition(
+        dossier,
+        to,
+        actor=actor,
+        action=Action.REQUEST_PAYMENT,
+        note=note,
+        step=step,
+        amount=amount,
+        obligation=obligation.pk,
+        kind=kind,
+        notice_number=notice_number,
+    )
+    return obligation
 
 
 @transaction.atomic
-def dossier_confirm_payment(*, actor: User, dossier: Dossier, note: str = "") -> Dossier:
+def dossier_confirm_payment(*, actor: User, dossier: Dossier, proof: str, note: str = "") -> Dossier:
+    """A clerk of the intake office or a reviewer of the current step confirms that the applicant
+    paid every open financial obligation, with the payment proof (the treasury's or bank's
+    document number): processing resumes and the due dates move by the paused working time."""
+    proof = _require_text(
+        proof, "proof", _("Vui lòng ghi số chứng từ nộp tiền vào ngân sách nhà nước (hoặc của ngân hàng).")
+    )
     dossier = _locked(dossier)
     to = check_action(actor=actor, dossier=dossier, action=Action.CONFIRM_PAYMENT)
-    _transition(dossier, to, actor=actor, action=Action.CONFIRM_PAYMENT, note=note)
+    at = _now()
+    open_obligations = FinancialObligation.objects.select_for_update().filter(
+        dossier=dossier, confirmed_at__isnull=True
+    )
+    confirmed = [o.pk for o in open_obligations]
+    open_obligations.update(payment_proof=proof[:300], confirmed_by=actor, confirmed_at=at)
+    paused = _resume_clock(dossier, at) if dossier.paused_at else timedelta(0)
+    _transition(
+        dossier,
+        to,
+        actor=actor,
+        action=Action.CONFIRM_PAYMENT,
+        note=note,
+        proof=proof,
+        obligations=confirmed,
+        paused_seconds=int(paused.total_seconds()),
+        due_at=dossier.due_at.isoformat() if dossier.due_at else None,
+    )
     return dossier

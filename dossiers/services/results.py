@@ -2,12 +2,12 @@
 whether a result came early, on time or late."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import on_the_spot_signers
-from dossiers import rollup
+from dossiers import punctuality as punctuality_rule
+from dossiers import statistics
 from dossiers.files import FileUpload
 from dossiers.models import (
     Dossier,
@@ -132,14 +132,11 @@ def dossier_resolve_on_the_spot(
 
 
 def punctuality(dossier: Dossier) -> str | None:
-    """early / on_time / late for a resolved dossier (by date, DESIGN.md), else None."""
-    if not dossier.result_ready_at or not dossier.due_at:
+    """early / on_time / late for a resolved dossier with a due date (``dossiers.punctuality``),
+    else None."""
+    if not dossier.due_at:
         return None
-    ready = timezone.localdate(dossier.result_ready_at)
-    due = timezone.localdate(dossier.due_at)
-    if ready < due:
-        return "early"
-    return "on_time" if ready == due else "late"
+    return punctuality_rule.outcome(dossier.result_ready_at, dossier.due_at)
 
 
 @transaction.atomic
@@ -157,6 +154,6 @@ def dossier_note_opinion(*, dossier: Dossier, unsatisfied: bool = False, feedbac
         dossier.has_feedback = True
         changed.append("has_feedback")
     if changed:
-        rollup.apply_change(dossier)
+        statistics.dossier_changed(dossier)
         dossier.save(update_fields=[*changed, "updated_at"])
     return dossier

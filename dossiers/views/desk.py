@@ -26,7 +26,9 @@ from accounts.phones import display_phone
 from dossiers import extensions, services
 from dossiers.forms.desk import (
     ApplicantLookupForm,
+    GuidanceForm,
     IntakeForm,
+    IntakeSupplementForm,
     OnTheSpotForm,
     ProcedureSearchForm,
     RefuseIntakeForm,
@@ -36,10 +38,20 @@ from dossiers.forms.desk import (
 )
 from dossiers.models import Channel, Dossier, DossierFile, FileKind, ReturnMethod
 from dossiers.permissions import action_names, check_action, dossier_actions_for
-from dossiers.selectors import dossier_for, dossiers_visible_to, online_queue
+from dossiers.selectors import (
+    dossier_for,
+    dossiers_visible_to,
+    online_queue,
+    waiting_for_intake_supplement,
+)
 from dossiers.workflow import Action, Status, TransitionRefused
 from procedures.models import Procedure
-from procedures.selectors import procedure_detail, procedures_public, procedures_search
+from procedures.selectors import (
+    competent_agencies,
+    procedure_detail,
+    procedures_public,
+    procedures_search,
+)
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20
@@ -190,6 +202,8 @@ def _lookup_applicant(request, channel: str):
         return lookup, "not_found", initial, "name"
     initial.update(
         kind=previous.applicant_kind,
+        id_kind=previous.id_kind,
+        nationality=previous.nationality,
         name=previous.applicant_name,
         organisation_name=previous.organisation_name,
         tax_code=previous.tax_code,
@@ -213,6 +227,9 @@ def _offers(request, procedure, id_number: str) -> dict:
 def intake(request):
     """Find the procedure (no diacritics needed), then receive the dossier on one page."""
     channel = _channel(request.user)
+    if _own_office_only(request.user) and not services.office_receives(request.user.agency):
+        # Rule 7: an office outside the present structure receives nothing: no form is offered.
+        return render(request, "dossiers/desk/office_closed.html", {"office": request.user.agency})
     code = request.GET.get("procedure", "").strip()
     procedure = None
     if code:
@@ -238,14 +255,17 @@ def intake(request):
             },
         )
 
+    office = request.user.agency
+    competent = competent_agencies(procedure, timezone.localdate())
+    form_kwargs = {"procedure": procedure, "competent": competent, "office": office}
     lookup, lookup_result, focus = ApplicantLookupForm(), None, "find"
     if request.method == "POST" and request.POST.get("action") == "lookup":
         lookup, lookup_result, initial, focus = _lookup_applicant(request, channel)
         offers = _offers(request, procedure, initial.get("id_number", ""))
-        form = IntakeForm(procedure=procedure, initial=initial, offers=offers)
+        form = IntakeForm(initial=initial, offers=offers, **form_kwargs)
     elif request.method == "POST":
         offers = _offers(request, procedure, "".join(request.POST.get("id_number", "").split()))
-        form = IntakeForm(request.POST, request.FILES, procedure=procedure, offers=offers)
+        form = IntakeForm(request.POST, request.FILES, offers=offers, **form_kwargs)
         if form.is_valid():
             try:
                 dossier = services.dossier_receive(
@@ -264,7 +284,7 @@ def intake(request):
                 )
         focus = ""
     else:
-        form = IntakeForm(procedure=procedure, initial=_intake_initial(channel))
+        form = IntakeForm(initial=_intake_initial(channel), **form_kwargs)
     if focus:
         target = lookup if focus == "find" else form
         target.fields[focus].widget.attrs["autofocus"] = True
@@ -284,6 +304,44 @@ def intake(request):
             "return_to": _return_to(request),
         },
     )
+
+
+@desk_view("dossier.receive")
+@require_http_methods(["GET", "POST"])
+def guidance(request):
+    """A walk-in dossier not received: the clerk records what is missing, once and in full, and
+    prints form 02, or the reason it cannot be received, and prints form 03. No dossier is made."""
+    code = request.GET.get("procedure", "").strip()
+    try:
+        procedure = procedure_detail(code)
+    except Procedure.DoesNotExist as exc:
+        raise Http404 from exc
+    if _own_office_only(request.user) and not services.office_receives(request.user.agency):
+        return render(request, "dossiers/desk/office_closed.html", {"office": request.user.agency})
+    form = GuidanceForm(request.POST or None, procedure=procedure)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.intake_guidance_record(
+                actor=request.user,
+                procedure=procedure,
+                kind=data["kind"],
+                applicant=form.applicant(),
+                items=data["items"],
+                reason=data["reason"],
+            )
+        except TransitionRefused as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lập phiếu %(code)s. In phiếu và trao cho người nộp; hồ sơ không được tiếp nhận.")
+                % {"code": record.code},
+            )
+            return redirect("receipts:guidance", record.code)
+    return render(request, "dossiers/desk/guidance.html", {"procedure": procedure, "form": form})
 
 
 @desk_view("dossier.receive")
@@ -320,15 +378,22 @@ def confirmation(request, code: str):
 def online_queue_page(request):
     """Online submissions waiting at the clerk's office, oldest first, with their files."""
     qs = online_queue(request.user).prefetch_related(
+        "supplement_requests",  # the check "asked once already" and the request shown
         Prefetch(
             "files",
             queryset=DossierFile.objects.filter(kind=FileKind.SUBMISSION)
             .select_related("document")
             .order_by("id"),
-        )
+        ),
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dossiers/desk/online_queue.html", {"page": page})
+    for dossier in page.object_list:
+        # the buttons offered: what the services would accept now (dossiers.permissions)
+        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
+    waiting = list(waiting_for_intake_supplement(request.user)[:PAGE_SIZE])
+    for dossier in waiting:
+        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
+    return render(request, "dossiers/desk/online_queue.html", {"page": page, "waiting": waiting})
 
 
 @desk_view("dossier.accept_online")
@@ -370,6 +435,29 @@ def refuse_intake(request, code: str):
         refused=queue,
     )
     return done or render(request, "dossiers/desk/refuse_intake.html", {"dossier": dossier, "form": form})
+
+
+@desk_view("dossier.accept_online")
+@require_http_methods(["GET", "POST"])
+def request_intake_supplement(request, code: str):
+    """Send an online submission back for supplement before accepting it (form 02), once."""
+    dossier = _desk_dossier(request, code, detailed=True)
+    queue = reverse("dossiers:desk_online_queue")
+    if not _allowed(request, dossier, Action.REQUEST_INTAKE_SUPPLEMENT):
+        return redirect(queue)
+    form = IntakeSupplementForm(request.POST or None)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.dossier_request_intake_supplement(
+            actor=request.user, dossier=dossier, items=data["items"], note=data["note"]
+        ),
+        done=_("Đã yêu cầu bổ sung hồ sơ %(code)s. Người nộp được báo qua SMS, email và bổ sung trực tuyến.")
+        % {"code": dossier.code},
+        then=queue,
+        refused=queue,
+    )
+    return done or render(request, "dossiers/desk/intake_supplement.html", {"dossier": dossier, "form": form})
 
 
 # --- returning results ---------------------------------------------------------------------------

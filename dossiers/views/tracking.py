@@ -52,6 +52,10 @@ def _notice(status: str) -> str:
             "Hồ sơ đã bị từ chối. Để biết lý do, vui lòng đăng nhập tài khoản đã nộp hồ sơ hoặc liên "
             "hệ bộ phận một cửa nơi tiếp nhận hồ sơ."
         ),
+        Status.INTAKE_SUPPLEMENT: _(
+            "Hồ sơ cần bổ sung giấy tờ. Để biết nội dung cần bổ sung, vui lòng đăng nhập tài khoản đã "
+            "nộp hồ sơ hoặc liên hệ bộ phận một cửa nơi tiếp nhận hồ sơ."
+        ),
         Status.SUPPLEMENT_REQUESTED: _(
             "Hồ sơ cần bổ sung giấy tờ. Để biết nội dung cần bổ sung, vui lòng đăng nhập tài khoản đã "
             "nộp hồ sơ hoặc liên hệ bộ phận một cửa nơi tiếp nhận hồ sơ."
@@ -75,7 +79,11 @@ def public_summary(tracked: TrackedDossier) -> dict:
     """Everything the public may see of a dossier (``dossiers.selectors.public_tracking``): no
     name, ID number, contact, address, notes or reasons."""
     # Where the dossier is now: the agencies of the steps being worked, else the intake office.
-    working = tracked.status not in FINAL_STATUSES | {Status.SUBMITTED, Status.RESULT_READY}
+    working = tracked.status not in FINAL_STATUSES | {
+        Status.SUBMITTED,
+        Status.INTAKE_SUPPLEMENT,
+        Status.RESULT_READY,
+    }
     return {
         "code": tracked.code,
         "procedure_code": tracked.procedure_code,

@@ -4,7 +4,14 @@ Callers import from here: ``from receipts import services; services.receipt_issu
 """
 
 from receipts.services.fees import ReceiptError, fee_line_exempt, fee_lines_for, fees_due
-from receipts.services.issue import Payer, receipt_cancel, receipt_issue, receipt_replace
+from receipts.services.issue import (
+    Payer,
+    receipt_cancel,
+    receipt_issue,
+    receipt_replace,
+    receipts_issue,
+    receipts_issue_paid_online,
+)
 
 __all__ = [
     "Payer",
@@ -15,4 +22,6 @@ __all__ = [
     "receipt_cancel",
     "receipt_issue",
     "receipt_replace",
+    "receipts_issue",
+    "receipts_issue_paid_online",
 ]

@@ -1,5 +1,4 @@
-"""A dossier's fee lines: the snapshot of its procedure's fees, obligations asked for by a
-reviewer, exemptions."""
+"""A dossier's fee lines: the snapshot of its procedure's fees, exemptions."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import require
-from dossiers.models import Dossier, Event
-from dossiers.workflow import Action, Status
+from dossiers.models import Dossier
+from dossiers.workflow import Status
 from receipts.models import FeeLine, ReceiptLine
 
 
@@ -35,31 +34,23 @@ def _lock(dossier: Dossier) -> Dossier:
 
 
 def _snapshot(dossier: Dossier) -> None:
-    """Copy the procedure's fees once, and the latest financial obligation asked for while the
-    dossier awaits payment. The caller holds the dossier's row lock."""
-    if not dossier.fee_lines.filter(source_event__isnull=True).exists():
+    """Copy the procedure's fees once. The caller holds the dossier's row lock. A financial
+    obligation (``dossiers.FinancialObligation``) is never a fee line: it is paid to the State
+    Treasury on the tax authority's notice, not on the center's receipt."""
+    if not dossier.fee_lines.exists():
         FeeLine.objects.bulk_create(
             [
-                FeeLine(dossier=dossier, fee=fee, name=fee.name, kind=fee.kind, amount=fee.amount)
+                FeeLine(
+                    dossier=dossier,
+                    fee=fee,
+                    name=fee.name,
+                    kind=fee.kind,
+                    amount=fee.amount,
+                    owner_id=fee.owner_id or dossier.resolving_agency_id,
+                )
                 for fee in dossier.procedure.fees.all()
             ]
         )
-    if dossier.status == Status.AWAITING_PAYMENT:
-        event = (
-            Event.objects.filter(dossier=dossier, action=Action.REQUEST_PAYMENT)
-            .order_by("-at", "-id")
-            .first()
-        )
-        amount = int((event.data or {}).get("amount") or 0) if event else 0
-        if event and amount > 0 and not FeeLine.objects.filter(source_event=event).exists():
-            name = _("Nghĩa vụ tài chính")
-            FeeLine.objects.create(
-                dossier=dossier,
-                source_event=event,
-                name=f"{name}: {event.note}"[:500] if event.note else name,
-                kind="charge",
-                amount=amount,
-            )
 
 
 def _with_paid(qs):
@@ -71,7 +62,7 @@ def _with_paid(qs):
 def fee_lines_for(dossier: Dossier) -> list[FeeLine]:
     """The dossier's fee lines (taken from its procedure the first time), each with ``is_paid``.
     Idempotent: the snapshot is written once, under the dossier's row lock."""
-    if not FeeLine.objects.filter(dossier=dossier).exists() or dossier.status == Status.AWAITING_PAYMENT:
+    if not FeeLine.objects.filter(dossier=dossier).exists():
         _snapshot(_lock(dossier))
     return list(_with_paid(FeeLine.objects.filter(dossier=dossier)).select_related("exempted_by"))
 

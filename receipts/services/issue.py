@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import require
-from dossiers import services as dossier_services
 from dossiers.models import Dossier
-from dossiers.workflow import Status, TransitionRefused
 from procedures.models import Agency
 from receipts.models import PaymentMethod, Receipt, ReceiptCancellation, ReceiptLine, ReceiptSeries
 from receipts.services.fees import COLLECTABLE, ReceiptError, _lock, _snapshot, _with_paid, fees_due
@@ -25,12 +23,18 @@ class Payer:
     tax_code: str = ""  # tax code (mã số thuế) or personal ID number
 
 
-def _series_for(agency: Agency) -> ReceiptSeries:
-    """The agency's own series, else the default one from the settings; locked for the bump."""
-    row = ReceiptSeries.objects.filter(agency=agency, is_active=True).first()
+def _series_for(owner: Agency, desk: Agency) -> ReceiptSeries:
+    """The series a receipt for ``owner``'s fees takes at ``desk``, locked for the bump: the owner's
+    own series at that desk (the center collects on its behalf, thu hộ), else the desk's own
+    series, else the default one from the settings."""
+    row = (
+        ReceiptSeries.objects.filter(agency=owner, desk=desk, is_active=True).first()
+        or ReceiptSeries.objects.filter(agency=desk, desk__isnull=True, is_active=True).first()
+    )
     if row is None:
         row, _created = ReceiptSeries.objects.get_or_create(
             agency=None,
+            desk=None,
             is_active=True,
             defaults={
                 "template_code": settings.HCC_RECEIPT_TEMPLATE_CODE,
@@ -71,18 +75,8 @@ def _collector_check(actor: User, dossier: Dossier) -> None:
         )
 
 
-def _issue(
-    *,
-    actor: User,
-    dossier: Dossier,
-    payer: Payer,
-    method: str,
-    transaction_ref: str,
-    line_ids: list[int] | None,
-    replaces: Receipt | None = None,
-) -> Receipt:
-    _snapshot(dossier)
-    lines = list(_with_paid(dossier.fee_lines.all()))
+def _chosen(dossier: Dossier, line_ids: list[int] | None):
+    lines = list(_with_paid(dossier.fee_lines.select_related("owner")))
     due = fees_due(lines)
     if line_ids is not None:
         wanted = set(line_ids)
@@ -93,7 +87,31 @@ def _issue(
         chosen = due
     if not chosen:
         raise ReceiptError({"lines": [_("Không còn khoản phí, lệ phí nào phải thu.")]})
-    series = _series_for(dossier.intake_office)
+    return chosen
+
+
+def _by_owner(lines) -> list[list]:
+    groups: dict[int, list] = {}
+    for line in lines:
+        groups.setdefault(line.owner_id, []).append(line)
+    return list(groups.values())
+
+
+def _issue(
+    *,
+    actor: User,
+    dossier: Dossier,
+    payer: Payer,
+    method: str,
+    transaction_ref: str,
+    chosen: list,
+    replaces: Receipt | None = None,
+) -> Receipt:
+    """One receipt for ``chosen`` lines, all of one owner, in the series of that owner at the
+    dossier's desk (``_series_for``)."""
+    owner = chosen[0].owner
+    desk = dossier.intake_office
+    series = _series_for(owner, desk)
     series.last_number += 1
     series.save(update_fields=["last_number"])
     receipt = Receipt.objects.create(
@@ -109,7 +127,8 @@ def _issue(
         method=method,
         transaction_ref=transaction_ref,
         total=sum(line.amount for line in chosen),
-        agency=dossier.intake_office,
+        agency=desk,
+        owner=owner,
         collector=actor,
         issued_at=timezone.now(),
         replaces=replaces,
@@ -120,15 +139,6 @@ def _issue(
             for line in chosen
         ]
     )
-    if dossier.status == Status.AWAITING_PAYMENT and len(chosen) == len(due):
-        note = _("Biên lai %(series)s số %(number)s") % {
-            "series": receipt.series_code,
-            "number": receipt.number_display,
-        }
-        try:
-            dossier_services.dossier_confirm_payment(actor=actor, dossier=dossier, note=note)
-        except TransitionRefused as exc:
-            raise ReceiptError(exc.message) from exc
     return receipt
 
 
@@ -142,20 +152,83 @@ def receipt_issue(
     transaction_ref: str = "",
     line_ids: list[int] | None = None,
 ) -> Receipt:
-    """Collect the fee lines ``line_ids`` (default: everything still due) and issue a receipt with
-    the next number of the collecting agency's series. A dossier awaiting payment whose dues are
-    all paid moves on (``dossier_confirm_payment``) in the same transaction."""
-    payer, transaction_ref = _check_payment(payer, method, transaction_ref)
-    dossier = _lock(dossier)
-    _collector_check(actor, dossier)
-    return _issue(
+    """Collect the fee lines ``line_ids`` (default: everything still due), all of one owning
+    agency, and issue a receipt with the next number of that owner's series at this desk (else
+    the desk's own). A financial obligation is never collected here
+    (``dossiers.services.dossier_confirm_payment`` records its proof)."""
+    receipts = receipts_issue(
         actor=actor,
         dossier=dossier,
         payer=payer,
         method=method,
         transaction_ref=transaction_ref,
         line_ids=line_ids,
+        one_owner=True,
     )
+    return receipts[0]
+
+
+@transaction.atomic
+def receipts_issue(
+    *,
+    actor: User,
+    dossier: Dossier,
+    payer: Payer,
+    method: str = PaymentMethod.CASH,
+    transaction_ref: str = "",
+    line_ids: list[int] | None = None,
+    one_owner: bool = False,
+) -> list[Receipt]:
+    """Collect the fee lines ``line_ids`` (default: everything still due) in one payment: one
+    receipt per owning agency, each in that owner's series (the center collects on behalf of
+    each department, which gets its own receipts and its own monthly transfer)."""
+    payer, transaction_ref = _check_payment(payer, method, transaction_ref)
+    dossier = _lock(dossier)
+    _collector_check(actor, dossier)
+    _snapshot(dossier)
+    groups = _by_owner(_chosen(dossier, line_ids))
+    if one_owner and len(groups) > 1:
+        raise ReceiptError(
+            {"lines": [_("Các khoản thuộc nhiều cơ quan khác nhau: mỗi cơ quan một biên lai.")]}
+        )
+    return [
+        _issue(
+            actor=actor,
+            dossier=dossier,
+            payer=payer,
+            method=method,
+            transaction_ref=transaction_ref,
+            chosen=chosen,
+        )
+        for chosen in groups
+    ]
+
+
+@transaction.atomic
+def receipts_issue_paid_online(
+    *, collector: User, dossier: Dossier, payer: Payer, transaction_ref: str, line_ids: list[int]
+) -> list[Receipt]:
+    """The receipts of a payment a gateway confirmed (``payments``): the money is already taken,
+    so no clerk's permission is asked; the dossier must still take fees and every line must still
+    be due (else ReceiptError, and nothing is issued). One receipt per owning agency."""
+    payer, transaction_ref = _check_payment(payer, PaymentMethod.ONLINE, transaction_ref)
+    dossier = _lock(dossier)
+    if dossier.status not in COLLECTABLE:
+        raise ReceiptError(
+            _("Không thu phí khi hồ sơ ở trạng thái “%(status)s”.") % {"status": dossier.get_status_display()}
+        )
+    _snapshot(dossier)
+    return [
+        _issue(
+            actor=collector,
+            dossier=dossier,
+            payer=payer,
+            method=PaymentMethod.ONLINE,
+            transaction_ref=transaction_ref,
+            chosen=chosen,
+        )
+        for chosen in _by_owner(_chosen(dossier, line_ids))
+    ]
 
 
 def _cancel(*, actor: User, receipt: Receipt, reason: str) -> ReceiptCancellation:
@@ -195,12 +268,13 @@ def receipt_replace(
     dossier = _lock(receipt.dossier)
     _cancel(actor=actor, receipt=receipt, reason=reason)
     require(actor, "fee.collect")
+    chosen = _chosen(dossier, list(receipt.lines.values_list("fee_line_id", flat=True)))
     return _issue(
         actor=actor,
         dossier=dossier,
         payer=payer,
         method=method,
         transaction_ref=transaction_ref,
-        line_ids=list(receipt.lines.values_list("fee_line_id", flat=True)),
+        chosen=chosen,
         replaces=receipt,
     )

@@ -6,8 +6,9 @@ from django import template
 from accounts.permissions import can
 from dossiers.models import FileKind
 from receipts import selectors
+from receipts.models import FeeLine
 from receipts.papers import papers_for
-from receipts.services.fees import COLLECTABLE
+from receipts.services.fees import COLLECTABLE, _with_paid
 
 register = template.Library()
 
@@ -17,8 +18,19 @@ def dossier_papers(context, dossier, heading_level: int = 2):
     """The page that calls this has already checked that the user may see ``dossier``."""
     user = context["request"].user
     own_desk = user.is_superuser or user.agency_id == dossier.intake_office_id
+    # Read only: the snapshot is written when the fee desk or a payment first looks at the fees.
+    lines = list(_with_paid(FeeLine.objects.filter(dossier=dossier).select_related("owner")))
+    if not lines:
+        lines = [
+            FeeLine(name=fee.name, kind=fee.kind, amount=fee.amount, owner_id=fee.owner_id)
+            for fee in dossier.procedure.fees.all()
+        ]
+    due = [line for line in lines if not line.exempt and not getattr(line, "is_paid", False)]
     return {
         "dossier": dossier,
+        "fee_lines": lines,
+        "fees_due_total": sum(line.amount for line in due),
+        "payable": dossier.status in COLLECTABLE and bool(due),
         "papers": papers_for(dossier) if can(user, "paper.view") else [],
         "receipts": selectors.receipts_of(dossier),
         "can_collect": can(user, "fee.collect") and own_desk and dossier.status in COLLECTABLE,

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import can
-from receipts import selectors, services
+from receipts import einvoice, selectors, services
 from receipts.forms import CancelForm, CollectForm, ExemptForm
 from receipts.models import FeeLine, Receipt
 from receipts.papers import RECEIPT_TEMPLATE, receipt_context
@@ -51,7 +51,7 @@ def collect(request, dossier):
     form = CollectForm(request.POST or None, due=due, initial=_payer_initial(dossier))
     if request.method == "POST" and form.is_valid():
         try:
-            receipt = services.receipt_issue(
+            receipts = services.receipts_issue(
                 actor=request.user,
                 dossier=dossier,
                 payer=form.payer(),
@@ -62,15 +62,17 @@ def collect(request, dossier):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Đã thu %(amount)s đồng, biên lai ký hiệu %(series)s số %(number)s.")
-                % {
-                    "amount": f"{receipt.total:,}".replace(",", "."),
-                    "series": receipt.series_code,
-                    "number": receipt.number_display,
-                },
-            )
+            for receipt in receipts:
+                messages.success(
+                    request,
+                    _("Đã thu %(amount)s đồng thu hộ %(owner)s, biên lai ký hiệu %(series)s số %(number)s.")
+                    % {
+                        "amount": f"{receipt.total:,}".replace(",", "."),
+                        "owner": receipt.owner.name,
+                        "series": receipt.series_code,
+                        "number": receipt.number_display,
+                    },
+                )
             return redirect("receipts:collect", dossier.code)
     return render(
         request,
@@ -138,6 +140,18 @@ def receipt(request, pk: int, as_pdf: bool = False):
             "receipt": receipt,
         },
     )
+
+
+@login_required
+@require_GET
+def receipt_xml(request, pk: int):
+    """The receipt as an electronic receipt data file (receipts/einvoice.py says what is unconfirmed)."""
+    receipt = _visible_receipt(request, pk)
+    response = HttpResponse(einvoice.receipt_xml(receipt), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bien-lai-{receipt.series_code}-{receipt.number_display}.xml"'
+    )
+    return response
 
 
 @login_required

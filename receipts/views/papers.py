@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import require
+from accounts.permissions import can, require
+from dossiers.models import IntakeGuidance
 from receipts import pdf, selectors
 from receipts.forms import RegisterForm
-from receipts.papers import PAPERS, PaperNotApplicable, paper_context
+from receipts.papers import PAPERS, PaperNotApplicable, guidance_context, paper_context
 from receipts.spreadsheets import XLSX_TYPE, to_xlsx
 from receipts.views.common import dossier_view, serve_paper
 
@@ -39,6 +40,32 @@ def paper(request, dossier, slug: str, as_pdf: bool = False):
             "title": PAPERS[slug].title,
             "slug": slug,
         },
+    )
+
+
+@require_GET
+@login_required
+def guidance_paper(request, code: str, as_pdf: bool = False):
+    """Form 02 or 03 of a walk-in dossier the desk did not receive: for the staff of that desk."""
+    if not can(request.user, "dossier.receive"):
+        raise Http404
+    guidance = (
+        IntakeGuidance.objects.select_related("office__parent", "procedure", "created_by")
+        .filter(code=code)
+        .first()
+    )
+    if guidance is None or (not request.user.is_superuser and guidance.office_id != request.user.agency_id):
+        raise Http404
+    context = guidance_context(guidance)
+    return serve_paper(
+        request,
+        context["paper"].template,
+        context,
+        as_pdf=as_pdf,
+        filename=f"{context['paper'].slug}-{guidance.code}",
+        html_url=reverse("receipts:guidance", args=[guidance.code]),
+        pdf_url=reverse("receipts:guidance_pdf", args=[guidance.code]),
+        back_url=reverse("dossiers:desk_intake") + f"?procedure={guidance.procedure.code}",
     )
 
 

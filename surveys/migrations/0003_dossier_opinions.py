@@ -1,6 +1,6 @@
 """Mark the dossiers that already have an unsatisfied rating or a feedback item (the services mark
-new ones), then recount the statistics' rollups, which gained the monthly tables and Decision 766's
-satisfaction buckets in ``dossiers`` 0006."""
+new ones). The statistics' rollups, which gained the monthly tables and Decision 766's
+satisfaction buckets in ``dossiers`` 0006, are recounted from the marks by ``dashboards`` 0002."""
 
 from django.db import migrations
 
@@ -14,10 +14,8 @@ def mark_and_recount(apps, schema_editor):
     Dossier.objects.filter(id__in=Feedback.objects.filter(dossier__isnull=False).values("dossier_id")).update(
         has_feedback=True
     )
-    # The rollup is the sum of each dossier's contribution: the current rules, over every dossier.
-    from dossiers import rollup
-
-    rollup.rebuild()
+    # The rollups are recounted from these marks by ``dashboards`` 0002 (which runs after this one):
+    # ``surveys`` imports nothing of ``dashboards``.
 
 
 class Migration(migrations.Migration):

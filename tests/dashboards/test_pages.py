@@ -143,10 +143,9 @@ def test_every_list_of_a_period_to_today_has_as_many_dossiers_as_its_figure(marc
 
     from django.utils import timezone
 
-    from dashboards import figures
+    from dashboards import figures, rollup
     from dashboards.query import StatsQuery
     from dashboards.selectors import dossiers_behind
-    from dossiers import rollup
     from dossiers.models import Dossier
 
     early = make(march["proc"], received="2026-04-14", due="2026-04-15")  # due today, before now

@@ -8,8 +8,7 @@ import pytest
 from freezegun import freeze_time
 
 from accounts.models import Role
-from dashboards import figures
-from dossiers import rollup
+from dashboards import figures, rollup
 from tests.dashboards.conftest import at
 from tests.factories import DossierFactory, UserFactory
 
@@ -67,16 +66,19 @@ def test_api_equals_direct_counts(client, catalog):
 @pytest.mark.parametrize("seed", [1, 2])
 @freeze_time("2026-04-15 10:00:00+07:00")
 def test_rollup_kept_by_apply_change_equals_rebuild(catalog, seed):
-    """Dossiers moved one by one through ``apply_change`` (as the services do) give the rebuild."""
+    """Dossiers moved one by one through ``statistics.dossier_changed`` (as the services do) give the
+    rebuild."""
     random_dossiers(catalog, 60, seed=seed)
     rollup.rebuild()
     rng = random.Random(seed)
-    from dossiers.models import DailyFigure, Dossier
+    from dashboards.models import DailyFigure
+    from dossiers import statistics
+    from dossiers.models import Dossier
 
     for dossier in Dossier.objects.select_related("procedure", "resolving_agency"):
         if dossier.status == "processing" and rng.random() < 0.5:
             dossier.status, dossier.result_ready_at = "result_ready", at("2026-04-14", 9)
-            rollup.apply_change(dossier)
+            statistics.dossier_changed(dossier)
             dossier.save()
     kept = sorted(
         DailyFigure.objects.filter(n__gt=0).values_list("day", "procedure_id", "channel", "bucket", "n")
@@ -87,7 +89,7 @@ def test_rollup_kept_by_apply_change_equals_rebuild(catalog, seed):
 
 
 def _both_rollups():
-    from dossiers.models import DailyAgencyFigure, DailyFigure
+    from dashboards.models import DailyAgencyFigure, DailyFigure
 
     fine = sorted(
         DailyFigure.objects.values_list("day", "agency_id", "procedure_id", "channel", "bucket", "n")

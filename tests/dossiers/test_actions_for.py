@@ -76,6 +76,17 @@ def _stages(world):
         intake=Intake(applicant=applicant(), files=files),
     )
     stages.append(("submitted", submitted))
+    for name in ("sent back for supplement at intake", "supplied at intake"):
+        back = services.dossier_submit(
+            actor=world.citizen,
+            procedure=world.procedure,
+            office=world.center,
+            intake=Intake(applicant=applicant(), files=files),
+        )
+        services.dossier_request_intake_supplement(actor=world.clerk, dossier=back, items=["Bản vẽ"])
+        if name == "supplied at intake":
+            services.dossier_supply_intake(actor=world.citizen, dossier=back, note="Đã bổ sung")
+        stages.append((name, back))
     received = _received(world, world.procedure)
     stages.append(("received", received))
     claimed = _received(world, world.procedure)
@@ -94,7 +105,14 @@ def _stages(world):
     payment = _received(world, world.procedure)
     step = payment.steps.get(order=1)
     services.step_claim(actor=world.reviewer_a, step=step)
-    services.dossier_request_payment(actor=world.reviewer_a, step=step, amount=100_000)
+    services.dossier_request_payment(
+        actor=world.reviewer_a,
+        step=step,
+        amount=100_000,
+        kind="land_use_levy",
+        notice_number="TB-1",
+        issuing_authority="Thuế cơ sở 1",
+    )
     stages.append(("awaiting payment", payment))
     ready = _received(world, world.single)
     step = ready.steps.get()

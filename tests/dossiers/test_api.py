@@ -353,7 +353,11 @@ def test_bad_input_is_400_with_field_errors(client, world):
     )
     assert response.status_code == 400
     assert list(response.json()) == ["new_date"]
-    response = post_json(client, f"/api/v1/steps/{step.id}/request-payment/", {"amount": "nhiều"})
+    response = post_json(
+        client,
+        f"/api/v1/steps/{step.id}/request-payment/",
+        {"amount": "nhiều", "notice_number": "TB-1", "issuing_authority": "Thuế cơ sở"},
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["amount"]
     dossier.refresh_from_db()
@@ -371,10 +375,17 @@ def test_payment_apology_stop_and_withdraw(client, world):
     as_user(client, world.reviewer_a)
 
     response = post_json(
-        client, f"/api/v1/steps/{step.id}/request-payment/", {"amount": 500000, "note": "Thuế"}
+        client,
+        f"/api/v1/steps/{step.id}/request-payment/",
+        {"amount": 500000, "kind": "income_tax", "notice_number": "TB-9", "issuing_authority": "Thuế cơ sở"},
     )
     assert response.json()["status"] == Status.AWAITING_PAYMENT
     response = post_json(as_user(client, world.clerk), f"{DOSSIERS}{dossier.code}/confirm-payment/", {})
+    assert response.status_code == 400
+    assert list(response.json()) == ["proof"]
+    response = post_json(
+        as_user(client, world.clerk), f"{DOSSIERS}{dossier.code}/confirm-payment/", {"proof": "GNT-7"}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == Status.PROCESSING
 

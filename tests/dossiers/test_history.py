@@ -155,7 +155,7 @@ def test_on_postgresql_a_second_thread_writes_batches_while_the_file_is_read(
 
 @pytest.mark.postgres
 def test_on_postgresql_batches_written_side_by_side_keep_the_rollups_exact(transactional_db, world, tmp_path):
-    from tests.dossiers.test_rollup import assert_equals_recount
+    from tests.dashboards.test_rollup import assert_equals_recount
 
     rows = []
     for n in range(3000):  # batches of 500 share days, months and every total cell
@@ -248,7 +248,7 @@ def test_times_postgresql_reads_otherwise_are_written_as_python_reads_them(world
 
 
 def test_imported_dossiers_are_counted_in_the_statistics(world, tmp_path, good_rows):
-    from tests.dossiers.test_rollup import assert_equals_recount
+    from tests.dashboards.test_rollup import assert_equals_recount
 
     received = receive_one(world)  # a dossier of the services, already in the rollup
     path = write(tmp_path, *good_rows)

@@ -421,7 +421,7 @@ def test_the_migration_numbers_dossiers_received_before_it(world):
 
     from dossiers.models import Dossier, RegisterCounter
 
-    migration = importlib.import_module("dossiers.migrations.0011_register_line")
+    migration = importlib.import_module("dossiers.migrations.0012_register_line")
     with freeze_time(at(12, 31, 16)):  # 31/12 16:00 local is still 2026 (09:00 UTC)
         late = receive(world)
     with freeze_time(at(12, 7, 9)):

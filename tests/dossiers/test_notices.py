@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from dossiers import notices, services
 from dossiers.models import ReturnMethod, Step
 from dossiers.services import Intake
+from notifications import sms as sms_rules
 from notifications.models import Channel, Notification, Status
 from notifications.services import optout_set
 from tests.factories import applicant
@@ -139,6 +140,24 @@ def test_result_ready_says_where_to_collect_and_the_fees(world):
     text = sms("dossier.result_ready", dossier).body
     assert "đã có kết quả" in text and "Trung tâm PVHCC" in text and "75.000 ₫" in text
     assert "có kết quả ngày 09/12/2026" in email("dossier.result_ready", dossier).body
+
+
+@pytest.mark.parametrize("strip", [False, True])
+def test_result_ready_sms_is_complete_with_a_long_office_name_and_address(world, settings, strip):
+    """Issue 18: the SMS was cut at "Phí, lệ..."; it now fits whole in the parts allowed."""
+    settings.SMS_STRIP_DIACRITICS = strip
+    world.center.name = "Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà"
+    world.center.address = "Số 1 đường Trần Hưng Đạo, phường Đông Thành, tỉnh Sơn Hà"
+    world.center.save()
+    with freeze_time(at(9, 10)):
+        dossier = receive(world)
+        approve(world, dossier)
+    text = sms("dossier.result_ready", dossier).body
+    assert not text.endswith("...")
+    assert sms_rules.parts(text) <= settings.SMS_MAX_PARTS
+    expected = "Phí, lệ phí: 75.000 ₫." if not strip else "Phi, le phi: 75.000"
+    assert expected in text
+    assert text.rstrip(".").endswith("trong giờ hành chính" if not strip else "trong gio hanh chinh")
 
 
 def test_return_at_the_counter_then_a_rating_link(world):

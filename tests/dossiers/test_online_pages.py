@@ -577,3 +577,35 @@ def test_path_tricks_in_a_file_name_stay_in_the_name(world, client, citizen, nam
     assert path.name.endswith(".pdf") and shown.split(".")[0] not in path.name
     download = client.get(reverse("dossiers:file", args=[stored.pk]))
     assert download["Content-Disposition"] == f'attachment; filename="{dossier.code}-{stored.pk}.pdf"'
+
+
+def test_the_applicant_sees_the_cost_on_every_page_before_and_after_sending(world, client, citizen):
+    """Issue 18 item 3: the fee (with its exemptions) and how to pay, from the procedure page to
+    the dossier page."""
+    fee = world.procedure.fees.get()
+    fee.note = "Miễn cho hộ nghèo"
+    fee.save()
+    cost = "Phí, lệ phí và cách nộp"
+
+    def shows_cost(page) -> None:
+        body = re.sub(r"\s+", " ", text(page))
+        assert cost in body and "75.000" in body and "Miễn cho hộ nghèo" in body, page.request["PATH_INFO"]
+        assert "Cách nộp" in body
+
+    shows_cost(client.get(reverse("procedures:detail", args=[world.procedure.code])))
+    url = start(client, world)
+    for answers in (APPLICANT, CONTACT, office(world)):
+        shows_cost(client.get(url))
+        url = client.post(url, answers).url
+    shows_cost(client.get(url))  # the documents page
+    main, drawing, _ = documents(world)
+    check_url = client.post(url, {f"document_{main.pk}": pdf(), f"document_{drawing.pk}": phone_photo()}).url
+    shows_cost(client.get(check_url))
+    done = client.post(check_url, follow=True)
+    shows_cost(done)
+    dossier = Dossier.objects.get()
+    page = re.sub(r"<[^>]+>", " ", text(client.get(reverse("dossiers:detail", args=[dossier.code]))))
+    page = re.sub(r"\s+", " ", page)
+    assert "Phí, lệ phí của hồ sơ" in page and "Lệ phí: 75.000" in page
+    assert "Còn phải nộp: 75.000" in page
+    assert "Chưa nộp" in page

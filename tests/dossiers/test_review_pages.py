@@ -1,7 +1,7 @@
 """The reviewers' inbox, step actions and the dossier page, used the way a reviewer would."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -369,19 +369,42 @@ def test_request_and_confirm_payment(world, as_user):
     assert "chỉ gồm chữ số" in text(page)
 
     page = client.post(
-        step_url(step, "request_payment"), {"amount": "1.500.000", "note": "Lệ phí trước bạ"}, follow=True
+        step_url(step, "request_payment"),
+        {
+            "kind": "registration_fee",
+            "amount": "1.500.000",
+            "notice_number": "TB-2026/123",
+            "issuing_authority": "Thuế cơ sở 1 tỉnh Sơn Hà",
+            "due_date": "20/12/2026",
+            "note": "Nộp tại Kho bạc",
+        },
+        follow=True,
     )
     dossier.refresh_from_db()
     assert dossier.status == Status.AWAITING_PAYMENT
     assert dossier.events.get(action=Action.REQUEST_PAYMENT).data["amount"] == 1_500_000
+    obligation = dossier.obligations.get()
+    assert (obligation.kind, obligation.notice_number, obligation.due_date) == (
+        "registration_fee",
+        "TB-2026/123",
+        date(2026, 12, 20),
+    )
     assert "1.500.000" in text(page)
+    assert "TB-2026/123" in text(page)
+    assert "chờ thực hiện nghĩa vụ tài chính" in text(page)
     confirm = reverse("dossiers:confirm_payment", args=[dossier.code])
     assert confirm in page.content.decode()
 
-    page = client.post(confirm, {"note": "Biên lai 0001234"}, follow=True)
+    page = client.post(confirm, {"note": "x"})
+    assert "số chứng từ" in text(page)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.AWAITING_PAYMENT
+
+    page = client.post(confirm, {"proof": "GNT 0001234"}, follow=True)
     assert page.redirect_chain[-1][0] == detail_url(dossier)
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
+    assert dossier.obligations.get().payment_proof == "GNT 0001234"
 
 
 # --- stop and apology ----------------------------------------------------------------------------
@@ -544,8 +567,15 @@ def test_the_dossier_page_query_count_is_bounded(world, as_user, django_assert_m
         step = first_step(dossier)
         services.step_claim(actor=world.reviewer_a, step=step)
         for _ in range(10):
-            services.dossier_request_payment(actor=world.reviewer_a, step=step, amount=1000)
-            services.dossier_confirm_payment(actor=world.reviewer_a, dossier=dossier)
+            services.dossier_request_payment(
+                actor=world.reviewer_a,
+                step=step,
+                amount=1000,
+                kind="land_use_levy",
+                notice_number="TB-1",
+                issuing_authority="Thuế cơ sở 1",
+            )
+            services.dossier_confirm_payment(actor=world.reviewer_a, dossier=dossier, proof="GNT-1")
         services.step_forward(actor=world.reviewer_a, step=step)
         step = second_step(dossier)
         services.step_claim(actor=world.reviewer_b, step=step)
@@ -558,9 +588,9 @@ def test_the_dossier_page_query_count_is_bounded(world, as_user, django_assert_m
     assert dossier.events.count() > 20
     with freeze_time(at(8, 8)):
         client = as_user(world.manager)
-        # 11 + the dossier's receipts and its signed results (receipts app) + its digitised and
-        # reused papers (documents app) + the access record's insert (privacy app)
-        with django_assert_max_num_queries(16):
+        # 11 + obligations + receipts, fee lines, fees, signed results (receipts) + payments + the
+        # dossier's digitised and reused papers (documents) + the access record's insert (privacy)
+        with django_assert_max_num_queries(20):
             page = client.get(detail_url(dossier))
     assert page.status_code == 200
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RESULT_READY

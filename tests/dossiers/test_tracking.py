@@ -436,7 +436,7 @@ def test_a_change_not_yet_committed_does_not_replace_the_cached_page(
 def test_every_writer_of_a_dossier_renews_its_page_versions(world, django_capture_on_commit_callbacks):
     """A save or deletion of the dossier, a new event (the services, the admin) and the rollups'
     bulk change each give the code's and the token's version keys a new version."""
-    from dossiers import rollup
+    from dossiers import statistics
     from dossiers.models import Dossier
 
     dossier = receive(world)
@@ -460,7 +460,9 @@ def test_every_writer_of_a_dossier_renews_its_page_versions(world, django_captur
             dossier_id=dossier.pk, action="note", to_status=dossier.status, at=timezone.now()
         )
     )
-    versions_after(lambda: rollup.bulk_change(Dossier.objects.filter(pk=dossier.pk), rated_unsatisfied=True))
+    versions_after(
+        lambda: statistics.bulk_change(Dossier.objects.filter(pk=dossier.pk), rated_unsatisfied=True)
+    )
 
 
 def test_a_tracking_page_is_served_when_the_cache_does_not_answer(client, world, settings):

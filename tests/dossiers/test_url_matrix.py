@@ -26,6 +26,7 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
             "desk_confirmation",
             "desk_accept",
             "desk_refuse_intake",
+            "desk_request_intake_supplement",
             "desk_return",
             "desk_on_the_spot",
             "desk_supply",
@@ -55,6 +56,9 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
         f"documents:{name}": {"code": "dossier.code", "pk": "file.id"}
         for name in ("download", "describe", "digitised", "retry")
     },
+    "receipts:receipt_xml": {"pk": "receipt.id"},
+    # online payment of a dossier's fees (payments/)
+    "payments:pay": {"code": "dossier.code"},
     # the applicant's rating of their own dossier (surveys/)
     "surveys:rate_own": {"code": "dossier.code"},
     "dossiers:file": {"file_id": "file.id"},
@@ -66,6 +70,8 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
             "apologize",
             "confirm-payment",
             "refuse-intake",
+            "request-intake-supplement",
+            "supply-intake",
             "resolve-on-the-spot",
             "return-result",
             "stop",
@@ -107,6 +113,11 @@ NAMES_NO_DOSSIER = {
     "(tests/documents/test_store.py)",
     "receipts:signed_download": "a signed paper's download, scoped to the dossiers the user may see "
     "(needs a certificate: its outsider test is in tests/receipts/test_signing.py)",
+    **{
+        f"receipts:{name}": "a desk's guidance paper for a walk-in not received (no dossier): the staff of "
+        "that office only (tests/dossiers/test_intake_stage.py)"
+        for name in ("guidance", "guidance_pdf")
+    },
     "counters:kiosk": "the public kiosk of an office",
     "counters:kiosk_priority": "the public kiosk of an office",
     "counters:board": "the public TV board of an office: ticket codes and counts only",

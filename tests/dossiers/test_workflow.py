@@ -62,6 +62,10 @@ def _call(action, actor, dossier, step):
             services.dossier_accept(actor=actor, dossier=dossier)
         case Action.REFUSE_INTAKE:
             services.dossier_refuse_intake(actor=actor, dossier=dossier, reason="r")
+        case Action.REQUEST_INTAKE_SUPPLEMENT:
+            services.dossier_request_intake_supplement(actor=actor, dossier=dossier, items=["x"])
+        case Action.SUPPLY_INTAKE:
+            services.dossier_supply_intake(actor=actor, dossier=dossier, note="n")
         case Action.CLAIM:
             services.step_claim(actor=actor, step=step)
         case Action.FORWARD:
@@ -73,9 +77,16 @@ def _call(action, actor, dossier, step):
         case Action.SUPPLY:
             services.dossier_supply(actor=actor, dossier=dossier, note="n")
         case Action.REQUEST_PAYMENT:
-            services.dossier_request_payment(actor=actor, step=step, amount=1000)
+            services.dossier_request_payment(
+                actor=actor,
+                step=step,
+                amount=1000,
+                kind="land_use_levy",
+                notice_number="TB-1",
+                issuing_authority="Thuế cơ sở 1",
+            )
         case Action.CONFIRM_PAYMENT:
-            services.dossier_confirm_payment(actor=actor, dossier=dossier)
+            services.dossier_confirm_payment(actor=actor, dossier=dossier, proof="GNT-1")
         case Action.APPROVE:
             services.step_approve(actor=actor, step=step, result_note="ok")
         case Action.APPROVE_ON_THE_SPOT:

@@ -99,7 +99,7 @@ def test_ticket_from_kiosk_to_board_and_counter(queue, open_page):
     expect(clerk.get_by_role("heading", level=2, name="Cấp phiếu lý lịch tư pháp")).to_be_visible()
     assert_accessible(clerk)
     field(clerk, "Họ và tên người nộp").fill(APPLICANT)
-    field(clerk, "Số định danh cá nhân (CCCD)").fill(VALID_ID_NUMBER)
+    field(clerk, "Số định danh cá nhân (CCCD) hoặc số hộ chiếu").fill(VALID_ID_NUMBER)
     field(clerk, "Số điện thoại").fill("0912 345 678")
     field(clerk, "Địa chỉ").fill("Số 5 đường Lê Lợi, phường Hội Phụ")
     clerk.get_by_role("checkbox", name=re.compile(r"^Tờ khai")).check()  # received

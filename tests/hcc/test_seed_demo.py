@@ -131,10 +131,16 @@ def test_demo_dossiers_in_every_stage_once(output):
         Status.REFUSED,
         Status.STOPPED,
         Status.WITHDRAWN,
+        Status.AWAITING_PAYMENT,
     } <= statuses
     assert Dossier.objects.filter(promised_at__isnull=False).exists()  # an apology with its new date
     refused_after_review = Dossier.objects.filter(status=Status.REFUSED, received_at__isnull=False)
     assert refused_after_review.exists() and refused_after_review.first().status_code == 9
+    from dossiers.models import FinancialObligation
+
+    assert FinancialObligation.objects.filter(dossier__status=Status.AWAITING_PAYMENT).exists()
+    online = Dossier.objects.get(status=Status.RECEIVED, applicant_user__isnull=False)
+    assert not online.receipts.exists()  # left for the citizen to pay online
     events = Event.objects.count()
     from receipts.models import Receipt
 

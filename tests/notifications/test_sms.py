@@ -1,3 +1,5 @@
+import pytest
+
 from notifications import sms
 
 
@@ -37,3 +39,41 @@ def test_fit_cuts_to_the_maximum_number_of_parts():
 
 def test_short_text_is_kept_with_whitespace_folded():
     assert sms.fit("Hồ sơ  A\nđã nhận", max_parts=1) == "Hồ sơ A đã nhận"
+
+
+def test_fit_never_cuts_inside_a_word_a_code_or_a_link():
+    text = (
+        "Hồ sơ TTPVHCC-261207-0001 đã có kết quả. Mời ông/bà nhận kết quả tại Trung tâm Phục vụ "
+        "Hành chính công tỉnh Sơn Hà trong giờ hành chính. Tra cứu: https://hcc.sonha.gov.vn/ho-so/"
+        "tra-cuu/q/abcdefghijklmnopqrstuvwxyz012345/ Phí, lệ phí: 1.234.567 đồng."
+    )
+    for max_parts in (1, 2):
+        fitted = sms.fit(text, max_parts=max_parts)
+        assert sms.parts(fitted) <= max_parts
+        kept = fitted.removesuffix("...").split(" ")
+        assert all(
+            word in text.split(" ") or word.rstrip(",;:.") in [w.rstrip(",;:.") for w in text.split(" ")]
+            for word in kept
+        )
+    assert "TTPVHCC-261207-0001" in sms.fit(text, max_parts=1)
+
+
+def test_every_default_sms_fits_the_default_limit_whole(settings):
+    """With values of usual length, no default SMS is cut (SMS_MAX_PARTS, 3 by default), with or
+    without diacritics."""
+    from notifications.defaults import TEMPLATES
+    from notifications.services import sms_sample
+
+    for code, _name, sms_body, _subject, _body in TEMPLATES:
+        text = sms_sample(sms_body)
+        for variant in (text, sms.strip_diacritics(text)):
+            assert sms.parts(variant) <= settings.SMS_MAX_PARTS, (code, sms.describe(variant), variant)
+
+
+@pytest.mark.django_db
+def test_the_template_admin_shows_the_parts(admin_client):
+    from notifications.models import MessageTemplate
+
+    template = MessageTemplate.objects.get(code="dossier.received")
+    page = admin_client.get(f"/admin/notifications/messagetemplate/{template.pk}/change/").content.decode()
+    assert "× UCS-2" in page and "× GSM-7" in page

@@ -187,7 +187,8 @@ def test_catalog_query_count_does_not_grow_with_rows(client, django_assert_max_n
         )
     with django_assert_max_num_queries(len(one_row.captured_queries)):
         client.get(CATALOG)
-    with django_assert_max_num_queries(6):
+    # a search also reads the field and agency names once (matching "dat dai" to land procedures)
+    with django_assert_max_num_queries(7):
         client.get(CATALOG, {"q": "thu tuc", "page": 2})
 
 

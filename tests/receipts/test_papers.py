@@ -261,3 +261,31 @@ def test_letters_are_dated_by_their_act_not_by_the_day_they_are_printed(world, d
     assert "Ngày 10 tháng 12 năm 2026" in dated["dung-xu-ly"]
     assert "Ngày 07 tháng 12 năm 2026" in dated["giay-tiep-nhan"]
     assert not any("Ngày 24 tháng 12 năm 2026" in text for text in dated.values())
+
+
+def test_the_control_sheet_names_givers_and_takers_and_ends_with_the_stop(world, dossier, as_user):
+    """Form 06: each hand-off with the agency and the person who gave and who took it; a step
+    cancelled by the stop is shown as not continued, not as hundreds of hours late; the stop is
+    the last row (issue 17, rule 8)."""
+    step = dossier.steps.get(order=1)
+    with freeze_time(at(8, 9)):
+        dossier_services.step_claim(actor=world.reviewer_a, step=step)
+        dossier_services.step_forward(actor=world.reviewer_a, step=step)
+    with freeze_time(at(9, 9)):
+        dossier_services.dossier_stop(
+            actor=world.reviewer_b, dossier=dossier, reason="Người nộp đề nghị dừng"
+        )
+    context = papers.control_context(
+        papers.paper_dossier(Dossier.objects.all(), dossier.code, "phieu-kiem-soat"), now=at(30, 9)
+    )
+    rows = context["rows"]
+    assert (rows[0].giver, rows[0].taker) == (world.clerk.display_name, world.reviewer_a.display_name)
+    assert rows[1].giver == world.reviewer_a.display_name
+    assert rows[1].outcome == "cancelled" and rows[1].late_by is None
+    assert rows[-1].outcome == "closed" and "Người nộp đề nghị dừng" in rows[-1].note
+    assert rows[-1].giver == world.reviewer_b.display_name
+    with freeze_time(at(30, 9)):
+        text = " ".join(pdf_of(as_user(world.manager), paper_url(dossier, "phieu-kiem-soat")).split())
+    assert "Dừng giải quyết hồ sơ" in text
+    assert "giờ làm việc)" not in text  # nothing is counted as late
+    assert world.reviewer_a.display_name in text

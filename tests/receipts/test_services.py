@@ -135,24 +135,33 @@ def test_no_fee_after_the_result_is_returned(world):
 
 
 @freeze_time(at(7, 8))
-def test_paying_what_is_due_confirms_the_payment_in_the_same_transaction(world):
+def test_a_financial_obligation_is_never_a_fee_line_nor_on_a_receipt(world):
+    """Issue 18 item 2: taxes and levies are paid to the State Treasury on the tax authority's
+    notice; the center's receipt never carries them and paying fees does not confirm them."""
     dossier = receive(world)
     services.receipt_issue(actor=world.clerk, dossier=dossier, payer=PAYER)  # the fee at intake
     step = dossier.steps.get(order=1)
     dossier_services.step_claim(actor=world.reviewer_a, step=step)
     dossier_services.dossier_request_payment(
-        actor=world.reviewer_a, step=step, amount=1500000, note="Tiền sử dụng đất"
+        actor=world.reviewer_a,
+        step=step,
+        amount=1500000,
+        kind="land_use_levy",
+        notice_number="TB-15",
+        issuing_authority="Thuế cơ sở 1",
+        note="Tiền sử dụng đất",
     )
     dossier.refresh_from_db()
     assert dossier.status == Status.AWAITING_PAYMENT
     lines = services.fee_lines_for(dossier)
-    assert [line.amount for line in services.fees_due(lines)] == [1500000]
-    receipt = services.receipt_issue(actor=world.clerk, dossier=dossier, payer=PAYER)
-    assert receipt.total == 1500000
+    assert services.fees_due(lines) == []
+    assert all(line.amount != 1500000 for line in lines)
+    with pytest.raises(ReceiptError):
+        services.receipt_issue(actor=world.clerk, dossier=dossier, payer=PAYER)
+    assert not ReceiptLine.objects.filter(amount=1500000).exists()
     dossier.refresh_from_db()
-    assert dossier.status == Status.PROCESSING
-    event = Event.objects.filter(dossier=dossier, action="confirm_payment").get()
-    assert receipt.number_display in event.note
+    assert dossier.status == Status.AWAITING_PAYMENT
+    assert not Event.objects.filter(dossier=dossier, action="confirm_payment").exists()
 
 
 @freeze_time(at(7, 8))

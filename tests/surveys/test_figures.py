@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from dashboards import rollup
 from dashboards.figures import compute
-from dossiers import rollup
 from surveys import figures, services
 from surveys.models import Score, Subject
 from tests.factories import ReturnedDossierFactory, StaffFactory

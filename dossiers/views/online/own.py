@@ -23,7 +23,7 @@ def my_dossiers(request):
     page = Paginator(dossiers, 20).get_page(request.GET.get("page"))
     for dossier in page:
         actions = action_names(dossier_actions_for(actor=request.user, dossier=dossier))
-        dossier.can_supply = Action.SUPPLY in actions
+        dossier.can_supply = Action.SUPPLY in actions or Action.SUPPLY_INTAKE in actions
         dossier.can_withdraw = Action.WITHDRAW in actions
     return render(request, "dossiers/online/my_dossiers.html", {"page": page})
 
@@ -32,32 +32,39 @@ def my_dossiers(request):
 @require_http_methods(["GET", "POST"])
 def my_supply(request, code: str):
     dossier = _own_dossier(request, code)
-    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+    at_intake = dossier.status == Status.INTAKE_SUPPLEMENT  # asked by the desk before acceptance
+    if dossier.status != Status.SUPPLEMENT_REQUESTED and not at_intake:
         messages.info(request, _("Hồ sơ %(code)s hiện không cần bổ sung.") % {"code": dossier.code})
         return redirect("dossiers:my_dossiers")
     supplement = (
         dossier.supplement_requests.filter(supplied_at__isnull=True).select_related("step__agency").first()
     )
+    supply = services.dossier_supply_intake if at_intake else services.dossier_supply
     posted = request.method == "POST"
     form = SupplyForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_supply(
-                actor=request.user, dossier=dossier, note=form.cleaned_data["note"], files=form.uploads
-            )
+            supply(actor=request.user, dossier=dossier, note=form.cleaned_data["note"], files=form.uploads)
         except ValidationError as exc:
             _add_errors(form, exc)
         except TransitionRefused as exc:
             messages.error(request, exc.message)
             return redirect("dossiers:my_dossiers")
         else:
-            messages.success(
-                request,
-                _("Đã gửi bổ sung cho hồ sơ %(code)s. Hồ sơ tiếp tục được giải quyết.")
-                % {"code": dossier.code},
+            done = (
+                _("Đã gửi bổ sung cho hồ sơ %(code)s. Bộ phận Một cửa sẽ kiểm tra và tiếp nhận.")
+                if at_intake
+                else _("Đã gửi bổ sung cho hồ sơ %(code)s. Hồ sơ tiếp tục được giải quyết.")
             )
+            messages.success(request, done % {"code": dossier.code})
             return redirect("dossiers:my_dossiers")
-    context = {"dossier": dossier, "supplement": supplement, "form": form, "accept": ACCEPT}
+    context = {
+        "dossier": dossier,
+        "supplement": supplement,
+        "form": form,
+        "accept": ACCEPT,
+        "at_intake": at_intake,
+    }
     return render(request, "dossiers/online/supply.html", context)
 
 

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from dossiers.files import FileUpload, check_upload
 from dossiers.forms.online import ApplicantForm, ContactForm, OfficeForm
+from dossiers.models import IdKind
 from dossiers.services import Applicant, Intake
-from procedures.models import Procedure, RequiredDocument
+from procedures.models import Agency, Procedure, RequiredDocument
 
 OPEN_KEY = "online_submissions"  # wizard id → answers
 DONE_KEY = "online_submitted"  # wizard id → dossier code
@@ -198,7 +199,9 @@ class Submission:
             applicant=Applicant(
                 kind=who["kind"],
                 name=who["name"],
+                id_kind=who.get("id_kind") or IdKind.CCCD,
                 id_number=who["id_number"],
+                nationality=who.get("nationality", ""),
                 organisation_name=who["organisation_name"],
                 tax_code=who["tax_code"],
                 phone=contact["phone"],
@@ -209,4 +212,7 @@ class Submission:
             return_address=office["return_address"],
             files=files,
             reused=self.reused(),
+            resolving_agency=Agency.objects.filter(pk=office["resolving_agency"]).first()
+            if office.get("resolving_agency")
+            else None,
         )

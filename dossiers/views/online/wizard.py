@@ -16,10 +16,11 @@ from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
 from dossiers.forms.fields import ACCEPT
 from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name, reuse_field_name
 from dossiers.models import ApplicantKind, ReturnMethod
+from dossiers.validators import nationality_name
 from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
 from dossiers.views.online.submission import DONE_KEY, FORMS, Submission
 from dossiers.workflow import TransitionRefused
-from procedures.models import Procedure, RequiredDocument
+from procedures.models import Agency, Procedure, RequiredDocument
 
 STEPS = ("applicant", "contact", "office", "documents", "check")
 STEP_OF_FIELD = {
@@ -32,6 +33,9 @@ STEP_OF_FIELD = {
     "email": "contact",
     "address": "contact",
     "office": "office",
+    "resolving_agency": "office",
+    "id_kind": "applicant",
+    "nationality": "applicant",
     "return_method": "office",
     "return_address": "office",
     "files": "documents",
@@ -129,6 +133,8 @@ def _form_step(request, wizard_id: str, step: str):
             data = dict(form.cleaned_data)
             if step == "office":
                 data["office"] = data["office"].pk
+                if data.get("resolving_agency") is not None:
+                    data["resolving_agency"] = data["resolving_agency"].pk
             submission.state[step] = data
             submission.save()
             next_step = "check" if change else STEPS[STEPS.index(step) + 1]
@@ -264,12 +270,15 @@ def submit_check(request, wizard_id: str):
         offers = extensions.offers(procedure=procedure, user=request.user)
         for d in documents:
             d.reused_label = next((o.label for o in offers.get(d.pk, []) if o.key == reused.get(d.pk)), "")
+    chosen = submission.state["office"].get("resolving_agency")
     context = _context(submission, procedure, "check", False) | {
         "answers": submission.state,
         "submission_urls": {step: submission.url(step, change=True) for step in STEPS[:-1]},
         "office": office,
         "phone": display_phone(submission.state["contact"]["phone"]),
         "kind_label": ApplicantKind(submission.state["applicant"]["kind"]).label,
+        "nationality_label": nationality_name(submission.state["applicant"].get("nationality", "")),
+        "resolving_agency": Agency.objects.filter(pk=chosen).first() if chosen else None,
         "return_label": ReturnMethod(submission.state["office"]["return_method"]).label,
         "documents": [(d, [f for f in kept if f["document_id"] == d.pk]) for d in documents],
         "errors": [

@@ -14,8 +14,8 @@ from dossiers import selectors, services
 from dossiers.forms.review import (
     ApologizeForm,
     ApproveForm,
+    ConfirmPaymentForm,
     ForwardForm,
-    NoteForm,
     PaymentForm,
     ReasonForm,
     SupplementForm,
@@ -90,7 +90,9 @@ STEP_INTROS = {
     Action.APPROVE: gettext_lazy("Hồ sơ có kết quả và được chuyển về bộ phận một cửa để trả cho người nộp."),
     Action.REFUSE: gettext_lazy("Hồ sơ bị từ chối giải quyết và kết thúc; người nộp được thông báo lý do."),
     Action.REQUEST_PAYMENT: gettext_lazy(
-        "Người nộp được thông báo khoản nghĩa vụ tài chính cần nộp trước khi tiếp tục giải quyết."
+        "Người nộp được thông báo khoản nghĩa vụ tài chính (theo thông báo của cơ quan thuế) cần nộp "
+        "trước khi tiếp tục giải quyết; thời hạn giải quyết tạm dừng cho đến khi xác nhận đã nộp. "
+        "Khoản này nộp vào ngân sách nhà nước, không thu trên biên lai phí, lệ phí."
     ),
 }
 STEP_DONE = {
@@ -123,7 +125,16 @@ def _run_step_action(action: str, *, actor, step: Step, data: dict) -> None:
     elif action == Action.REFUSE:
         services.step_refuse(actor=actor, step=step, reason=data["reason"])
     elif action == Action.REQUEST_PAYMENT:
-        services.dossier_request_payment(actor=actor, step=step, amount=data["amount"], note=data["note"])
+        services.dossier_request_payment(
+            actor=actor,
+            step=step,
+            kind=data["kind"],
+            amount=data["amount"],
+            notice_number=data["notice_number"],
+            issuing_authority=data["issuing_authority"],
+            due_date=data["due_date"],
+            note=data["note"],
+        )
     else:  # pragma: no cover - the view checks the name first
         raise Http404
 
@@ -247,10 +258,13 @@ def confirm_payment(request, code: str):
         request,
         code,
         Action.CONFIRM_PAYMENT,
-        NoteForm,
+        ConfirmPaymentForm,
         lambda dossier, data: services.dossier_confirm_payment(
-            actor=request.user, dossier=dossier, note=data["note"]
+            actor=request.user, dossier=dossier, proof=data["proof"], note=data["note"]
         ),
-        intro=_("Xác nhận người nộp đã hoàn thành nghĩa vụ tài chính; hồ sơ tiếp tục được giải quyết."),
+        intro=_(
+            "Xác nhận người nộp đã hoàn thành nghĩa vụ tài chính; hồ sơ tiếp tục được giải quyết và hạn "
+            "trả kết quả lùi thêm thời gian làm việc đã tạm dừng."
+        ),
         done=_("Đã xác nhận nghĩa vụ tài chính của hồ sơ %(code)s."),
     )

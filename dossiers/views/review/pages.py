@@ -19,7 +19,7 @@ from dossiers import selectors, services
 from dossiers.models import Dossier, DossierFile, FileKind, Step, StepStatus
 from dossiers.permissions import OPEN_STEP
 from dossiers.views.review.panel import available_actions
-from dossiers.workflow import CLOCK_RUNNING, Action, Status
+from dossiers.workflow import CLOCK_PAUSED, CLOCK_RUNNING, Action, Status
 from procedures import workdays
 
 INBOX_PAGE_SIZE = 50
@@ -43,6 +43,9 @@ class EventRow:
     items: list = field(default_factory=list)
     amount: int | None = None
     new_date: datetime | None = None
+    # working time the clock was paused (supplement, financial obligation), shown when resumed
+    paused_hours: float | None = None
+    due_at: datetime | None = None
 
 
 def _label(choices, value: str) -> str:
@@ -71,6 +74,8 @@ def _timeline(dossier: Dossier) -> list[EventRow]:
                 items=data.get("items") or [],
                 amount=data.get("amount"),
                 new_date=_parse_moment(data.get("new_date")),
+                paused_hours=round(data["paused_seconds"] / 3600, 1) if "paused_seconds" in data else None,
+                due_at=_parse_moment(data.get("due_at")) if "paused_seconds" in data else None,
             )
         )
     return rows
@@ -81,9 +86,16 @@ def _urgency(dossier: Dossier, now: datetime, calendar) -> str:
     late once the result is ready."""
     if dossier.status in CLOCK_RUNNING:
         return selectors.urgency(dossier.due_at, now, calendar)
-    if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        return "paused"
+    if dossier.status in CLOCK_PAUSED:
+        return "paused_payment" if dossier.status == Status.AWAITING_PAYMENT else "paused"
     return services.punctuality(dossier) or ""
+
+
+def _step_urgency(dossier: Dossier, step: Step, now: datetime, calendar) -> str:
+    """An open step's urgency; while the dossier's clock is paused its steps are paused too."""
+    if dossier.status in CLOCK_PAUSED:
+        return "paused_payment" if dossier.status == Status.AWAITING_PAYMENT else "paused"
+    return selectors.urgency(step.due_at, now, calendar)
 
 
 @login_required
@@ -103,7 +115,7 @@ def detail(request, code: str):
         (
             order,
             [
-                StepRow(s, selectors.urgency(s.due_at, now, calendar) if s.status in OPEN_STEP else "")
+                StepRow(s, _step_urgency(dossier, s, now, calendar) if s.status in OPEN_STEP else "")
                 for s in group
             ],
         )
@@ -118,7 +130,6 @@ def detail(request, code: str):
     ]
     supplements = [(s, steps_by_id.get(s.step_id)) for s in dossier.supplement_requests.all()]
     timeline = _timeline(dossier)
-    payment = next((row for row in reversed(timeline) if row.event.action == Action.REQUEST_PAYMENT), None)
     urgency = _urgency(dossier, now, calendar)
     promised_urgency = (
         selectors.urgency(dossier.promised_at, now, calendar)
@@ -141,7 +152,7 @@ def detail(request, code: str):
             "documents_received": list(dossier.documents_received.all()),
             "supplements": supplements,
             "timeline": timeline,
-            "payment": payment if dossier.status == Status.AWAITING_PAYMENT else None,
+            "obligations": list(dossier.obligations.all()),
             "actions": available_actions(dossier, user),
         },
     )
@@ -167,7 +178,7 @@ def inbox(request):
         "all": Q(),
         "mine": Q(claimed_by=request.user),
         "unclaimed": Q(status=StepStatus.ACTIVE),
-        "overdue": Q(due_at__lt=now),
+        "overdue": Q(due_at__lt=now) & ~Q(dossier__status__in=CLOCK_PAUSED),
     }
     counts = base.order_by().aggregate(
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
@@ -177,7 +188,7 @@ def inbox(request):
         current = "all"
     page = Paginator(base.filter(conditions[current]), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     calendar = workdays.WorkCalendar()
-    rows = [StepRow(step, selectors.urgency(step.due_at, now, calendar)) for step in page]
+    rows = [StepRow(step, _step_urgency(step.dossier, step, now, calendar)) for step in page]
     return render(
         request,
         "dossiers/review/inbox.html",

@@ -6,14 +6,14 @@ A dossier *contributes* to a few (day, bucket) cells, all derived from its own f
 | bucket | day | when |
 |---|---|---|
 | ``received`` | received_at | received (the clock started) |
-| ``resolved_early`` / ``_on_time`` / ``_late`` | result_ready_at | by ``punctuality`` |
-| ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | closed in that status |
+| ``resolved_early`` / ``_on_time`` / ``_late`` | result_ready_at | ``punctuality.outcome`` |
+| ``refused`` / ``withdrawn`` / ``stopped`` | closed_at | received, then closed in that status |
 | ``returned`` | returned_at | result handed over |
 | ``exited`` | first of result_ready_at, closed_at | a received dossier left "in progress" |
-| ``overdue_start`` | due_at | received and still open after its due date |
-| ``overdue_end`` | exit day | ... and left after its due date |
-| ``satisfaction_base`` | result_ready_at | resolved, not refused or withdrawn (Decision 766) |
-| ``satisfaction_good`` | result_ready_at | ... on time, no unsatisfied rating, no feedback |
+| ``overdue_start`` | due_at | received and still open at the end of its due date |
+| ``overdue_end`` | exit day | ... and left on a later day |
+| ``satisfaction_base`` | result_ready_at | ``punctuality.in_satisfaction_base`` (Decision 766) |
+| ``satisfaction_good`` | result_ready_at | ... and ``punctuality.satisfied`` |
 
 So "in progress at the end of day D" is Σ(received − exited) over days ≤ D, and "overdue at the
 end of D" is Σ(overdue_start − overdue_end) over days ≤ D. Every cell is also summed by month
@@ -22,11 +22,15 @@ end of D" is Σ(overdue_start − overdue_end) over days ≤ D. Every cell is al
 from the monthly rows and only the days at its edges from the daily ones, and "the history up to
 day D" as the total less the days after D, so no question sums the whole history.
 
-``apply_change(dossier)`` is called by ``dossiers.services.common._transition`` (and by intake,
-which creates the row) *before* the dossier is saved: it reads the row as stored, subtracts its
-old contribution, adds the new one, with one atomic upsert per cell
+The dossier services do not call this module (``dossiers`` imports nothing of ``dashboards``):
+they tell ``dossiers.statistics`` what changed, in their transaction, and ``RollupListener``,
+registered by ``DashboardsConfig.ready``, moves the counts. For a service's change
+(``dossiers.statistics.dossier_changed``, called by ``_transition`` and by intake *before* the
+dossier is saved) it gets the row as stored and the row as it will be, subtracts the old
+contribution, adds the new one, with one atomic upsert per cell
 (``INSERT ... ON CONFLICT ... DO UPDATE SET n = n + excluded.n``) in a fixed order, so concurrent
-transactions never lose a count nor deadlock on the rollup.
+transactions never lose a count nor deadlock on the rollup. ``apply_change(dossier)`` does the
+same for one dossier directly (tests, repairs).
 """
 
 from collections import Counter
@@ -38,16 +42,17 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from dossiers import tracking_pages
-from dossiers.models import (
+from dashboards.models import (
     DailyAgencyFigure,
     DailyFigure,
-    Dossier,
     MonthlyAgencyFigure,
     MonthlyFigure,
     TotalAgencyFigure,
     TotalFigure,
 )
+from dossiers import punctuality
+from dossiers.models import Dossier
+from dossiers.statistics import ROW_FIELDS
 from dossiers.workflow import Status
 
 CLOSED_BUCKETS = {Status.REFUSED: "refused", Status.WITHDRAWN: "withdrawn", Status.STOPPED: "stopped"}
@@ -67,25 +72,8 @@ BUCKETS = (
     "satisfaction_base",
     "satisfaction_good",
 )
-# Decision 766's satisfaction index leaves out dossiers refused or withdrawn even with a result.
-NOT_IN_SATISFACTION = (Status.REFUSED, Status.WITHDRAWN)
 
-# What a contribution needs of a dossier (and of its procedure and agency).
-ROW_FIELDS = (
-    "status",
-    "channel",
-    "received_at",
-    "due_at",
-    "result_ready_at",
-    "returned_at",
-    "closed_at",
-    "procedure_id",
-    "procedure__field_id",
-    "resolving_agency_id",
-    "resolving_agency__level",
-    "rated_unsatisfied",
-    "has_feedback",
-)
+_RESOLVED = {o: f"resolved_{o}" for o in punctuality.OUTCOMES}
 
 Key = tuple[date, int, int, int, str, str, str]  # day, agency, procedure, field, level, channel, bucket
 
@@ -111,21 +99,21 @@ def contribution(row: dict) -> Counter:
 
     received = _day(row["received_at"])
     ready = _day(row["result_ready_at"])
-    closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS else None
+    # Only a received dossier is counted as closed: an online submission refused or withdrawn
+    # before a clerk accepted it was never received (form 06, Circular 01/2020/TT-VPCP).
+    closed = _day(row["closed_at"]) if row["status"] in CLOSED_BUCKETS and row["received_at"] else None
     due = _day(row["due_at"])
     if ready:
-        due_for_result = due or ready
-        add(
-            ready,
-            "resolved_early"
-            if ready < due_for_result
-            else "resolved_on_time"
-            if ready == due_for_result
-            else "resolved_late",
-        )
-        if row["status"] not in NOT_IN_SATISFACTION:
+        result = punctuality.outcome(row["result_ready_at"], row["due_at"], days=(ready, due))
+        add(ready, _RESOLVED[result])
+        if punctuality.in_satisfaction_base(row["status"], result):
             add(ready, "satisfaction_base")
-            if ready <= due_for_result and not row["rated_unsatisfied"] and not row["has_feedback"]:
+            if punctuality.satisfied(
+                status=row["status"],
+                result=result,
+                rated_unsatisfied=row["rated_unsatisfied"],
+                has_feedback=row["has_feedback"],
+            ):
                 add(ready, "satisfaction_good")
     if closed:
         add(closed, CLOSED_BUCKETS[row["status"]])
@@ -140,38 +128,31 @@ def contribution(row: dict) -> Counter:
     return cells
 
 
-def _row_of(dossier: Dossier) -> dict:
-    procedure = dossier.procedure
-    agency = dossier.resolving_agency
-    return {
-        "status": dossier.status,
-        "channel": dossier.channel,
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "result_ready_at": dossier.result_ready_at,
-        "returned_at": dossier.returned_at,
-        "closed_at": dossier.closed_at,
-        "procedure_id": procedure.id,
-        "procedure__field_id": procedure.field_id,
-        "resolving_agency_id": agency.id,
-        "resolving_agency__level": agency.level,
-        "rated_unsatisfied": dossier.rated_unsatisfied,
-        "has_feedback": dossier.has_feedback,
-    }
-
-
-def apply_change(dossier: Dossier, *, new: bool = False) -> None:
-    """Move ``dossier``'s contribution from its stored row to its unsaved state. Call it inside
-    the transaction that saves the dossier, before ``save()`` (``new=True`` for a dossier whose
-    stored row is not its previous state: just created)."""
-    old = Counter()
-    if not new and dossier.pk:
-        stored = Dossier.objects.filter(pk=dossier.pk).values(*ROW_FIELDS).first()
-        if stored:
-            old = contribution(stored)
-    delta = contribution(_row_of(dossier))
-    delta.subtract(old)
+def move(old: Iterable[dict], new: Iterable[dict]) -> None:
+    """Dossiers went from the rows ``old`` to the rows ``new``: move the counts by the difference."""
+    delta = _cells_of(new)
+    delta.subtract(_cells_of(old))
     upsert({key: n for key, n in delta.items() if n})
+
+
+class RollupListener:
+    """What ``dossiers.statistics`` tells, counted in the rollups (registered by
+    ``DashboardsConfig.ready``)."""
+
+    def changed(self, old: list[dict], new: list[dict]) -> None:
+        move(old, new)
+
+    def create_staging(self, cursor) -> None:
+        create_staging(cursor)
+
+    def staging_sql(self, source: str) -> str:
+        return stage_inserted_sql(source)
+
+    def add_staged(self, cursor) -> None:
+        add_staged(cursor)
+
+
+LISTENER = RollupListener()
 
 
 # (table, key columns) of each rollup; the names are ours, the values are parameters.
@@ -236,29 +217,6 @@ def upsert(cells: dict[Key, int]) -> None:
                 cursor.execute(
                     _upsert_sql(table, columns, len(rows)), [v for key, n in rows for v in (*key, n)]
                 )
-
-
-def bulk_change(queryset, *, batch_size: int = 20_000, **changes) -> int:
-    """``queryset.update(**changes)`` with the rollups moved by the same difference, in batches,
-    for changes of many dossiers outside the services (demo data, repairs): ``changes`` may only
-    name plain columns of the dossier that ``contribution`` reads. Returns the rows changed."""
-    unknown = set(changes) - {f for f in ROW_FIELDS if "__" not in f}
-    if unknown:
-        raise ValueError(f"bulk_change cannot change {sorted(unknown)}")
-    changed = 0
-    with transaction.atomic():
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), batch_size):
-            chunk = ids[start : start + batch_size]
-            rows = list(
-                Dossier.objects.filter(pk__in=chunk).select_for_update(of=("self",)).values(*ROW_FIELDS)
-            )
-            delta = _cells_of({**row, **changes} for row in rows)
-            delta.subtract(_cells_of(rows))
-            upsert({key: n for key, n in delta.items() if n})
-            changed += Dossier.objects.filter(pk__in=chunk).update(**changes)
-            tracking_pages.changed(Dossier.objects.filter(pk__in=chunk).values_list("code", "tracking_token"))
-    return changed
 
 
 def _cells_of(rows: Iterable[dict]) -> Counter:
@@ -413,17 +371,19 @@ def _chunks(values_qs, size: int):
 
 
 # ``contribution`` in SQL (PostgreSQL): one row per (dossier, cell) of the dossiers in ``{source}``
-# (a table, or a CTE of rows just inserted) that pass ``{where}``.
+# (a table, or a CTE of rows just inserted) that pass ``{where}``; the rules of ``punctuality`` in
+# their SQL form (``_cells``).
 _CELLS_SQL = """
 d AS (
     SELECT d.resolving_agency_id AS agency, d.procedure_id AS proc, p.field_id AS field, a.level AS level,
            d.channel AS channel, d.status AS status,
            (d.received_at AT TIME ZONE %(tz)s)::date AS rd,
            (d.result_ready_at AT TIME ZONE %(tz)s)::date AS yd,
-           CASE WHEN d.status IN ('refused', 'withdrawn', 'stopped')
+           CASE WHEN d.status IN ('refused', 'withdrawn', 'stopped') AND d.received_at IS NOT NULL
                 THEN (d.closed_at AT TIME ZONE %(tz)s)::date END AS cd,
            (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
            (d.returned_at AT TIME ZONE %(tz)s)::date AS td,
+           {late} AS late,
            d.rated_unsatisfied AS unsatisfied, d.has_feedback AS feedback
     FROM {source} d
     JOIN procedures_procedure p ON p.id = d.procedure_id
@@ -434,16 +394,13 @@ d AS (
 ), cells AS (
     SELECT rd AS day, 'received' AS bucket, agency, proc, field, level, channel FROM e WHERE rd IS NOT NULL
     UNION ALL
-    SELECT yd, CASE WHEN yd < COALESCE(dd, yd) THEN 'resolved_early'
-                    WHEN yd = COALESCE(dd, yd) THEN 'resolved_on_time' ELSE 'resolved_late' END,
-           agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
+    SELECT yd, {resolved}, agency, proc, field, level, channel FROM e WHERE yd IS NOT NULL
     UNION ALL
     SELECT yd, 'satisfaction_base', agency, proc, field, level, channel FROM e
-    WHERE yd IS NOT NULL AND status NOT IN ('refused', 'withdrawn')
+    WHERE yd IS NOT NULL AND {satisfaction_base}
     UNION ALL
     SELECT yd, 'satisfaction_good', agency, proc, field, level, channel FROM e
-    WHERE yd IS NOT NULL AND status NOT IN ('refused', 'withdrawn') AND yd <= COALESCE(dd, yd)
-      AND NOT unsatisfied AND NOT feedback
+    WHERE yd IS NOT NULL AND {satisfied}
     UNION ALL
     SELECT cd, status, agency, proc, field, level, channel FROM e WHERE cd IS NOT NULL
     UNION ALL
@@ -459,10 +416,25 @@ d AS (
 )
 """
 
+
+def _cells(source: str, where: str) -> str:
+    return _CELLS_SQL.format(
+        source=source,
+        where=where,
+        late=punctuality.late_sql("d.result_ready_at", "d.due_at"),
+        # the local dates are in ``e`` already: NULL exactly when the times are
+        resolved=punctuality.outcome_sql("yd", "dd", late="late", days=("yd", "dd"), prefix="resolved_"),
+        satisfaction_base=punctuality.satisfaction_base_sql("status"),
+        satisfied=punctuality.satisfied_sql(
+            status="status", late="late", unsatisfied="unsatisfied", feedback="feedback"
+        ),
+    )
+
+
 # our own table and column names, no input
 _REBUILD_SQL = (
     "WITH "  # nosec B608
-    + _CELLS_SQL.format(
+    + _cells(
         source="dossiers_dossier",
         where="""%(all)s OR d.received_at >= %(start)s AND d.received_at < %(end)s
        OR d.due_at >= %(start)s AND d.due_at < %(end)s
@@ -558,9 +530,7 @@ def stage_inserted_sql(source: str) -> str:
     (every column ``contribution`` reads): their cells, grouped, go into the staged cells
     (``create_staging`` first), which ``add_staged`` then adds to the rollups in the same
     transaction. Needs the parameter ``tz`` (the local time zone's name)."""
-    return _STAGE_CELLS_SQL.format(
-        cells=_CELLS_SQL.format(source=source, where="true").strip(), table=STAGED_CELLS
-    )
+    return _STAGE_CELLS_SQL.format(cells=_cells(source=source, where="true").strip(), table=STAGED_CELLS)
 
 
 def add_staged(cursor) -> None:
@@ -569,13 +539,6 @@ def add_staged(cursor) -> None:
     for table, keys, source in _STAGED_GRAINS:
         cursor.execute(_add_staged_sql(table, keys, source))
     cursor.execute(f"TRUNCATE {STAGED_CELLS}")  # noqa: S608  # nosec B608
-
-
-def add_inserted(dossier_ids: list[int]) -> None:
-    """Add the cells of dossiers just inserted outside the services (any database)."""
-    for start in range(0, len(dossier_ids), 20_000):
-        rows = Dossier.objects.filter(pk__in=dossier_ids[start : start + 20_000]).values(*ROW_FIELDS)
-        upsert(_cells_of(rows))
 
 
 _REBUILD_AGENCY_SQL = """

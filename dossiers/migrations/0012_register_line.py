@@ -39,7 +39,7 @@ def number_received_dossiers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0010_dossier_result_signed_by'),
+        ('dossiers', '0011_rollup_tables_to_dashboards'),
         ('procedures', '0002_procedure_time_unit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

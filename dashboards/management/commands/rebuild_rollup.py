@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dossiers import rollup
+from dashboards import rollup
 
 
 class Command(BaseCommand):
