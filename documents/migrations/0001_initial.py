@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('dossiers', '0011_register_line'),
-        ('procedures', '0003_announced_swaps'),
-        ('receipts', '0002_signed_papers'),
+        ('dossiers', '0014_financial_obligations'),
+        ('procedures', '0006_agency_tax_code'),
+        ('receipts', '0004_signed_papers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

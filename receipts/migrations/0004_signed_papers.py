@@ -9,9 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0011_register_line'),
-        ('procedures', '0003_announced_swaps'),
-        ('receipts', '0001_initial'),
+        ('dossiers', '0014_financial_obligations'),
+        ('procedures', '0006_agency_tax_code'),
+        ('receipts', '0003_fee_owners'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
