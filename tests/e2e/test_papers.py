@@ -84,7 +84,7 @@ def test_a_scan_is_digitised_the_result_signed_and_the_paper_reused(papers_world
     clerk.goto(f"/ho-so/quay/tiep-nhan/?procedure={world.procedure.code}")
     expect(clerk.get_by_role("heading", level=2, name="Cấp giấy phép xây dựng")).to_be_visible()
     field(clerk, "Họ và tên người nộp").fill(APPLICANT)
-    field(clerk, "Số định danh cá nhân (CCCD)").fill(VALID_ID_NUMBER)
+    field(clerk, "Số định danh cá nhân (CCCD) hoặc số hộ chiếu").fill(VALID_ID_NUMBER)
     field(clerk, "Số điện thoại").fill(PHONE)
     field(clerk, "Địa chỉ").fill("Số 1 đường Trần Phú, phường Hà Đông")
     clerk.get_by_role("checkbox", name=re.compile(r"^Đơn đề nghị")).check()
