@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "national",
     "oauth2_provider",
     "privacy",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +278,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "purge-submitted-requests": {"task": "dossiers.tasks.purge_submitted_requests", "schedule": 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "documents-sweep": {"task": "documents.tasks.sweep", "schedule": 300},
     "payments-check-pending": {"task": "payments.tasks.check_pending", "schedule": 300},
     "national-sync-sweep": {"task": "national.tasks.sweep", "schedule": 60},
     "national-catalog-pull": {"task": "national.tasks.catalog_pull", "schedule": crontab(hour=2, minute=30)},
@@ -440,6 +442,40 @@ COUNTERS_TICKET_POLL_SECONDS = env.int("HCC_COUNTERS_TICKET_POLL_SECONDS", defau
 # own in the admin ("Mẫu số, ký hiệu biên lai").
 HCC_RECEIPT_TEMPLATE_CODE = env.str("HCC_RECEIPT_TEMPLATE_CODE", default="01BLP0-001")
 HCC_RECEIPT_SERIES = env.str("HCC_RECEIPT_SERIES", default="AA-26E")
+
+# --- digital signatures of papers, receipts and results (receipts/signing.py) ------------------
+# The signing unit's certificate, a PKCS#12 file and its password: HCC_SIGNING_P12_<AGENCY CODE>
+# and HCC_SIGNING_P12_PASSWORD_<AGENCY CODE> per agency (code in capitals, other characters as
+# "_"), HCC_SIGNING_P12 and HCC_SIGNING_P12_PASSWORD for the center (every agency without its own).
+# Without any, papers are served unsigned and say so. HCC_SIGNING_DIR: where ``seed_demo`` writes
+# the demo chain (root CA + one certificate per agency) and where, with DEBUG on, it is read from
+# when no variable names a certificate. HCC_SIGNING_TRUST_ROOTS: PEM files of the root CAs the
+# verification page trusts (the demo root is added when the demo chain is in use).
+# HCC_SIGNING_TSA_URL: an RFC 3161 timestamp server; without it, signatures carry no timestamp.
+HCC_SIGNING_KEYS = {
+    name[len("HCC_SIGNING_P12_") :]: (
+        value,
+        env.str(f"HCC_SIGNING_P12_PASSWORD_{name[len('HCC_SIGNING_P12_') :]}", default=""),
+    )
+    for name, value in env.ENVIRON.items()
+    if name.startswith("HCC_SIGNING_P12_") and not name.startswith("HCC_SIGNING_P12_PASSWORD")
+}
+if env.str("HCC_SIGNING_P12", default=""):
+    HCC_SIGNING_KEYS[""] = (env.str("HCC_SIGNING_P12"), env.str("HCC_SIGNING_P12_PASSWORD", default=""))
+HCC_SIGNING_DIR = env.path("HCC_SIGNING_DIR", default=VAR_DIR / "signing")
+HCC_SIGNING_DEMO = env.bool("HCC_SIGNING_DEMO", default=DEBUG)
+HCC_SIGNING_TRUST_ROOTS = env.list("HCC_SIGNING_TRUST_ROOTS", default=[])
+HCC_SIGNING_TSA_URL = env.str("HCC_SIGNING_TSA_URL", default="")
+HCC_SIGNING_TSA_TIMEOUT = env.float("HCC_SIGNING_TSA_TIMEOUT", default=5.0)
+
+# --- digitisation at intake (documents/) ------------------------------------------------------
+# OCR language(s) of Tesseract for scans (Debian: tesseract-ocr-vie); HCC_OCR=0 turns OCR off (the
+# scan is kept as it came). Without Tesseract on the machine OCR is off whatever this says.
+HCC_OCR = env.bool("HCC_OCR", default=True)
+HCC_OCR_LANGUAGES = env.str("HCC_OCR_LANGUAGES", default="vie")
+# Without a broker (tasks eager), run digitisation in a thread of the web process so a page never
+# waits for OCR (on for make run); off: in the caller (tests).
+HCC_DIGITISE_IN_BACKGROUND = env.bool("HCC_DIGITISE_IN_BACKGROUND", default=DEBUG)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

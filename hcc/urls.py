@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("ho-so/", include("dossiers.urls")),
     path("giay-to/", include("receipts.urls")),
+    path("kho-giay-to/", include("documents.urls")),
     path("thanh-toan/", include("payments.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("du-lieu-ca-nhan/", include("privacy.urls")),

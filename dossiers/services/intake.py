@@ -35,6 +35,7 @@ from dossiers.services.common import (
     _event,
     _locked,
     _now,
+    _record_reuse,
     _refuse,
     _require_text,
     _store_files,
@@ -361,7 +362,8 @@ def dossier_receive(
     _check_procedure(procedure, channel)
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
-    missing = missing_mandatory_documents(procedure, {k for k, (o, c) in intake.documents.items() if o or c})
+    received = {k for k, (o, c) in intake.documents.items() if o or c} | set(intake.reused)
+    missing = missing_mandatory_documents(procedure, received)
     if missing:
         raise DossierError(
             _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(d.name for d in missing)}
@@ -374,6 +376,7 @@ def dossier_receive(
     dossier.save()
     _record_documents(dossier, intake.documents)
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
+    _record_reuse(dossier, intake, actor=actor)
     _start_clock(dossier, steps, actor=actor, at=at)
     statistics.dossier_changed(dossier, new=True)  # the statistics' rollups, in this transaction
     dossier.save()
@@ -400,7 +403,7 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
         raise DossierError({"office": [_("Nơi tiếp nhận phải là một bộ phận một cửa đang hoạt động.")]})
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
-    doc_ids = {u.document_id for u in intake.files if u.document_id}
+    doc_ids = {u.document_id for u in intake.files if u.document_id} | set(intake.reused)
     missing = missing_mandatory_documents(procedure, doc_ids)
     if missing:
         raise DossierError(
@@ -418,6 +421,7 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
     dossier.status = to
     dossier.save()
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
+    _record_reuse(dossier, intake, actor=actor)
     _assign_code(dossier, at)
     _event(dossier, actor=actor, action=Action.SUBMIT, from_status="")
     return dossier

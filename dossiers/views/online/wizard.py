@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.phones import display_phone
-from dossiers import services
+from dossiers import extensions, services
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
 from dossiers.forms.fields import ACCEPT
-from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name
+from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name, reuse_field_name
 from dossiers.models import ApplicantKind, ReturnMethod
 from dossiers.validators import nationality_name
 from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
@@ -184,6 +184,8 @@ def submit_documents(request, wizard_id: str):
         documents=documents,
         kept=submission.kept_counts(),
         check_mandatory=not removing,
+        offers=extensions.offers(procedure=procedure, user=request.user),
+        initial={f"reuse_{pk}": key for pk, key in submission.reused().items()},
     )
     if posted:
         form.is_valid()
@@ -196,6 +198,7 @@ def submit_documents(request, wizard_id: str):
                 messages.info(request, _("Đã xóa tệp."))
                 return redirect(submission.url("documents", change))
             submission.state["documents"] = True
+            submission.state["reused"] = {str(pk): key for pk, key in form.reused.items()}
             submission.save()
             return redirect(submission.url("check"))
     kept = submission.files()
@@ -204,6 +207,7 @@ def submit_documents(request, wizard_id: str):
             "document": d,
             "field": form[document_field_name(d)],
             "files": [f for f in kept if f["document_id"] == d.pk],
+            "reuse": form[reuse_field_name(d)] if reuse_field_name(d) in form.fields else None,
         }
         for d in documents
     ]
@@ -261,6 +265,11 @@ def submit_check(request, wizard_id: str):
             messages.success(request, _("Đã gửi hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("dossiers:submit_done", dossier.code)
     kept = submission.files()
+    reused = submission.reused()
+    if reused:
+        offers = extensions.offers(procedure=procedure, user=request.user)
+        for d in documents:
+            d.reused_label = next((o.label for o in offers.get(d.pk, []) if o.key == reused.get(d.pk)), "")
     chosen = submission.state["office"].get("resolving_agency")
     context = _context(submission, procedure, "check", False) | {
         "answers": submission.state,

@@ -22,6 +22,7 @@ from dossiers.demo import MADE_BY_SERVICES, seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
 from procedures.services import CatalogError, agency_upsert
 from receipts.demo import seed_demo_receipts
+from receipts.demo_signing import seed_demo_certificates
 from surveys.demo import seed_demo_kiosks, seed_demo_surveys
 
 
@@ -122,6 +123,10 @@ class Command(BaseCommand):
                 _("Xếp hàng: tạo mới %(services)s dịch vụ, %(counters)s quầy.")
                 % {"services": made_services, "counters": made_counters}
             )
+        self.stdout.write(
+            _("Chứng thư số trình diễn (ký số giấy tờ): %(count)s, trong %(folder)s.")
+            % {"count": seed_demo_certificates(), "folder": settings.HCC_SIGNING_DIR}
+        )
 
         if dossiers:
             try:
