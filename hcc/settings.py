@@ -502,6 +502,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "accounts.api_schema.document_error_answers",  # 403 / 404 / 400 on every operation
+        "dossiers.once.document_idempotency_key",  # the Idempotency-Key header of every API POST
     ],
     # Machine clients (accounts/machine_clients.py): each operation lists the scope it needs.
     "OAUTH2_FLOWS": ["clientCredentials"],
