@@ -415,6 +415,16 @@ HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hà
 # the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
 # fails (hcc.E001, hcc/checks.py).
 HCC_SITE_URL = env.str("HCC_SITE_URL", default="") or "http://127.0.0.1:8000"
+# `manage.py seed_demo`: each app's own demo loader, in order (each needs what the ones before made).
+HCC_DEMO_LOADERS = [
+    "procedures.demo_catalog.load_demo",
+    "accounts.demo.load_demo",
+    "counters.demo.load_demo",
+    "receipts.demo_signing.load_demo",
+    "dossiers.demo.load_demo",
+    "receipts.demo.load_demo",
+    "surveys.demo.load_demo",
+]
 # Public pages kept whole in the cache (web/pagecache.py) under a key that changes with what they
 # show: this only bounds how long an unused copy stays.
 HCC_PAGE_CACHE_SECONDS = env.int("HCC_PAGE_CACHE_SECONDS", default=3600)
