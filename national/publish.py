@@ -6,8 +6,5 @@ embedded default, the tests) nothing is sent from the request: ``manage.py natio
 from notifications.publish import Publisher
 
 publish = Publisher(
-    "national.tasks.deliver_batch",
-    batch_setting="NATIONAL_TASK_BATCH",
-    what="sync messages",
-    run_eagerly=False,
+    "national.tasks.deliver_batch", what="sync messages", batch_setting="NATIONAL_TASK_BATCH", eager=None
 )

@@ -1,16 +1,17 @@
 """Hand the ids of outbox rows to the workers without ever making a web request wait on the broker.
 
-One helper for every outbox (this app's notices, ``national``'s sync messages). The outbox row is
-already committed; publishing is only a nudge. It names the task (``send_task``: this module
-imports no task, so tasks → services → publish is no circle), uses its own broker connection with
-short connect and socket timeouts and no retries, and any failure is logged, never raised: the
-periodic sweep sends what is still pending. After a failure the publisher stops trying for
-``NOTIFICATIONS_PUBLISH_PAUSE`` seconds, so one request that writes several rows waits at most one
-timeout, and the next requests not at all.
+One helper for every outbox (this app's notices, ``national``'s sync messages, ``documents``'
+digitisations). The row is already committed; publishing is only a nudge. It names the task
+(``send_task``: this module imports no task, so tasks → services → publish is no circle), uses its
+own broker connection with short connect and socket timeouts and no retries, and any failure is
+logged, never raised: the periodic sweep sends what is still pending. After a failure the
+publisher stops trying for ``NOTIFICATIONS_PUBLISH_PAUSE`` seconds, so one request that writes
+several rows waits at most one timeout, and the next requests not at all.
 """
 
 import logging
 import time
+from collections.abc import Callable
 
 # The Redis transport and client load here, when the process starts, not inside the first
 # request that publishes: their first import (compiling the modules) takes seconds on a cold
@@ -23,25 +24,47 @@ from kombu import Connection
 log = logging.getLogger(__name__)
 
 
-class Publisher:
-    """Queues ``task_name`` over batches of ids of at most ``settings.<batch_setting>``: a worker
-    claims and records a batch in one statement each, instead of a round of broker and database
-    trips per row. In eager mode (the embedded default, the tests) the batches run here when
-    ``run_eagerly``; otherwise eager mode leaves them to the sweep."""
+def run_here(task, args: list) -> None:
+    """Eager mode: run the task in the caller; a bug in it must not fail the action that wrote
+    the row (the row stays pending and says so; the sweep tries again)."""
+    try:
+        task.apply(args=args, throw=True)
+    except Exception:
+        log.exception("eager run of %s%s failed", task.name, args)
 
-    def __init__(self, task_name: str, *, batch_setting: str, what: str, run_eagerly: bool) -> None:
+
+class Publisher:
+    """Queues ``task_name`` for ids. With ``batch_setting`` the ids go in tasks of at most
+    ``settings.<batch_setting>`` (a worker claims and records a batch in one statement each,
+    instead of a round of broker and database trips per row); without it, one id a task. In eager
+    mode (the embedded default, the tests) ``eager(task, args)`` runs each task (``run_here``, or
+    a thread), or nothing when it is None: the sweep or a command sends them."""
+
+    def __init__(
+        self,
+        task_name: str,
+        *,
+        what: str,
+        batch_setting: str | None = None,
+        eager: Callable[..., None] | None = run_here,
+    ) -> None:
         self.task_name = task_name
-        self.batch_setting = batch_setting
         self.what = what
-        self.run_eagerly = run_eagerly
+        self.batch_setting = batch_setting
+        self.eager = eager
         self.paused_until = 0.0  # monotonic time before which this process does not try the broker
 
     def reset_pause(self) -> None:
         self.paused_until = 0.0
 
     def batches(self, ids: list[int]) -> list[list[int]]:
+        if self.batch_setting is None:
+            return [[one] for one in ids]
         size = max(1, getattr(settings, self.batch_setting))
         return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+    def _args(self, batch: list[int]) -> list:
+        return [batch] if self.batch_setting is not None else batch
 
     def _task(self):
         if self.task_name not in current_app.tasks:
@@ -52,13 +75,9 @@ class Publisher:
         if not ids:
             return True
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            if not self.run_eagerly:
-                return True
-            for batch in self.batches(ids):
-                try:
-                    self._task().apply(args=[batch], throw=True)
-                except Exception:  # a bug in delivery must not fail the action that wrote the row
-                    log.exception("eager delivery of %s %s failed", self.what, batch)
+            if self.eager is not None:
+                for batch in self.batches(ids):
+                    self.eager(self._task(), self._args(batch))
             return True
         if time.monotonic() < self.paused_until:
             log.info("broker paused after a failure; %s %s wait for the sweep", self.what, ids[:20])
@@ -80,7 +99,11 @@ class Publisher:
             ):
                 for batch in self.batches(ids):
                     current_app.send_task(
-                        self.task_name, args=[batch], countdown=countdown, producer=producer, retry=False
+                        self.task_name,
+                        args=self._args(batch),
+                        countdown=countdown,
+                        producer=producer,
+                        retry=False,
                     )
             return True
         except Exception as exc:  # broker down or hung: the sweep sends it later
@@ -91,9 +114,6 @@ class Publisher:
 
 # This app's notices: the sweep is ``notifications.tasks.sweep``.
 publish = Publisher(
-    "notifications.tasks.deliver_batch",
-    batch_setting="NOTIFICATIONS_TASK_BATCH",
-    what="notifications",
-    run_eagerly=True,
+    "notifications.tasks.deliver_batch", what="notifications", batch_setting="NOTIFICATIONS_TASK_BATCH"
 )
 reset_pause = publish.reset_pause
