@@ -3,6 +3,9 @@ uses. Used by ``manage.py seed_demo``; never run on a production database."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -88,3 +91,22 @@ def _grant_demo_signing() -> None:
 def _say(stdout, message: str) -> None:
     if stdout is not None:
         stdout.write(message)
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> list[str]:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): the accounts; returns the table of their
+    logins, which the command prints last."""
+    try:
+        with transaction.atomic():
+            logins = seed_demo_users(command.stdout if verbosity > 1 else None)
+    except ValidationError as exc:
+        raise CommandError(
+            _("Không tạo được tài khoản trình diễn: %(error)s") % {"error": " ".join(exc.messages)}
+        ) from exc
+    lines = [_("Tài khoản trình diễn:")]
+    header = (_("Vai trò"), _("Tên đăng nhập"), _("Mật khẩu"))
+    widths = [max(len(row[i]) for row in (header, *logins)) for i in range(3)]
+    for row in (header, tuple("-" * w for w in widths), *logins):
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines

@@ -15,7 +15,7 @@ from accounts import services
 from accounts.forms import CodeForm, ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
 from accounts.permissions import actions_for
 from accounts.phones import display_phone
-from hcc import ratelimit
+from web import ratelimit
 
 # What each permission action (accounts.permissions.ACTIONS) lets a person do, in their words.
 ACTION_LABELS = {

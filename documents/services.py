@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from documents import ocr
+from documents import ocr, publish
 from documents.models import (
     Digitisation,
     DigitisationState,
@@ -41,9 +41,7 @@ class DocumentError(ValidationError):
 
 
 def _queue(digitisation_id: int, task_name: str) -> None:
-    from documents import tasks
-
-    transaction.on_commit(lambda: tasks.dispatch(task_name, digitisation_id))
+    transaction.on_commit(lambda: publish.dispatch(task_name, digitisation_id))
 
 
 # --- recorded by the dossier services (dossiers.extensions) --------------------------------------

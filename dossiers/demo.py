@@ -3,9 +3,12 @@ made through the same services the desks and reviewers use. Never run on a produ
 
 import random
 
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from accounts.demo import CITIZEN_PHONE, DEMO_PASSWORD
 from accounts.models import Role, User
@@ -336,3 +339,21 @@ def seed_demo_dossiers(count: int, *, seed: int = 2026, progress=None) -> int:
     if rest > 0:
         seed_history(rest, progress=progress)
     return Dossier.objects.count() - existing
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> None:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): with ``--dossiers N``, the dossiers."""
+    if not dossiers:
+        return
+    try:
+        bar = None
+        if dossiers > MADE_BY_SERVICES and verbosity > 0:
+            bar = tqdm(total=dossiers - MADE_BY_SERVICES, unit=_(" hồ sơ"), file=command.stderr._out)
+        made = seed_demo_dossiers(dossiers, progress=bar.update if bar else None)
+        if bar:
+            bar.close()
+    except ValidationError as exc:
+        raise CommandError(
+            _("Không tạo được hồ sơ mẫu: %(error)s") % {"error": " ".join(exc.messages)}
+        ) from exc
+    command.stdout.write(_("Hồ sơ mẫu: tạo mới %(count)s.") % {"count": made})

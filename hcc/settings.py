@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "csp",
     "hcc",
+    "web",
     "procedures",
     "accounts",
     "dossiers",
@@ -64,7 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "hcc.middleware.ChosenLanguageMiddleware",
+    "web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hcc.context_processors.site",
+                "web.context_processors.site",
             ],
             # {% once_token %} in every form whose post must take effect once (dossiers/once.py)
             "builtins": ["dossiers.templatetags.once"],
@@ -117,14 +118,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hcc")}
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same, without a new Redis client for every operation (hcc/cache.py).
-    CACHES["default"]["BACKEND"] = "hcc.cache.RedisCache"
+    # The same, without a new Redis client for every operation (web/cache.py).
+    CACHES["default"]["BACKEND"] = "web.cache.RedisCache"
     # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # The embedded default runs one process, where a local-memory cache is the shared one.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
-# A dead or hung Redis cache (hcc/cache.py): seconds an operation may wait for it (connect, then
+# A dead or hung Redis cache (web/cache.py): seconds an operation may wait for it (connect, then
 # each answer), and seconds the process then leaves it alone (the circuit breaker).
 CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.5)
 CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=15.0)
@@ -251,13 +252,13 @@ CONTENT_SECURITY_POLICY = {
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies in front of the web containers append to X-Forwarded-For
-# (0: clients connect directly). See hcc/client_ip.py.
+# (0: clients connect directly). See web/client_ip.py.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # The proxies the deployment really puts in front (docker-compose.yml sets it): hcc.W002 warns when
 # TRUSTED_PROXY_COUNT disagrees. None: not declared (no check).
 DEPLOYED_PROXY_COUNT = env.int("DEPLOYED_PROXY_COUNT", default=None)
-AXES_CLIENT_IP_CALLABLE = "hcc.client_ip.client_ip"
-RATELIMIT_IP_META_KEY = "hcc.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "web.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "web.client_ip.client_ip"
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -414,7 +415,17 @@ HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hà
 # the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
 # fails (hcc.E001, hcc/checks.py).
 HCC_SITE_URL = env.str("HCC_SITE_URL", default="") or "http://127.0.0.1:8000"
-# Public pages kept whole in the cache (hcc/pagecache.py) under a key that changes with what they
+# `manage.py seed_demo`: each app's own demo loader, in order (each needs what the ones before made).
+HCC_DEMO_LOADERS = [
+    "procedures.demo_catalog.load_demo",
+    "accounts.demo.load_demo",
+    "counters.demo.load_demo",
+    "receipts.demo_signing.load_demo",
+    "dossiers.demo.load_demo",
+    "receipts.demo.load_demo",
+    "surveys.demo.load_demo",
+]
+# Public pages kept whole in the cache (web/pagecache.py) under a key that changes with what they
 # show: this only bounds how long an unused copy stays.
 HCC_PAGE_CACHE_SECONDS = env.int("HCC_PAGE_CACHE_SECONDS", default=3600)
 # Catalog pages: their key misses a renamed agency or field, which they show after this long.

@@ -140,3 +140,14 @@ def seed_demo_certificates() -> int:
     units += [(code, name) for code, name in Agency.objects.order_by("code").values_list("code", "name")]
     folder = make_demo_chain(Path(settings.HCC_SIGNING_DIR), units)
     return len(list(folder.glob("*.p12")))
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> None:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): the demo certificate chain."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    command.stdout.write(
+        _("Chứng thư số trình diễn (ký số giấy tờ): %(count)s, trong %(folder)s.")
+        % {"count": seed_demo_certificates(), "folder": settings.HCC_SIGNING_DIR}
+    )

@@ -25,8 +25,8 @@ from procedures import workdays
 from procedures.models import Agency
 from receipts.codes import absolute_url, barcode_data_uri, qr_data_uri
 from receipts.models import FeeLine, Receipt
-from receipts.money import amount_in_words
 from receipts.services import fees
+from web.money import amount_in_words
 
 
 class PaperNotApplicable(Exception):

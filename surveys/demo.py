@@ -1,6 +1,9 @@
 """Demo ratings and feedback for ``manage.py seed_demo``. Running it again changes nothing."""
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from dossiers import statistics
@@ -136,3 +139,22 @@ def seed_demo_kiosks() -> int:
         return 0
     counters = Counter.objects.filter(is_active=True, rating_kiosk__isnull=True).order_by("id")
     return len([services.kiosk_issue(actor=admin, counter=counter) for counter in counters])
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> None:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): with ``--dossiers``, ratings and
+    feedback on them, and a rating-tablet address for each counter."""
+    if not dossiers:
+        return
+    ratings, feedback = seed_demo_surveys()
+    command.stdout.write(
+        _("Đánh giá, phản ánh: tạo mới %(ratings)s đánh giá, %(feedback)s phản ánh.")
+        % {"ratings": ratings, "feedback": feedback}
+    )
+    command.stdout.write(
+        _("Máy tính bảng đánh giá tại quầy: cấp mới %(count)s địa chỉ (xem ở %(url)s).")
+        % {
+            "count": seed_demo_kiosks(),
+            "url": settings.HCC_SITE_URL.rstrip("/") + reverse("surveys:kiosks"),
+        }
+    )

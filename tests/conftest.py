@@ -43,7 +43,7 @@ def _empty_cache():
     starts from an empty one."""
     from django.core.cache import cache
 
-    from hcc.cache import reset_breakers
+    from web.cache import reset_breakers
 
     reset_breakers()  # a Redis that failed in an earlier test is asked again
     cache.clear()
@@ -80,7 +80,7 @@ def redis_cache(settings, redis_url):
 
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "hcc.cache.RedisCache", "LOCATION": redis_url},
+        "default": {"BACKEND": "web.cache.RedisCache", "LOCATION": redis_url},
     }
     yield caches["default"]
     redis.Redis.from_url(redis_url).flushdb()

@@ -17,6 +17,7 @@ from receipts.papers import RECEIPT_TEMPLATE, receipt_context
 from receipts.services.fees import COLLECTABLE
 from receipts.views import signed
 from receipts.views.common import dossier_view, serve_paper
+from web.money import group_digits
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -67,7 +68,7 @@ def collect(request, dossier):
                     request,
                     _("Đã thu %(amount)s đồng thu hộ %(owner)s, biên lai ký hiệu %(series)s số %(number)s.")
                     % {
-                        "amount": f"{receipt.total:,}".replace(",", "."),
+                        "amount": group_digits(receipt.total),
                         "owner": receipt.owner.name,
                         "series": receipt.series_code,
                         "number": receipt.number_display,

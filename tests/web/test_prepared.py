@@ -1,10 +1,10 @@
-"""Statements prepared once per PostgreSQL connection (``hcc.prepared``)."""
+"""Statements prepared once per PostgreSQL connection (``web.prepared``)."""
 
 import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from hcc import prepared
+from web import prepared
 
 SQL = "SELECT CAST(%s AS integer) + CAST(%s AS integer), CAST(%s AS text)"
 

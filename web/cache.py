@@ -161,5 +161,5 @@ class RedisCache(DjangoRedisCache):
         return self._cache.breaker.closed()
 
     def trip(self, exc: Exception) -> None:
-        """A caller that talked to Redis itself (``hcc.ratelimit``) reports its failure."""
+        """A caller that talked to Redis itself (``web.ratelimit``) reports its failure."""
         self._cache.breaker.trip(exc)

@@ -10,7 +10,9 @@ def _reload_urls():
     import importlib
 
     import hcc.urls
+    import web.urls
 
+    importlib.reload(web.urls)
     importlib.reload(hcc.urls)
     clear_url_caches()
 

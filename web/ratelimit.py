@@ -78,7 +78,7 @@ def _count_on_redis(
     fetch: Sequence[str],
     add: Mapping[str, tuple[Any, int]],
 ) -> Counted:
-    if hasattr(cache, "available") and not cache.available():  # the breaker is open (hcc/cache.py)
+    if hasattr(cache, "available") and not cache.available():  # the breaker is open (web/cache.py)
         return Counted(not getattr(settings, "RATELIMIT_FAIL_OPEN", False))
     address = _get_ip(request)
     limits = []

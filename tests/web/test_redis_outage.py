@@ -21,7 +21,6 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from dossiers.models import Dossier
-from hcc.cache import reset_breakers
 from hcc.celery import app
 from notifications.models import Notification, Status
 from notifications.publish import reset_pause
@@ -29,6 +28,7 @@ from tests.counters.conftest import queue  # noqa: F401  (the fixture)
 from tests.dossiers.conftest import world  # noqa: F401  (the fixture)
 from tests.dossiers.test_desk_pages import intake_data
 from tests.factories import PASSWORD, UserFactory
+from web.cache import reset_breakers
 
 pytestmark = pytest.mark.timeout(120)
 LOGIN = "/tai-khoan/dang-nhap/"
@@ -84,7 +84,7 @@ def own_redis(redis_url, settings):
     server = OwnRedis()
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "hcc.cache.RedisCache", "LOCATION": server.url(1)},
+        "default": {"BACKEND": "web.cache.RedisCache", "LOCATION": server.url(1)},
     }
     settings.CACHE_BREAKER_SECONDS = 30
     settings.CELERY_TASK_ALWAYS_EAGER = False

@@ -11,7 +11,7 @@ own put back (the language switcher is a form). Pages for logged-in users (their
 messages waiting, with a CSP nonce, or with a status other than 200 are never cached.
 
 ``AnonymousPage`` lets the caller read the cache entry in a round trip it makes anyway (the rate
-limit's, ``hcc.ratelimit.count(fetch=page.keys)``) and know before any database work whether there
+limit's, ``web.ratelimit.count(fetch=page.keys)``) and know before any database work whether there
 is a page to check; ``anonymous_page`` is the one-call form for pages whose key holds the version.
 """
 
@@ -67,7 +67,7 @@ def new_versions(version_keys: Iterable[str]) -> None:
         except Exception:
             logger.exception("Cached pages not renewed (%s): the cache did not answer", ", ".join(names))
             return
-        if failed:  # hcc.cache.RedisCache answers so instead of raising
+        if failed:  # web.cache.RedisCache answers so instead of raising
             logger.warning("Cached pages not renewed (%s): the cache did not answer", ", ".join(failed))
 
     transaction.on_commit(renew)
@@ -125,7 +125,7 @@ class AnonymousPage:
     @property
     def adds(self) -> dict[str, tuple[str, int]]:
         """The version key with a new version, to add before reading ``keys`` when it is missing
-        (``hcc.ratelimit.count(add=...)``): the version is then there before the database is read,
+        (``web.ratelimit.count(add=...)``): the version is then there before the database is read,
         and a writer's change after that read renews it."""
         if self.version_key is None:
             return {}

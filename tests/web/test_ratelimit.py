@@ -1,5 +1,5 @@
-"""Rate limits counted in one round trip (hcc/ratelimit.py) and the Redis cache that keeps its
-client (hcc/cache.py)."""
+"""Rate limits counted in one round trip (web/ratelimit.py) and the Redis cache that keeps its
+client (web/cache.py)."""
 
 import pytest
 from django.conf import settings
@@ -7,7 +7,7 @@ from django.core.cache import cache, caches
 from django.test import RequestFactory, override_settings
 from django_ratelimit.core import get_usage
 
-from hcc import ratelimit
+from web import ratelimit
 
 GROUP = "tests.ratelimit"
 RATES = ("2/m", "5/h")
@@ -67,7 +67,7 @@ def test_counts_go_on_where_django_ratelimit_left_them(redis_cache):
 @pytest.mark.parametrize(("fail_open", "limited"), [(True, False), (False, True)])
 def test_an_unreachable_redis_fails_as_settings_say(fail_open, limited):
     nowhere = {
-        "BACKEND": "hcc.cache.RedisCache",
+        "BACKEND": "web.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

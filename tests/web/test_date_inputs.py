@@ -1,4 +1,4 @@
-"""The date and month boxes of every form: ISO values in, ISO values out (hcc/formats/inputs.py)."""
+"""The date and month boxes of every form: ISO values in, ISO values out (web/inputs.py)."""
 
 import re
 from datetime import date
@@ -7,7 +7,7 @@ from pathlib import Path
 from django import forms
 from django.utils import translation
 
-from hcc.formats.inputs import DateInput, MonthField
+from web.inputs import DateInput, MonthField
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def test_a_bad_month_is_named():
 
 def test_no_form_makes_a_date_box_by_hand():
     """A date or month box made with ``attrs={"type": ...}`` writes dd/mm/yyyy, which browsers
-    throw away: forms use the widgets of hcc/formats/inputs.py."""
+    throw away: forms use the widgets of web/inputs.py."""
     by_hand = re.compile(r"""["']type["']\s*:\s*["'](date|month|datetime-local)["']""")
     found = [
         f"{path.relative_to(ROOT)}:{n}"

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from hcc import pagecache
+from web import pagecache
 
 VERSION_KEY = "test-version:a"
 
@@ -71,7 +71,7 @@ def test_versions_are_renewed_only_when_the_transaction_commits(django_capture_o
 
 def test_a_renewal_the_cache_does_not_take_is_logged(settings, caplog, django_capture_on_commit_callbacks):
     nowhere = {
-        "BACKEND": "hcc.cache.RedisCache",
+        "BACKEND": "web.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

@@ -1,6 +1,6 @@
 from django import template
 
-from hcc.money import format_vnd
+from web.money import format_vnd
 
 register = template.Library()
 
