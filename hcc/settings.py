@@ -408,6 +408,8 @@ NATIONAL_SENDING_TIMEOUT = env.int("NATIONAL_SENDING_TIMEOUT", default=300)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
+# Who receives the periodic report (form 06 of Circular 01/2020/TT-VPCP), printed on it.
+HCC_REPORT_RECIPIENT = env.str("HCC_REPORT_RECIPIENT", default="Văn phòng Ủy ban nhân dân tỉnh")
 # The public address in every link that leaves the site (SMS, e-mail, QR codes on papers). Unset:
 # the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
 # fails (hcc.E001, hcc/checks.py).
