@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from accounts.demo import seed_demo_users
+from accounts.demo import demo_reviewers, seed_demo_users
 from counters.demo import seed_demo_queue
 from dossiers.demo import MADE_BY_SERVICES, seed_demo_dossiers
 from procedures.importers import ImportFileError, import_procedures
@@ -158,3 +158,7 @@ class Command(BaseCommand):
         for row in (header, tuple("-" * w for w in widths), *logins):
             cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             self.stdout.write(("  " + "  ".join(cells)).rstrip())
+        reviewers = ", ".join(f"{login} ({agency})" for agency, login in demo_reviewers())
+        self.stdout.write(
+            _("Chuyên viên các cơ quan trên quy trình (cùng mật khẩu): %(list)s") % {"list": reviewers}
+        )
