@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dashboards.admin_site.HccAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "accounts.third_party.AxesConfig",  # axes, named in Vietnamese on the admin
     "django_ratelimit",
     "csp",
     "hcc",
@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "payments",
     "notifications",
     "national",
-    "oauth2_provider",
+    "accounts.third_party.OAuthConfig",  # oauth2_provider, named in Vietnamese on the admin
     "privacy",
 ]
 
