@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dashboards.admin_site.HccAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "accounts.third_party.AxesConfig",  # axes, named in Vietnamese on the admin
     "django_ratelimit",
     "csp",
     "hcc",
@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "payments",
     "notifications",
     "national",
-    "oauth2_provider",
+    "accounts.third_party.OAuthConfig",  # oauth2_provider, named in Vietnamese on the admin
     "privacy",
     "documents",
 ]
@@ -411,6 +411,8 @@ NATIONAL_SENDING_TIMEOUT = env.int("NATIONAL_SENDING_TIMEOUT", default=300)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
+# Who receives the periodic report (form 06 of Circular 01/2020/TT-VPCP), printed on it.
+HCC_REPORT_RECIPIENT = env.str("HCC_REPORT_RECIPIENT", default="Văn phòng Ủy ban nhân dân tỉnh")
 # The public address in every link that leaves the site (SMS, e-mail, QR codes on papers). Unset:
 # the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
 # fails (hcc.E001, hcc/checks.py).

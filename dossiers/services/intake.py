@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Consent, User
 from accounts.phones import normalize_phone
+from accounts.services import consent_record
 from dossiers import statistics
 from dossiers.models import (
     ApplicantKind,
@@ -394,8 +395,12 @@ def dossier_receive(
 
 
 @transaction.atomic
-def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake: Intake) -> Dossier:
-    """A citizen submits online; the dossier waits in the clerks' queue of ``office``."""
+def dossier_submit(
+    *, actor: User, procedure: Procedure, office: Agency, intake: Intake, notice_version: str = ""
+) -> Dossier:
+    """A citizen submits online; the dossier waits in the clerks' queue of ``office``. With the
+    version of the processing notice they agreed to (the online form asks for it), their consent
+    is recorded with the dossier's code (accounts.Consent; Law 91/2025)."""
     to = _check_move(None, Action.SUBMIT, actor)
     _check_procedure(procedure, Channel.ONLINE)
     at = _now()
@@ -424,6 +429,14 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
     _record_reuse(dossier, intake, actor=actor)
     _assign_code(dossier, at)
     _event(dossier, actor=actor, action=Action.SUBMIT, from_status="")
+    if notice_version:
+        consent_record(
+            user=actor,
+            purpose=Consent.Purpose.SUBMISSION,
+            notice_version=notice_version,
+            at=at,
+            dossier_code=dossier.code,
+        )
     return dossier
 
 

@@ -1,6 +1,7 @@
 """The pages of the online submission: one question group per page, a check-your-answers page
 and a confirmation page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.phones import display_phone
+from accounts.services import check_consent
 from dossiers import extensions, services
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
 from dossiers.forms.fields import ACCEPT
@@ -233,7 +235,18 @@ def submit_check(request, wizard_id: str):
         return redirect(submission.url(missing))
     office = desks_for_citizens().filter(pk=submission.state["office"]["office"]).first()
     errors: dict[str | None, list[str]] = {}
-    if request.method == "POST":
+    consent_error = ""
+    # The version of the notice shown on this page: the one the person agrees to by ticking.
+    notice_version = settings.PRIVACY_NOTICE_VERSION
+    if request.method == "POST" and request.POST.get("consent") != notice_version:
+        # Nothing is sent without the consent (Law 91/2025); a notice changed since the page was
+        # shown is asked for again.
+        try:
+            check_consent(None)
+        except ValidationError as exc:
+            consent_error = " ".join(exc.messages)
+            errors = {"consent": [consent_error]}
+    elif request.method == "POST":
         status, code = submission.claim()
         if status == "done":
             return redirect("dossiers:submit_done", code)
@@ -250,6 +263,7 @@ def submit_check(request, wizard_id: str):
                 procedure=procedure,
                 office=office,
                 intake=submission.intake(submission.uploads({d.pk for d in documents})),
+                notice_version=notice_version,
             )
         except ValidationError as exc:  # DossierError, or a file refused when stored
             submission.release()
@@ -281,8 +295,15 @@ def submit_check(request, wizard_id: str):
         "resolving_agency": Agency.objects.filter(pk=chosen).first() if chosen else None,
         "return_label": ReturnMethod(submission.state["office"]["return_method"]).label,
         "documents": [(d, [f for f in kept if f["document_id"] == d.pk]) for d in documents],
+        "notice_version": notice_version,
+        "consent_error": consent_error,
         "errors": [
-            (message, submission.url(STEP_OF_FIELD[field], True) if field in STEP_OF_FIELD else "")
+            (
+                message,
+                submission.url(STEP_OF_FIELD[field], True)
+                if field in STEP_OF_FIELD
+                else ("#id_consent" if field == "consent" else ""),
+            )
             for field, messages_ in errors.items()
             for message in messages_
         ],
