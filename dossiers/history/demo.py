@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.demo_names import GIVEN, MIDDLE, SURNAMES
-from dossiers.history import BatchWriter, HistoryReport, HistoryRow
+from dossiers.history.loading import BatchWriter
+from dossiers.history.rows import HistoryReport, HistoryRow
 from dossiers.models import Channel, Dossier, DossierCounter, Step, StepStatus
 from dossiers.workflow import Status
 from procedures import workdays
