@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from dossiers.locks import dossier_lock
 from dossiers.models import Dossier
 from payments import protocol
 from payments.gateway import Gateway, GatewayError
@@ -72,9 +73,7 @@ def payment_start(*, actor: User, dossier: Dossier, client_ip: str = "") -> Star
     """Record a pending payment of everything the dossier still owes and return the gateway's
     signed payment address (amount in đồng × 100)."""
     gateway = _gateway()
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("intake_office").get(pk=dossier.pk)
-    )
+    dossier = dossier_lock(dossier, related=("intake_office",))
     if not may_pay(actor, dossier):
         raise PaymentError(_("Bạn không thanh toán được cho hồ sơ này."))
     if dossier.status not in COLLECTABLE:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import require
+from dossiers.locks import dossier_lock
 from dossiers.models import Dossier
 from dossiers.workflow import Status
 from receipts.models import FeeLine, ReceiptLine
@@ -30,7 +31,7 @@ COLLECTABLE = frozenset(
 
 
 def _lock(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure", "intake_office").get(pk=dossier.pk)
+    return dossier_lock(dossier, related=("procedure", "intake_office"))
 
 
 def _snapshot(dossier: Dossier) -> None:
