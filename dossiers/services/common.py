@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers import event_hooks, extensions, notices, statistics
+from dossiers import extensions, notices, statistics
 from dossiers.files import FileUpload, store_file
 from dossiers.locks import dossier_lock
 from dossiers.models import (
@@ -114,7 +114,7 @@ def _event(
         data=data,
     )
     notices.on_event(event)  # the applicant's and staff's notices, in this same transaction
-    event_hooks.run(event)  # other apps' outboxes (the national portal's sync), likewise
+    extensions.on_event(event)  # other apps' outboxes (the national portal's sync), likewise
     return event
 
 
