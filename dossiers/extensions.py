@@ -13,7 +13,10 @@ inside their own transaction:
   (``Intake.reused``: required document id → the key of the offer);
 - ``after_files``: files were stored on a dossier (at intake, as a supplement, as the result;
   called with none for a result that came without files);
-- ``on_event``: an event was written (every action on a dossier), right after the notices.
+- ``on_event``: an event was written (every action on a dossier), right after the notices;
+- ``after_import``: dossiers were written in bulk outside the services (the history import, the
+  demo's history), each batch in its own transaction: an app adds what its ``on_event`` would
+  have written for them (``receipts`` sets the fees of those still open to collection).
 
 An extension writes rows only (an outbox); anything remote happens after commit. It raises
 ``ValidationError`` for bad input (an offer that is not the applicant's): the service then changes
@@ -46,6 +49,9 @@ class DossierExtension:
         return None
 
     def on_event(self, event) -> None:
+        return None
+
+    def after_import(self) -> None:
         return None
 
 
@@ -85,3 +91,9 @@ def on_event(event) -> None:
     """Every extension's work on a new event, in the transaction that writes it."""
     for extension in _extensions:
         extension.on_event(event)
+
+
+def after_import() -> None:
+    """Every extension's work after dossiers were written in bulk (history import, demo history)."""
+    for extension in _extensions:
+        extension.after_import()

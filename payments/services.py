@@ -22,6 +22,7 @@ from payments import protocol
 from payments.gateway import Gateway, GatewayError
 from payments.models import Payment, PaymentStatus
 from receipts import services as receipt_services
+from receipts.fee_lines import fee_lines_for
 from receipts.services import Payer, ReceiptError
 from receipts.services.fees import COLLECTABLE
 
@@ -81,7 +82,7 @@ def payment_start(*, actor: User, dossier: Dossier, client_ip: str = "") -> Star
             _("Không thanh toán khi hồ sơ ở trạng thái “%(status)s”.")
             % {"status": dossier.get_status_display()}
         )
-    due = receipt_services.fees_due(receipt_services.fee_lines_for(dossier))
+    due = receipt_services.fees_due(fee_lines_for(dossier))
     amount = sum(line.amount for line in due)
     if amount <= 0:
         raise PaymentError(_("Hồ sơ không còn khoản phí, lệ phí nào phải nộp."))

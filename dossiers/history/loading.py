@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import DataError, IntegrityError, OperationalError, connection
 from django.utils.translation import gettext as _
 
+from dossiers import extensions
 from dossiers.history.reading import _open
 from dossiers.history.rows import (
     BATCH_SIZE,
@@ -187,6 +188,8 @@ def load_records(
         if progress and counted:
             progress(counted)
         writer.finish()
+    if report.created:
+        extensions.after_import()  # what other apps write for a new dossier (its fee lines)
     report.errors.sort(key=lambda problem: problem.line)
     return report
 

@@ -43,7 +43,7 @@ def _receive(world) -> Dossier:
 
 def test_the_apps_plug_in_at_one_place():
     kinds = {type(extension).__name__ for extension in extensions._extensions}
-    assert {"DocumentStore", "NationalSync"} <= kinds
+    assert {"DocumentStore", "NationalSync", "FeeLines"} <= kinds
 
 
 def test_an_extension_sees_every_event_in_the_transaction(world, registry):
