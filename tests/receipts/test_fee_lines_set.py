@@ -1,6 +1,9 @@
 """A dossier's fees are set when it is received (``fee_lines_set``), not when someone first looks at
 them: reading them writes nothing."""
 
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -85,3 +88,18 @@ def test_imported_dossiers_open_to_collection_get_their_fees(world, tmp_path):
     assert list(FeeLine.objects.filter(dossier=open_one).values_list("amount", flat=True)) == [75000]
     assert not FeeLine.objects.filter(dossier=closed).exists()
     assert services.fee_lines_backfill() == 0  # nothing left to set
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_sets_the_fees_of_open_dossiers_that_lack_them(world):
+    with freeze_time(at(7, 8)):
+        open_one, closed = receive(world), receive(world)
+        dossier_services.dossier_withdraw(actor=world.clerk, dossier=closed, reason="Người nộp rút")
+    FeeLine.objects.all().delete()  # as before issue 23: nobody had looked at their fees yet
+    executor = MigrationExecutor(connection)
+    executor.migrate([("receipts", "0004_signed_papers")])
+    executor.loader.build_graph()
+    executor.migrate([("receipts", "0005_fee_lines_set_at_receipt")])
+    lines = FeeLine.objects.filter(dossier=open_one).values_list("name", "amount", "owner_id")
+    assert list(lines) == [("Lệ phí", 75000, world.construction.id)]
+    assert not FeeLine.objects.filter(dossier=closed).exists()
