@@ -10,7 +10,9 @@ registered extensions at three points, inside their own transaction:
 - ``after_intake``: a dossier was received or submitted, with the reuse the person ticked
   (``Intake.reused``: required document id → the key of the offer);
 - ``after_files``: files were stored on a dossier (at intake, as a supplement, as the result;
-  called with none for a result that came without files).
+  called with none for a result that came without files);
+- ``papers_changed``: a paper of the dossier was signed or its signature revoked (``receipts``),
+  which may change whether its result counts as digital.
 
 An extension raises ``ValidationError`` for bad input (an offer that is not the applicant's): the
 service then changes nothing. With no extension registered, intake works as before.
@@ -37,6 +39,8 @@ class DossierExtension(Protocol):
     def after_intake(self, *, dossier, actor, reused: dict[int, str]) -> set[int]: ...
 
     def after_files(self, *, dossier, actor, files: list, kind: str) -> None: ...
+
+    def papers_changed(self, *, dossier) -> None: ...
 
 
 _extensions: list[DossierExtension] = []
@@ -68,3 +72,12 @@ def after_intake(*, dossier, actor, reused: dict[int, str]) -> set[int]:
 def after_files(*, dossier, actor, files: list, kind: str) -> None:
     for extension in _extensions:
         extension.after_files(dossier=dossier, actor=actor, files=files, kind=kind)
+
+
+def papers_changed(*, dossier) -> None:
+    """A signed paper of ``dossier`` was made or revoked (``receipts``), in the caller's
+    transaction."""
+    for extension in _extensions:
+        hook = getattr(extension, "papers_changed", None)
+        if hook is not None:
+            hook(dossier=dossier)
