@@ -107,7 +107,7 @@ EXPECTED = {
     "on_time_rate": 66.67,
     "online_rate": 12.5,
     "satisfaction_rate": 66.67,
-    # Decision 766 group 6: these dossiers have no digitisation records (tests/dashboards/test_digitisation.py)
+    # Decision 766 group 6: no digitisation records here (tests/dashboards/test_digitisation.py)
     "received_digitised": 0,
     "reusing": 0,
     "results_digitised": 0,
