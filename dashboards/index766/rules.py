@@ -1,31 +1,18 @@
-"""Decision 766/QĐ-TTg's index of service quality, in points: six groups, thirteen indicators,
-100 points, per agency, level, unit or for the province, for any period (``docs/index766.md``
-gives each indicator's definition, source and points, and what could not be confirmed).
-
-Two halves:
-- ``score(inputs)``: pure arithmetic, the points of every indicator and group from a dict of
-  counts (``INPUTS``); ``indicator_points`` is the one rule (points = maximum × rate / target,
-  the rate capped at the target; an indicator with nothing to count keeps its maximum);
-- ``inputs_by(...)``: the counts, read from the statistics' rollups (``dashboards.figures.compute``,
-  the dossier figures: no dossier is scanned at request time) and, for the parts whose records
-  are not dossiers, one grouped query each over their own tables of the period: the catalog
-  (procedures), national-portal sync messages, fee receipts and feedback items.
-"""
+"""The rules of Decision 766/QĐ-TTg's index (``docs/index766.md``): its groups and indicators as
+data, and the points of every indicator and group from a dict of counts (``INPUTS``): pure
+arithmetic, no database. ``indicator_points`` is the one rule: points = maximum × rate / target,
+the rate capped at the target; an indicator with nothing to count keeps its maximum."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards import figures
-from dossiers.punctuality import is_late, rate
-from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
+from dossiers.punctuality import rate
 
 CENT = Decimal("0.01")
 
@@ -298,185 +285,3 @@ def period_bounds(kind: str, year: int, number: int = 1) -> tuple[date, date]:
     start = date(year, first_month, 1)
     nxt = date(year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1)
     return start, nxt - timedelta(days=1)
-
-
-# --- the counts --------------------------------------------------------------------------------------
-
-GROUP_BY = ("province", "level", "unit", "agency")
-
-
-def _span(date_from: date, date_to: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(date_from, time.min, tzinfo=tz),
-        datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz),
-    )
-
-
-def _agency_filter(qs, column: str, filters: figures.Filters):
-    if filters.scope is not None:
-        qs = qs.filter(**{f"{column}__in": filters.scope})
-    if filters.agencies:
-        qs = qs.filter(**{f"{column}__in": filters.agencies})
-    return qs
-
-
-def _dossier_counts(date_from: date, date_to: date, filters: figures.Filters, now) -> dict[int, dict]:
-    rows = figures.compute(date_from=date_from, date_to=date_to, group_by="agency", filters=filters, now=now)
-    ids = dict(Agency.objects.filter(code__in=[r.key for r in rows]).values_list("code", "id"))
-    return {ids[r.key]: {k: r.counts[k] for k in DOSSIER_INPUTS} for r in rows if r.key in ids}
-
-
-def _catalog_counts(filters: figures.Filters) -> dict[int, dict]:
-    documents = RequiredDocument.objects.filter(procedure=OuterRef("pk"))
-    qs = _agency_filter(Procedure.objects.filter(is_active=True), "agency_id", filters)
-    if filters.levels:
-        qs = qs.filter(agency__level__in=filters.levels)
-    out = {}
-    for r in qs.values("agency_id").annotate(
-        procedures=Count("pk"),
-        procedures_complete=Count("pk", filter=Q(Exists(documents)) & Q(processing_days__isnull=False)),
-        procedures_online=Count("pk", filter=~Q(online_level=OnlineLevel.NONE)),
-    ):
-        out[r["agency_id"]] = r
-    return out
-
-
-def _sync_counts(start, end, filters: figures.Filters) -> dict[int, dict]:
-    from national.models import Service, SyncMessage, SyncStatus
-
-    qs = _agency_filter(
-        SyncMessage.objects.filter(created_at__gte=start, created_at__lt=end),
-        "dossier__resolving_agency_id",
-        filters,
-    )
-    out = {}
-    sent = Q(status=SyncStatus.SENT)
-    for r in qs.values("dossier__resolving_agency_id").annotate(
-        sync_dossier=Count("pk", filter=Q(service=Service.DOSSIER)),
-        sync_dossier_sent=Count("pk", filter=Q(service=Service.DOSSIER) & sent),
-        sync_progress=Count("pk", filter=Q(service=Service.PROGRESS)),
-        sync_progress_sent=Count("pk", filter=Q(service=Service.PROGRESS) & sent),
-    ):
-        out[r["dossier__resolving_agency_id"]] = r
-    return out
-
-
-def _receipt_counts(start, end, filters: figures.Filters) -> dict[int, dict]:
-    from payments.selectors import gateway_receipt_ids
-    from receipts.models import Receipt
-
-    qs = _agency_filter(
-        Receipt.objects.valid().filter(issued_at__gte=start, issued_at__lt=end), "agency_id", filters
-    )
-    out = {}
-    for r in qs.values("agency_id").annotate(
-        receipts=Count("pk"), receipts_online=Count("pk", filter=Q(pk__in=gateway_receipt_ids()))
-    ):
-        out[r["agency_id"]] = r
-    return out
-
-
-def _feedback_counts(start, end, filters: figures.Filters, now) -> dict[int, dict]:
-    from surveys.models import OPEN_FEEDBACK, Feedback
-
-    qs = _agency_filter(
-        Feedback.objects.filter(received_at__gte=start, received_at__lt=end), "agency_id", filters
-    )
-    out: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for agency_id, status, answered_at, due_at in qs.values_list(
-        "agency_id", "status", "answered_at", "due_at"
-    ).iterator():
-        c = out[agency_id]
-        c["feedback"] += 1
-        if answered_at is not None:
-            c["feedback_late" if is_late(answered_at, due_at) else "feedback_on_time"] += 1
-        elif status in OPEN_FEEDBACK and due_at is not None and due_at < now:
-            c["feedback_open_overdue"] += 1
-    return out
-
-
-def inputs_by_agency(
-    *, date_from: date, date_to: date, filters: figures.Filters | None = None, now=None
-) -> dict[int, dict[str, int]]:
-    """Agency id → every input of ``score`` for the period: the dossier counts from the rollups,
-    the rest from their own tables (one grouped query each)."""
-    filters = filters or figures.Filters()
-    now = now or timezone.now()
-    start, end = _span(date_from, date_to)
-    out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(INPUTS, 0))
-    sources = [
-        _dossier_counts(date_from, date_to, filters, now),
-        _catalog_counts(filters),
-        _sync_counts(start, end, filters),
-        _receipt_counts(start, end, filters),
-        _feedback_counts(start, end, filters, now),
-    ]
-    for source in sources:
-        for agency_id, counts in source.items():
-            if agency_id is None:
-                continue
-            row = out[agency_id]
-            for name in INPUTS:
-                if name in counts:
-                    row[name] += counts[name] or 0
-    return dict(out)
-
-
-def _units(agencies: dict[int, dict]) -> dict[int, int]:
-    """Agency id → its unit: the agency just under the top of its tree (a department with its
-    branches, a commune with its offices); a top agency is its own unit."""
-    parents = {a: agencies[a]["parent_id"] for a in agencies}
-    units = {}
-    for agency_id in agencies:
-        unit = agency_id
-        while parents.get(unit) is not None and parents.get(parents[unit]) is not None:
-            unit = parents[unit]
-        units[agency_id] = unit
-    return units
-
-
-def index(
-    *,
-    date_from: date,
-    date_to: date,
-    group_by: str = "province",
-    filters: figures.Filters | None = None,
-    now=None,
-) -> list[Score]:
-    """The index of the period, one ``Score`` per group of ``group_by`` (``GROUP_BY``), worst
-    first; ``province``: one score for everything in scope."""
-    if group_by not in GROUP_BY:
-        raise ValueError(group_by)
-    filters = filters or figures.Filters()
-    by_agency = inputs_by_agency(date_from=date_from, date_to=date_to, filters=filters, now=now)
-    agencies = {a["id"]: a for a in Agency.objects.values("id", "code", "name", "level", "parent_id")}
-    if group_by == "province":
-        keys = dict.fromkeys(by_agency)
-    elif group_by == "level":
-        keys = {a: agencies[a]["level"] for a in by_agency}
-    elif group_by == "unit":
-        units = _units(agencies)
-        keys = {a: agencies[units[a]]["code"] for a in by_agency}
-    else:
-        keys = {a: agencies[a]["code"] for a in by_agency}
-    summed: dict[str | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(INPUTS, 0))
-    for agency_id, counts in by_agency.items():
-        row = summed[keys[agency_id]]
-        for name in INPUTS:
-            row[name] += counts[name]
-    if group_by == "province" and not summed:
-        summed[None] = dict.fromkeys(INPUTS, 0)
-    names = {a["code"]: a["name"] for a in agencies.values()}
-    levels = dict(Level.choices)
-    scores = []
-    for key, counts in summed.items():
-        if key is None:
-            label = str(_("Toàn tỉnh (trong phạm vi được xem)"))
-        elif group_by == "level":
-            label = str(levels.get(key, key))
-        else:
-            label = names.get(key, key)
-        scores.append(score(counts, key=key, label=label))
-    scores.sort(key=lambda s: (s.points, s.key or ""))
-    return scores
