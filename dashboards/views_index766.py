@@ -140,8 +140,9 @@ def _context(request):
     if group_by not in index766.GROUP_BY:
         raise StatsQueryError({"group_by": [_("Chỉ nhóm theo: toàn tỉnh, cấp, đơn vị, cơ quan.")]})
     base = {"date_from": period.date_from, "date_to": period.date_to, "filters": query.filters}
-    (whole,) = index766.index(**base)
-    rows = index766.index(**base, group_by=group_by) if group_by != "province" else [whole]
+    counts = index766.inputs_by_agency(**base)  # read once for the province and the units
+    (whole,) = index766.index(**base, by_agency=counts)
+    rows = index766.index(**base, group_by=group_by, by_agency=counts) if group_by != "province" else [whole]
     return query, period, group_by, whole, rows
 
 

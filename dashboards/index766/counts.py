@@ -205,12 +205,15 @@ def index(
     group_by: str = "province",
     filters: figures.Filters | None = None,
     now=None,
+    by_agency: dict[int, dict[str, int]] | None = None,
 ) -> list[Score]:
     """The index of the period, one ``Score`` per group of ``group_by`` (``GROUP_BY``), the lowest
-    first; ``province``: one score for everything in scope."""
+    first; ``province``: one score for everything in scope. ``by_agency``: the counts of
+    ``inputs_by_agency`` for the same question, when the caller has them already."""
     if group_by not in GROUP_BY:
         raise ValueError(group_by)
-    by_agency = inputs_by_agency(date_from=date_from, date_to=date_to, filters=filters, now=now)
+    if by_agency is None:
+        by_agency = inputs_by_agency(date_from=date_from, date_to=date_to, filters=filters, now=now)
     agencies = {a["id"]: a for a in Agency.objects.values("id", "code", "name", "level", "parent_id")}
     if group_by == "province":
         keys = dict.fromkeys(by_agency)
