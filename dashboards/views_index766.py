@@ -24,7 +24,7 @@ SOURCE_PAGES = {
     "national": ("national:reconciliation", gettext_lazy("Đối soát đồng bộ Cổng quốc gia")),
     "payments": ("payments:pending", gettext_lazy("Thanh toán chờ xác nhận")),
     "surveys": ("surveys:feedback_list", gettext_lazy("Phản ánh, kiến nghị")),
-    "procedures": ("admin:procedures_procedure_changelist", gettext_lazy("Danh mục thủ tục")),
+    "procedures": ("procedures:catalog", gettext_lazy("Danh mục thủ tục")),
 }
 GROUP_BY_LABELS = {
     "province": gettext_lazy("Toàn tỉnh"),
