@@ -32,6 +32,12 @@ GROUP_BY_LABELS = {
     "unit": gettext_lazy("Đơn vị"),
     "agency": gettext_lazy("Cơ quan"),
 }
+# the drill-down's labels where the dashboard's own ("Quá hạn" twice) would not say which list
+LINK_LABELS = {
+    "resolved_late": gettext_lazy("Đã giải quyết quá hạn"),
+    "in_progress_overdue": gettext_lazy("Đang giải quyết quá hạn"),
+    "received_direct": gettext_lazy("Hồ sơ nộp trực tiếp, bưu chính"),
+}
 PERIOD_LABELS = {"month": gettext_lazy("Tháng"), "quarter": gettext_lazy("Quý"), "year": gettext_lazy("Năm")}
 
 
@@ -91,7 +97,7 @@ def _links(item: index766.IndicatorScore, params, period: Period) -> list[tuple[
         out = []
         for bucket in indicator.lost_buckets:
             q["bucket"] = bucket
-            label = FIGURES[bucket][0] if bucket in FIGURES else LOST[bucket]
+            label = LINK_LABELS.get(bucket) or (FIGURES[bucket][0] if bucket in FIGURES else LOST[bucket])
             out.append((str(label), f"{base}?{q.urlencode()}"))
         return out
     name, label = SOURCE_PAGES[indicator.source]
