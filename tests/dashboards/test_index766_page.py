@@ -109,3 +109,22 @@ def test_the_stats_api_gives_each_groups_points(client, march, catalog):
     assert bad.status_code == 400 and "index" in bad.json()
     schema = client.get("/api/schema/").content.decode()
     assert "index766" in schema
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_the_page_makes_a_fixed_number_of_queries(client, march, catalog):
+    """However many agencies and dossiers: the rollups by agency and by month, one grouped query per
+    other source, the agencies once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory(username="qt", role=Role.ADMIN))
+    url, params = "/thong-ke/chi-so-766/", {**YEAR_2026, "group_by": "unit"}
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, params)
+    for n in range(5):
+        AgencyFactory(code=f"XT{n}", name=f"UBND xã T{n}", parent=catalog["root"], level="commune")
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url, params).status_code == 200
+    assert len(after) == len(before) <= 26
