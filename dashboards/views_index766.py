@@ -127,7 +127,7 @@ def _trend_charts(trend: list) -> list[dict]:
         bars = []
         for i, (month, scored) in enumerate(trend):
             points = scored.groups[n].points
-            h = round(100 * float(points) / group.points) if group.points else 0
+            h = round(float(points) / group.points * 100) if group.points else 0  # bar height of 100
             bars.append(
                 {"x": 8 + i * 26, "y": 110 - h, "h": h, "label": f"{month:%m/%Y}", "value": _points(points)}
             )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from dashboards import figures
 from dashboards.index766.rules import DOSSIER_INPUTS, INPUTS, Score, score
-from dossiers.punctuality import is_late
+from dossiers.punctuality import is_late, is_overdue
 from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
 
 GROUP_BY = ("province", "level", "unit", "agency")
@@ -139,7 +139,7 @@ def _feedback_counts(start, end, filters: figures.Filters, now, by: str) -> dict
         c["feedback"] += 1
         if answered_at is not None:
             c["feedback_late" if is_late(answered_at, due_at) else "feedback_on_time"] += 1
-        elif status in OPEN_FEEDBACK and due_at is not None and due_at < now:
+        elif status in OPEN_FEEDBACK and is_overdue(due_at, now):
             c["feedback_open_overdue"] += 1
     return out
 
