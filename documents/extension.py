@@ -24,3 +24,8 @@ class DocumentStore(DossierExtension):
         from documents.services import digitisations_record
 
         digitisations_record(dossier=dossier, actor=actor, files=files, kind=kind)
+
+    def papers_changed(self, *, dossier) -> None:
+        from documents.services import digitisation_marks_refresh
+
+        digitisation_marks_refresh(dossier=dossier)

@@ -17,6 +17,8 @@ inside their own transaction:
 - ``after_import``: dossiers were written in bulk outside the services (the history import, the
   demo's history), each batch in its own transaction: an app adds what its ``on_event`` would
   have written for them (``receipts`` sets the fees of those still open to collection).
+- ``papers_changed``: a paper of the dossier was signed or its signature revoked (``receipts``),
+  which may change whether its result counts as digital.
 
 An extension writes rows only (an outbox); anything remote happens after commit. It raises
 ``ValidationError`` for bad input (an offer that is not the applicant's): the service then changes
@@ -52,6 +54,9 @@ class DossierExtension:
         return None
 
     def after_import(self) -> None:
+        return None
+
+    def papers_changed(self, *, dossier) -> None:
         return None
 
 
@@ -97,3 +102,10 @@ def after_import() -> None:
     """Every extension's work after dossiers were written in bulk (history import, demo history)."""
     for extension in _extensions:
         extension.after_import()
+
+
+def papers_changed(*, dossier) -> None:
+    """A signed paper of ``dossier`` was made or revoked (``receipts``), in the caller's
+    transaction."""
+    for extension in _extensions:
+        extension.papers_changed(dossier=dossier)

@@ -45,6 +45,9 @@ ROW_FIELDS = (
     "resolving_agency__level",
     "rated_unsatisfied",
     "has_feedback",
+    "papers_digitised",
+    "result_digitised",
+    "papers_reused",
 )
 # The dossier's own columns among them (the rest come from its procedure and agency).
 OWN_FIELDS = tuple(name for name in ROW_FIELDS if "__" not in name)

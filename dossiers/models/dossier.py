@@ -132,6 +132,12 @@ class Dossier(models.Model):
     # the statistics count Decision 766's satisfaction index from these, in the rollup.
     rated_unsatisfied = models.BooleanField(_("bị đánh giá không hài lòng"), default=False)
     has_feedback = models.BooleanField(_("có phản ánh, kiến nghị"), default=False)
+    # Whether the papers, the result were digital and stored papers reused (set by ``documents``
+    # through ``services.dossier_note_digitisation`` from its records): Decision 766's group 6,
+    # counted by the statistics in the rollup.
+    papers_digitised = models.BooleanField(_("thành phần hồ sơ đã số hóa"), default=False)
+    result_digitised = models.BooleanField(_("kết quả đã số hóa"), default=False)
+    papers_reused = models.BooleanField(_("có dùng lại giấy tờ trong kho dữ liệu"), default=False)
 
     result_note = models.TextField(_("kết quả giải quyết"), blank=True)
     closing_reason = models.TextField(_("lý do từ chối, dừng, rút"), blank=True)
