@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "dossier.accept_online": gettext_lazy("Tiếp nhận hồ sơ nộp trực tuyến"),
     "dossier.return_result": gettext_lazy("Trả kết quả giải quyết"),
     "dossier.view_inbox": gettext_lazy("Xem hồ sơ chuyển đến cơ quan"),
+    "dossier.search": gettext_lazy("Tìm hồ sơ theo mã, số định danh, số điện thoại, tên"),
     "step.process": gettext_lazy("Xử lý hồ sơ"),
     "fee.collect": gettext_lazy("Thu phí, lệ phí"),
     "fee.exempt": gettext_lazy("Ghi nhận miễn phí, lệ phí"),
@@ -200,7 +201,6 @@ def home(request, contact_form=None):
         {
             "actions": actions,
             "action_labels": [ACTION_LABELS.get(action, action) for action in actions],
-            "phone": display_phone(user.phone),
             "contact_form": contact_form
             or ContactForm(initial={"phone": display_phone(user.phone), "email": user.email}),
             "notifications_form": NotificationChoicesForm(initial=choices),

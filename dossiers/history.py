@@ -40,6 +40,7 @@ from dossiers.workflow import FINAL_STATUSES, Status
 from dossiers.workflow import STATUS_BY_NATIONAL_CODE as NATIONAL_STATUS
 from procedures import workdays
 from procedures.models import Agency, Procedure
+from procedures.text import fold
 
 COLUMNS = (
     "code",
@@ -345,7 +346,7 @@ def _fast_row(fields: list[str], at: list[int], catalog: _Catalog) -> Prepared |
     closed = (returned or ready or received) if status in FINAL_STATUSES else nothing
     submitted = received if channel == Channel.ONLINE else nothing
     text = (
-        f"{_escape(code)}\t{known[0]}\t{agency_id}\t{office_id}\t{channel}\t{status}\t{_escape(name)}\t"
+        f"{_escape(code)}\t{known[0]}\t{agency_id}\t{office_id}\t{channel}\t{status}\t{_escape(name)}\t{_escape(fold(name))}\t"
         f"{submitted}\t{received}\t{due}\t{ready or nothing}\t{returned or nothing}\t{closed}"
     )
     return code, office_id, text
@@ -371,6 +372,7 @@ def _dossier_values(row: HistoryRow, now: datetime, secret: str, token: str) -> 
         "channel": row.channel,
         "status": row.status,
         "applicant_name": row.applicant_name,
+        "applicant_search": fold(row.applicant_name),
         "submitted_at": row.received_at if row.channel == Channel.ONLINE else None,
         "received_at": row.received_at,
         "due_at": row.due_at,
@@ -391,6 +393,7 @@ _ROW_COLUMNS = (
     "channel",
     "status",
     "applicant_name",
+    "applicant_search",
     "submitted_at",
     "received_at",
     "due_at",
@@ -434,6 +437,7 @@ def _row_text(row: HistoryRow, now: datetime, now_text: str) -> str:
             row.channel,
             row.status,
             _copy_text(row.applicant_name),
+            _copy_text(fold(row.applicant_name)),
             received if row.channel == Channel.ONLINE else r"\N",
             received,
             when("due_at", row.due_at),

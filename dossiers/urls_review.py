@@ -1,14 +1,15 @@
-"""The dossier page, the reviewers' inbox and step actions, checked file downloads.
+"""The dossier page, the staff search, the reviewers' inbox and step actions, checked file downloads.
 
 Dossier pages live under ``xem/<code>/`` so that a code never shadows another area's page
 (``/ho-so/tra-cuu/`` and the like)."""
 
 from django.urls import path
 
-from dossiers.views import review
+from dossiers.views import review, search
 
 urlpatterns = [
     path("xu-ly/", review.inbox, name="inbox"),
+    path("tim-kiem/", search.search, name="search"),
     path("xem/<str:code>/", review.detail, name="detail"),
     path("xem/<str:code>/dung-xu-ly/", review.stop, name="stop"),
     path("xem/<str:code>/xin-loi-hen-lai/", review.apologize, name="apologize"),

@@ -442,7 +442,7 @@ def test_apology_with_a_new_date(world, as_user):
         assert apologize in page.content.decode()
 
         page = client.get(apologize)
-        assert "21/12/2026 08:00" in text(page)
+        assert "08:00 21/12/2026" in text(page)
 
         page = client.post(apologize, {"reason": "Chờ ý kiến liên ngành", "new_date": "20/12/2026"})
         assert page.status_code == 200
@@ -462,7 +462,7 @@ def test_apology_with_a_new_date(world, as_user):
     assert dossier.due_at == at(21, 8)
     page_text = text(page)
     assert "Hẹn lại (văn bản xin lỗi)" in page_text
-    assert "28/12/2026 10:00" in page_text
+    assert "10:00 28/12/2026" in page_text
     assert "Xin lỗi và hẹn lại" in page_text
 
 
@@ -503,7 +503,7 @@ def test_the_dossier_page_shows_every_event_in_the_timeline(world, as_user):
     timeline = page_text[page_text.index("Quá trình giải quyết") :]
     for event in events:
         assert str(Action(event.action).label) in timeline
-    assert "08/12/2026 09:15" in timeline
+    assert "09:15 08/12/2026" in timeline
     assert world.reviewer_b.display_name in timeline
     assert "Sở Xây dựng" in timeline
     # order: receive first, approve last
@@ -522,7 +522,7 @@ def test_the_dossier_page_header_steps_and_masked_id(world, as_user):
     assert "Đã tiếp nhận" in page_text and "Mã trạng thái: 2" in page_text
     assert "Sở Xây dựng" in page_text and "Trung tâm PVHCC" in page_text
     assert "Trực tiếp" in page_text
-    assert "21/12/2026 08:00" in page_text
+    assert "08:00 21/12/2026" in page_text
     assert "Thẩm định pháp lý" in page_text and "Thẩm định kỹ thuật, cấp phép" in page_text
     assert "Đơn đề nghị" in page_text
     # the ID number is masked for staff; the contact is shown to them

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import require
-from accounts.phones import display_phone
 from dossiers import selectors, services
 from dossiers.models import Dossier, DossierFile, FileKind, Step, StepStatus
 from dossiers.permissions import OPEN_STEP
@@ -144,7 +143,6 @@ def detail(request, code: str):
             "is_applicant": is_applicant,
             "id_number": dossier.id_number if is_applicant else dossier.masked_id_number,
             "show_contact": is_applicant or user.is_staff_member or user.is_superuser,
-            "phone": display_phone(dossier.phone),
             "urgency": urgency,
             "promised_urgency": promised_urgency,
             "step_groups": step_groups,
