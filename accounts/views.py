@@ -13,6 +13,7 @@ from django_ratelimit.core import get_usage
 
 from accounts import services
 from accounts.forms import CodeForm, ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
+from accounts.landing import work_page
 from accounts.permissions import actions_for
 from accounts.phones import display_phone
 from hcc import ratelimit
@@ -106,6 +107,10 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         self._failures(count=True)
         return super().form_invalid(form)
+
+    def get_default_redirect_url(self):
+        """Without a ``next`` page: the person's work page (``accounts.landing``)."""
+        return work_page(self.request.user)
 
 
 def _form_errors(form, exc: ValidationError) -> None:
