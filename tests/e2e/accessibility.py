@@ -51,7 +51,7 @@ def csp_violations(page) -> list[str]:
 
 
 def overflow(page) -> str:
-    """"" when the page fits the viewport's width; else how wide it is and the widest elements
+    """Empty when the page fits the viewport's width; else how wide it is and the widest elements
     that stick out (a table not in its scrolling box, a long word, a fixed width)."""
     return page.evaluate(
         """() => {
@@ -60,10 +60,11 @@ def overflow(page) -> str:
           if (page <= width) return "";
           const wide = [...document.querySelectorAll("body *")]
             .filter((el) => el.getBoundingClientRect().right > width + 1)
-            .filter((el) => !el.closest(".table-responsive") || el.matches(".table-responsive"))
+            .filter((el) => !el.closest(".table-responsive")
+              || el.matches(".table-responsive"))
             .slice(0, 5)
-            .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")}`
-              + ` (${Math.round(el.getBoundingClientRect().right)} px)`);
+            .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
+              + `.${[...el.classList].join(".")} (${Math.round(el.getBoundingClientRect().right)} px)`);
           return `${page} px wide in a ${width} px viewport: ${wide.join(", ")}`;
         }"""
     )

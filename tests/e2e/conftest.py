@@ -111,7 +111,7 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture
 def screen(request) -> str:
-    """"desktop" or "phone": the width every page of the test is opened at."""
+    """The width every page of the test is opened at: "desktop" or "phone"."""
     return getattr(request, "param", "desktop")
 
 
