@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.permissions import agency_scope
 from accounts.phones import looks_like_phone, normalize_phone
 from dossiers import punctuality
-from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
+from dossiers.models import ApplicantKind, Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Status
 from hcc import prepared
 from procedures import workdays
@@ -114,6 +114,19 @@ def dossiers_search(user, query: str = "", *, waiting_supplement: bool = False) 
     if waiting_supplement:
         qs = qs.filter(status__in=SUPPLEMENT_WAITING)
     return qs.order_by("-id")
+
+
+def last_submission_of(user) -> Dossier | None:
+    """The person's own latest dossier made as a person (not for an organisation): the online
+    form offers its ID number and address again."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Dossier.objects.filter(applicant_user=user, applicant_kind=ApplicantKind.PERSON)
+        .only("id_kind", "id_number", "nationality", "address")
+        .order_by("-id")
+        .first()
+    )
 
 
 def online_queue(user) -> QuerySet[Dossier]:

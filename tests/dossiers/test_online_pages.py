@@ -609,3 +609,33 @@ def test_the_applicant_sees_the_cost_on_every_page_before_and_after_sending(worl
     assert "Phí, lệ phí của hồ sơ" in page and "Lệ phí: 75.000" in page
     assert "Còn phải nộp: 75.000" in page
     assert "Chưa nộp" in page
+
+
+# --- issue 21: the smaller points ------------------------------------------------------------------
+
+
+def test_the_confirmation_says_it_once_and_points_up_to_the_tracking_link(world, client, citizen):
+    done = client.post(to_check_page(client, world), follow=True)
+    page = text(done)
+    assert page.count("Đã gửi hồ sơ") == 2  # the title and the heading; no flash message besides
+    assert not list(done.context["messages"])
+    assert "dưới đây" not in page and "đường dẫn tra cứu ở trên" in page
+    assert page.index("Đường dẫn tra cứu") < page.index("đường dẫn tra cứu ở trên")
+
+
+def test_the_id_number_and_address_of_the_last_submission_are_offered_again(world, client, citizen):
+    client.post(to_check_page(client, world), follow=True)
+    applicant_url = start(client, world)
+    page = text(client.get(applicant_url))
+    assert 'value="001203004567"' in page
+    response = client.post(
+        applicant_url, {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}
+    )
+    assert "Số 1 Trần Phú, phường Hà Đông</textarea>" in text(client.get(response.url))
+
+
+def test_nothing_is_offered_from_someone_elses_dossier(world, client, citizen):
+    client.post(to_check_page(client, world), follow=True)
+    client.force_login(world.other_citizen)
+    page = text(client.get(start(client, world)))
+    assert "001203004567" not in page
