@@ -16,7 +16,7 @@ from accounts.permissions import agency_scope
 from accounts.phones import looks_like_phone, normalize_phone
 from dossiers import punctuality
 from dossiers.models import ApplicantKind, Dossier, Event, Step, StepStatus, SupplementRequest
-from dossiers.workflow import Status
+from dossiers.workflow import Action, Status
 from hcc import prepared
 from procedures import workdays
 from procedures.models import Agency, Procedure
@@ -127,6 +127,20 @@ def last_submission_of(user) -> Dossier | None:
         .order_by("-id")
         .first()
     )
+
+
+def supplement_note(dossier: Dossier) -> str:
+    """The note for the applicant written with the latest supplement request (at intake or
+    during processing), kept on its event; "" when there is none."""
+    note = (
+        Event.objects.filter(
+            dossier=dossier, action__in=[Action.REQUEST_SUPPLEMENT, Action.REQUEST_INTAKE_SUPPLEMENT]
+        )
+        .order_by("-at", "-id")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return note or ""
 
 
 def online_queue(user) -> QuerySet[Dossier]:

@@ -15,10 +15,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import can, on_the_spot_signers, require
@@ -45,6 +45,7 @@ from dossiers.selectors import (
     waiting_for_intake_supplement,
 )
 from dossiers.workflow import Action, Status, TransitionRefused
+from hcc.numbers import format_date_time
 from procedures.models import Procedure
 from procedures.selectors import (
     competent_agencies,
@@ -387,23 +388,28 @@ def online_queue_page(request):
 
 
 @desk_view("dossier.accept_online")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def accept(request, code: str):
-    dossier = _desk_dossier(request, code)
+    """Accept an online submission: the page asks to confirm (what is received, and that the
+    clock starts), then leads to the dossier's receipt and papers."""
+    dossier = _desk_dossier(request, code, detailed=True)
+    queue = reverse("dossiers:desk_online_queue")
+    if request.method == "GET":
+        if not _allowed(request, dossier, Action.ACCEPT):
+            return redirect(queue)
+        files = [f for f in dossier.files.all() if f.kind == FileKind.SUBMISSION]
+        return render(request, "dossiers/desk/accept.html", {"dossier": dossier, "files": files})
     try:
         dossier = services.dossier_accept(actor=request.user, dossier=dossier)
     except TransitionRefused as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Đã tiếp nhận hồ sơ %(code)s. Hẹn trả kết quả: %(due)s.")
-            % {
-                "code": dossier.code,
-                "due": formats.date_format(timezone.localtime(dossier.due_at), "SHORT_DATETIME_FORMAT"),
-            },
-        )
-    return redirect("dossiers:desk_online_queue")
+        return redirect(queue)
+    messages.success(
+        request,
+        _("Đã tiếp nhận hồ sơ %(code)s. Hẹn trả kết quả: %(due)s. In giấy tiếp nhận cho người nộp.")
+        % {"code": dossier.code, "due": format_date_time(dossier.due_at)},
+    )
+    return redirect("dossiers:desk_confirmation", dossier.code)
 
 
 @desk_view("dossier.accept_online")

@@ -639,3 +639,16 @@ def test_nothing_is_offered_from_someone_elses_dossier(world, client, citizen):
     client.force_login(world.other_citizen)
     page = text(client.get(start(client, world)))
     assert "001203004567" not in page
+
+
+def test_the_reviewers_note_is_on_the_citizens_supplement_form(world, client, citizen):
+    dossier = submit_online(world)
+    services.dossier_accept(actor=world.clerk, dossier=dossier)
+    step = dossier.steps.get(order=1)
+    services.step_claim(actor=world.reviewer_a, step=step)
+    services.dossier_request_supplement(
+        actor=world.reviewer_a, step=step, items=["Bản vẽ mặt bằng móng"], note="Bản vẽ cần có chữ ký."
+    )
+    page = text(client.get(reverse("dossiers:my_supply", args=[dossier.code])))
+    assert "Ghi chú của cán bộ" in page and "Bản vẽ cần có chữ ký." in page
+    assert page.index("Bản vẽ mặt bằng móng") < page.index("Bản vẽ cần có chữ ký.")

@@ -258,12 +258,21 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     expect(queued).to_contain_text(APPLICANT_NAME)
     expect(queued.get_by_role("link", name="don-de-nghi-cap-gpxd.pdf")).to_be_visible()
     expect(queued.get_by_role("link", name="IMG_20261207_080112.jpg")).to_be_visible()
-    queued.get_by_role("button", name=f"Tiếp nhận {code}").click()
+    queued.get_by_role("link", name=f"Tiếp nhận {code}").click()
+    # accepting asks first, then leads to the intake receipt to print
+    expect(clerk.get_by_role("heading", level=1, name=f"Tiếp nhận hồ sơ {code}")).to_be_visible()
+    assert_accessible(clerk)
+    clerk.get_by_role("button", name="Xác nhận tiếp nhận").click()
     expect_message(clerk, f"Đã tiếp nhận hồ sơ {code}")
+    expect(clerk.get_by_role("link", name=re.compile("Giấy tiếp nhận hồ sơ")).first).to_be_visible()
     assert_accessible(clerk)
 
-    # The clerk opens the dossier by its code, collects the fee and downloads the receipt.
-    clerk.goto(f"/ho-so/xem/{code}/")
+    # The clerk scans the receipt's barcode into the search box: the dossier opens; the fee is
+    # collected and the receipt downloaded.
+    main_menu(clerk, "Tìm hồ sơ")
+    clerk.get_by_label("Mã hồ sơ, số CCCD, số điện thoại hoặc họ tên").press_sequentially(code)
+    clerk.keyboard.press("Enter")
+    expect(clerk).to_have_url(re.compile(rf"/ho-so/xem/{code}/$"))
     clerk.get_by_role("link", name="Thu phí, lệ phí").click()
     expect(clerk.get_by_role("heading", level=1, name=f"Thu phí, lệ phí hồ sơ {code}")).to_be_visible()
     expect(clerk.get_by_label("Tên người nộp tiền")).to_have_value(APPLICANT_NAME)
