@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from dossiers.workflow import Status
 from procedures.text import fold
 
+# The stored (content-sniffed) types a staff member may see inline.
+PREVIEWABLE = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
 
 class Channel(models.TextChoices):
     COUNTER = "counter", _("Trực tiếp")
@@ -345,6 +348,11 @@ class DossierFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def previewable(self) -> bool:
+        """A PDF or an image: staff see it inline in a sandboxed viewer (``file_preview``)."""
+        return self.content_type in PREVIEWABLE
 
 
 class DocumentReceived(models.Model):

@@ -16,4 +16,6 @@ urlpatterns = [
     path("xem/<str:code>/xac-nhan-nghia-vu-tai-chinh/", review.confirm_payment, name="confirm_payment"),
     path("buoc/<int:step_id>/<str:action>/", review.step_action, name="step_action"),
     path("tep/<int:file_id>/", review.file_download, name="file"),
+    path("tep/<int:file_id>/xem/", review.file_preview, name="file_preview"),
+    path("tep/<int:file_id>/noi-dung/", review.file_inline, name="file_inline"),
 ]

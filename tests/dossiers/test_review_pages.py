@@ -619,3 +619,50 @@ def test_forward_without_a_note(world, as_user):
     response = as_user(world.reviewer_a).post(step_url(step, "forward"))
     assert response.url == detail_url(dossier)
     assert second_step(dossier).status == StepStatus.ACTIVE
+
+
+def test_staff_see_a_pdf_or_an_image_inline_in_a_sandboxed_viewer(world, as_user):
+    docs = list(world.procedure.documents.order_by("order"))
+    intake = Intake(
+        applicant=applicant(),
+        files=[
+            FileUpload(name="don.pdf", content=PDF_BYTES, document_id=docs[0].id),
+            FileUpload(name="ban-ve.png", content=PNG_BYTES, document_id=docs[1].id),
+        ],
+    )
+    dossier = services.dossier_submit(
+        actor=world.citizen, procedure=world.procedure, office=world.center, intake=intake
+    )
+    png = dossier.files.get(original_name="ban-ve.png")
+    pdf = dossier.files.get(original_name="don.pdf")
+    clerk = as_user(world.clerk)
+    assert reverse("dossiers:file_preview", args=[png.pk]) in clerk.get(detail_url(dossier)).content.decode()
+
+    page = clerk.get(reverse("dossiers:file_preview", args=[png.pk])).content.decode()
+    assert f'<iframe src="{reverse("dossiers:file_inline", args=[png.pk])}" sandbox=""' in page
+    image = clerk.get(reverse("dossiers:file_inline", args=[png.pk]))
+    assert image["Content-Type"] == "image/png" and image["Content-Disposition"].startswith("inline")
+    assert image["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
+    assert image["X-Frame-Options"] == "SAMEORIGIN" and image["X-Content-Type-Options"] == "nosniff"
+
+    page = clerk.get(reverse("dossiers:file_preview", args=[pdf.pk]))
+    assert "object-src 'self'" in page["Content-Security-Policy"]  # the viewer page may embed it
+    assert "'none' 'self'" not in page["Content-Security-Policy"]
+    assert f'<object data="{reverse("dossiers:file_inline", args=[pdf.pk])}" type="application/pdf"' in (
+        page.content.decode()
+    )
+    document = clerk.get(reverse("dossiers:file_inline", args=[pdf.pk]))
+    assert (
+        document["Content-Security-Policy"] == "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+    )
+
+    # the applicant downloads their files but has no staff viewer; other agencies see nothing
+    citizen = as_user(world.citizen)
+    assert (
+        reverse("dossiers:file_preview", args=[png.pk])
+        not in citizen.get(detail_url(dossier)).content.decode()
+    )
+    for who in (world.citizen, world.commune_clerk):
+        user = as_user(who)
+        for name in ("file_preview", "file_inline"):
+            assert user.get(reverse(f"dossiers:{name}", args=[png.pk])).status_code == 404
