@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.dossiers.conftest import case  # noqa: F401  (a dossier claimed by reviewer A)
-from tests.e2e.accessibility import assert_accessible, overflow
+from tests.e2e.accessibility import assert_accessible, overflow, violations
 from tests.e2e.test_journey import main_menu, staff_page
 
 try:
@@ -89,3 +89,38 @@ def test_a_scanned_receipt_code_opens_the_dossier(world, case, open_page):  # no
     clerk.keyboard.press("Enter")
     expect(clerk).to_have_url(re.compile(rf"/ho-so/xem/{dossier.code}/$"))
     assert_accessible(clerk)
+
+
+# Every other page with a table or a wide form, by who opens it: none is wider than a phone, and
+# axe finds nothing on them at that width.
+OTHER_PAGES = {
+    "clerk": [
+        "/ho-so/quay/tiep-nhan/?q=giay+phep",
+        "/ho-so/tim-kiem/?cho=bo-sung",
+        "/giay-to/so-theo-doi/",
+        "/giay-to/doi-soat/",
+        "/xep-hang/quay/",
+        "/xep-hang/so-lieu/",
+        "/danh-gia/so-lieu/",
+        "/phan-anh/quan-ly/",
+        "/thanh-toan/cho-xac-nhan/",
+    ],
+    "manager": ["/thong-ke/ho-so/", "/cong-quoc-gia/doi-soat/", "/danh-gia/phieu-giay/"],
+    "citizen": ["/ho-so/cua-toi/", "/du-lieu-ca-nhan/", "/phan-anh/", "/phan-anh/cong-khai/"],
+}
+
+
+@PHONE
+def test_the_other_pages_fit_a_phone(world, case, open_page):  # noqa: F811
+    people = {"clerk": world.clerk, "manager": world.manager, "citizen": world.citizen}
+    wide = []
+    for who, addresses in OTHER_PAGES.items():
+        page = staff_page(open_page, who, people[who].username)
+        for address in addresses:
+            page.goto(address)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            if problem := overflow(page):
+                wide.append(f"{address} ({who}): {problem}")
+            if problems := violations(page):
+                wide.append(f"{address} ({who}): " + "; ".join(problems))
+    assert not wide, "\n".join(wide)
