@@ -131,6 +131,7 @@ def staff_page(open_page, who: str, username: str):
 
 def open_menu(page) -> None:
     """On a phone the menu is collapsed behind its "Danh mục" button: open it."""
+    page.wait_for_load_state("load")  # the style sheet decides whether the button shows
     toggler = page.get_by_role("button", name="Danh mục")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
@@ -256,8 +257,8 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     assert_accessible(clerk)
     queued = clerk.get_by_role("article").filter(has=clerk.get_by_role("heading", name=code))
     expect(queued).to_contain_text(APPLICANT_NAME)
-    expect(queued.get_by_role("link", name="don-de-nghi-cap-gpxd.pdf")).to_be_visible()
-    expect(queued.get_by_role("link", name="IMG_20261207_080112.jpg")).to_be_visible()
+    expect(queued.get_by_role("link", name="don-de-nghi-cap-gpxd.pdf", exact=True)).to_be_visible()
+    expect(queued.get_by_role("link", name="IMG_20261207_080112.jpg", exact=True)).to_be_visible()
     queued.get_by_role("link", name=f"Tiếp nhận {code}").click()
     # accepting asks first, then leads to the intake receipt to print
     expect(clerk.get_by_role("heading", level=1, name=f"Tiếp nhận hồ sơ {code}")).to_be_visible()
