@@ -28,6 +28,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "dossier.accept_online": frozenset({K}),
     "dossier.return_result": frozenset({K, P}),
     "dossier.view_inbox": frozenset({R}),
+    "dossier.search": frozenset({K, P, R, M, A}),
     "step.process": frozenset({R}),
     # fees and receipts
     "fee.collect": frozenset({K, P}),

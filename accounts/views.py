@@ -13,6 +13,7 @@ from django_ratelimit.core import get_usage
 
 from accounts import services
 from accounts.forms import CodeForm, ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
+from accounts.landing import work_page
 from accounts.permissions import actions_for
 from accounts.phones import display_phone
 from web import ratelimit
@@ -27,6 +28,7 @@ ACTION_LABELS = {
     "dossier.accept_online": gettext_lazy("Tiếp nhận hồ sơ nộp trực tuyến"),
     "dossier.return_result": gettext_lazy("Trả kết quả giải quyết"),
     "dossier.view_inbox": gettext_lazy("Xem hồ sơ chuyển đến cơ quan"),
+    "dossier.search": gettext_lazy("Tìm hồ sơ theo mã, số định danh, số điện thoại, tên"),
     "step.process": gettext_lazy("Xử lý hồ sơ"),
     "fee.collect": gettext_lazy("Thu phí, lệ phí"),
     "fee.exempt": gettext_lazy("Ghi nhận miễn phí, lệ phí"),
@@ -105,6 +107,10 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         self._failures(count=True)
         return super().form_invalid(form)
+
+    def get_default_redirect_url(self):
+        """Without a ``next`` page: the person's work page (``accounts.landing``)."""
+        return work_page(self.request.user)
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -203,7 +209,6 @@ def home(request, contact_form=None):
         {
             "actions": actions,
             "action_labels": [ACTION_LABELS.get(action, action) for action in actions],
-            "phone": display_phone(user.phone),
             "contact_form": contact_form
             or ContactForm(initial={"phone": display_phone(user.phone), "email": user.email}),
             "notifications_form": NotificationChoicesForm(initial=choices),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from joserfc.errors import JoseError
 
 from accounts import vneid
+from accounts.landing import work_page
 
 log = logging.getLogger(__name__)
 NEXT_KEY = "vneid_next"
@@ -55,7 +56,7 @@ def vneid_callback(request):
     if user is None:
         return _failed(request, _("Tài khoản này đã bị khóa."), 403)
     login(request, user, backend="accounts.backends.VNeIDBackend")
-    return redirect(request.session.pop(NEXT_KEY, "") or reverse("accounts:home"))
+    return redirect(request.session.pop(NEXT_KEY, "") or work_page(user))
 
 
 def _failed(request, message: str, status: int):

@@ -4,6 +4,7 @@ The board is polled every few seconds by every TV of an office: ``board_state`` 
 fixed, small number of queries whatever the number of counters and tickets.
 """
 
+from collections import deque
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,6 +15,7 @@ from counters.models import (
     QUEUED,
     Counter,
     PolicyMode,
+    Priority,
     QueuePolicy,
     Service,
     Ticket,
@@ -60,31 +62,39 @@ def ticket_by_token(token: str) -> Ticket | None:
     return Ticket.objects.select_related("service", "counter", "office").filter(token=token).first()
 
 
-def _policy_mode(office_id: int) -> str:
-    policy = QueuePolicy.objects.filter(office_id=office_id).only("mode").first()
-    return policy.mode if policy else PolicyMode.STRICT
-
-
 def people_ahead(ticket: Ticket) -> int:
-    """How many tickets of the same service are called before this one, as far as can be told:
-    transferred ones, and earlier ones of the same kind; under strict priority an ordinary ticket
-    also waits for every priority ticket. 0 once the ticket is called or over."""
+    """How many tickets of the same service are called before this one: the office's calling
+    policy (``services._choose``) played forward over the tickets queued now. Transferred tickets
+    first; then, under strict priority, every priority ticket before any ordinary one; under
+    "one priority ticket after every N ordinary ones", ordinary tickets keep being called until
+    the N-th since the last priority one (so a priority ticket may have people ahead too). 0 once
+    the ticket is called or over. Counters serving several services make it an estimate."""
     if ticket.status not in QUEUED:
         return 0
-    queued = Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=QUEUED).exclude(
-        pk=ticket.pk
+    queued = list(
+        Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status__in=QUEUED)
+        .only("id", "status", "priority", "taken_at")
+        .order_by("taken_at", "id")
     )
-    earlier = Q(taken_at__lt=ticket.taken_at) | Q(taken_at=ticket.taken_at, pk__lt=ticket.pk)
+    transferred = [t.pk for t in queued if t.status == TicketStatus.TRANSFERRED]
     if ticket.status == TicketStatus.TRANSFERRED:
-        return queued.filter(earlier, status=TicketStatus.TRANSFERRED).count()
-    ahead = Q(status=TicketStatus.TRANSFERRED)
-    if ticket.priority != "none":
-        ahead |= earlier & ~Q(priority="none")
-    elif _policy_mode(ticket.office_id) == PolicyMode.STRICT:
-        ahead |= ~Q(priority="none") | earlier
-    else:
-        ahead |= earlier
-    return queued.filter(ahead).count()
+        return transferred.index(ticket.pk) if ticket.pk in transferred else len(transferred)
+    policy = QueuePolicy.objects.filter(office_id=ticket.office_id).first()
+    strict = policy is None or policy.mode == PolicyMode.STRICT
+    every, streak = (policy.ordinary_per_priority, policy.ordinary_streak) if policy else (1, 0)
+    waiting = [t for t in queued if t.status == TicketStatus.WAITING]
+    priority = deque(t.pk for t in waiting if t.priority != Priority.NONE)
+    ordinary = deque(t.pk for t in waiting if t.priority == Priority.NONE)
+    ahead = len(transferred)
+    while priority or ordinary:
+        take_priority = (strict or streak >= every) if priority and ordinary else bool(priority)
+        called = priority.popleft() if take_priority else ordinary.popleft()
+        if called == ticket.pk:
+            return ahead
+        ahead += 1
+        if not strict:
+            streak = 0 if take_priority else streak + 1
+    return ahead  # not among the queued ones read (taken meanwhile): all of them are ahead
 
 
 def board_state(office: Agency, day: date | None = None, recent: int = RECENT_CALLS) -> dict:

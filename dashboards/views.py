@@ -15,6 +15,7 @@ from dashboards import figures, form06
 from dashboards.query import StatsQueryError, may_see_stats, parse
 from dashboards.selectors import dossiers_behind
 from dashboards.service_quality import service_quality
+from web.numbers import format_percent
 from receipts import spreadsheets
 
 HEADLINE = ["received", "resolved", "in_progress", "in_progress_overdue", "on_time_rate", "online_rate"]
@@ -55,10 +56,12 @@ def _link(params: QueryDict, **extra) -> str:
 
 
 def _number(value) -> str:
-    """1.234.567 (Vietnamese) or 1,234,567; rates with a decimal comma/point; – for none. Done in
+    """1.234.567 (Vietnamese) or 1,234,567; rates as 96,3 % (96.3 %); – for none. Done in
     the view once per cell: the template filter costs more than the page's queries."""
     if value is None:
         return "–"
+    if isinstance(value, float):  # a rate: one way on every page (web.numbers)
+        return format_percent(value)
     thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
     text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)

@@ -5,6 +5,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -12,11 +13,13 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import Role
 from accounts.permissions import agency_scope
+from accounts.phones import looks_like_phone, normalize_phone
 from dossiers import punctuality
-from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
-from dossiers.workflow import Status
+from dossiers.models import ApplicantKind, Dossier, Event, Step, StepStatus, SupplementRequest
+from dossiers.workflow import Action, Status
 from procedures import workdays
 from procedures.models import Agency, Procedure
+from procedures.text import search_terms
 from web import prepared
 
 
@@ -57,6 +60,87 @@ def dossier_for(user, code: str) -> Dossier:
         )
         .get(code=code)
     )
+
+
+SUPPLEMENT_WAITING = (Status.INTAKE_SUPPLEMENT, Status.SUPPLEMENT_REQUESTED)
+
+
+def _as_phone(text: str) -> str:
+    """``text`` as a stored phone number (E.164), or "" when it is not one (then the search
+    looks for it as a code, a number or a name instead)."""
+    if not looks_like_phone(text):
+        return ""
+    try:
+        return normalize_phone(text)
+    except ValidationError:
+        return ""
+
+
+def _search_condition(query: str) -> Q | None:
+    """What a staff member's one search box matches: a dossier code (whole or part, as a barcode
+    scanner types it), an ID number or tax code, a phone number as people write it, or the
+    applicant's or organisation's name without diacritics (every word found). None: nothing to
+    search for."""
+    text = " ".join((query or "").split())[:100]
+    if not text:
+        return None
+    compact = text.replace(" ", "").upper()
+    condition = Q(code=compact)
+    if len(compact) >= 4:
+        condition |= Q(code__icontains=compact)
+    if compact.isalnum():
+        condition |= Q(id_number=compact) | Q(tax_code=compact)
+    if phone := _as_phone(text):
+        condition |= Q(phone=phone)
+    words = search_terms(text)
+    if words and any(ch.isalpha() for ch in text):
+        by_name = Q()
+        for word in words:
+            by_name &= Q(applicant_search__contains=word)
+        condition |= by_name
+    return condition
+
+
+def dossiers_search(user, query: str = "", *, waiting_supplement: bool = False) -> QuerySet[Dossier]:
+    """The dossiers ``user`` may see (``dossiers_visible_to``) that match ``query``, newest first;
+    ``waiting_supplement`` keeps those waiting for the applicant's supplement (before or after
+    acceptance). Empty when there is neither a query nor that filter."""
+    qs = dossiers_visible_to(user)
+    condition = _search_condition(query)
+    if condition is None and not waiting_supplement:
+        return qs.none()
+    if condition is not None:
+        qs = qs.filter(condition)
+    if waiting_supplement:
+        qs = qs.filter(status__in=SUPPLEMENT_WAITING)
+    return qs.order_by("-id")
+
+
+def last_submission_of(user) -> Dossier | None:
+    """The person's own latest dossier made as a person (not for an organisation): the online
+    form offers its ID number and address again."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Dossier.objects.filter(applicant_user=user, applicant_kind=ApplicantKind.PERSON)
+        .only("id_kind", "id_number", "nationality", "address")
+        .order_by("-id")
+        .first()
+    )
+
+
+def supplement_note(dossier: Dossier) -> str:
+    """The note for the applicant written with the latest supplement request (at intake or
+    during processing), kept on its event; "" when there is none."""
+    note = (
+        Event.objects.filter(
+            dossier=dossier, action__in=[Action.REQUEST_SUPPLEMENT, Action.REQUEST_INTAKE_SUPPLEMENT]
+        )
+        .order_by("-at", "-id")
+        .values_list("note", flat=True)
+        .first()
+    )
+    return note or ""
 
 
 def online_queue(user) -> QuerySet[Dossier]:

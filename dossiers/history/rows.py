@@ -16,6 +16,7 @@ from dossiers.workflow import FINAL_STATUSES, Status
 from dossiers.workflow import STATUS_BY_NATIONAL_CODE as NATIONAL_STATUS
 from procedures import workdays
 from procedures.models import Agency, Procedure
+from procedures.text import fold
 
 COLUMNS = (
     "code",
@@ -321,7 +322,7 @@ def _fast_row(fields: list[str], at: list[int], catalog: _Catalog) -> Prepared |
     closed = (returned or ready or received) if status in FINAL_STATUSES else nothing
     submitted = received if channel == Channel.ONLINE else nothing
     text = (
-        f"{_escape(code)}\t{known[0]}\t{agency_id}\t{office_id}\t{channel}\t{status}\t{_escape(name)}\t"
+        f"{_escape(code)}\t{known[0]}\t{agency_id}\t{office_id}\t{channel}\t{status}\t{_escape(name)}\t{_escape(fold(name))}\t"
         f"{submitted}\t{received}\t{due}\t{ready or nothing}\t{returned or nothing}\t{closed}"
     )
     return code, office_id, text

@@ -17,6 +17,7 @@ from dossiers.models import Channel, Dossier, DossierCounter, Event
 from dossiers.services.common import new_secrets, new_tracking_tokens
 from dossiers.workflow import FINAL_STATUSES
 from procedures.models import Agency
+from procedures.text import fold
 
 
 def _closed_at(row: HistoryRow, now: datetime) -> datetime | None:
@@ -36,6 +37,7 @@ def _dossier_values(row: HistoryRow, now: datetime, secret: str, token: str) -> 
         "channel": row.channel,
         "status": row.status,
         "applicant_name": row.applicant_name,
+        "applicant_search": fold(row.applicant_name),
         "submitted_at": row.received_at if row.channel == Channel.ONLINE else None,
         "received_at": row.received_at,
         "due_at": row.due_at,
@@ -56,6 +58,7 @@ _ROW_COLUMNS = (
     "channel",
     "status",
     "applicant_name",
+    "applicant_search",
     "submitted_at",
     "received_at",
     "due_at",
@@ -99,6 +102,7 @@ def _row_text(row: HistoryRow, now: datetime, now_text: str) -> str:
             row.channel,
             row.status,
             _copy_text(row.applicant_name),
+            _copy_text(fold(row.applicant_name)),
             received if row.channel == Channel.ONLINE else r"\N",
             received,
             when("due_at", row.due_at),

@@ -10,10 +10,11 @@ from dossiers.models.dossier import (
     Dossier,
     IdKind,
     ReturnMethod,
+    applicant_search_key,
     mask_id_number,
 )
 from dossiers.models.events import Event, EventQuerySet
-from dossiers.models.files import DocumentReceived, DossierFile, FileKind, dossier_file_path
+from dossiers.models.files import PREVIEWABLE, DocumentReceived, DossierFile, FileKind, dossier_file_path
 from dossiers.models.guidance import GuidanceKind, IntakeGuidance
 from dossiers.models.obligations import FinancialObligation, ObligationKind
 from dossiers.models.steps import Step, StepStatus, SupplementRequest
@@ -41,5 +42,7 @@ __all__ = [
     "SubmittedRequest",
     "SupplementRequest",
     "dossier_file_path",
+    "PREVIEWABLE",
+    "applicant_search_key",
     "mask_id_number",
 ]

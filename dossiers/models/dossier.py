@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.workflow import Status
+from procedures.text import fold
 
 
 class Channel(models.TextChoices):
@@ -77,6 +78,9 @@ class Dossier(models.Model):
     )
     applicant_name = models.CharField(_("họ tên người nộp"), max_length=200)
     organisation_name = models.CharField(_("tên tổ chức"), max_length=300, blank=True)
+    # The names above folded (lower case, no diacritics: ``procedures.text.fold``), for the staff
+    # search "nguyen van an". Written with the names at intake and import, never edited.
+    applicant_search = models.TextField(editable=False, default="", blank=True)
     id_kind = models.CharField(
         _("loại giấy tờ tùy thân"), max_length=8, choices=IdKind.choices, default=IdKind.CCCD
     )
@@ -222,6 +226,11 @@ class Dossier(models.Model):
     def masked_identity(self) -> str:
         """The identifying number masked (last four shown): the person's, else the tax code."""
         return self.masked_id_number or self.masked_tax_code
+
+
+def applicant_search_key(name: str, organisation_name: str = "") -> str:
+    """``Dossier.applicant_search``: the person's and the organisation's names, folded."""
+    return fold(f"{name or ''} {organisation_name or ''}")
 
 
 def mask_id_number(value: str) -> str:

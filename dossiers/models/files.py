@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers.models.dossier import Dossier
 
+# The stored (content-sniffed) types a staff member may see inline.
+PREVIEWABLE = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
 
 class FileKind(models.TextChoices):
     SUBMISSION = "submission", _("Thành phần hồ sơ")
@@ -53,6 +56,11 @@ class DossierFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def previewable(self) -> bool:
+        """A PDF or an image: staff see it inline in a sandboxed viewer (``file_preview``)."""
+        return self.content_type in PREVIEWABLE
 
 
 class DocumentReceived(models.Model):

@@ -24,6 +24,7 @@ from dossiers.models import (
     RegisterCounter,
     ReturnMethod,
     Step,
+    applicant_search_key,
 )
 from dossiers.permissions import check_action
 from dossiers.services.common import (
@@ -296,6 +297,7 @@ def _new_dossier(
         applicant_kind=intake.applicant.kind,
         applicant_name=intake.applicant.name,
         organisation_name=intake.applicant.organisation_name,
+        applicant_search=applicant_search_key(intake.applicant.name, intake.applicant.organisation_name),
         id_kind=intake.applicant.id_kind,
         id_number=intake.applicant.id_number,
         nationality=intake.applicant.nationality,

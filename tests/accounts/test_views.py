@@ -9,7 +9,7 @@ from accounts.models import Role, User
 from accounts.permissions import ACTIONS
 from accounts.services import citizen_register
 from accounts.views import ACTION_LABELS
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ LOGOUT = "/tai-khoan/dang-xuat/"
 REGISTER = "/tai-khoan/dang-ky/"
 CONFIRM = "/tai-khoan/dang-ky/xac-nhan/"
 HOME = "/tai-khoan/"
+MY_DOSSIERS = "/ho-so/cua-toi/"
 
 
 def _register_data(**overrides) -> dict:
@@ -159,7 +160,7 @@ def test_login_page_links_to_register(client):
 def test_login_by_phone_in_any_format_or_by_email(client, citizen, identifier):
     response = client.post(LOGIN, {"username": identifier, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == HOME
+    assert response["Location"] == MY_DOSSIERS  # a citizen's work page
     assert int(client.session["_auth_user_id"]) == citizen.pk
 
 
@@ -214,9 +215,36 @@ def test_pages_are_vietnamese_unless_english_is_chosen(client):
     assert '<html lang="en"' in client.get("/").content.decode()
 
 
-def test_authenticated_user_visiting_login_goes_home(client, citizen):
+def test_authenticated_user_visiting_login_goes_to_their_work_page(client, citizen):
     client.force_login(citizen)
-    assert client.get(LOGIN)["Location"] == HOME
+    assert client.get(LOGIN)["Location"] == MY_DOSSIERS
+
+
+@pytest.mark.parametrize(
+    ("role", "superuser", "lands_on"),
+    [
+        (Role.CITIZEN, False, "/ho-so/cua-toi/"),
+        (Role.CLERK, False, "/ho-so/quay/tiep-nhan/"),
+        (Role.POSTAL, False, "/ho-so/quay/tiep-nhan/"),
+        (Role.REVIEWER, False, "/ho-so/xu-ly/"),
+        (Role.MANAGER, False, "/thong-ke/"),
+        (Role.ADMIN, False, "/admin/"),
+        (Role.CITIZEN, True, "/admin/"),
+    ],
+)
+def test_after_login_each_role_lands_on_its_work_page(client, role, superuser, lands_on):
+    staff = role not in (Role.CITIZEN, Role.ADMIN)
+    make = StaffFactory if staff else UserFactory
+    user = make(role=role, is_superuser=superuser, is_staff=superuser or role == Role.ADMIN)
+    user.set_password(PASSWORD)
+    user.save()
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == lands_on
+    assert client.get(lands_on).status_code == 200
+    # a page asked for before logging in still wins
+    client.logout()
+    response = client.post(f"{LOGIN}?next=/tai-khoan/", {"username": user.username, "password": PASSWORD})
+    assert response["Location"] == HOME
 
 
 # --- own page and log out ---------------------------------------------------------------------

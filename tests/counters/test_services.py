@@ -257,6 +257,8 @@ def test_people_ahead(queue):
         actor=queue.world.admin, office=queue.office, mode="interleave", ordinary_per_priority=3
     )
     assert people_ahead(a2) == 1
+    # one priority ticket after every 3 ordinary ones: the two ordinary tickets are called first
+    assert people_ahead(a3) == 2
     with freeze_time("2026-11-23 08:05:00+07:00"):
         services.counter_open(actor=queue.clerk1, counter=queue.c1)
         called = services.ticket_call_next(actor=queue.clerk1, counter=queue.c1)
@@ -292,3 +294,26 @@ def test_attach_dossier_received_for_the_ticket(queue):
     with pytest.raises(TicketError):
         services.ticket_attach_dossier(actor=queue.clerk1, ticket=ticket, dossier=elsewhere)
     assert Ticket.objects.get(pk=ticket.pk).dossier == dossier
+
+
+def test_the_wait_told_to_a_priority_ticket_follows_the_calling_policy(queue):
+    """Issue 21: a priority ticket was told "0 people ahead" while ordinary tickets were called
+    before it. Every number told is checked against the calls the counter then makes."""
+    services.policy_set(
+        actor=queue.world.admin, office=queue.office, mode="interleave", ordinary_per_priority=2
+    )
+    taken = []
+    for minute, priority in enumerate(["none", "none", "none", Priority.MERIT, "none", Priority.ELDERLY]):
+        with freeze_time(f"2026-11-23 08:{minute:02d}:00+07:00"):
+            taken.append(queue.take(queue.civil, priority))
+    told = {t.pk: people_ahead(t) for t in taken}
+    assert told[taken[3].pk] == 2  # the merit ticket waits for two ordinary ones, not 0
+    services.counter_open(actor=queue.clerk1, counter=queue.c1)
+    calls = []
+    with freeze_time("2026-11-23 08:30:00+07:00"):
+        for _ in taken:
+            ticket = services.ticket_call_next(actor=queue.clerk1, counter=queue.c1)
+            calls.append(ticket.pk)
+            services.ticket_start(actor=queue.clerk1, ticket=ticket)
+            services.ticket_finish(actor=queue.clerk1, ticket=ticket)
+    assert {pk: calls.index(pk) for pk in calls} == told

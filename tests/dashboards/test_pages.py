@@ -40,7 +40,7 @@ def test_dashboard_shows_figures_charts_and_links(manager, django_assert_max_num
         3,
         66.67,
     )
-    assert "66,67 %" in html
+    assert "66,7\u00a0%" in html
 
 
 @freeze_time("2026-04-15 10:00:00+07:00")
@@ -154,7 +154,7 @@ def test_public_results_mask_names(client, march, django_assert_max_num_queries)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nguyễn Văn An" not in html and "N***** V** A*" in html
-    assert "66.67" in html or "66,67" in html  # Sở A's on-time rate
+    assert "66,7\u00a0%" in html  # Sở A's on-time rate
     assert len(response.context["page"]) == 3
 
 
@@ -186,7 +186,7 @@ def test_dashboard_shows_service_quality_of_the_managers_units(manager, march):
     assert quality.fees["count"] == 0 and quality.online_payment_rate is None
     assert quality.satisfaction_766["dossiers"] >= 1
     html = response.content.decode()
-    assert "Chất lượng phục vụ" in html and "50,0 %" in html and "2 lượt đánh giá" in html
+    assert "Chất lượng phục vụ" in html and "50,0\u00a0%" in html and "2 lượt đánh giá" in html
 
 
 @freeze_time("2026-04-15 10:00:00+07:00")

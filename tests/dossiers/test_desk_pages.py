@@ -332,15 +332,23 @@ def test_clerk_accepts_an_online_dossier_from_the_queue(client, world):
     assert "Đơn đề nghị" in body and "Bản vẽ thiết kế" in body
     assert VALID_ID_NUMBER not in body  # masked
 
-    assert client.get(url("desk_accept", dossier.code)).status_code == 405
+    # the queue's button asks first: a page with what is accepted and a confirm button
+    assert f'href="{url("desk_accept", dossier.code)}"' in body
+    confirm = client.get(url("desk_accept", dossier.code)).content.decode()
+    assert "Xác nhận tiếp nhận" in confirm and "don.pdf" in confirm
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED  # nothing done by looking
+
     response = client.post(url("desk_accept", dossier.code), follow=True)
-    assert response.redirect_chain == [(QUEUE, 302)]
+    # then the dossier's page of papers, with its intake receipt to print
+    assert response.redirect_chain == [(url("desk_confirmation", dossier.code), 302)]
     body = response.content.decode()
     assert f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: 08:00 21/12/2026." in body
+    assert reverse("receipts:paper", args=[dossier.code, "giay-tiep-nhan"]) in body
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
     assert dossier.received_by == world.clerk
-    assert "Không có hồ sơ trực tuyến nào đang chờ tiếp nhận." in body
+    assert "Không có hồ sơ trực tuyến nào đang chờ tiếp nhận." in client.get(QUEUE).content.decode()
 
     again = client.post(url("desk_accept", dossier.code), follow=True)
     assert "Không thể" in again.content.decode()
@@ -377,7 +385,7 @@ def test_online_queue_query_count_does_not_grow_with_rows(client, world, django_
         submit_online(world)
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get(QUEUE).content.decode()
-    assert body.count("ban-ve.jpg") == 13
+    assert body.count(">ban-ve.jpg</a>") == 13
     assert len(few.captured_queries) <= 8
 
 

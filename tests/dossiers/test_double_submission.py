@@ -182,7 +182,7 @@ def test_an_idempotency_key_gives_the_same_answer_for_a_day_and_only_for_the_sam
         "dossiers/desk/intake.html",
         "dossiers/desk/guidance.html",
         "dossiers/desk/intake_supplement.html",
-        "dossiers/desk/online_queue.html",
+        "dossiers/desk/accept.html",
         "dossiers/desk/supply.html",
         "dossiers/desk/return.html",
         "dossiers/desk/on_the_spot.html",

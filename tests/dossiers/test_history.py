@@ -52,6 +52,7 @@ def test_import_creates_dossiers_with_their_history(world, tmp_path, good_rows):
     returned = Dossier.objects.get(code="TTPVHCC-250303-0001")
     assert returned.status == Status.RETURNED
     assert returned.applicant_name == "Nguyễn Văn Ân"
+    assert returned.applicant_search == "nguyen van an"  # found by the staff search
     assert returned.resolving_agency == world.construction
     assert returned.intake_office == world.center
     assert returned.received_at == datetime(2025, 3, 3, 8, 30, tzinfo=HCM)

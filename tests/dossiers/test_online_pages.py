@@ -430,7 +430,7 @@ def test_my_dossiers_shows_only_own_dossiers(world, client, citizen):
     assert mine.code in text(page)
     assert theirs.code not in text(page)
     assert "Mới nộp trực tuyến, chờ tiếp nhận" in text(page)
-    assert "mã 1" in text(page)
+    assert "mã 1" not in text(page)  # the national portal's status code is not for citizens
     assert reverse("dossiers:my_withdraw", args=[mine.code]) in text(page)
     for name in ["my_supply", "my_withdraw"]:
         assert client.get(reverse(f"dossiers:{name}", args=[theirs.code])).status_code == 404
@@ -655,3 +655,46 @@ def test_no_submission_without_consent_to_the_notice_and_the_consent_is_recorded
     assert [(c["purpose"], c["notice_version"], c["dossier_code"]) for c in data["consents"]] == [
         ("submission", settings.PRIVACY_NOTICE_VERSION, dossier.code)
     ]
+
+
+# --- issue 21: the smaller points ------------------------------------------------------------------
+
+
+def test_the_confirmation_says_it_once_and_points_up_to_the_tracking_link(world, client, citizen):
+    done = client.post(to_check_page(client, world), CONSENT, follow=True)
+    page = text(done)
+    assert page.count("Đã gửi hồ sơ") == 2  # the title and the heading; no flash message besides
+    assert not list(done.context["messages"])
+    assert "dưới đây" not in page and "đường dẫn tra cứu ở trên" in page
+    assert page.index("Đường dẫn tra cứu") < page.index("đường dẫn tra cứu ở trên")
+
+
+def test_the_id_number_and_address_of_the_last_submission_are_offered_again(world, client, citizen):
+    client.post(to_check_page(client, world), CONSENT, follow=True)
+    applicant_url = start(client, world)
+    page = text(client.get(applicant_url))
+    assert 'value="001203004567"' in page
+    response = client.post(
+        applicant_url, {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}
+    )
+    assert "Số 1 Trần Phú, phường Hà Đông</textarea>" in text(client.get(response.url))
+
+
+def test_nothing_is_offered_from_someone_elses_dossier(world, client, citizen):
+    client.post(to_check_page(client, world), CONSENT, follow=True)
+    client.force_login(world.other_citizen)
+    page = text(client.get(start(client, world)))
+    assert "001203004567" not in page
+
+
+def test_the_reviewers_note_is_on_the_citizens_supplement_form(world, client, citizen):
+    dossier = submit_online(world)
+    services.dossier_accept(actor=world.clerk, dossier=dossier)
+    step = dossier.steps.get(order=1)
+    services.step_claim(actor=world.reviewer_a, step=step)
+    services.dossier_request_supplement(
+        actor=world.reviewer_a, step=step, items=["Bản vẽ mặt bằng móng"], note="Bản vẽ cần có chữ ký."
+    )
+    page = text(client.get(reverse("dossiers:my_supply", args=[dossier.code])))
+    assert "Ghi chú của cán bộ" in page and "Bản vẽ cần có chữ ký." in page
+    assert page.index("Bản vẽ mặt bằng móng") < page.index("Bản vẽ cần có chữ ký.")

@@ -442,7 +442,7 @@ def test_apology_with_a_new_date(world, as_user):
         assert apologize in page.content.decode()
 
         page = client.get(apologize)
-        assert "21/12/2026 08:00" in text(page)
+        assert "08:00 21/12/2026" in text(page)
 
         page = client.post(apologize, {"reason": "Chờ ý kiến liên ngành", "new_date": "20/12/2026"})
         assert page.status_code == 200
@@ -462,7 +462,7 @@ def test_apology_with_a_new_date(world, as_user):
     assert dossier.due_at == at(21, 8)
     page_text = text(page)
     assert "Hẹn lại (văn bản xin lỗi)" in page_text
-    assert "28/12/2026 10:00" in page_text
+    assert "10:00 28/12/2026" in page_text
     assert "Xin lỗi và hẹn lại" in page_text
 
 
@@ -503,7 +503,7 @@ def test_the_dossier_page_shows_every_event_in_the_timeline(world, as_user):
     timeline = page_text[page_text.index("Quá trình giải quyết") :]
     for event in events:
         assert str(Action(event.action).label) in timeline
-    assert "08/12/2026 09:15" in timeline
+    assert "09:15 08/12/2026" in timeline
     assert world.reviewer_b.display_name in timeline
     assert "Sở Xây dựng" in timeline
     # order: receive first, approve last
@@ -522,7 +522,7 @@ def test_the_dossier_page_header_steps_and_masked_id(world, as_user):
     assert "Đã tiếp nhận" in page_text and "Mã trạng thái: 2" in page_text
     assert "Sở Xây dựng" in page_text and "Trung tâm PVHCC" in page_text
     assert "Trực tiếp" in page_text
-    assert "21/12/2026 08:00" in page_text
+    assert "08:00 21/12/2026" in page_text
     assert "Thẩm định pháp lý" in page_text and "Thẩm định kỹ thuật, cấp phép" in page_text
     assert "Đơn đề nghị" in page_text
     # the ID number is masked for staff; the contact is shown to them
@@ -620,3 +620,50 @@ def test_forward_without_a_note(world, as_user):
     response = as_user(world.reviewer_a).post(step_url(step, "forward"))
     assert response.url == detail_url(dossier)
     assert second_step(dossier).status == StepStatus.ACTIVE
+
+
+def test_staff_see_a_pdf_or_an_image_inline_in_a_sandboxed_viewer(world, as_user):
+    docs = list(world.procedure.documents.order_by("order"))
+    intake = Intake(
+        applicant=applicant(),
+        files=[
+            FileUpload(name="don.pdf", content=PDF_BYTES, document_id=docs[0].id),
+            FileUpload(name="ban-ve.png", content=PNG_BYTES, document_id=docs[1].id),
+        ],
+    )
+    dossier = services.dossier_submit(
+        actor=world.citizen, procedure=world.procedure, office=world.center, intake=intake
+    )
+    png = dossier.files.get(original_name="ban-ve.png")
+    pdf = dossier.files.get(original_name="don.pdf")
+    clerk = as_user(world.clerk)
+    assert reverse("dossiers:file_preview", args=[png.pk]) in clerk.get(detail_url(dossier)).content.decode()
+
+    page = clerk.get(reverse("dossiers:file_preview", args=[png.pk])).content.decode()
+    assert f'<iframe src="{reverse("dossiers:file_inline", args=[png.pk])}" sandbox=""' in page
+    image = clerk.get(reverse("dossiers:file_inline", args=[png.pk]))
+    assert image["Content-Type"] == "image/png" and image["Content-Disposition"].startswith("inline")
+    assert image["Content-Security-Policy"].startswith("sandbox; default-src 'none'")
+    assert image["X-Frame-Options"] == "SAMEORIGIN" and image["X-Content-Type-Options"] == "nosniff"
+
+    page = clerk.get(reverse("dossiers:file_preview", args=[pdf.pk]))
+    assert "object-src 'self'" in page["Content-Security-Policy"]  # the viewer page may embed it
+    assert "'none' 'self'" not in page["Content-Security-Policy"]
+    assert f'<object data="{reverse("dossiers:file_inline", args=[pdf.pk])}" type="application/pdf"' in (
+        page.content.decode()
+    )
+    document = clerk.get(reverse("dossiers:file_inline", args=[pdf.pk]))
+    assert (
+        document["Content-Security-Policy"] == "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+    )
+
+    # the applicant downloads their files but has no staff viewer; other agencies see nothing
+    citizen = as_user(world.citizen)
+    assert (
+        reverse("dossiers:file_preview", args=[png.pk])
+        not in citizen.get(detail_url(dossier)).content.decode()
+    )
+    for who in (world.citizen, world.commune_clerk):
+        user = as_user(who)
+        for name in ("file_preview", "file_inline"):
+            assert user.get(reverse(f"dossiers:{name}", args=[png.pk])).status_code == 404

@@ -62,6 +62,8 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     # the applicant's rating of their own dossier (surveys/)
     "surveys:rate_own": {"code": "dossier.code"},
     "dossiers:file": {"file_id": "file.id"},
+    "dossiers:file_preview": {"file_id": "file.id"},
+    "dossiers:file_inline": {"file_id": "file.id"},
     **{
         f"dossier-{action}": {"code": "dossier.code"}
         for action in (

@@ -50,13 +50,36 @@ def csp_violations(page) -> list[str]:
     return page.evaluate("() => window.__cspViolations || []")
 
 
+def overflow(page) -> str:
+    """Empty when the page fits the viewport's width; else how wide it is and the widest elements
+    that stick out (a table not in its scrolling box, a long word, a fixed width)."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const page = document.documentElement.scrollWidth;
+          if (page <= width) return "";
+          const wide = [...document.querySelectorAll("body *")]
+            .filter((el) => el.getBoundingClientRect().right > width + 1)
+            .filter((el) => !el.closest(".table-responsive")
+              || el.matches(".table-responsive"))
+            .slice(0, 5)
+            .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
+              + `.${[...el.classList].join(".")} (${Math.round(el.getBoundingClientRect().right)} px)`);
+          return `${page} px wide in a ${width} px viewport: ${wide.join(", ")}`;
+        }"""
+    )
+
+
 def assert_accessible(page) -> None:
-    """No WCAG 2.1 AA violation and nothing refused by the Content-Security-Policy on ``page``.
+    """No WCAG 2.1 AA violation, nothing refused by the Content-Security-Policy and nothing wider
+    than the viewport (no sideways scrolling of the page, at any width) on ``page``.
 
     Call it once the journey has waited for something of the new page (a heading, a message):
     a page still being left would be checked instead."""
     page.wait_for_load_state("load")
     problems = violations(page)
     assert not problems, f"{page.url}: {len(problems)} accessibility violations:\n  " + "\n  ".join(problems)
+    wide = overflow(page)
+    assert not wide, f"{page.url}: the page is wider than the screen: {wide}"
     refused = csp_violations(page)
     assert not refused, f"{page.url}: the Content-Security-Policy refused:\n  " + "\n  ".join(refused)

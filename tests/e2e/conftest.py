@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
 ]
 # Milliseconds. A page of this portal answers in well under a second; these only bound a failure.
 ACTION_TIMEOUT = 10_000
+# The screens a journey is seen on: a desktop, and a 390 px phone (an iPhone 12–15's CSS width).
+SCREENS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 NAVIGATION_TIMEOUT = 15_000
 HERE = Path(__file__).resolve().parent
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -99,10 +101,25 @@ def browser(live_server):
             chromium.close()
 
 
+def pytest_generate_tests(metafunc):
+    """A journey marked ``@pytest.mark.both_screens`` runs twice: at desktop width and at 390 px
+    (a phone). The others run at desktop width only: running every journey twice would double the
+    browser tests' time, so each area marks one journey (docs/notes.md)."""
+    if "screen" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_screens"):
+        metafunc.parametrize("screen", list(SCREENS), indirect=True)
+
+
 @pytest.fixture
-def open_page(browser, live_server, request) -> Iterator[Callable]:
+def screen(request) -> str:
+    """The width every page of the test is opened at: "desktop" or "phone"."""
+    return getattr(request, "param", "desktop")
+
+
+@pytest.fixture
+def open_page(browser, live_server, request, screen) -> Iterator[Callable]:
     """``open_page("citizen")``: a page in a browser context of its own (its own cookies, so its
-    own login), addressed relative to the live server. On failure, each page opened is saved."""
+    own login), addressed relative to the live server, at the test's ``screen`` width. On failure,
+    each page opened is saved."""
     opened: list[tuple[str, object, object]] = []
 
     def open_(who: str):
@@ -110,7 +127,9 @@ def open_page(browser, live_server, request) -> Iterator[Callable]:
             base_url=live_server.url,
             locale="vi-VN",
             timezone_id="Asia/Ho_Chi_Minh",
-            viewport={"width": 1280, "height": 900},
+            viewport=SCREENS[screen],
+            is_mobile=screen == "phone",
+            has_touch=screen == "phone",
         )
         # No favicon is served: answer the browser's own request here rather than log a 404.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204))

@@ -1,6 +1,7 @@
 """The public pages, as a visitor without an account reaches them, meet WCAG 2.1 AA (axe-core) and
 the Content-Security-Policy: the catalog and its search, a procedure, tracking (form, a wrong code,
-a result, the QR link), login (also with an error), registration, and the 404 page."""
+a result, the QR link), login (also with an error), registration, the published results and the
+404 page; at desktop width and on a 390 px phone (no page wider than the screen)."""
 
 import pytest
 from freezegun import freeze_time
@@ -31,6 +32,7 @@ def received(world):
         )
 
 
+@pytest.mark.both_screens
 def test_public_pages_are_accessible(world, received, open_page):
     page = open_page("visitor")
 
@@ -74,6 +76,10 @@ def test_public_pages_are_accessible(world, received, open_page):
     page.goto("/tai-khoan/dang-ky/")
     assert_accessible(page)
     page.get_by_role("button", name="Đăng ký").click()
+    assert_accessible(page)
+
+    page.goto("/thong-ke/cong-khai/")
+    expect(page.get_by_role("heading", level=1, name="Công khai kết quả giải quyết hồ sơ")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/khong-co-trang-nay/")

@@ -122,15 +122,29 @@ def staff_page(open_page, who: str, username: str):
     page = open_page(who)
     page.goto("/tai-khoan/dang-nhap/")
     log_in(page, username)
-    expect(page.get_by_role("heading", level=1, name="Trang của tôi")).to_be_visible()
+    # each role lands on its work page (accounts.landing), not on the login page again
+    expect(page).not_to_have_url(re.compile(r"/dang-nhap/"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
     return page
 
 
+def open_menu(page) -> None:
+    """On a phone the menu is collapsed behind its "Danh mục" button: open it."""
+    page.wait_for_load_state("load")  # the style sheet decides whether the button shows
+    toggler = page.get_by_role("button", name="Danh mục")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(toggler).to_have_attribute("aria-expanded", "true")
+
+
 def main_menu(page, name: str) -> None:
-    link = page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name, exact=True)
-    link.click()
-    expect(link).to_have_attribute("aria-current", "page")  # the new page is there
+    open_menu(page)
+    menu = page.get_by_role("navigation", name="Điều hướng chính")
+    menu.get_by_role("link", name=name, exact=True).click()
+    # the new page is there (on a phone its menu is collapsed again: the link is hidden)
+    link = menu.get_by_role("link", name=name, exact=True, include_hidden=True)
+    expect(link).to_have_attribute("aria-current", "page")
 
 
 def continue_(page) -> None:
@@ -144,6 +158,7 @@ def expect_message(page, text: str) -> None:
 # --- the journey ----------------------------------------------------------------------------------
 
 
+@pytest.mark.both_screens
 def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     # Data first (world), then the browser: see the ``browser`` fixture.
 
@@ -189,7 +204,7 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
 
     # The guided form starts: one question group per page.
     page = home
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(page.get_by_role("button", name="Đăng xuất", include_hidden=True)).to_have_count(1)
     expect(page.get_by_role("heading", level=1, name="Người nộp hồ sơ")).to_be_visible()
     expect(page.get_by_text("Bước 1 trên 5")).to_be_visible()
     expect(page.get_by_role("radio", name="Cá nhân")).to_be_checked()
@@ -244,14 +259,23 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     assert_accessible(clerk)
     queued = clerk.get_by_role("article").filter(has=clerk.get_by_role("heading", name=code))
     expect(queued).to_contain_text(APPLICANT_NAME)
-    expect(queued.get_by_role("link", name="don-de-nghi-cap-gpxd.pdf")).to_be_visible()
-    expect(queued.get_by_role("link", name="IMG_20261207_080112.jpg")).to_be_visible()
-    queued.get_by_role("button", name=f"Tiếp nhận {code}").click()
+    expect(queued.get_by_role("link", name="don-de-nghi-cap-gpxd.pdf", exact=True)).to_be_visible()
+    expect(queued.get_by_role("link", name="IMG_20261207_080112.jpg", exact=True)).to_be_visible()
+    queued.get_by_role("link", name=f"Tiếp nhận {code}").click()
+    # accepting asks first, then leads to the intake receipt to print
+    expect(clerk.get_by_role("heading", level=1, name=f"Tiếp nhận hồ sơ {code}")).to_be_visible()
+    assert_accessible(clerk)
+    clerk.get_by_role("button", name="Xác nhận tiếp nhận").click()
     expect_message(clerk, f"Đã tiếp nhận hồ sơ {code}")
+    expect(clerk.get_by_role("link", name=re.compile("Giấy tiếp nhận hồ sơ")).first).to_be_visible()
     assert_accessible(clerk)
 
-    # The clerk opens the dossier by its code, collects the fee and downloads the receipt.
-    clerk.goto(f"/ho-so/xem/{code}/")
+    # The clerk scans the receipt's barcode into the search box: the dossier opens; the fee is
+    # collected and the receipt downloaded.
+    main_menu(clerk, "Tìm hồ sơ")
+    clerk.get_by_label("Mã hồ sơ, số CCCD, số điện thoại hoặc họ tên").press_sequentially(code)
+    clerk.keyboard.press("Enter")
+    expect(clerk).to_have_url(re.compile(rf"/ho-so/xem/{code}/$"))
     clerk.get_by_role("link", name="Thu phí, lệ phí").click()
     expect(clerk.get_by_role("heading", level=1, name=f"Thu phí, lệ phí hồ sơ {code}")).to_be_visible()
     expect(clerk.get_by_label("Tên người nộp tiền")).to_have_value(APPLICANT_NAME)
@@ -360,7 +384,7 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     assert figure(manager, "Tiếp nhận trong kỳ") == "1"
     assert figure(manager, "Đã giải quyết") == "1"
     assert figure(manager, "Phí, lệ phí đã thu").startswith("75.000")
-    assert figure(manager, "Tỷ lệ hài lòng").startswith("100,0 %")  # and how many ratings
+    assert figure(manager, "Tỷ lệ hài lòng").startswith("100,0\u00a0%")  # and how many ratings
     assert_accessible(manager)
 
     # Anyone with the code and the secret sees the status and the timeline, nothing personal.

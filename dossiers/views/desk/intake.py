@@ -236,7 +236,6 @@ def confirmation(request, code: str):
         "dossiers/desk/confirmation.html",
         {
             "dossier": dossier,
-            "phone": display_phone(dossier.phone),
             "documents_received": list(dossier.documents_received.all()),
             "files": list(dossier.files.all()),
             "fees": fees,

@@ -6,9 +6,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from dossiers import services
 from dossiers.forms.desk import (
@@ -23,6 +22,7 @@ from dossiers.selectors import (
 )
 from dossiers.views.desk.common import PAGE_SIZE, _allowed, _desk_dossier, _submit, desk_view
 from dossiers.workflow import Action, TransitionRefused
+from web.numbers import format_date_time
 
 
 @desk_view("dossier.accept_online")
@@ -48,23 +48,28 @@ def online_queue_page(request):
 
 
 @desk_view("dossier.accept_online")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def accept(request, code: str):
-    dossier = _desk_dossier(request, code)
+    """Accept an online submission: the page asks to confirm (what is received, and that the
+    clock starts), then leads to the dossier's receipt and papers."""
+    dossier = _desk_dossier(request, code, detailed=True)
+    queue = reverse("dossiers:desk_online_queue")
+    if request.method == "GET":
+        if not _allowed(request, dossier, Action.ACCEPT):
+            return redirect(queue)
+        files = [f for f in dossier.files.all() if f.kind == FileKind.SUBMISSION]
+        return render(request, "dossiers/desk/accept.html", {"dossier": dossier, "files": files})
     try:
         dossier = services.dossier_accept(actor=request.user, dossier=dossier)
     except TransitionRefused as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Đã tiếp nhận hồ sơ %(code)s. Hẹn trả kết quả: %(due)s.")
-            % {
-                "code": dossier.code,
-                "due": formats.date_format(timezone.localtime(dossier.due_at), "SHORT_DATETIME_FORMAT"),
-            },
-        )
-    return redirect("dossiers:desk_online_queue")
+        return redirect(queue)
+    messages.success(
+        request,
+        _("Đã tiếp nhận hồ sơ %(code)s. Hẹn trả kết quả: %(due)s. In giấy tiếp nhận cho người nộp.")
+        % {"code": dossier.code, "due": format_date_time(dossier.due_at)},
+    )
+    return redirect("dossiers:desk_confirmation", dossier.code)
 
 
 @desk_view("dossier.accept_online")

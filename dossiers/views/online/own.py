@@ -11,7 +11,7 @@ from dossiers import services
 from dossiers.forms.fields import ACCEPT
 from dossiers.forms.online import SupplyForm, WithdrawForm
 from dossiers.permissions import action_names, dossier_actions_for, may
-from dossiers.selectors import dossiers_visible_to
+from dossiers.selectors import dossiers_visible_to, supplement_note
 from dossiers.views.online.common import _add_errors, _own_dossier, citizen_required
 from dossiers.workflow import Action, Status, TransitionRefused
 
@@ -64,6 +64,7 @@ def my_supply(request, code: str):
         "form": form,
         "accept": ACCEPT,
         "at_intake": at_intake,
+        "note": supplement_note(dossier),
     }
     return render(request, "dossiers/online/supply.html", context)
 

@@ -18,6 +18,7 @@ from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
 from dossiers.forms.fields import ACCEPT
 from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name, reuse_field_name
 from dossiers.models import ApplicantKind, ReturnMethod
+from dossiers.selectors import last_submission_of
 from dossiers.validators import nationality_name
 from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
 from dossiers.views.online.submission import DONE_KEY, FORMS, Submission
@@ -94,10 +95,17 @@ def _initial(request, step: str, submission: Submission) -> dict:
             initial["phone"] = display_phone(initial["phone"])
         return initial
     user = request.user
+    last = last_submission_of(user)  # what the person wrote last time, offered again
     if step == "applicant":
-        return {"kind": ApplicantKind.PERSON, "name": user.full_name or user.get_full_name()}
+        initial = {"kind": ApplicantKind.PERSON, "name": user.full_name or user.get_full_name()}
+        if last is not None and last.id_number:
+            initial |= {"id_kind": last.id_kind, "id_number": last.id_number, "nationality": last.nationality}
+        return initial
     if step == "contact":
-        return {"phone": display_phone(user.phone), "email": user.email}
+        initial = {"phone": display_phone(user.phone), "email": user.email}
+        if last is not None:
+            initial["address"] = last.address
+        return initial
     first_desk = desks_for_citizens().first()
     return {
         "office": first_desk.pk if first_desk else None,
@@ -276,7 +284,7 @@ def submit_check(request, wizard_id: str):
             raise
         else:
             submission.finish(dossier.code)
-            messages.success(request, _("Đã gửi hồ sơ %(code)s.") % {"code": dossier.code})
+            # no flash message: the confirmation page says it, once
             return redirect("dossiers:submit_done", dossier.code)
     kept = submission.files()
     reused = submission.reused()

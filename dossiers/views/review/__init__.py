@@ -6,6 +6,16 @@ Every view that names a dossier, step or file looks it up through
 """
 
 from dossiers.views.review.actions import apologize, confirm_payment, step_action, stop
-from dossiers.views.review.pages import detail, file_download, inbox
+from dossiers.views.review.pages import detail, file_download, file_inline, file_preview, inbox
 
-__all__ = ["apologize", "confirm_payment", "detail", "file_download", "inbox", "step_action", "stop"]
+__all__ = [
+    "apologize",
+    "confirm_payment",
+    "detail",
+    "file_download",
+    "file_inline",
+    "file_preview",
+    "inbox",
+    "step_action",
+    "stop",
+]

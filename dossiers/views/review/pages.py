@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -11,10 +13,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import require
-from accounts.phones import display_phone
 from dossiers import selectors, services
 from dossiers.models import Dossier, DossierFile, FileKind, Step, StepStatus
 from dossiers.permissions import OPEN_STEP
@@ -144,7 +146,6 @@ def detail(request, code: str):
             "is_applicant": is_applicant,
             "id_number": dossier.id_number if is_applicant else dossier.masked_id_number,
             "show_contact": is_applicant or user.is_staff_member or user.is_superuser,
-            "phone": display_phone(dossier.phone),
             "urgency": urgency,
             "promised_urgency": promised_urgency,
             "step_groups": step_groups,
@@ -228,6 +229,69 @@ def file_download(request, file_id: int):
         as_attachment=True,
         filename=f"{row.dossier.code}-{row.pk}.{EXTENSIONS.get(row.content_type, 'bin')}",
         content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- inline preview for staff ---------------------------------------------------------------------
+
+# What an inline file may do: nothing. An image is shown in a sandboxed frame (no script, no form,
+# an origin of its own); a PDF goes to the browser's own viewer, which a CSP sandbox would refuse,
+# so it gets every fetch refused instead. Both may be framed by our own pages only.
+IMAGE_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
+PDF_POLICY = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+
+
+def _staff_file(request, file_id: int) -> DossierFile:
+    """A previewable file of a dossier the staff member may see, or 404 (never 403): the same
+    answer for someone else's file as for none."""
+    user = request.user
+    if not (user.is_staff_member or user.is_superuser):
+        raise Http404
+    try:
+        row = (
+            DossierFile.objects.select_related("dossier", "document")
+            .filter(dossier__in=selectors.dossiers_visible_to(user))
+            .get(pk=file_id)
+        )
+    except DossierFile.DoesNotExist as exc:
+        raise Http404 from exc
+    if not row.previewable:
+        raise Http404
+    return row
+
+
+@login_required
+@require_http_methods(["GET"])
+@csp_replace({"object-src": [SELF], "frame-src": [SELF]})
+def file_preview(request, file_id: int):
+    """A staff member reads a PDF or an image of the dossier on the page, without downloading it."""
+    row = _staff_file(request, file_id)
+    return render(request, "dossiers/review/file_preview.html", {"file": row, "dossier": row.dossier})
+
+
+@login_required
+@require_http_methods(["GET"])
+@xframe_options_sameorigin
+def file_inline(request, file_id: int):
+    """The bytes of ``file_preview``, inline, under the policies above."""
+    row = _staff_file(request, file_id)
+    try:
+        handle = row.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=False,
+        filename=f"{row.dossier.code}-{row.pk}.{EXTENSIONS[row.content_type]}",
+        content_type=row.content_type,
+    )
+    response["Content-Security-Policy"] = (
+        PDF_POLICY if row.content_type == "application/pdf" else IMAGE_POLICY
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
