@@ -15,8 +15,8 @@ from dashboards import figures, form06
 from dashboards.query import StatsQueryError, may_see_stats, parse
 from dashboards.selectors import dossiers_behind
 from dashboards.service_quality import service_quality
-from web.numbers import format_percent
 from receipts import spreadsheets
+from web.numbers import format_percent
 
 HEADLINE = ["received", "resolved", "in_progress", "in_progress_overdue", "on_time_rate", "online_rate"]
 TABLE = [
