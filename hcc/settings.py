@@ -516,6 +516,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A tiny "hello" view at /bench/hello/, the ceiling the load benchmark compares pages with
 # (benchmarks/bench_load.py). Never on in production.
 HCC_BENCH_VIEWS = env.bool("HCC_BENCH_VIEWS", default=False)
+if HCC_BENCH_VIEWS:  # and the query count of every answer in a header (hcc/bench.py)
+    MIDDLEWARE.insert(0, "hcc.bench.QueryCountMiddleware")
 
 # --- surveys ---
 # Working days to answer a feedback item (phản ánh, kiến nghị).
