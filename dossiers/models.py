@@ -173,6 +173,12 @@ class Dossier(models.Model):
                     status__in=["received", "processing", "supplement_requested", "awaiting_payment"]
                 ),
             ),
+            # the desk's returns: results ready at an office, waiting longest first (issue 25)
+            models.Index(
+                fields=["intake_office", "result_ready_at", "id"],
+                name="dossier_ready_by_office",
+                condition=Q(status="result_ready"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="dossier_code_key"),
@@ -396,7 +402,15 @@ class Step(models.Model):
         verbose_name = _("bước xử lý")
         verbose_name_plural = _("bước xử lý")
         ordering = ["dossier", "order", "id"]
-        indexes = [models.Index(fields=["agency", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"]),
+            # the reviewer's inbox, due first: read in order and stopped at a page (issue 25)
+            models.Index(
+                fields=["agency", "due_at", "id"],
+                name="step_open_by_due",
+                condition=Q(status__in=["active", "claimed"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}/{self.order} {self.name}"

@@ -212,6 +212,12 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# An upload's bytes go to a temporary file as they arrive, whatever its size, never held in the
+# worker's memory (Django keeps files under 2.5 MB in memory by default): ten citizens sending
+# 10 MB scans at once would otherwise hold 100 MB in one gunicorn worker. The online submission
+# copies them from there in chunks (dossiers/views/online/submission.py).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 
 # --- Security (production values are set in the environment, see .env.example) ----------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -42,6 +42,7 @@ from dossiers.selectors import (
     dossier_for,
     dossiers_visible_to,
     online_queue,
+    received_at_own_desk,
     waiting_for_intake_supplement,
 )
 from dossiers.workflow import Action, Status, TransitionRefused
@@ -84,8 +85,7 @@ def _own_office_only(user) -> bool:
 
 def _desk_dossiers(user) -> QuerySet[Dossier]:
     """Dossiers the user may see that their own desk received."""
-    qs = dossiers_visible_to(user)
-    return qs.filter(intake_office_id=user.agency_id) if _own_office_only(user) else qs
+    return received_at_own_desk(user) if _own_office_only(user) else dossiers_visible_to(user)
 
 
 def _desk_dossier(request, code: str, *, detailed: bool = False) -> Dossier:

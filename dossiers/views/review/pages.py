@@ -186,7 +186,9 @@ def inbox(request):
     current = request.GET.get("filter", "all")
     if current not in conditions:
         current = "all"
-    page = Paginator(base.filter(conditions[current]), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(base.filter(conditions[current]), INBOX_PAGE_SIZE)
+    paginator.count = counts[current]  # counted above with the others: not a second time
+    page = paginator.get_page(request.GET.get("page"))
     calendar = workdays.WorkCalendar()
     rows = [StepRow(step, _step_urgency(step.dossier, step, now, calendar)) for step in page]
     return render(
