@@ -105,8 +105,15 @@ def inbox(user) -> QuerySet[Step]:
     )
 
 
-def urgency(due_at, now=None, calendar=None) -> str:
-    """overdue / due_today / due_soon (within one working day) / ok, for marking lists."""
+def due_soon_limit(now=None, calendar=None) -> datetime:
+    """One working day after ``now``: what is due before it is "due soon". Worked out once for a
+    list (``urgency(..., soon=...)``), not for each of its rows."""
+    return workdays.add_working_time(now or timezone.now(), timedelta(hours=8), calendar=calendar)
+
+
+def urgency(due_at, now=None, calendar=None, soon=None) -> str:
+    """overdue / due_today / due_soon (within one working day) / ok, for marking lists. ``soon``:
+    ``due_soon_limit(now, calendar)`` when the caller has it already."""
     if due_at is None:
         return "ok"
     now = now or timezone.now()
@@ -114,7 +121,7 @@ def urgency(due_at, now=None, calendar=None) -> str:
         return "overdue"
     if timezone.localdate(due_at) == timezone.localdate(now):
         return "due_today"
-    if due_at <= workdays.add_working_time(now, timedelta(hours=8), calendar=calendar):
+    if due_at <= (soon or due_soon_limit(now, calendar)):
         return "due_soon"
     return "ok"
 
