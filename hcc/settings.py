@@ -111,6 +111,29 @@ else:
     # Persistent connections: 0 costs five times more on a simple lookup.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode (docker-compose.yml): no server-side cursor and no
+    # statement prepared for the session (hcc/prepared.py), since each transaction may get
+    # another server connection.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_TRANSACTION_POOLING", default=False
+    )
+# A streaming replica for the reads that tolerate seconds of lag (hcc/replica.py, docs/scaling.md):
+# off unless REPLICA_DATABASE_URL is set. Only the GET pages of these URL namespaces (and named
+# URLs) read there, never the models of REPLICA_PRIMARY_APPS, never inside a transaction.
+REPLICA_READ_NAMESPACES = env.list("REPLICA_READ_NAMESPACES", default=["dashboards"])
+REPLICA_READ_URL_NAMES = env.list("REPLICA_READ_URL_NAMES", default=["stats"])
+REPLICA_PRIMARY_APPS = ["sessions", "auth", "accounts", "axes", "contenttypes", "oauth2_provider", "privacy"]
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # the test run makes no database of its own there: the replica streams the primary's
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["hcc.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "hcc.replica.LagTolerantReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hcc")}

@@ -33,5 +33,7 @@ def test_no_template_prints_an_id_through_the_number_format():
 
 @override_settings(USE_THOUSAND_SEPARATOR=True, LANGUAGE_CODE="vi")
 def test_an_id_printed_with_stringformat_reads_back_as_the_same_number():
-    rendered = Template('<tr data-owner="{{ pk|stringformat:"d" }}">{{ pk }}</tr>').render(Context({"pk": 3045}))
+    rendered = Template('<tr data-owner="{{ pk|stringformat:"d" }}">{{ pk }}</tr>').render(
+        Context({"pk": 3045})
+    )
     assert rendered == '<tr data-owner="3045">3.045</tr>'
