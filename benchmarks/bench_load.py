@@ -18,7 +18,10 @@ is printed and written to ``benchmarks/results.md``; locust's raw CSV files go t
 compare shares, not absolute figures, between machines.
 
 Targets (shares of "hello" in the same run): public tracking at least 40 % with p99 under 15 ms,
-catalog search page at least 10 %.
+catalog search page at least 10 %, online submission 20 %; the staff pages (reviewer inbox,
+dossier staff page, desk intake form, online queue, returns) 15 % with p99 under 60 ms, the
+dashboard for a year 10 % with p99 under 100 ms (issue 25). A benchmark server sends each
+answer's SQL statement count (``X-Query-Count``, ``hcc.bench``); the table prints it per target.
 """
 
 import csv
