@@ -116,6 +116,12 @@ def seed(wanted: int) -> int:
         started = time.monotonic()
         call_command("seed_demo", dossiers=wanted, verbosity=0)
         print(f"  seeded in {time.monotonic() - started:.0f} s", flush=True)
+        # As autovacuum would in time: statistics, and the visibility map without which the
+        # paginators' counts read every heap page instead of an index only (40 ms against 2 ms).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     return Dossier.objects.count()
 
 

@@ -13,6 +13,7 @@ The database must hold the benchmark's data (``bench_load.py`` seeds it). ``PROF
 
 import cProfile
 import io
+import json
 import os
 import pstats
 import re
@@ -66,18 +67,20 @@ def pages() -> list[tuple[str, str, str, dict]]:
     ]
 
 
-def explained(statements: list[str]) -> list[tuple[float, str]]:
-    """(planning + execution ms, SQL) of each SELECT statement, costliest first. The statements
-    are the page's own, captured with their parameters quoted in (``CaptureQueriesContext``)."""
+def explained(statements: dict[str, object]) -> list[tuple[float, str]]:
+    """(planning + execution ms, SQL) of each SELECT statement of a page (with the parameters it
+    was run with), costliest first."""
     from django.db import connection
 
     out = []
-    for sql in statements:
+    for sql, params in statements.items():
         if not sql.lstrip().upper().startswith("SELECT"):
             continue
         with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")  # nosec B608 (the page's own SQL)
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)  # nosec B608 (the page's own SQL)
             plan = cursor.fetchone()[0][0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)[0]
         out.append((plan["Planning Time"] + plan["Execution Time"], sql))
     return sorted(out, key=lambda item: -item[0])
 
@@ -85,7 +88,6 @@ def explained(statements: list[str]) -> list[tuple[float, str]]:
 def profile(name: str, username: str, url: str, params: dict, requests: int) -> list[str]:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
 
@@ -96,6 +98,7 @@ def profile(name: str, username: str, url: str, params: dict, requests: int) -> 
 
     statements: dict[str, list[float]] = defaultdict(list)
     sql_time = [0.0]
+    parameters: dict[str, object] = {}
 
     def timed(execute, sql, params_, many, context):
         started = time.perf_counter()
@@ -105,9 +108,8 @@ def profile(name: str, username: str, url: str, params: dict, requests: int) -> 
             spent = time.perf_counter() - started
             sql_time[0] += spent
             statements[sql].append(spent)
+            parameters.setdefault(sql, params_)
 
-    with CaptureQueriesContext(connection) as last:
-        client.get(url, params)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     with connection.execute_wrapper(timed):
@@ -137,7 +139,7 @@ def profile(name: str, username: str, url: str, params: dict, requests: int) -> 
     ]
     for sql, times in sorted(statements.items(), key=lambda kv: -sum(kv[1]))[:4]:
         lines.append(f"- {1000 * sum(times) / requests:.2f} ms: `{sql[:220]}{'…' if len(sql) > 220 else ''}`")
-    planned = explained([q["sql"] for q in last.captured_queries])
+    planned = explained(parameters)
     lines += [
         "",
         f"The same statements under EXPLAIN ANALYZE (server time, planning included, not counting the "
