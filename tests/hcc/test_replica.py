@@ -20,15 +20,23 @@ pytestmark = [
     pytest.mark.skipif(
         not PORT, reason="no streaming replica: .ci/replica start 5432 5442 and TEST_REPLICA_PORT"
     ),
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
 ]
+if PORT and "replica" not in connections.settings:
+    # Known before the test databases are made, as a mirror of the default one (no database of its
+    # own is made on the standby, it streams the primary's); the fixture points it at the standby.
+    connections.settings["replica"] = {**connections.settings["default"], "TEST": {"MIRROR": "default"}}
 
 
 @pytest.fixture
-def replica(settings, transactional_db, on_postgres):
+def replica(settings, on_postgres):
     """The ``replica`` database: the test database, read on the standby's port."""
     if not on_postgres:
         pytest.skip("a streaming replica is PostgreSQL's")
-    connections.settings["replica"] = {**connections["default"].settings_dict, "PORT": PORT}
+    standby = connections["replica"]
+    standby.close()
+    primary = connections["default"].settings_dict
+    standby.settings_dict = {**primary, "PORT": PORT, "TEST": {**primary["TEST"], "MIRROR": "default"}}
     settings.DATABASE_ROUTERS = ["hcc.replica.ReplicaRouter"]
     session = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
     settings.MIDDLEWARE = [
@@ -36,10 +44,8 @@ def replica(settings, transactional_db, on_postgres):
         "hcc.replica.LagTolerantReadsMiddleware",
         *settings.MIDDLEWARE[session:],
     ]
-    yield connections["replica"]
-    connections["replica"].close()
-    del connections["replica"]
-    del connections.settings["replica"]
+    yield standby
+    standby.close()
 
 
 def province() -> Agency:
