@@ -10,6 +10,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TSA_PORT ?= 8318
+SMS_DEMO_PORT ?= 8125
 PYTEST_ARGS ?=
 DEMO_DOSSIERS ?= 40
 # The address in the links the portal sends (SMS, e-mail, QR codes): the server's own, unless set.
@@ -25,8 +27,11 @@ VNEID_DEMO_PORT ?= 8313
 
 ## Serve the embedded default: SQLite in var/, Celery tasks run eagerly, mail and SMS to the console.
 ## The loopback payment gateway (payments/gateway_server.py), a national public service portal of
-## our own (NATIONAL_DEMO_PORT) with the sender of the sync messages, and an OpenID Connect provider
-## standing in for VNeID (VNEID_DEMO_PORT) run beside it for the demo, and stop with it.
+## our own (NATIONAL_DEMO_PORT) with the sender of the sync messages, an OpenID Connect provider
+## standing in for VNeID (VNEID_DEMO_PORT), the demo RFC 3161 time-stamping server
+## (receipts/timestamp_server.py, on TSA_PORT: papers are signed with the demo certificates seed_demo
+## made, and timestamped) and an SMS gateway of our own (SMS_DEMO_PORT, it dedupes on the
+## Idempotency-Key) run beside it for the demo, and stop with it.
 run: install migrate messages seed
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop); demo payment gateway on http://127.0.0.1:$(GATEWAY_PORT)/"
 	@export NATIONAL_PORTAL_URL="$${NATIONAL_PORTAL_URL:-http://127.0.0.1:$(NATIONAL_DEMO_PORT)}" \
@@ -37,14 +42,19 @@ run: install migrate messages seed
 	  PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/paymentv2/vpcpay.html}" \
 	  PAYMENT_QUERY_URL="$${PAYMENT_QUERY_URL:-http://127.0.0.1:$(GATEWAY_PORT)/merchant_webapi/api/transaction}" \
 	  PAYMENT_MERCHANT_CODE="$${PAYMENT_MERCHANT_CODE:-$(DEMO_MERCHANT)}" \
-	  PAYMENT_HASH_SECRET="$${PAYMENT_HASH_SECRET:-$(DEMO_PAYMENT_SECRET)}"; \
+	  PAYMENT_HASH_SECRET="$${PAYMENT_HASH_SECRET:-$(DEMO_PAYMENT_SECRET)}" \
+	  SMS_BACKEND="$${SMS_BACKEND:-http}" SMS_GATEWAY_URL="$${SMS_GATEWAY_URL:-http://127.0.0.1:$(SMS_DEMO_PORT)/sms}" \
+	  SMS_GATEWAY_DEDUPES="$${SMS_GATEWAY_DEDUPES:-1}"; \
 	$(PY) -m payments.gateway_server --port $(GATEWAY_PORT) --merchant $(DEMO_MERCHANT) \
 	  --secret "$(DEMO_PAYMENT_SECRET)" --ipn-url "http://$(HOST):$(PORT)/thanh-toan/ipn/" & gateway=$$!; \
 	$(PY) -m national.portal_server --port $(NATIONAL_DEMO_PORT) & portal=$$!; \
 	$(PY) -m accounts.vneid_provider --port $(VNEID_DEMO_PORT) --redirect-uri http://$(HOST):$(PORT)/tai-khoan/vneid/ve/ & oidc=$$!; \
 	$(PY) manage.py national_sync --loop & sync=$$!; \
-	trap 'kill $$gateway $$portal $$oidc $$sync 2>/dev/null' INT TERM EXIT; \
+	$(PY) manage.py serve_demo_tsa --port $(TSA_PORT) & tsa=$$!; \
+	$(PY) manage.py sms_gateway --port $(SMS_DEMO_PORT) & sms=$$!; \
+	trap 'kill $$gateway $$portal $$oidc $$sync $$tsa $$sms 2>/dev/null' INT TERM EXIT; \
 	DEBUG=1 HCC_CENTER_NAME="$${HCC_CENTER_NAME:-Trung tâm Phục vụ Hành chính công tỉnh Sơn Hà}" \
+	HCC_SIGNING_TSA_URL="$${HCC_SIGNING_TSA_URL-http://127.0.0.1:$(TSA_PORT)/}" \
 	HCC_SITE_URL="$(SITE_URL)" $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the tests (SQLite unless DATABASE_URL says otherwise). pytest's "no tests collected" is not a failure.

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AGENCY_ROLES, ContactChange, Identity, SigningAuthority, User
+from accounts.models import AGENCY_ROLES, Consent, ContactChange, Identity, SigningAuthority, User
 from accounts.phones import normalize_phone
 
 
@@ -58,6 +58,26 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Append-only: which version of the processing notice each person agreed to, and when."""
+
+    list_display = ["given_at", "user", "purpose", "notice_version", "dossier_code"]
+    list_filter = ["purpose", "notice_version"]
+    search_fields = ["user__username", "user__phone", "dossier_code"]
+    list_select_related = ["user"]
+    date_hierarchy = "given_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ContactChange)

@@ -57,6 +57,11 @@ class RegisterForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    consent = forms.BooleanField(
+        label=_("Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân"),
+        required=False,  # the service refuses without it, with its message (accounts.services)
+    )
+
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:

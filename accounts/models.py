@@ -87,6 +87,32 @@ class ContactChange(models.Model):
         return f"{self.user} {self.field}: {self.old_value} → {self.new_value}"
 
 
+class Consent(models.Model):
+    """A person's consent to the processing of their personal data as the processing notice says
+    (``privacy:notice``, its version ``settings.PRIVACY_NOTICE_VERSION``): given when registering
+    and with each online submission (its dossier code). Append-only: a later version is a new row
+    (Law 91/2025/QH15 on personal data protection: consent is shown, recorded and provable; the
+    article not confirmed here)."""
+
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", _("đăng ký tài khoản")
+        SUBMISSION = "submission", _("nộp hồ sơ trực tuyến")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("mục đích"), max_length=16, choices=Purpose.choices)
+    notice_version = models.CharField(_("phiên bản thông báo"), max_length=32)
+    given_at = models.DateTimeField(_("lúc đồng ý"))
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sự đồng ý xử lý dữ liệu cá nhân")
+        verbose_name_plural = _("sự đồng ý xử lý dữ liệu cá nhân")
+        ordering = ["-given_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose} {self.notice_version} {self.dossier_code}".strip()
+
+
 class Identity(models.Model):
     """An account's verified national identity (VNeID, by OpenID Connect): the identity number
     the provider asserts, its subject and the identity level (mức độ định danh 1 or 2). One

@@ -2,7 +2,7 @@
 
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from accounts.models import AGENCY_ROLES, ContactChange, ContactCode, Role, SigningAuthority, User
+from accounts.models import AGENCY_ROLES, Consent, ContactChange, ContactCode, Role, SigningAuthority, User
 from accounts.phones import display_phone, normalize_phone
 from notifications.models import Channel
 from notifications.services import is_opted_out, notification_create, optout_set
@@ -309,9 +309,37 @@ def _wrong_code() -> ValidationError:
 
 
 @transaction.atomic
-def registration_start(*, full_name: str, password: str, phone: str = "", email: str = "") -> str:
-    """Step one of registering: check what was typed and send a code to each contact. Says
-    nothing about whether a contact is already registered. Returns the batch to confirm."""
+def consent_record(
+    *, user: User, purpose: str, notice_version: str, at=None, dossier_code: str = ""
+) -> Consent:
+    """Record that ``user`` agreed to the processing notice of ``notice_version`` (Law 91/2025:
+    consent is recorded and provable). Called in the transaction of what it consents to."""
+    return Consent.objects.create(
+        user=user,
+        purpose=purpose,
+        notice_version=notice_version,
+        given_at=at or timezone.now(),
+        dossier_code=dossier_code,
+    )
+
+
+def check_consent(notice_version: str | None, field: str = "consent") -> str:
+    """The version of the notice the person agreed to, or a clear error: nothing goes on without
+    it."""
+    if not notice_version:
+        raise ValidationError(
+            {field: [_("Bạn cần đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân để tiếp tục.")]}
+        )
+    return notice_version
+
+
+def registration_start(
+    *, full_name: str, password: str, phone: str = "", email: str = "", notice_version: str | None = None
+) -> str:
+    """Step one of registering: check what was typed, including the consent to the processing
+    notice (its version), and send a code to each contact. Says nothing about whether a contact
+    is already registered. Returns the batch to confirm."""
+    notice_version = check_consent(notice_version)
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationError({"full_name": [_("Vui lòng nhập họ và tên.")]})
@@ -324,6 +352,7 @@ def registration_start(*, full_name: str, password: str, phone: str = "", email:
     contacts = [(f, a) for f, a in (("phone", phone_e164), ("email", email)) if a]
     payload = {"full_name": full_name, "phone": phone_e164, "email": email}
     payload["password"] = make_password(password)  # a hash, never the password
+    payload["consent"] = {"version": notice_version, "at": timezone.now().isoformat()}
     return _send_codes(purpose=ContactCode.Purpose.REGISTER, contacts=contacts, payload=payload)
 
 
@@ -350,6 +379,14 @@ def registration_finish(*, batch: str, code: str) -> User:
                     user.save()
             except IntegrityError as exc:
                 raise ValidationError(_("Số điện thoại hoặc email này đã được đăng ký.")) from exc
+            consent = data.get("consent") or {}
+            if consent.get("version"):
+                consent_record(
+                    user=user,
+                    purpose=Consent.Purpose.REGISTRATION,
+                    notice_version=consent["version"],
+                    at=datetime.fromisoformat(consent["at"]),
+                )
             return user
     raise _wrong_code()
 

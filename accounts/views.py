@@ -15,7 +15,7 @@ from accounts import services
 from accounts.forms import CodeForm, ContactForm, LoginForm, NotificationChoicesForm, RegisterForm
 from accounts.permissions import actions_for
 from accounts.phones import display_phone
-from hcc import ratelimit
+from web import ratelimit
 
 # What each permission action (accounts.permissions.ACTIONS) lets a person do, in their words.
 ACTION_LABELS = {
@@ -147,13 +147,16 @@ def register(request):
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                notice_version=settings.PRIVACY_NOTICE_VERSION if form.cleaned_data["consent"] else None,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             request.session[REGISTER_BATCH] = batch
             return redirect("accounts:register_confirm")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(
+        request, "accounts/register.html", {"form": form, "notice_version": settings.PRIVACY_NOTICE_VERSION}
+    )
 
 
 REGISTER_BATCH = "accounts.register_batch"

@@ -21,7 +21,7 @@ Targets (shares of "hello" in the same run): public tracking at least 40 % with 
 catalog search page at least 10 %, online submission 20 %; the staff pages (reviewer inbox,
 dossier staff page, desk intake form, online queue, returns) 15 % with p99 under 60 ms, the
 dashboard for a year 10 % with p99 under 100 ms (issue 25). A benchmark server sends each
-answer's SQL statement count (``X-Query-Count``, ``hcc.bench``); the table prints it per target.
+answer's SQL statement count (``X-Query-Count``, ``web.bench``); the table prints it per target.
 """
 
 import csv

@@ -2,6 +2,7 @@
 counters and a 1-after-3 priority policy. Running it again changes nothing."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from counters.models import Counter, PolicyMode, QueuePolicy, Service
 from procedures.models import Agency, Field
@@ -53,3 +54,12 @@ def seed_demo_queue() -> tuple[int, int]:
             office=office, defaults={"mode": PolicyMode.INTERLEAVE, "ordinary_per_priority": 3}
         )
     return made_services, made_counters
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> None:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): the center's queue."""
+    made_services, made_counters = seed_demo_queue()
+    command.stdout.write(
+        _("Xếp hàng: tạo mới %(services)s dịch vụ, %(counters)s quầy.")
+        % {"services": made_services, "counters": made_counters}
+    )

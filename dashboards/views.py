@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from dashboards import figures
+from dashboards import figures, form06
 from dashboards.query import StatsQueryError, may_see_stats, parse
 from dashboards.selectors import dossiers_behind
 from dashboards.service_quality import service_quality
@@ -168,52 +168,23 @@ def _report_rows(query):
     return rows + [whole]
 
 
-REPORT_COLUMNS = [
-    "received_total",
-    "received_online",
-    "received_direct",
-    "carried_over",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "in_progress",
-    "in_progress_on_time",
-    "in_progress_overdue",
-    "refused",
-    "withdrawn",
-    "stopped",
-    "returned",
-    "on_time_rate",
-    "online_rate",
-]
-
-
 @login_required
 def report(request, fmt: str):
-    """The periodic report (form 06, Circular 01/2020/TT-VPCP) as CSV or XLSX."""
+    """The periodic report (form 06, Circular 01/2020/TT-VPCP) as CSV or XLSX (``form06``)."""
     try:
         query = _query(request)
     except StatsQueryError as exc:
         return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
     rows = _report_rows(query)
-    title = _("Tình hình, kết quả giải quyết thủ tục hành chính từ %(a)s đến %(b)s") % {
-        "a": query.date_from.strftime("%d/%m/%Y"),
-        "b": query.date_to.strftime("%d/%m/%Y"),
-    }
-    header = [_("STT"), _("Lĩnh vực, nhóm")] + [str(figures.FIGURES[k][0]) for k in REPORT_COLUMNS]
-    body = [
-        [i + 1 if i < len(rows) - 1 else "", r.label] + [r.figures[k] for k in REPORT_COLUMNS]
-        for i, r in enumerate(rows)
-    ]
     name = f"bao-cao-mau-06-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}"
     if fmt == "csv":
-        rows = [[_("Mẫu số 06"), title], header, *body]
-        response = HttpResponse(spreadsheets.to_csv(rows), content_type=spreadsheets.CSV_TYPE)
-    else:
-        rows = [[_("Mẫu số 06 (Thông tư 01/2020/TT-VPCP)")], [title], header, *body]
         response = HttpResponse(
-            spreadsheets.to_xlsx("Mau 06", rows, bold_rows=3), content_type=spreadsheets.XLSX_TYPE
+            spreadsheets.to_csv(form06.csv_rows(query, rows)), content_type=spreadsheets.CSV_TYPE
+        )
+    else:
+        response = HttpResponse(
+            spreadsheets.official_xlsx(form06.xlsx_report(query, rows, request.user)),
+            content_type=spreadsheets.XLSX_TYPE,
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -3,9 +3,12 @@ made through the same services the desks and reviewers use. Never run on a produ
 
 import random
 
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from accounts.demo import CITIZEN_PHONE, DEMO_PASSWORD
 from accounts.models import Role, User
@@ -27,6 +30,7 @@ from dossiers.models import (
 )
 from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
+from dossiers.workflow import Status
 from procedures import workdays
 from procedures.models import Agency, Procedure
 from procedures.selectors import competent_agencies
@@ -313,9 +317,24 @@ def seed_demo_guidance(clerk: User) -> int:
 MADE_BY_SERVICES = 200
 
 
+# From this many demo dossiers (``make run`` asks for 40), the last ones are the demo citizen's own.
+CITIZEN_STORY_FROM = 40
+
+
 def seed_demo_dossiers(count: int, *, seed: int = 2026, progress=None) -> int:
-    """Make demo dossiers until there are ``count`` (running again adds none). Returns how many
-    were made."""
+    """Make demo dossiers until there are ``count`` (running again adds none): every stage in
+    turn, and from ``CITIZEN_STORY_FROM`` on, the demo citizen's own (``seed_demo_citizen_story``)
+    among them. Returns how many were made."""
+    existing = Dossier.objects.count()
+    if existing >= count:
+        return 0
+    story = citizen_story_plan() if count >= CITIZEN_STORY_FROM else []
+    story = story[: count - existing]
+    made = _seed_demo_dossiers(count - len(story), seed=seed, progress=progress)
+    return made + seed_demo_citizen_story(story)
+
+
+def _seed_demo_dossiers(count: int, *, seed: int, progress) -> int:
     existing = Dossier.objects.count()
     if existing >= count:
         return 0
@@ -336,3 +355,131 @@ def seed_demo_dossiers(count: int, *, seed: int = 2026, progress=None) -> int:
     if rest > 0:
         seed_history(rest, progress=progress)
     return Dossier.objects.count() - existing
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> None:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): with ``--dossiers N``, the dossiers."""
+    if not dossiers:
+        return
+    try:
+        bar = None
+        if dossiers > MADE_BY_SERVICES and verbosity > 0:
+            bar = tqdm(total=dossiers - MADE_BY_SERVICES, unit=_(" hồ sơ"), file=command.stderr._out)
+        made = seed_demo_dossiers(dossiers, progress=bar.update if bar else None)
+        if bar:
+            bar.close()
+    except ValidationError as exc:
+        raise CommandError(
+            _("Không tạo được hồ sơ mẫu: %(error)s") % {"error": " ".join(exc.messages)}
+        ) from exc
+    command.stdout.write(_("Hồ sơ mẫu: tạo mới %(count)s.") % {"count": made})
+
+
+# The demo citizen's own dossiers, one in each state of ``dossiers.workflow.Status`` (two returned,
+# left unrated for them to rate), so that the citizen's story can be seen to its end.
+CITIZEN_RETURNED_UNRATED = 2
+
+
+def _citizen_submit(citizen: User, clerk: User, procedure: Procedure, rng: random.Random) -> Dossier:
+    intake = _intake(procedure, rng)
+    intake.applicant.name = citizen.full_name or intake.applicant.name
+    intake.applicant.phone = citizen.phone
+    intake.files = [
+        FileUpload(name=f"{d.name[:40]}.pdf", content=DEMO_PDF, document_id=d.id)
+        for d in procedure.documents.all()
+        if d.mandatory
+    ]
+    return services.dossier_submit(actor=citizen, procedure=procedure, office=clerk.agency, intake=intake)
+
+
+@transaction.atomic
+def _citizen_dossier(status: str, citizen: User, clerk: User, procedure: Procedure, rng) -> None:
+    """One dossier of the citizen, submitted online and taken to ``status`` by the desk and the
+    reviewers of its route, through the services."""
+    dossier = _citizen_submit(citizen, clerk, procedure, rng)
+    if status == Status.SUBMITTED:
+        return
+    if status == Status.INTAKE_SUPPLEMENT:
+        services.dossier_request_intake_supplement(
+            actor=clerk, dossier=dossier, items=[_("Đơn đề nghị có chữ ký của người nộp")]
+        )
+        return
+    if status == Status.REFUSED:
+        services.dossier_refuse_intake(
+            actor=clerk, dossier=dossier, reason=_("Hồ sơ không đúng thủ tục, đề nghị nộp thủ tục khác.")
+        )
+        return
+    services.dossier_accept(actor=clerk, dossier=dossier)
+    if status == Status.RECEIVED:
+        return
+    if status == Status.WITHDRAWN:
+        services.dossier_withdraw(
+            actor=citizen, dossier=dossier, reason=_("Tôi đã nộp nhầm thủ tục, xin rút để nộp lại.")
+        )
+        return
+    if status in (Status.RESULT_READY, Status.RETURNED):
+        _walk_to_result(dossier)
+        if status == Status.RETURNED:
+            dossier.refresh_from_db()
+            services.dossier_return(
+                actor=clerk, dossier=dossier, collected_by=citizen.full_name, id_checked=True
+            )
+        return
+    step, reviewer = _claim_first(dossier)
+    if status == Status.SUPPLEMENT_REQUESTED or status == Status.STOPPED:
+        services.dossier_request_supplement(
+            actor=reviewer, step=step, items=[_("Bản sao giấy tờ chứng minh quyền sử dụng đất")]
+        )
+        if status == Status.STOPPED:
+            dossier.refresh_from_db()
+            services.dossier_stop(
+                actor=reviewer, dossier=dossier, reason=_("Người nộp không bổ sung hồ sơ theo yêu cầu.")
+            )
+    elif status == Status.AWAITING_PAYMENT:
+        services.dossier_request_payment(
+            actor=reviewer,
+            step=step,
+            kind=ObligationKind.REGISTRATION_FEE,
+            amount=1_850_000,
+            notice_number=f"{rng.randint(100, 999)}/TB-TCS1",
+            issuing_authority=_("Thuế cơ sở 1 tỉnh Sơn Hà"),
+            note=_("Nộp vào Kho bạc Nhà nước hoặc ngân hàng ủy nhiệm thu theo thông báo."),
+        )
+
+
+def _citizen() -> User | None:
+    return User.objects.filter(phone=normalize_phone(CITIZEN_PHONE), role=Role.CITIZEN).first()
+
+
+def citizen_story_plan() -> list[str]:
+    """The states the demo citizen has no dossier in yet, and ``RETURNED`` again until they have
+    ``CITIZEN_RETURNED_UNRATED`` returned dossiers not rated."""
+    citizen = _citizen()
+    if citizen is None:
+        return []
+    mine = Dossier.objects.filter(applicant_user=citizen)
+    held = set(mine.values_list("status", flat=True))
+    wanted = [status for status in Status.values if status not in held]
+    unrated = mine.filter(status=Status.RETURNED, rating__isnull=True).count()
+    wanted += [Status.RETURNED] * max(0, CITIZEN_RETURNED_UNRATED - unrated - (Status.RETURNED in wanted))
+    return wanted
+
+
+def seed_demo_citizen_story(statuses: list[str], *, seed: int = 21) -> int:
+    """One dossier of the demo citizen in each of ``statuses``, submitted online and taken there
+    by the demo desk and the reviewers of its route. Returns how many were made."""
+    citizen = _citizen()
+    clerk = User.objects.filter(username="motcua").select_related("agency").first()
+    if not statuses or citizen is None or clerk is None:
+        return 0
+    online = [
+        p
+        for p in Procedure.objects.filter(is_active=True, accepts_online=True, on_the_spot=False)
+        .prefetch_related("documents", "process_steps")
+        .order_by("code")
+        if p.process_steps.all()
+    ]
+    rng = random.Random(seed + Dossier.objects.filter(applicant_user=citizen).count())
+    for n, status in enumerate(statuses):
+        _citizen_dossier(status, citizen, clerk, online[n % len(online)], rng)
+    return len(statuses)

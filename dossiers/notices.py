@@ -17,11 +17,11 @@ from accounts.permissions import agency_scope
 from dossiers import punctuality
 from dossiers.models import Dossier, Event, ReturnMethod, Step, StepStatus
 from dossiers.workflow import Action
-from hcc.money import format_vnd
 from notifications.models import Channel
 from notifications.services import notification_create
 from procedures import workdays
 from procedures.models import Agency
+from web.money import format_vnd
 
 
 def _date(value: datetime | None) -> str:

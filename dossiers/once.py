@@ -156,3 +156,36 @@ def purge_submitted(*, now=None) -> int:
     """Records older than ``IDEMPOTENCY_HOURS``: their keys may be used again."""
     cutoff = (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_HOURS)
     return SubmittedRequest.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+def document_idempotency_key(result, generator, request, public):
+    """drf-spectacular post-processing hook: every API POST takes the optional ``Idempotency-Key``
+    header this middleware honours, and may answer 422 when a key is reused for another request."""
+    parameter = {
+        "name": HEADER,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "maxLength": MAX_KEY},
+        "description": (
+            "A key of the client's choosing, one per intended request. A repeat with the same key "
+            f"and body within {settings.IDEMPOTENCY_HOURS} hours gets the first answer again and "
+            "changes nothing; the same key with another body is refused (422)."
+        ),
+    }
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        operation = operations.get("post")
+        if operation is None:
+            continue
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("name") == HEADER and p.get("in") == "header" for p in parameters):
+            parameters.append(parameter)
+        operation.setdefault("responses", {}).setdefault(
+            "422",
+            {
+                "description": "Idempotency-Key đã dùng cho một yêu cầu khác.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}},
+            },
+        )
+    return result

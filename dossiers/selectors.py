@@ -15,9 +15,9 @@ from accounts.permissions import agency_scope
 from dossiers import punctuality
 from dossiers.models import Dossier, Event, Step, StepStatus, SupplementRequest
 from dossiers.workflow import Status
-from hcc import prepared
 from procedures import workdays
 from procedures.models import Agency, Procedure
+from web import prepared
 
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
@@ -236,7 +236,7 @@ def public_tracking(*, token: str = "", code: str = "", secret: str = "") -> Tra
     """What the public may see of the dossier with this QR ``token``, or this ``code`` and its
     ``secret`` (None otherwise: the same answer for a wrong code and a wrong secret), with its
     timeline and the agencies working on it, read in one SQL statement (prepared once per
-    connection, ``hcc.prepared``)."""
+    connection, ``web.prepared``)."""
     lookup = _lookup(token, code)
     if lookup is None:
         return None

@@ -1,4 +1,4 @@
-"""The versions of the public tracking pages kept in the cache (``hcc.pagecache``).
+"""The versions of the public tracking pages kept in the cache (``web.pagecache``).
 
 A dossier's tracking pages (by code and secret, by the QR token) are kept in the cache with the
 version they were made from, and served from it, without reading the database, while the dossier's
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.db.models.signals import post_delete, post_save
 
-from hcc import pagecache
+from web import pagecache
 
 
 def version_key(*, code: str = "", token: str = "") -> str:

@@ -6,4 +6,4 @@ class HccConfig(AppConfig):
     verbose_name = "HCC"
 
     def ready(self):
-        from hcc import bench, checks, client_ip  # noqa: F401  (register their deployment checks)
+        from hcc import checks  # noqa: F401  (registers the deployment checks of the settings)

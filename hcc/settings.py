@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "dashboards.admin_site.HccAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,10 +40,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "accounts.third_party.AxesConfig",  # axes, named in Vietnamese on the admin
     "django_ratelimit",
     "csp",
     "hcc",
+    "web",
     "procedures",
     "accounts",
     "dossiers",
@@ -54,8 +55,9 @@ INSTALLED_APPS = [
     "payments",
     "notifications",
     "national",
-    "oauth2_provider",
+    "accounts.third_party.OAuthConfig",  # oauth2_provider, named in Vietnamese on the admin
     "privacy",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "hcc.middleware.ChosenLanguageMiddleware",
+    "web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hcc.context_processors.site",
+                "web.context_processors.site",
             ],
             # {% once_token %} in every form whose post must take effect once (dossiers/once.py)
             "builtins": ["dossiers.templatetags.once"],
@@ -112,12 +114,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Behind PgBouncer in transaction mode (docker-compose.yml): no server-side cursor and no
-    # statement prepared for the session (hcc/prepared.py), since each transaction may get
+    # statement prepared for the session (web/prepared.py), since each transaction may get
     # another server connection.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
         "DATABASE_TRANSACTION_POOLING", default=False
     )
-# A streaming replica for the reads that tolerate seconds of lag (hcc/replica.py, docs/scaling.md):
+# A streaming replica for the reads that tolerate seconds of lag (web/replica.py, docs/scaling.md):
 # off unless REPLICA_DATABASE_URL is set. Only the GET pages of these URL namespaces (and named
 # URLs) read there, never the models of REPLICA_PRIMARY_APPS, never inside a transaction.
 REPLICA_READ_NAMESPACES = env.list("REPLICA_READ_NAMESPACES", default=["dashboards"])
@@ -129,24 +131,24 @@ if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # the test run makes no database of its own there: the replica streams the primary's
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["hcc.replica.ReplicaRouter"]
+    DATABASE_ROUTERS = ["web.replica.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-        "hcc.replica.LagTolerantReadsMiddleware",
+        "web.replica.LagTolerantReadsMiddleware",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hcc")}
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same, without a new Redis client for every operation (hcc/cache.py).
-    CACHES["default"]["BACKEND"] = "hcc.cache.RedisCache"
+    # The same, without a new Redis client for every operation (web/cache.py).
+    CACHES["default"]["BACKEND"] = "web.cache.RedisCache"
     # Django's own Redis cache increments atomically; django-ratelimit only lists django-redis.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # The embedded default runs one process, where a local-memory cache is the shared one.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
-# A dead or hung Redis cache (hcc/cache.py): seconds an operation may wait for it (connect, then
+# A dead or hung Redis cache (web/cache.py): seconds an operation may wait for it (connect, then
 # each answer), and seconds the process then leaves it alone (the circuit breaker).
 CACHE_TIMEOUT = env.float("CACHE_TIMEOUT", default=0.5)
 CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=15.0)
@@ -279,13 +281,13 @@ CONTENT_SECURITY_POLICY = {
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies in front of the web containers append to X-Forwarded-For
-# (0: clients connect directly). See hcc/client_ip.py.
+# (0: clients connect directly). See web/client_ip.py.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # The proxies the deployment really puts in front (docker-compose.yml sets it): hcc.W002 warns when
 # TRUSTED_PROXY_COUNT disagrees. None: not declared (no check).
 DEPLOYED_PROXY_COUNT = env.int("DEPLOYED_PROXY_COUNT", default=None)
-AXES_CLIENT_IP_CALLABLE = "hcc.client_ip.client_ip"
-RATELIMIT_IP_META_KEY = "hcc.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "web.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "web.client_ip.client_ip"
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -306,6 +308,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-uploads": {"task": "dossiers.tasks.purge_abandoned_uploads", "schedule": 6 * 3600},
     "purge-submitted-requests": {"task": "dossiers.tasks.purge_submitted_requests", "schedule": 3600},
     "notifications-sweep": {"task": "notifications.tasks.sweep", "schedule": 60},
+    "documents-sweep": {"task": "documents.tasks.sweep", "schedule": 300},
     "payments-check-pending": {"task": "payments.tasks.check_pending", "schedule": 300},
     "national-sync-sweep": {"task": "national.tasks.sweep", "schedule": 60},
     "national-catalog-pull": {"task": "national.tasks.catalog_pull", "schedule": crontab(hour=2, minute=30)},
@@ -437,11 +440,23 @@ NATIONAL_SENDING_TIMEOUT = env.int("NATIONAL_SENDING_TIMEOUT", default=300)
 
 # --- The center -------------------------------------------------------------------------------
 HCC_CENTER_NAME = env.str("HCC_CENTER_NAME", default="Trung tâm Phục vụ Hành chính công")
+# Who receives the periodic report (form 06 of Circular 01/2020/TT-VPCP), printed on it.
+HCC_REPORT_RECIPIENT = env.str("HCC_REPORT_RECIPIENT", default="Văn phòng Ủy ban nhân dân tỉnh")
 # The public address in every link that leaves the site (SMS, e-mail, QR codes on papers). Unset:
 # the development server's, which `make run` sets to its own HOST and PORT; `check --deploy` then
 # fails (hcc.E001, hcc/checks.py).
 HCC_SITE_URL = env.str("HCC_SITE_URL", default="") or "http://127.0.0.1:8000"
-# Public pages kept whole in the cache (hcc/pagecache.py) under a key that changes with what they
+# `manage.py seed_demo`: each app's own demo loader, in order (each needs what the ones before made).
+HCC_DEMO_LOADERS = [
+    "procedures.demo_catalog.load_demo",
+    "accounts.demo.load_demo",
+    "counters.demo.load_demo",
+    "receipts.demo_signing.load_demo",
+    "dossiers.demo.load_demo",
+    "receipts.demo.load_demo",
+    "surveys.demo.load_demo",
+]
+# Public pages kept whole in the cache (web/pagecache.py) under a key that changes with what they
 # show: this only bounds how long an unused copy stays.
 HCC_PAGE_CACHE_SECONDS = env.int("HCC_PAGE_CACHE_SECONDS", default=3600)
 # Catalog pages: their key misses a renamed agency or field, which they show after this long.
@@ -470,6 +485,40 @@ COUNTERS_TICKET_POLL_SECONDS = env.int("HCC_COUNTERS_TICKET_POLL_SECONDS", defau
 HCC_RECEIPT_TEMPLATE_CODE = env.str("HCC_RECEIPT_TEMPLATE_CODE", default="01BLP0-001")
 HCC_RECEIPT_SERIES = env.str("HCC_RECEIPT_SERIES", default="AA-26E")
 
+# --- digital signatures of papers, receipts and results (receipts/signing.py) ------------------
+# The signing unit's certificate, a PKCS#12 file and its password: HCC_SIGNING_P12_<AGENCY CODE>
+# and HCC_SIGNING_P12_PASSWORD_<AGENCY CODE> per agency (code in capitals, other characters as
+# "_"), HCC_SIGNING_P12 and HCC_SIGNING_P12_PASSWORD for the center (every agency without its own).
+# Without any, papers are served unsigned and say so. HCC_SIGNING_DIR: where ``seed_demo`` writes
+# the demo chain (root CA + one certificate per agency) and where, with DEBUG on, it is read from
+# when no variable names a certificate. HCC_SIGNING_TRUST_ROOTS: PEM files of the root CAs the
+# verification page trusts (the demo root is added when the demo chain is in use).
+# HCC_SIGNING_TSA_URL: an RFC 3161 timestamp server; without it, signatures carry no timestamp.
+HCC_SIGNING_KEYS = {
+    name[len("HCC_SIGNING_P12_") :]: (
+        value,
+        env.str(f"HCC_SIGNING_P12_PASSWORD_{name[len('HCC_SIGNING_P12_') :]}", default=""),
+    )
+    for name, value in env.ENVIRON.items()
+    if name.startswith("HCC_SIGNING_P12_") and not name.startswith("HCC_SIGNING_P12_PASSWORD")
+}
+if env.str("HCC_SIGNING_P12", default=""):
+    HCC_SIGNING_KEYS[""] = (env.str("HCC_SIGNING_P12"), env.str("HCC_SIGNING_P12_PASSWORD", default=""))
+HCC_SIGNING_DIR = env.path("HCC_SIGNING_DIR", default=VAR_DIR / "signing")
+HCC_SIGNING_DEMO = env.bool("HCC_SIGNING_DEMO", default=DEBUG)
+HCC_SIGNING_TRUST_ROOTS = env.list("HCC_SIGNING_TRUST_ROOTS", default=[])
+HCC_SIGNING_TSA_URL = env.str("HCC_SIGNING_TSA_URL", default="")
+HCC_SIGNING_TSA_TIMEOUT = env.float("HCC_SIGNING_TSA_TIMEOUT", default=5.0)
+
+# --- digitisation at intake (documents/) ------------------------------------------------------
+# OCR language(s) of Tesseract for scans (Debian: tesseract-ocr-vie); HCC_OCR=0 turns OCR off (the
+# scan is kept as it came). Without Tesseract on the machine OCR is off whatever this says.
+HCC_OCR = env.bool("HCC_OCR", default=True)
+HCC_OCR_LANGUAGES = env.str("HCC_OCR_LANGUAGES", default="vie")
+# Without a broker (tasks eager), run digitisation in a thread of the web process so a page never
+# waits for OCR (on for make run); off: in the caller (tests).
+HCC_DIGITISE_IN_BACKGROUND = env.bool("HCC_DIGITISE_IN_BACKGROUND", default=DEBUG)
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -495,6 +544,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "accounts.api_schema.document_error_answers",  # 403 / 404 / 400 on every operation
+        "dossiers.once.document_idempotency_key",  # the Idempotency-Key header of every API POST
     ],
     # Machine clients (accounts/machine_clients.py): each operation lists the scope it needs.
     "OAUTH2_FLOWS": ["clientCredentials"],
@@ -545,8 +595,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A tiny "hello" view at /bench/hello/, the ceiling the load benchmark compares pages with
 # (benchmarks/bench_load.py). Never on in production.
 HCC_BENCH_VIEWS = env.bool("HCC_BENCH_VIEWS", default=False)
-if HCC_BENCH_VIEWS:  # and the query count of every answer in a header (hcc/bench.py)
-    MIDDLEWARE.insert(0, "hcc.bench.QueryCountMiddleware")
+if HCC_BENCH_VIEWS:  # and the query count of every answer in a header (web/bench.py)
+    MIDDLEWARE.insert(0, "web.bench.QueryCountMiddleware")
 
 # --- surveys ---
 # Working days to answer a feedback item (phản ánh, kiến nghị).

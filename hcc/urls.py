@@ -1,10 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth2_views
-
-from hcc.api_docs import ApiDocsView
 
 api_v1 = [
     path("", include("procedures.api_urls")),
@@ -16,6 +13,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("ho-so/", include("dossiers.urls")),
     path("giay-to/", include("receipts.urls")),
+    path("kho-giay-to/", include("documents.urls")),
     path("thanh-toan/", include("payments.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("du-lieu-ca-nhan/", include("privacy.urls")),
@@ -30,12 +28,7 @@ urlpatterns = [
     # OAuth2 client credentials for machine clients of the API (django-oauth-toolkit)
     path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
     path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2-revoke-token"),
-    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("web.urls")),  # API docs; the benchmark's view when HCC_BENCH_VIEWS is on
 ]
 
-if settings.HCC_BENCH_VIEWS:  # the load benchmark's ceiling (hcc/bench.py), never in production
-    from hcc.bench import hello
-
-    urlpatterns.append(path("bench/hello/", hello, name="bench-hello"))
-
-handler404 = "hcc.errors.not_found"
+handler404 = "web.errors.not_found"

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import can
 from dossiers.models import Dossier
 from dossiers.selectors import dossiers_visible_to
-from hcc.client_ip import client_ip
 from payments import selectors, services
 from payments.gateway import Gateway
 from payments.models import Payment
 from receipts import services as receipt_services
+from web.client_ip import client_ip
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Role
 from dossiers.models import DossierFile
 from privacy.models import AccessKind, AccessRecord
-from receipts.models import Receipt
+from receipts.models import Receipt, SignedPaper
 
 
 def _code(kwargs: dict) -> str:
@@ -31,6 +31,13 @@ def _file(kwargs: dict) -> str:
 
 def _receipt(kwargs: dict) -> str:
     found = Receipt.objects.filter(pk=kwargs.get("pk")).values_list("dossier__code", flat=True).first()
+    return found or ""
+
+
+def _signed(kwargs: dict) -> str:
+    found = (
+        SignedPaper.objects.filter(token=kwargs.get("token")).values_list("dossier__code", flat=True).first()
+    )
     return found or ""
 
 
@@ -56,6 +63,9 @@ RECORDED: dict[str, Recorded] = {
     "receipts:collect": Recorded(AccessKind.VIEW, _code),
     "receipts:receipt": Recorded(AccessKind.PAPER, _receipt),
     "receipts:receipt_pdf": Recorded(AccessKind.PAPER, _receipt),
+    "receipts:signed_download": Recorded(AccessKind.PAPER, _signed),
+    "documents:download": Recorded(AccessKind.FILE, _code),
+    "documents:digitised": Recorded(AccessKind.FILE, _code),
     "receipts:receipt_xml": Recorded(AccessKind.PAPER, _receipt),
     "receipts:transfer_statement": Recorded(AccessKind.EXPORT, _none),
     "receipts:register": Recorded(AccessKind.EXPORT, _none, export_param="format"),

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ContactChange, User
+from accounts.models import Consent, ContactChange, User
 from dossiers.models import Dossier, DossierFile, Event
 from privacy.models import DeletionRequest, DeletionStatus
 
@@ -27,7 +27,8 @@ def _rows(queryset) -> list[dict]:
 
 def data_export(*, user: User) -> bytes:
     """A ZIP with ``du-lieu.json`` (the account, its dossiers with their events and file list,
-    contact changes, ratings and feedback it sent) and the dossiers' files."""
+    contact changes, consents to the processing notice, ratings and feedback it sent) and the
+    dossiers' files."""
     from surveys.models import Feedback, Rating
 
     dossiers = Dossier.objects.filter(applicant_user=user).order_by("id")
@@ -50,6 +51,8 @@ def data_export(*, user: User) -> bytes:
             for f in files
         ],
         "contact_changes": _rows(ContactChange.objects.filter(user=user)),
+        # which version of the processing notice they agreed to, when, and for which submission
+        "consents": _rows(Consent.objects.filter(user=user).order_by("given_at", "id")),
         "ratings": _rows(Rating.objects.filter(dossier__in=dossiers)),
         "feedback": _rows(Feedback.objects.filter(sender_user=user)),
     }

@@ -32,7 +32,7 @@ def agency_descendant_ids(agency_id: int) -> list[int]:
 def catalog_version() -> str:
     """What the public catalog pages depend on, as a short key: the procedures' last change and
     count, and the agencies' and fields' count and newest id (the filter lists name them). One
-    small SQL statement, read before serving a catalog page from the cache (``hcc.pagecache``).
+    small SQL statement, read before serving a catalog page from the cache (``web.pagecache``).
     Renaming an agency or a field alone does not change it: such a page is renewed when its cache
     entry ends (``HCC_CATALOG_CACHE_SECONDS``)."""
     q = connection.ops.quote_name

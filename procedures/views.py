@@ -6,10 +6,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
-from hcc.pagecache import anonymous_page
 from procedures.filters import ProcedureFilter
 from procedures.models import Procedure, RequiredDocument
 from procedures.selectors import catalog_version, procedure_detail, procedures_public
+from web.pagecache import anonymous_page
 
 PAGE_SIZE = 20
 

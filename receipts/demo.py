@@ -1,6 +1,8 @@
 """Demo receipts (``manage.py seed_demo --dossiers N``): fees collected for the demo dossiers
 still open at the demo clerk's desk, so the fee desk and reconciliation pages have figures."""
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from dossiers.models import Dossier
 from receipts import services
@@ -37,3 +39,9 @@ def seed_demo_receipts() -> int:
         )
         made += 1
     return made
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> None:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): with ``--dossiers``, their receipts."""
+    if dossiers:
+        command.stdout.write(_("Biên lai mẫu: %(count)s.") % {"count": seed_demo_receipts()})

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Comment, Element, SubElement, tostring  # nose
 from django.utils import timezone
 
 from receipts.models import Receipt
-from receipts.money import amount_in_words
+from web.money import amount_in_words
 
 FORMAT_NOTE = (
     " Biên lai thu phí, lệ phí (Nghị định 123/2020/NĐ-CP Điều 32, sửa đổi bởi Nghị định 70/2025/NĐ-CP)."

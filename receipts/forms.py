@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hcc.formats.inputs import DateInput, MonthField, MonthInput
 from receipts.models import PaymentMethod
 from receipts.services import Payer
+from web.inputs import DateInput, MonthField, MonthInput
 
 
 class PaymentFields(forms.Form):

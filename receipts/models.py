@@ -269,3 +269,65 @@ class ReceiptCancellation(_AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.receipt} – {self.reason}"
+
+
+class SignedKind(models.TextChoices):
+    PAPER = "paper", _("Giấy tờ của hồ sơ")
+    RECEIPT = "receipt", _("Biên lai")
+    RESULT = "result", _("Kết quả giải quyết")
+
+
+def signed_paper_path(instance: "SignedPaper", filename: str) -> str:
+    """Server-made names only, outside any public URL (served through checked views)."""
+    return f"signed/{instance.dossier_id}/{instance.token}.pdf"
+
+
+class SignedPaper(models.Model):
+    """A PDF as it was signed and handed out: the file the public verification page (the QR code
+    on the paper) checks. Written once; a paper whose content changes (a new fee line, a later
+    control sheet) is signed again as a new row, and the same content is served from its row.
+    Revoking one (a result issued by mistake) is recorded on it; the file never changes."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    kind = models.CharField(_("loại"), max_length=8, choices=SignedKind.choices)
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="signed_papers")
+    slug = models.CharField(_("giấy tờ"), max_length=40, blank=True)
+    title = models.CharField(_("tên giấy tờ"), max_length=300)
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_papers"
+    )
+    # A result uploaded by the resolving agency: the file as uploaded; this row holds the signed copy.
+    source_file = models.ForeignKey(
+        "dossiers.DossierFile", on_delete=models.PROTECT, null=True, blank=True, related_name="signed_copies"
+    )
+    # What was signed, before the signature block's token and time were written in: the same
+    # content is not signed twice.
+    content_sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=signed_paper_path, max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    agency = models.ForeignKey(
+        "procedures.Agency", verbose_name=_("đơn vị ký"), on_delete=models.PROTECT, related_name="+"
+    )
+    signer = models.CharField(_("người ký (chứng thư số)"), max_length=300)
+    signed_at = models.DateTimeField(_("ký lúc"))
+    timestamped = models.BooleanField(_("có dấu thời gian"), default=False)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("giấy tờ đã ký số")
+        verbose_name_plural = _("giấy tờ đã ký số")
+        ordering = ["-signed_at", "-id"]
+        indexes = [
+            models.Index(fields=["dossier", "slug", "content_sha256"], name="signed_paper_content"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.signed_at:%d/%m/%Y %H:%M}"

@@ -25,8 +25,8 @@ from procedures import workdays
 from procedures.models import Agency
 from receipts.codes import absolute_url, barcode_data_uri, qr_data_uri
 from receipts.models import FeeLine, Receipt
-from receipts.money import amount_in_words
 from receipts.services import fees
+from web.money import amount_in_words
 
 
 class PaperNotApplicable(Exception):
@@ -39,6 +39,9 @@ class Paper:
     title: object
     template: str
 
+
+# The result issued by the portal (signed by the resolving agency like an uploaded result).
+RESULT_SLUG = "ket-qua"
 
 PAPERS = {
     paper.slug: paper
@@ -55,6 +58,7 @@ PAPERS = {
             "xin-loi-hen-lai", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả"), "receipts/papers/apology.html"
         ),
         Paper("dung-xu-ly", _("Thông báo dừng giải quyết hồ sơ"), "receipts/papers/stop.html"),
+        Paper(RESULT_SLUG, _("Thông báo kết quả giải quyết hồ sơ"), "receipts/papers/result.html"),
     ]
 }
 
@@ -87,6 +91,7 @@ PAPER_READS = {
     "tu-choi": ("events",),
     "xin-loi-hen-lai": ("events",),
     "dung-xu-ly": ("events",),
+    RESULT_SLUG: (),
 }
 
 
@@ -121,6 +126,8 @@ def papers_for(dossier: Dossier) -> list[Paper]:
         have.append("xin-loi-hen-lai")
     if dossier.status == Status.STOPPED:
         have.append("dung-xu-ly")
+    if dossier.result_ready_at and dossier.result_note:
+        have.append(RESULT_SLUG)
     return [PAPERS[slug] for slug in have]
 
 
@@ -419,6 +426,25 @@ def stop_context(dossier: Dossier) -> dict:
     }
 
 
+def result_context(dossier: Dossier) -> dict:
+    """The result as the portal issues it (the reviewer's or the desk's result note), from the
+    resolving agency, dated when the result was ready."""
+    if not (dossier.result_ready_at and dossier.result_note):
+        raise PaperNotApplicable
+    signer = dossier.result_signed_by.display_name if dossier.result_signed_by_id else ""
+    return {
+        **_base(
+            dossier,
+            PAPERS[RESULT_SLUG],
+            agency=dossier.resolving_agency,
+            desk=False,
+            dated=dossier.result_ready_at,
+        ),
+        "ready_at": _local(dossier.result_ready_at),
+        "signed_by": signer,
+    }
+
+
 BUILDERS = {
     "giay-tiep-nhan": intake_context,
     "phieu-kiem-soat": control_context,
@@ -426,6 +452,7 @@ BUILDERS = {
     "tu-choi": refusal_context,
     "xin-loi-hen-lai": apology_context,
     "dung-xu-ly": stop_context,
+    RESULT_SLUG: result_context,
 }
 
 

@@ -97,10 +97,36 @@ def pdf_available() -> bool:
 
 def render_pdf(template_name: str, context: dict, request=None) -> bytes:
     """Render the paper's template (``pdf`` set in the context) and convert it to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context, request=request))[0]
+
+
+def render_html(template_name: str, context: dict, request=None) -> str:
+    """The paper's HTML as the PDF is made from it (``pdf`` set in the context)."""
+    if load_weasyprint() is None:
+        raise PdfUnavailable
+    return _compact(render_to_string(template_name, {**context, "pdf": True}, request=request))
+
+
+CSS_PX_IN_POINTS = 0.75  # WeasyPrint lays out in CSS pixels (96 a inch), PDF counts points (72)
+
+
+def html_to_pdf(html: str, *, anchor: str = ""):
+    """``(pdf bytes, placement)``: ``placement`` is ``(page index, (x1, y1, x2, y2))`` in points
+    from the bottom left of the page where the element with the id ``anchor`` was laid out (the
+    digital signature's field goes there), or None."""
     loaded = load_weasyprint()
     if loaded is None:
         raise PdfUnavailable
     weasyprint, font_config, stylesheets, fetcher = loaded
-    html = _compact(render_to_string(template_name, {**context, "pdf": True}, request=request))
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, font_config=font_config)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+        stylesheets=stylesheets, font_config=font_config
+    )
+    placement = None
+    if anchor:
+        for index, page in enumerate(document.pages):
+            if anchor in page.anchors:
+                x1, y1, x2, y2 = page.anchors[anchor]  # CSS pixels from the top left
+                points = [v * CSS_PX_IN_POINTS for v in (x1, page.height - y2, x2, page.height - y1)]
+                placement = (index, tuple(points))
+                break
+    return document.write_pdf(), placement

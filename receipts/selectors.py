@@ -9,7 +9,7 @@ from accounts.permissions import agency_scope
 from dossiers.models import Dossier, Step
 from dossiers.selectors import dossiers_visible_to
 from procedures.models import Agency
-from receipts.models import Receipt, ReceiptLine
+from receipts.models import Receipt, ReceiptLine, SignedKind, SignedPaper
 from receipts.papers import paper_dossier
 
 
@@ -47,6 +47,40 @@ def receipt_by_token(token: str) -> Receipt | None:
     if not token or len(token) < 20:
         return None
     return Receipt.objects.select_related("agency", "owner", "cancellation").filter(token=token).first()
+
+
+# --- signed papers -------------------------------------------------------------------------------
+
+
+def signed_paper_by_token(token: str) -> SignedPaper | None:
+    """A signed paper named by the token of its QR code (public: the page shows no personal data)."""
+    if not token or len(token) < 20:
+        return None
+    return (
+        SignedPaper.objects.select_related("agency", "dossier", "receipt__cancellation")
+        .filter(token=token)
+        .first()
+    )
+
+
+def latest_signed_receipt(receipt: Receipt) -> SignedPaper | None:
+    """The newest signed PDF of a receipt (what its QR code vouches for), if it was ever signed."""
+    return receipt.signed_papers.order_by("-signed_at", "-id").first()
+
+
+def signed_results_of(dossier: Dossier) -> list[SignedPaper]:
+    """The dossier's signed results (uploaded PDFs signed, or the result paper), newest first."""
+    return list(
+        SignedPaper.objects.filter(dossier=dossier, kind=SignedKind.RESULT)
+        .select_related("source_file")
+        .order_by("-signed_at", "-id")
+    )
+
+
+def signed_paper_for(user, token: str) -> SignedPaper:
+    """A signed paper of a dossier ``user`` may see (else DoesNotExist): the download."""
+    visible = dossiers_visible_to(user).values("pk")
+    return SignedPaper.objects.select_related("dossier").get(token=token, dossier_id__in=visible)
 
 
 # --- the register --------------------------------------------------------------------------------

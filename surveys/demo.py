@@ -1,8 +1,13 @@
 """Demo ratings and feedback for ``manage.py seed_demo``. Running it again changes nothing."""
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from accounts.demo import CITIZEN_PHONE
 from accounts.models import Role, User
+from accounts.phones import normalize_phone
 from dossiers import statistics
 from dossiers.models import Dossier
 from dossiers.workflow import Status
@@ -43,6 +48,12 @@ DEMO_FEEDBACK = (
 SERVICE_RATINGS = 300
 
 
+def _demo_citizen_id() -> int:
+    """The demo citizen's returned dossiers are left for them to rate (``dossiers.demo``)."""
+    citizen = User.objects.filter(phone=normalize_phone(CITIZEN_PHONE), role=Role.CITIZEN).first()
+    return citizen.pk if citizen else 0
+
+
 def _rate_history_in_bulk(reason: Reason) -> int:
     """Link ratings for one in three returned dossiers still unrated (the same scores as the
     service path, by dossier id: one in seven unsatisfied, with ``reason``), made as
@@ -61,8 +72,9 @@ def _rate_history_in_bulk(reason: Reason) -> int:
             f"SELECT d.id, {scores}, '', %s, d.received_by_id, d.resolving_agency_id, d.procedure_id, "
             f"d.intake_office_id, COALESCE(d.returned_at, d.updated_at) FROM {dossier} d "
             f"WHERE d.status = %s AND d.id %% 3 = 0 "
+            f"AND (d.applicant_user_id IS NULL OR d.applicant_user_id <> %s) "
             f"AND NOT EXISTS (SELECT 1 FROM {rating} r WHERE r.dossier_id = d.id)",
-            [RatingChannel.LINK, Status.RETURNED],
+            [RatingChannel.LINK, Status.RETURNED, _demo_citizen_id()],
         )
         made = cursor.rowcount
         cursor.execute(
@@ -89,7 +101,11 @@ def seed_demo_surveys() -> tuple[int, int]:
         for n, text in enumerate(DEMO_REASONS)
     ]
     ratings = 0
-    returned = Dossier.objects.filter(status=Status.RETURNED, rating__isnull=True).order_by("id")
+    returned = (
+        Dossier.objects.filter(status=Status.RETURNED, rating__isnull=True)
+        .exclude(applicant_user_id=_demo_citizen_id())
+        .order_by("id")
+    )
     for dossier in returned[:SERVICE_RATINGS]:
         score = SCORES[dossier.pk % len(SCORES)]
         services.rating_by_link(
@@ -136,3 +152,22 @@ def seed_demo_kiosks() -> int:
         return 0
     counters = Counter.objects.filter(is_active=True, rating_kiosk__isnull=True).order_by("id")
     return len([services.kiosk_issue(actor=admin, counter=counter) for counter in counters])
+
+
+def load_demo(command, *, dossiers: int, verbosity: int) -> None:
+    """``seed_demo``'s loader (settings.HCC_DEMO_LOADERS): with ``--dossiers``, ratings and
+    feedback on them, and a rating-tablet address for each counter."""
+    if not dossiers:
+        return
+    ratings, feedback = seed_demo_surveys()
+    command.stdout.write(
+        _("Đánh giá, phản ánh: tạo mới %(ratings)s đánh giá, %(feedback)s phản ánh.")
+        % {"ratings": ratings, "feedback": feedback}
+    )
+    command.stdout.write(
+        _("Máy tính bảng đánh giá tại quầy: cấp mới %(count)s địa chỉ (xem ở %(url)s).")
+        % {
+            "count": seed_demo_kiosks(),
+            "url": settings.HCC_SITE_URL.rstrip("/") + reverse("surveys:kiosks"),
+        }
+    )

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hcc.formats.inputs import DateInput
 from procedures.models import Agency
 from surveys.models import Reason, Score, Subject
+from web.inputs import DateInput
 
 
 class RatingForm(forms.Form):

@@ -13,6 +13,16 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_signing(settings, tmp_path):
+    """Papers are unsigned unless a test sets up certificates (``tests/receipts/signing.py``); the
+    demo chain goes to the test's own folder."""
+    settings.HCC_SIGNING_KEYS = {}
+    settings.HCC_SIGNING_DIR = tmp_path / "signing"
+    settings.HCC_SIGNING_DEMO = False
+    settings.HCC_SIGNING_TSA_URL = ""
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing passwords the production way costs a third of a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -33,7 +43,7 @@ def _empty_cache():
     starts from an empty one."""
     from django.core.cache import cache
 
-    from hcc.cache import reset_breakers
+    from web.cache import reset_breakers
 
     reset_breakers()  # a Redis that failed in an earlier test is asked again
     cache.clear()
@@ -70,7 +80,7 @@ def redis_cache(settings, redis_url):
 
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "hcc.cache.RedisCache", "LOCATION": redis_url},
+        "default": {"BACKEND": "web.cache.RedisCache", "LOCATION": redis_url},
     }
     yield caches["default"]
     redis.Redis.from_url(redis_url).flushdb()

@@ -119,6 +119,7 @@ class DossierViewSet(
             procedure=data["procedure"],
             office=data["office"],
             intake=serializer.intake(files=data["uploads"]),
+            notice_version=data.get("notice_version", ""),
         )
         return self._answer(dossier.code, status.HTTP_201_CREATED)
 

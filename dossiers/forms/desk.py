@@ -166,7 +166,9 @@ class IntakeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, procedure, competent: list[Agency] | None = None, office=None, **kwargs):
+    def __init__(
+        self, *args, procedure, competent: list[Agency] | None = None, office=None, offers=None, **kwargs
+    ):
         """``competent``: the agencies that may resolve (``procedures.selectors.competent_agencies``);
         with more than one, the clerk chooses (the desk's own agency first when it is one)."""
         super().__init__(*args, **kwargs)
@@ -184,8 +186,18 @@ class IntakeForm(forms.Form):
             del self.fields["resolving_agency"]
         self.procedure = procedure
         self.documents = list(procedure.documents.all())
+        # document id → papers of the applicant's store it could reuse (``dossiers.extensions``)
+        self.offers = offers or {}
         for document in self.documents:
             prefix = f"doc_{document.id}"
+            if self.offers.get(document.id):
+                self.fields[f"{prefix}_reuse"] = forms.ChoiceField(
+                    label=_("Dùng lại bản trong kho dữ liệu: %(name)s") % {"name": document.name},
+                    choices=[("", _("Không dùng lại"))]
+                    + [(o.key, o.label) for o in self.offers[document.id]],
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
             self.fields[prefix] = forms.BooleanField(
                 label=_("Đã nhận: %(name)s") % {"name": document.name}, required=False
             )
@@ -216,6 +228,9 @@ class IntakeForm(forms.Form):
                 "originals": self[f"doc_{document.id}_originals"],
                 "copies": self[f"doc_{document.id}_copies"],
                 "files": self[f"doc_{document.id}_files"],
+                "reuse": self[f"doc_{document.id}_reuse"]
+                if f"doc_{document.id}_reuse" in self.fields
+                else None,
             }
             for document in self.documents
         ]
@@ -242,6 +257,8 @@ class IntakeForm(forms.Form):
         for document in self.documents:
             prefix = f"doc_{document.id}"
             received = data.get(prefix)
+            if data.get(f"{prefix}_reuse") and not received:
+                continue  # the stored paper stands for it: nothing handed over
             counted = (data.get(f"{prefix}_originals") or 0) + (data.get(f"{prefix}_copies") or 0)
             files = data.get(f"{prefix}_files") or []
             file_count += len(files)
@@ -264,8 +281,11 @@ class IntakeForm(forms.Form):
         organisation = data["kind"] == ApplicantKind.ORGANISATION
         documents: dict[int, tuple[int, int]] = {}
         files: list[FileUpload] = []
+        reused: dict[int, str] = {}
         for document in self.documents:
             prefix = f"doc_{document.id}"
+            if data.get(f"{prefix}_reuse") and not data.get(prefix):
+                reused[document.id] = data[f"{prefix}_reuse"]
             if data.get(prefix):
                 documents[document.id] = (data[f"{prefix}_originals"], data[f"{prefix}_copies"])
                 files.extend(data[f"{prefix}_files"])
@@ -288,6 +308,7 @@ class IntakeForm(forms.Form):
             return_address=data["return_address"] if data["return_method"] == ReturnMethod.POST else "",
             documents=documents,
             files=files,
+            reused=reused,
             resolving_agency=data.get("resolving_agency"),
         )
 

@@ -244,6 +244,10 @@ def document_field_name(document: RequiredDocument) -> str:
     return f"document_{document.pk}"
 
 
+def reuse_field_name(document: RequiredDocument) -> str:
+    return f"reuse_{document.pk}"
+
+
 class DocumentsForm(forms.Form):
     """One upload field per required document. Files already kept for a document count: the
     citizen never uploads the same file twice."""
@@ -254,6 +258,7 @@ class DocumentsForm(forms.Form):
         documents: list[RequiredDocument],
         kept: dict[int, int],
         check_mandatory: bool = True,
+        offers=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -261,7 +266,20 @@ class DocumentsForm(forms.Form):
         self.kept = kept  # document id → number of files kept
         self.check_mandatory = check_mandatory
         self.uploads: list[StagedUpload] = []
+        # document id → papers of the citizen's store it could reuse (``dossiers.extensions``)
+        self.offers = offers or {}
+        self.reused: dict[int, str] = {}
         for document in documents:
+            if self.offers.get(document.pk):
+                self.fields[reuse_field_name(document)] = forms.ChoiceField(
+                    label=_("Dùng lại giấy tờ trong kho dữ liệu của bạn"),
+                    choices=[
+                        ("", _("Không, tôi tải lên tệp")),
+                        *((o.key, o.label) for o in self.offers[document.pk]),
+                    ],
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
             help_parts = []
             if document.case:
                 help_parts.append(_("Trường hợp: %(case)s") % {"case": document.case})
@@ -279,10 +297,13 @@ class DocumentsForm(forms.Form):
         for document in self.documents:
             name = document_field_name(document)
             uploads += _staged_uploads(self, name, data.get(name), document_id=document.pk)
+            if data.get(reuse_field_name(document)):
+                self.reused[document.pk] = data[reuse_field_name(document)]
             if (
                 self.check_mandatory
                 and document.mandatory
                 and not self.kept.get(document.pk)
+                and document.pk not in self.reused
                 and name not in self.errors
                 and not data.get(name)
             ):

@@ -142,6 +142,24 @@ class SubmitSerializer(FilesMixin, IntakeSerializer):
     send multipart/form-data; JSON is enough for the others."""
 
     office = serializers.CharField(help_text=_("Mã bộ phận một cửa sẽ tiếp nhận hồ sơ."))
+    notice_version = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Phiên bản Thông báo xử lý dữ liệu cá nhân người nộp đã đọc và đồng ý "
+            "(/du-lieu-ca-nhan/thong-bao-xu-ly/); được ghi lại cùng mã hồ sơ."
+        ),
+    )
+
+    def validate_notice_version(self, value: str) -> str:
+        from django.conf import settings
+
+        if value and value != settings.PRIVACY_NOTICE_VERSION:
+            raise serializers.ValidationError(
+                _("Thông báo xử lý dữ liệu cá nhân đã đổi sang phiên bản %(version)s: vui lòng đọc lại.")
+                % {"version": settings.PRIVACY_NOTICE_VERSION}
+            )
+        return value
 
     def validate_office(self, value: str) -> Agency:
         office = Agency.objects.filter(code=value.strip(), is_active=True).first()

@@ -8,14 +8,16 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers import event_hooks, notices, statistics
+from dossiers import event_hooks, extensions, notices, statistics
 from dossiers.files import FileUpload, store_file
 from dossiers.models import (
     ApplicantKind,
     Dossier,
     Event,
+    FileKind,
     IdKind,
     ReturnMethod,
     Step,
@@ -83,6 +85,9 @@ class Intake:
     # document id → (originals, copies) ticked at the desk
     documents: dict[int, tuple[int, int]] = field(default_factory=dict)
     files: list[FileUpload] = field(default_factory=list)
+    # document id → the key of a paper the applicant already holds, reused instead of a new copy
+    # (``dossiers.extensions``: offered by the document store)
+    reused: dict[int, str] = field(default_factory=dict)
     # The agency that resolves, chosen among ``procedures.selectors.competent_agencies`` (e.g. the
     # commune where the person lives); ``None``: the office itself, or the only competent one.
     resolving_agency: Agency | None = None
@@ -160,11 +165,25 @@ def _activate_order(dossier: Dossier, order: int, *, at: datetime, calendar=None
 
 
 def _store_files(dossier: Dossier, files: list[FileUpload], *, actor: User, kind: str) -> None:
+    rows = []
     for upload in files:
         try:
-            store_file(dossier=dossier, upload=upload, actor=actor, kind=kind)
+            rows.append(store_file(dossier=dossier, upload=upload, actor=actor, kind=kind))
         except ValidationError as exc:
             raise DossierError({"files": exc.messages}) from exc
+    if rows or kind == FileKind.RESULT:
+        extensions.after_files(dossier=dossier, actor=actor, files=rows, kind=kind)
+
+
+def _record_reuse(dossier: Dossier, intake: Intake, *, actor: User) -> None:
+    """The papers reused from the applicant's store (``dossiers.extensions``): each must be
+    accepted by the app that offered it, else nothing is kept."""
+    try:
+        covered = extensions.after_intake(dossier=dossier, actor=actor, reused=intake.reused)
+    except ValidationError as exc:
+        raise DossierError({"reused": exc.messages}) from exc
+    if set(intake.reused) - covered:
+        raise DossierError({"reused": [_("Giấy tờ dùng lại không có trong kho dữ liệu của người nộp.")]})
 
 
 def _close(dossier: Dossier, *, actor: User, action: str, reason: str, step: Step | None = None) -> Dossier:

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Consent, User
 from accounts.phones import normalize_phone
+from accounts.services import consent_record
 from dossiers import statistics
 from dossiers.models import (
     ApplicantKind,
@@ -35,6 +36,7 @@ from dossiers.services.common import (
     _event,
     _locked,
     _now,
+    _record_reuse,
     _refuse,
     _require_text,
     _store_files,
@@ -361,7 +363,8 @@ def dossier_receive(
     _check_procedure(procedure, channel)
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
-    missing = missing_mandatory_documents(procedure, {k for k, (o, c) in intake.documents.items() if o or c})
+    received = {k for k, (o, c) in intake.documents.items() if o or c} | set(intake.reused)
+    missing = missing_mandatory_documents(procedure, received)
     if missing:
         raise DossierError(
             _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(d.name for d in missing)}
@@ -374,6 +377,7 @@ def dossier_receive(
     dossier.save()
     _record_documents(dossier, intake.documents)
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
+    _record_reuse(dossier, intake, actor=actor)
     _start_clock(dossier, steps, actor=actor, at=at)
     statistics.dossier_changed(dossier, new=True)  # the statistics' rollups, in this transaction
     dossier.save()
@@ -391,8 +395,12 @@ def dossier_receive(
 
 
 @transaction.atomic
-def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake: Intake) -> Dossier:
-    """A citizen submits online; the dossier waits in the clerks' queue of ``office``."""
+def dossier_submit(
+    *, actor: User, procedure: Procedure, office: Agency, intake: Intake, notice_version: str = ""
+) -> Dossier:
+    """A citizen submits online; the dossier waits in the clerks' queue of ``office``. With the
+    version of the processing notice they agreed to (the online form asks for it), their consent
+    is recorded with the dossier's code (accounts.Consent; Law 91/2025)."""
     to = _check_move(None, Action.SUBMIT, actor)
     _check_procedure(procedure, Channel.ONLINE)
     at = _now()
@@ -400,7 +408,7 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
         raise DossierError({"office": [_("Nơi tiếp nhận phải là một bộ phận một cửa đang hoạt động.")]})
     intake.applicant = _clean_applicant(intake.applicant)
     _check_return(intake)
-    doc_ids = {u.document_id for u in intake.files if u.document_id}
+    doc_ids = {u.document_id for u in intake.files if u.document_id} | set(intake.reused)
     missing = missing_mandatory_documents(procedure, doc_ids)
     if missing:
         raise DossierError(
@@ -418,8 +426,17 @@ def dossier_submit(*, actor: User, procedure: Procedure, office: Agency, intake:
     dossier.status = to
     dossier.save()
     _store_files(dossier, intake.files, actor=actor, kind=FileKind.SUBMISSION)
+    _record_reuse(dossier, intake, actor=actor)
     _assign_code(dossier, at)
     _event(dossier, actor=actor, action=Action.SUBMIT, from_status="")
+    if notice_version:
+        consent_record(
+            user=actor,
+            purpose=Consent.Purpose.SUBMISSION,
+            notice_version=notice_version,
+            at=at,
+            dossier_code=dossier.code,
+        )
     return dossier
 
 

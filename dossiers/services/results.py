@@ -117,6 +117,8 @@ def dossier_resolve_on_the_spot(
     dossier.result_note = result_note
     dossier.result_ready_at = at
     dossier.result_signed_by = signer
+    # the result handed over at the desk on paper: no file (``dossiers.extensions``)
+    _store_files(dossier, [], actor=actor, kind=FileKind.RESULT)
     _transition(
         dossier,
         to,

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.permissions import can, on_the_spot_signers, require
 from accounts.phones import display_phone
-from dossiers import services
+from dossiers import extensions, services
 from dossiers.forms.desk import (
     ApplicantLookupForm,
     GuidanceForm,
@@ -215,6 +215,13 @@ def _lookup_applicant(request, channel: str):
     return lookup, previous, initial, "request_summary" if "id_number" in found else "id_number"
 
 
+def _offers(request, procedure, id_number: str) -> dict:
+    """Papers of the applicant's store the clerk may offer for reuse (``dossiers.extensions``)."""
+    if len(id_number) != 12 or not id_number.isdigit():
+        return {}
+    return extensions.offers(procedure=procedure, user=request.user, id_number=id_number)
+
+
 @desk_view("dossier.receive")
 @require_http_methods(["GET", "POST"])
 def intake(request):
@@ -254,9 +261,11 @@ def intake(request):
     lookup, lookup_result, focus = ApplicantLookupForm(), None, "find"
     if request.method == "POST" and request.POST.get("action") == "lookup":
         lookup, lookup_result, initial, focus = _lookup_applicant(request, channel)
-        form = IntakeForm(initial=initial, **form_kwargs)
+        offers = _offers(request, procedure, initial.get("id_number", ""))
+        form = IntakeForm(initial=initial, offers=offers, **form_kwargs)
     elif request.method == "POST":
-        form = IntakeForm(request.POST, request.FILES, **form_kwargs)
+        offers = _offers(request, procedure, "".join(request.POST.get("id_number", "").split()))
+        form = IntakeForm(request.POST, request.FILES, offers=offers, **form_kwargs)
         if form.is_valid():
             try:
                 dossier = services.dossier_receive(

@@ -16,8 +16,8 @@ from dossiers import tracking_pages
 from dossiers.forms.tracking import TrackingForm
 from dossiers.selectors import TrackedDossier, public_tracking
 from dossiers.workflow import FINAL_STATUSES, Action, Status
-from hcc import ratelimit
-from hcc.pagecache import AnonymousPage
+from web import ratelimit
+from web.pagecache import AnonymousPage
 
 # Lookups (page, QR link and API together) per client address.
 RATELIMIT_GROUP = "dossiers.tracking"

@@ -1,6 +1,6 @@
 from django import template
 
-from receipts.money import group_digits
+from web.money import group_digits
 
 register = template.Library()
 

@@ -4,6 +4,7 @@
 from django import template
 
 from accounts.permissions import can
+from dossiers.models import FileKind
 from receipts import selectors
 from receipts.models import FeeLine
 from receipts.papers import papers_for
@@ -34,4 +35,19 @@ def dossier_papers(context, dossier, heading_level: int = 2):
         "receipts": selectors.receipts_of(dossier),
         "can_collect": can(user, "fee.collect") and own_desk and dossier.status in COLLECTABLE,
         "heading": f"h{heading_level}",
+        **_results(user, dossier),
     }
+
+
+def _results(user, dossier) -> dict:
+    """The dossier's signed results, and for staff the result PDFs not signed yet."""
+    signed = selectors.signed_results_of(dossier) if dossier.result_ready_at else []
+    unsigned = []
+    if dossier.result_ready_at and user.is_staff_member:
+        done = {paper.source_file_id for paper in signed}
+        unsigned = [
+            f
+            for f in dossier.files.all()
+            if f.kind == FileKind.RESULT and f.content_type == "application/pdf" and f.pk not in done
+        ]
+    return {"signed_results": signed, "unsigned_results": unsigned}

@@ -1,6 +1,7 @@
 """What the receipts pages share: access checks (404 to anyone outside the dossier) and serving a
 paper as PDF or, without Pango, as a printable page."""
 
+import logging
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,11 @@ from django.utils import translation
 
 from accounts.permissions import can
 from dossiers.models import Dossier
-from receipts import selectors
+from receipts import selectors, signing
 from receipts.pdf import PdfUnavailable, pdf_available, render_pdf
+from receipts.services.signing import paper_sign
+
+logger = logging.getLogger(__name__)
 
 
 def dossier_view(permission: str):
@@ -46,13 +50,33 @@ def serve_paper(
     html_url: str,
     pdf_url: str,
     back_url: str,
+    sign: dict | None = None,
 ):
     """The paper as a PDF download, or as a printable HTML page (also when PDF cannot be made).
-    Papers are Vietnamese legal forms: they are printed in Vietnamese whatever the page language."""
+    Papers are Vietnamese legal forms: they are printed in Vietnamese whatever the page language.
+    ``sign`` (``dossier``, ``agency``, ``title``, ``slug`` or ``receipt``): the PDF is signed for
+    that agency and stored (``receipts.services.signing.paper_sign``) when it has a certificate."""
     if as_pdf:
         try:
             with translation.override("vi"):
-                content = render_pdf(template, context, request=request)
+                signed = None
+                if sign is not None:
+                    signed = paper_sign(
+                        actor=request.user, template=template, context=context, request=request, **sign
+                    )
+                if signed is not None:
+                    with signed.file.open("rb") as handle:
+                        content = handle.read()
+                else:
+                    content = render_pdf(template, context, request=request)
+        except signing.SigningError:
+            logger.exception("paper not signed: the signing certificate cannot be used")
+            return render(
+                request,
+                "receipts/pdf_unavailable.html",
+                {"html_url": html_url, "back_url": back_url, "signing_broken": True},
+                status=503,
+            )
         except PdfUnavailable:
             return render(
                 request,
@@ -69,5 +93,7 @@ def serve_paper(
         "pdf_url": pdf_url,
         "back_url": back_url,
         "pdf_unavailable": not pdf_available(),
+        "signing_configured": sign is not None and signing.is_configured(sign["agency"].code),
+        "signable": sign is not None,
     }
     return render(request, template, page_context)

@@ -15,7 +15,9 @@ from receipts.forms import CancelForm, CollectForm, ExemptForm
 from receipts.models import FeeLine, Receipt
 from receipts.papers import RECEIPT_TEMPLATE, receipt_context
 from receipts.services.fees import COLLECTABLE
+from receipts.views import signed
 from receipts.views.common import dossier_view, serve_paper
+from web.money import group_digits
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -66,7 +68,7 @@ def collect(request, dossier):
                     request,
                     _("Đã thu %(amount)s đồng thu hộ %(owner)s, biên lai ký hiệu %(series)s số %(number)s.")
                     % {
-                        "amount": f"{receipt.total:,}".replace(",", "."),
+                        "amount": group_digits(receipt.total),
                         "owner": receipt.owner.name,
                         "series": receipt.series_code,
                         "number": receipt.number_display,
@@ -132,6 +134,12 @@ def receipt(request, pk: int, as_pdf: bool = False):
         html_url=reverse("receipts:receipt", args=[receipt.pk]),
         pdf_url=reverse("receipts:receipt_pdf", args=[receipt.pk]),
         back_url=reverse("dossiers:detail", args=[receipt.dossier.code]),
+        sign={
+            "dossier": receipt.dossier,
+            "agency": receipt.agency,
+            "title": "Biên lai thu phí, lệ phí",
+            "receipt": receipt,
+        },
     )
 
 
@@ -201,5 +209,5 @@ def verify(request, token: str):
     whether it is valid; no personal data beyond a masked payer name."""
     receipt = selectors.receipt_by_token(token)
     if receipt is None:
-        return render(request, "receipts/verify.html", {"receipt": None}, status=404)
-    return render(request, "receipts/verify.html", {"receipt": receipt})
+        return signed.verify_paper(request, token)
+    return render(request, "receipts/verify.html", {"receipt": receipt, **signed.receipt_signature(receipt)})

@@ -34,6 +34,12 @@ def paper(request, dossier, slug: str, as_pdf: bool = False):
         html_url=reverse("receipts:paper", args=[dossier.code, slug]),
         pdf_url=reverse("receipts:paper_pdf", args=[dossier.code, slug]),
         back_url=reverse("dossiers:detail", args=[dossier.code]),
+        sign={
+            "dossier": dossier,
+            "agency": context["header"]["agency"],
+            "title": PAPERS[slug].title,
+            "slug": slug,
+        },
     )
 
 

@@ -13,9 +13,9 @@ from procedures.models import Agency
 from receipts import reconciliation, spreadsheets
 from receipts.forms import ReconcileForm
 from receipts.models import PaymentMethod
-from receipts.money import amount_in_words
 from receipts.papers import header
 from receipts.views.common import serve_paper
+from web.money import amount_in_words
 
 
 @login_required

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from freezegun import freeze_time
 
 from accounts.models import Role, User
 from accounts.permissions import ACTIONS
@@ -27,6 +28,7 @@ def _register_data(**overrides) -> dict:
         "email": "",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "consent": "on",
     }
     data.update(overrides)
     return data
@@ -279,3 +281,32 @@ def test_navigation_leads_each_role_to_its_work(client, role, links):
     body = client.get(HOME).content.decode()
     for link in links:
         assert f'href="{link}"' in body
+
+
+@freeze_time("2026-12-07 08:00:00+07:00")
+def test_registration_needs_consent_to_the_notice_and_records_it(client, settings):
+    """Law 91/2025: the notice is shown, nothing is sent without consent, and the account keeps
+    which version was agreed to and when."""
+    from accounts.models import Consent, ContactCode
+    from notifications.models import Notification
+
+    settings.PRIVACY_NOTICE_VERSION = "2.1"
+    page = client.get(REGISTER).content.decode()
+    assert 'href="/du-lieu-ca-nhan/thong-bao-xu-ly/"' in page and "phiên bản 2.1" in page
+    assert 'for="id_consent"' in page
+
+    refused = client.post(REGISTER, _register_data(consent=""))
+    body = refused.content.decode()
+    assert refused.status_code == 200 and 'href="#id_consent"' in body
+    assert "Bạn cần đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân để tiếp tục." in body
+    assert not ContactCode.objects.exists() and not Notification.objects.exists()
+
+    client.post(REGISTER, _register_data())
+    client.post(CONFIRM, {"code": sent_code("+84912345678")})
+    consent = Consent.objects.get()
+    assert (consent.user.phone, consent.purpose, consent.notice_version) == (
+        "+84912345678",
+        "registration",
+        "2.1",
+    )
+    assert consent.given_at.isoformat() == "2026-12-07T01:00:00+00:00"

@@ -77,7 +77,7 @@ def test_citizens_cannot_open_the_dashboard(client):
 
 
 @freeze_time("2026-04-15 10:00:00+07:00")
-def test_periodic_report_csv_and_xlsx(client, db):
+def test_periodic_report_csv_uses_the_decimal_comma(client, db):
     client.force_login(UserFactory(username="qt", role=Role.ADMIN))
     response = client.get(f"/thong-ke/bao-cao.csv?{MARCH}")
     assert response.status_code == 200
@@ -85,10 +85,63 @@ def test_periodic_report_csv_and_xlsx(client, db):
     assert rows[0][0] == "Mẫu số 06"
     total = rows[-1]
     assert total[1] == "Tổng cộng" and total[2] == "10"  # received: 8 in the period + 2 carried over
-    response = client.get(f"/thong-ke/bao-cao.xlsx?{MARCH}")
+    on_time_rate = total[rows[1].index("Tỷ lệ đúng hạn (%)")]
+    assert on_time_rate == "66,7"  # 4 of 6 resolved early or on time, one decimal, decimal comma
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_periodic_report_xlsx_is_laid_out_as_form_06(client, march):
+    client.force_login(StaffFactory(role=Role.MANAGER, agency=march["root"], full_name="Trần Thị Lập"))
+    response = client.get("/thong-ke/bao-cao.xlsx?date_from=2026-01-01&date_to=2026-03-31")
+    assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = list(sheet.iter_rows(values_only=True))
-    assert values[-1][1] == "Tổng cộng" and values[-1][2] == 10
+    text = {c.coordinate: c.value for row in sheet.iter_rows() for c in row if c.value is not None}
+    values = list(text.values())
+    # the form number, the reporting and receiving units, the title and the period
+    assert sheet["A1"].value == "Biểu số II.06a/VPCP/KSTT" and sheet["A1"].font.b
+    assert f"Đơn vị báo cáo: {march['root'].name}" in values
+    assert any(str(v).startswith("Đơn vị nhận báo cáo: ") for v in values)
+    assert "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in values
+    assert "Kỳ báo cáo: Quý I năm 2026" in values
+    assert "(Từ ngày 01/01/2026 đến ngày 31/03/2026)" in values
+    assert "Đơn vị tính: Số hồ sơ TTHC" in values
+    # two header rows: groups merged over their columns, one-column groups over both rows
+    (top,) = [c.row for c in sheet["A"] if c.value == "STT"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert f"A{top}:A{top + 1}" in merged and f"B{top}:B{top + 1}" in merged
+    assert sheet.cell(top, 3).value == "Số hồ sơ nhận giải quyết" and f"C{top}:F{top}" in merged
+    assert sheet.cell(top, 7).value == "Số hồ sơ đã giải quyết" and f"G{top}:J{top}" in merged
+    assert sheet.cell(top, 11).value == "Số hồ sơ đang giải quyết" and f"K{top}:M{top}" in merged
+    assert [sheet.cell(top + 1, c).value for c in (3, 4, 5, 6)] == [
+        "Tổng số",
+        "Mới tiếp nhận trực tuyến",
+        "Mới tiếp nhận trực tiếp, dịch vụ bưu chính",
+        "Từ kỳ trước chuyển sang",
+    ]
+    assert all(sheet.cell(top, c).font.b for c in (1, 2, 3, 7, 11)) and sheet.cell(top + 1, 4).font.b
+    # the row numbering the columns
+    numbers = [sheet.cell(top + 2, c).value for c in range(1, 14)]
+    assert numbers[:3] == ["(1)", "(2)", "(3)=(4)+(5)+(6)"] and numbers[-1] == "(13)"
+    # widths, number formats, bold totals
+    assert sheet.column_dimensions["B"].width >= 30 and sheet.column_dimensions["C"].width >= 10
+    (total,) = [c.row for c in sheet["B"] if c.value == "Tổng cộng"]
+    figure = [sheet.cell(total, c).value for c in range(1, 20)]
+    assert figure[2] == figure[3] + figure[4] + figure[5] == 6  # (3) = (4) + (5) + (6), Sở A's
+    assert figure[2] == figure[6] + figure[10] + sum(figure[13:16])  # resolved, open, closed otherwise
+    assert sheet.cell(total, 3).number_format == "#,##0"
+    assert all(sheet.cell(total, c).font.b for c in range(2, 14))
+    assert not sheet.cell(top + 3, 3).font.b
+    rate = sheet.cell(total, sheet.max_column - 1)
+    assert isinstance(rate.value, float) and rate.number_format == "0.0"
+    # print set-up: A4 landscape, one page wide, the header repeated on each page
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
+    assert sheet.print_title_rows == f"${top}:${top + 2}"
+    # the signatures: the preparer (named) and the head of the unit
+    below = [v for k, v in text.items() if sheet[k].row > total]
+    assert "NGƯỜI LẬP BIỂU" in below and "THỦ TRƯỞNG ĐƠN VỊ" in below and "Trần Thị Lập" in below
+    assert "……, ngày 15 tháng 04 năm 2026" in below
 
 
 @freeze_time("2026-04-15 10:00:00+07:00")

@@ -545,7 +545,26 @@ def test_schema_lists_every_endpoint_and_validates(client, tmp_path):
         assert methods <= set(paths[path]), path
     assert "multipart/form-data" in paths["/api/v1/dossiers/"]["post"]["requestBody"]["content"]
     accept = paths["/api/v1/dossiers/{code}/accept/"]["post"]["responses"]
-    assert set(accept) == {"200", "400", "403", "404", "409"}
+    # 422: its Idempotency-Key was used for another request (dossiers/once.py)
+    assert set(accept) == {"200", "400", "403", "404", "409", "422"}
 
     # No warnings either (the same check as `manage.py spectacular --validate --fail-on-warn`).
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+
+
+def test_an_api_submission_records_the_notice_version_agreed_to(client, world, settings):
+    from accounts.models import Consent
+
+    settings.PRIVACY_NOTICE_VERSION = "3.0"
+    as_user(client, world.citizen)
+    stale = client.post(DOSSIERS, submission(world) | {"notice_version": "2.0"})
+    assert stale.status_code == 400 and "phiên bản 3.0" in stale.content.decode()
+    assert not Dossier.objects.exists() and not Consent.objects.exists()
+    response = client.post(DOSSIERS, submission(world) | {"notice_version": "3.0"})
+    assert response.status_code == 201, response.content
+    consent = Consent.objects.get()
+    assert (consent.user, consent.notice_version, consent.dossier_code) == (
+        world.citizen,
+        "3.0",
+        response.json()["code"],
+    )

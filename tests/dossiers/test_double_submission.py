@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -196,3 +197,14 @@ def test_every_intake_form_carries_a_one_time_token(template):
     citizen), returns, on-the-spot results and fees: a double post of any takes effect once."""
     source = (TEMPLATES / template).read_text(encoding="utf-8")
     assert "{% once_token %}" in source
+
+
+def test_the_api_schema_names_the_idempotency_key_on_every_post(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    posts = {path: ops["post"] for path, ops in schema["paths"].items() if "post" in ops}
+    assert f"{DOSSIERS}receive/" in posts
+    for path, operation in posts.items():
+        headers = [p for p in operation.get("parameters", []) if p["in"] == "header"]
+        assert [h["name"] for h in headers] == ["Idempotency-Key"], path
+        assert headers[0]["schema"]["maxLength"] == 200
+        assert "422" in operation["responses"], path

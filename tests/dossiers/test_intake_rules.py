@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -168,7 +169,7 @@ def test_online_the_applicant_chooses_the_commune_where_they_live(world, commune
     response = client.post(response.url, {f"document_{document.pk}": pdf()})
     check = client.get(response.url)
     assert "UBND xã Hai" in text(check)
-    client.post(response.url)
+    client.post(response.url, {"consent": settings.PRIVACY_NOTICE_VERSION})  # the notice agreed to
     dossier = Dossier.objects.get()
     assert dossier.resolving_agency == second
     services.dossier_accept(actor=world.clerk, dossier=dossier)

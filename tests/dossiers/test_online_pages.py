@@ -25,6 +25,7 @@ from tests.factories import JPEG_BYTES, PDF_BYTES, VALID_ID_NUMBER, applicant
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY_8AM = datetime(2026, 12, 7, 8, tzinfo=VN)
 MY_DOSSIERS = "/ho-so/cua-toi/"
+CONSENT = {"consent": settings.PRIVACY_NOTICE_VERSION}  # the box ticked under the notice shown
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +161,7 @@ def test_a_citizen_walks_every_page_and_gets_the_code(world, client, citizen):
     assert text(page).count("?change=1") == 4
     assert Dossier.objects.count() == 0
 
-    done = client.post(check_url, follow=True)
+    done = client.post(check_url, CONSENT, follow=True)
     dossier = Dossier.objects.get()
     assert done.redirect_chain[-1][0] == reverse("dossiers:submit_done", args=[dossier.code])
     assert dossier.code == "TTPVHCC-261207-0001"
@@ -218,7 +219,7 @@ def test_going_back_and_changing_answers(world, client, citizen):
     page = client.get(check_url)
     assert "0987 654 321" in text(page)
     assert "Công ty TNHH An Bình" in text(page)
-    client.post(check_url)
+    client.post(check_url, CONSENT)
     dossier = Dossier.objects.get()
     assert (dossier.phone, dossier.applicant_kind, dossier.tax_code) == (
         "+84987654321",
@@ -327,7 +328,7 @@ def test_the_final_submit_is_checked_again_by_the_service(world, client, citizen
     wizard["applicant"]["id_number"] = "12345"  # e.g. a rule that changed since page 1
     session.save()
 
-    response = client.post(check_url)
+    response = client.post(check_url, CONSENT)
     assert response.status_code == 200
     assert "12 chữ số" in error_summary(response)
     assert "/nguoi-nop/?change=1" in error_summary(response)
@@ -337,7 +338,7 @@ def test_the_final_submit_is_checked_again_by_the_service(world, client, citizen
     session = client.session
     next(iter(session["online_submissions"].values()))["applicant"]["id_number"] = VALID_ID_NUMBER
     session.save()
-    client.post(check_url)
+    client.post(check_url, CONSENT)
     assert Dossier.objects.count() == 1
 
 
@@ -345,8 +346,8 @@ def test_posting_the_final_page_twice_makes_one_dossier(world, client, citizen):
     check_url = to_check_page(client, world)
     stale = dict(client.session.items())
 
-    first = client.post(check_url)
-    second = client.post(check_url)
+    first = client.post(check_url, CONSENT)
+    second = client.post(check_url, CONSENT)
     assert Dossier.objects.count() == 1
     assert first.url == second.url == reverse("dossiers:submit_done", args=[Dossier.objects.get().code])
 
@@ -355,7 +356,7 @@ def test_posting_the_final_page_twice_makes_one_dossier(world, client, citizen):
     session.clear()
     session.update(stale)
     session.save()
-    third = client.post(check_url)
+    third = client.post(check_url, CONSENT)
     assert third.url == first.url
     assert Dossier.objects.count() == 1
 
@@ -525,12 +526,12 @@ def test_a_submission_being_sent_is_not_sent_twice(world, client, citizen, froze
     lock.mkdir()
     (lock / "started").write_text(str(time.time()))  # another request is sending it now
 
-    response = client.post(check_url, follow=True)
+    response = client.post(check_url, CONSENT, follow=True)
     assert "đang được gửi" in text(response)
     assert Dossier.objects.count() == 0
 
     frozen.tick(15 * 60)  # that request died half-way: its lock is taken over
-    response = client.post(check_url)
+    response = client.post(check_url, CONSENT)
     assert Dossier.objects.count() == 1
 
 
@@ -567,7 +568,7 @@ def test_path_tricks_in_a_file_name_stay_in_the_name(world, client, citizen, nam
         response.url, {f"document_{main.pk}": pdf(name), f"document_{drawing.pk}": phone_photo()}
     )
     assert response.status_code == 302
-    client.post(response.url)  # send it
+    client.post(response.url, CONSENT)  # send it
     dossier = Dossier.objects.get()
     stored = dossier.files.get(document_id=main.pk)
     assert stored.original_name == shown
@@ -601,7 +602,7 @@ def test_the_applicant_sees_the_cost_on_every_page_before_and_after_sending(worl
     main, drawing, _ = documents(world)
     check_url = client.post(url, {f"document_{main.pk}": pdf(), f"document_{drawing.pk}": phone_photo()}).url
     shows_cost(client.get(check_url))
-    done = client.post(check_url, follow=True)
+    done = client.post(check_url, CONSENT, follow=True)
     shows_cost(done)
     dossier = Dossier.objects.get()
     page = re.sub(r"<[^>]+>", " ", text(client.get(reverse("dossiers:detail", args=[dossier.code]))))
@@ -645,3 +646,48 @@ def test_an_uploaded_scan_is_streamed_to_disk_not_held_in_memory(world, client, 
     kept = list((Path(settings.MEDIA_ROOT) / "tmp").rglob("*.pdf"))
     assert [p.read_bytes() == scan for p in kept] == [True]
     assert peak < 1.5 * len(scan), f"peak {peak:,} bytes for a {len(scan):,}-byte upload"
+
+
+def test_no_submission_without_consent_to_the_notice_and_the_consent_is_recorded(
+    world, client, citizen, settings
+):
+    """Law 91/2025: the processing notice is shown before sending; without the box ticked nothing
+    is sent; the version agreed to and the time are recorded with the dossier's code and are in
+    the citizen's data download."""
+    import io
+    import json
+    import zipfile
+
+    from accounts.models import Consent
+
+    check_url = to_check_page(client, world)
+    page = text(client.get(check_url))
+    assert "Thông báo xử lý dữ liệu cá nhân" in page and 'href="/du-lieu-ca-nhan/thong-bao-xu-ly/"' in page
+    assert f"phiên bản {settings.PRIVACY_NOTICE_VERSION}" in page
+
+    refused = client.post(check_url)
+    assert refused.status_code == 200
+    assert "đồng ý với Thông báo xử lý dữ liệu cá nhân" in error_summary(refused)
+    assert 'href="#id_consent"' in error_summary(refused)
+    assert Dossier.objects.count() == 0 and not Consent.objects.exists()
+
+    # a notice changed since the page was shown is asked for again
+    stale = client.post(check_url, {"consent": "0.9"})
+    assert "đồng ý" in error_summary(stale) and Dossier.objects.count() == 0
+
+    client.post(check_url, CONSENT)
+    dossier = Dossier.objects.get()
+    consent = Consent.objects.get()
+    assert (consent.user, consent.purpose, consent.dossier_code) == (
+        world.citizen,
+        "submission",
+        dossier.code,
+    )
+    assert consent.notice_version == settings.PRIVACY_NOTICE_VERSION
+    assert consent.given_at == dossier.submitted_at
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/du-lieu-ca-nhan/tai-ve/").content))
+    data = json.loads(archive.read("du-lieu.json"))
+    assert [(c["purpose"], c["notice_version"], c["dossier_code"]) for c in data["consents"]] == [
+        ("submission", settings.PRIVACY_NOTICE_VERSION, dossier.code)
+    ]

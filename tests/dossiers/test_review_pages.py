@@ -588,9 +588,10 @@ def test_the_dossier_page_query_count_is_bounded(world, as_user, django_assert_m
     assert dossier.events.count() > 20
     with freeze_time(at(8, 8)):
         client = as_user(world.manager)
-        # 11 + obligations + receipts, fee lines, fees (receipts) + payments + the access record's
-        # insert (privacy app) + its sync messages (national app)
-        with django_assert_max_num_queries(18):
+        # 11 + obligations + receipts, fee lines, fees, signed results (receipts) + payments + the
+        # dossier's digitised and reused papers (documents) + the access record's insert (privacy) +
+        # its sync messages (national)
+        with django_assert_max_num_queries(21):
             page = client.get(detail_url(dossier))
     assert page.status_code == 200
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RESULT_READY

@@ -86,7 +86,7 @@ def assert_no_personal_data(text: str):
 @contextmanager
 def statements_run(expected: int):
     """``expected`` statements reach the database, not counting the PREPARE a PostgreSQL
-    connection sends the first time it runs a prepared statement (``hcc.prepared``)."""
+    connection sends the first time it runs a prepared statement (``web.prepared``)."""
     with CaptureQueriesContext(connection) as captured:
         yield
     run = [query["sql"] for query in captured.captured_queries if not query["sql"].startswith("PREPARE ")]
@@ -470,7 +470,7 @@ def test_a_tracking_page_is_served_when_the_cache_does_not_answer(client, world,
     citizen still sees the dossier."""
     dossier = receive(world)
     nowhere = {
-        "BACKEND": "hcc.cache.RedisCache",
+        "BACKEND": "web.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

@@ -49,6 +49,13 @@ DOSSIER_ROUTES: dict[str, dict[str, str]] = {
     "receipts:receipt": {"pk": "receipt.id"},
     "receipts:receipt_pdf": {"pk": "receipt.id"},
     "receipts:cancel": {"pk": "receipt.id"},
+    "receipts:sign_result": {"code": "dossier.code", "file_id": "file.id"},
+    # the dossier's digitised papers and its stored or reused ones (documents/)
+    "documents:progress": {"code": "dossier.code"},
+    **{
+        f"documents:{name}": {"code": "dossier.code", "pk": "file.id"}
+        for name in ("download", "describe", "digitised", "retry")
+    },
     "receipts:receipt_xml": {"pk": "receipt.id"},
     # online payment of a dossier's fees (payments/)
     "payments:pay": {"code": "dossier.code"},
@@ -102,6 +109,10 @@ NAMES_NO_DOSSIER = {
     "surveys:kiosk": "a counter's rating tablet: its 192-bit secret address is the credential, no dossier",
     "surveys:feedback_detail": "a feedback item, not a dossier: its own outsider test in tests/surveys",
     "receipts:verify": "public check of a receipt: its token is the credential, no personal data",
+    "documents:download_mine": "a paper of the signed-in citizen's own store: its owner only "
+    "(tests/documents/test_store.py)",
+    "receipts:signed_download": "a signed paper's download, scoped to the dossiers the user may see "
+    "(needs a certificate: its outsider test is in tests/receipts/test_signing.py)",
     **{
         f"receipts:{name}": "a desk's guidance paper for a walk-in not received (no dossier): the staff of "
         "that office only (tests/dossiers/test_intake_stage.py)"

@@ -165,6 +165,7 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     home.get_by_label("Số điện thoại").fill(CITIZEN_PHONE)
     home.get_by_label(re.compile(r"^\s*Mật khẩu")).fill(PASSWORD)
     home.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    home.get_by_label("Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân").check()
     home.get_by_role("button", name="Đăng ký", exact=True).click()
     # The phone is proven by the one-time code the outbox sent to it.
     expect(home.get_by_role("heading", level=1, name="Nhập mã xác nhận")).to_be_visible()
@@ -226,6 +227,7 @@ def test_one_dossier_across_every_part_of_the_portal(world, open_page):
     expect(answers).to_contain_text("don-de-nghi-cap-gpxd.pdf")
     expect(answers).to_contain_text("IMG_20261207_080112.jpg")
     assert_accessible(page)
+    page.get_by_label("Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân").check()
     page.get_by_role("button", name="Gửi hồ sơ").click()
 
     expect(page.get_by_role("heading", level=1, name="Đã gửi hồ sơ")).to_be_visible()

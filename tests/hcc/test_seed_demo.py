@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -169,7 +170,8 @@ def test_beyond_the_service_made_ones_years_of_history_are_written_in_bulk(outpu
         demo.MADE_BY_SERVICES = 200
     assert Dossier.objects.count() == 1005
     history = Dossier.objects.exclude(received_at__date__gte=date.today())
-    assert history.count() >= 995
+    # 5 made through the services, the demo citizen's 12 (every state, two returned), the rest bulk
+    assert history.count() >= 1005 - 5 - 12
     statuses = set(history.values_list("status", flat=True))
     assert {Status.RETURNED, Status.REFUSED, Status.RESULT_READY} <= statuses
     channels = set(history.values_list("channel", flat=True))
@@ -214,7 +216,9 @@ def test_the_history_in_progress_waits_in_the_reviewers_inboxes(output):
                 assert step.status == StepStatus.DONE
             elif step.order > active[0].order:
                 assert step.status == StepStatus.WAITING
-    agency = in_progress.first().steps.filter(status=StepStatus.ACTIVE).first().agency
+    from dossiers.models import Step
+
+    agency = Step.objects.filter(dossier__in=in_progress, status=StepStatus.ACTIVE).first().agency
     reviewer = User.objects.filter(role=Role.REVIEWER, agency=agency).first() or User(
         role=Role.REVIEWER, agency=agency
     )
@@ -223,3 +227,37 @@ def test_the_history_in_progress_waits_in_the_reviewers_inboxes(output):
     steps = sum(len(d.steps.all()) for d in in_progress)
     seed("--dossiers", "600")
     assert sum(len(d.steps.all()) for d in in_progress.all()) == steps
+
+
+def test_every_agency_on_a_demo_route_has_a_demo_reviewer(output):
+    from accounts.demo import route_agencies
+    from procedures.selectors import competent_agencies
+
+    on_routes = route_agencies()
+    assert {"SXD", "THUE", "VPDKDD", "CAT", "BHXH", "X-TRUNGSON"} <= {a.code for a in on_routes}
+    # a commune procedure can go to any commune: each has its reviewer
+    birth = Procedure.objects.get(code="1.001193")
+    assert set(competent_agencies(birth, date.today())) <= set(on_routes)
+    for agency in on_routes:
+        reviewer = User.objects.filter(role=Role.REVIEWER, agency=agency, is_active=True).first()
+        assert reviewer is not None, agency.code
+    cv = User.objects.get(username="cv-vpdkdd")
+    assert authenticate(RequestFactory().post("/"), username=cv.username, password=DEMO_PASSWORD) == cv
+    assert "cv-vpdkdd" in output  # printed with the demo logins
+
+
+def test_the_demo_citizen_has_a_dossier_in_every_state_and_returned_ones_to_rate():
+    from accounts.demo import CITIZEN_PHONE
+    from accounts.phones import normalize_phone
+    from dossiers.models import Dossier
+    from dossiers.workflow import Status
+
+    seed("--dossiers", "40")  # as ``make run``
+    assert Dossier.objects.count() == 40
+    citizen = User.objects.get(phone=normalize_phone(CITIZEN_PHONE))
+    mine = Dossier.objects.filter(applicant_user=citizen)
+    assert set(mine.values_list("status", flat=True)) == set(Status.values)
+    assert mine.filter(status=Status.RETURNED, rating__isnull=True).count() >= 2
+    before = Dossier.objects.count()
+    seed("--dossiers", "40")  # running again makes nothing
+    assert Dossier.objects.count() == before

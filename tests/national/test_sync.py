@@ -241,7 +241,7 @@ def test_with_redis_down_the_action_is_not_held_and_the_sweep_sends_later(
     world, portal, settings, django_capture_on_commit_callbacks
 ):
     from hcc.celery import app
-    from national import publish
+    from national.publish import publish
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens there
@@ -253,10 +253,10 @@ def test_with_redis_down_the_action_is_not_held_and_the_sweep_sends_later(
             dossier = submit_online(world)
         assert time.monotonic() - started < 3  # the broker's time-out, not a hang
         message = SyncMessage.objects.get(dossier=dossier)
-        assert message.status == SyncStatus.PENDING and publish._paused_until > 0
+        assert message.status == SyncStatus.PENDING and publish.paused_until > 0
     finally:
         app.conf.task_always_eager = eager
-    publish._paused_until = 0.0
+    publish.reset_pause()
     settings.CELERY_TASK_ALWAYS_EAGER = True  # the sweep of beat (here in this process)
     assert sync_sweep()["sent"] == 1
 

@@ -157,8 +157,12 @@ def test_retention_sweep_dry_run_counts_then_removes(world, case):
     from accounts.services import registration_start
 
     with freeze_time("2026-01-01 09:00:00+07:00"):
-        registration_start(full_name="Lê Văn C", phone="0911111111", password="Mat-khau-2026")
-    registration_start(full_name="Lê Văn D", phone="0922222222", password="Mat-khau-2026")
+        registration_start(
+            full_name="Lê Văn C", phone="0911111111", password="Mat-khau-2026", notice_version="1.0"
+        )
+    registration_start(
+        full_name="Lê Văn D", phone="0922222222", password="Mat-khau-2026", notice_version="1.0"
+    )
     out = io.StringIO()
     call_command("privacy_retention", "--dry-run", stdout=out)
     assert "contact_codes" in out.getvalue() and "would remove 1" in out.getvalue()

@@ -10,10 +10,10 @@ from dossiers.workflow import Status
 from procedures.models import Fee
 from receipts import services
 from receipts.models import FeeLine, Receipt, ReceiptCancellation, ReceiptLine, ReceiptSeries
-from receipts.money import amount_in_words
 from receipts.services import Payer, ReceiptError
 from tests.factories import applicant
 from tests.receipts.conftest import NAME, at, receive
+from web.money import amount_in_words
 
 PAYER = Payer(name=NAME, address="Số 1 Trần Phú", tax_code="001203004567")
 

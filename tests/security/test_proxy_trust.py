@@ -27,7 +27,7 @@ def test_env_example_trusts_no_more_proxies_than_docker_compose_has():
 def test_check_deploy_warns_when_trust_and_deployment_disagree(settings, trusted, deployed, warns):
     settings.TRUSTED_PROXY_COUNT = trusted
     settings.DEPLOYED_PROXY_COUNT = deployed
-    from hcc.client_ip import proxy_count_matches_deployment
+    from web.client_ip import proxy_count_matches_deployment
 
     assert [w.id for w in proxy_count_matches_deployment(None)] == (["hcc.W002"] if warns else [])
     if warns:

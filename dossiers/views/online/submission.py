@@ -129,6 +129,10 @@ class Submission:
             uploads.append(FileUpload(name=meta["name"], content=content, document_id=meta["document_id"]))
         return uploads
 
+    def reused(self) -> dict[int, str]:
+        """Document id → the stored paper the citizen chose to reuse for it."""
+        return {int(pk): key for pk, key in self.state.get("reused", {}).items()}
+
     def kept_counts(self) -> dict[int, int]:
         counts: dict[int, int] = {}
         for meta in self.files():
@@ -140,7 +144,10 @@ class Submission:
             if step not in self.state:
                 return step
         kept = self.kept_counts()
-        if not self.state.get("documents") or any(d.mandatory and not kept.get(d.pk) for d in documents):
+        reused = self.reused()
+        if not self.state.get("documents") or any(
+            d.mandatory and not kept.get(d.pk) and d.pk not in reused for d in documents
+        ):
             return "documents"
         return "check"
 
@@ -207,6 +214,7 @@ class Submission:
             return_method=office["return_method"],
             return_address=office["return_address"],
             files=files,
+            reused=self.reused(),
             resolving_agency=Agency.objects.filter(pk=office["resolving_agency"]).first()
             if office.get("resolving_agency")
             else None,

@@ -1,6 +1,7 @@
 """The pages of the online submission: one question group per page, a check-your-answers page
 and a confirmation page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -11,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.phones import display_phone
-from dossiers import services
+from accounts.services import check_consent
+from dossiers import extensions, services
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
 from dossiers.forms.fields import ACCEPT
-from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name
+from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name, reuse_field_name
 from dossiers.models import ApplicantKind, ReturnMethod
 from dossiers.validators import nationality_name
 from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
@@ -184,6 +186,8 @@ def submit_documents(request, wizard_id: str):
         documents=documents,
         kept=submission.kept_counts(),
         check_mandatory=not removing,
+        offers=extensions.offers(procedure=procedure, user=request.user),
+        initial={f"reuse_{pk}": key for pk, key in submission.reused().items()},
     )
     if posted:
         form.is_valid()
@@ -196,6 +200,7 @@ def submit_documents(request, wizard_id: str):
                 messages.info(request, _("Đã xóa tệp."))
                 return redirect(submission.url("documents", change))
             submission.state["documents"] = True
+            submission.state["reused"] = {str(pk): key for pk, key in form.reused.items()}
             submission.save()
             return redirect(submission.url("check"))
     kept = submission.files()
@@ -204,6 +209,7 @@ def submit_documents(request, wizard_id: str):
             "document": d,
             "field": form[document_field_name(d)],
             "files": [f for f in kept if f["document_id"] == d.pk],
+            "reuse": form[reuse_field_name(d)] if reuse_field_name(d) in form.fields else None,
         }
         for d in documents
     ]
@@ -229,7 +235,18 @@ def submit_check(request, wizard_id: str):
         return redirect(submission.url(missing))
     office = desks_for_citizens().filter(pk=submission.state["office"]["office"]).first()
     errors: dict[str | None, list[str]] = {}
-    if request.method == "POST":
+    consent_error = ""
+    # The version of the notice shown on this page: the one the person agrees to by ticking.
+    notice_version = settings.PRIVACY_NOTICE_VERSION
+    if request.method == "POST" and request.POST.get("consent") != notice_version:
+        # Nothing is sent without the consent (Law 91/2025); a notice changed since the page was
+        # shown is asked for again.
+        try:
+            check_consent(None)
+        except ValidationError as exc:
+            consent_error = " ".join(exc.messages)
+            errors = {"consent": [consent_error]}
+    elif request.method == "POST":
         status, code = submission.claim()
         if status == "done":
             return redirect("dossiers:submit_done", code)
@@ -246,6 +263,7 @@ def submit_check(request, wizard_id: str):
                 procedure=procedure,
                 office=office,
                 intake=submission.intake(submission.uploads({d.pk for d in documents})),
+                notice_version=notice_version,
             )
         except ValidationError as exc:  # DossierError, or a file refused when stored
             submission.release()
@@ -261,6 +279,11 @@ def submit_check(request, wizard_id: str):
             messages.success(request, _("Đã gửi hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("dossiers:submit_done", dossier.code)
     kept = submission.files()
+    reused = submission.reused()
+    if reused:
+        offers = extensions.offers(procedure=procedure, user=request.user)
+        for d in documents:
+            d.reused_label = next((o.label for o in offers.get(d.pk, []) if o.key == reused.get(d.pk)), "")
     chosen = submission.state["office"].get("resolving_agency")
     context = _context(submission, procedure, "check", False) | {
         "answers": submission.state,
@@ -272,8 +295,15 @@ def submit_check(request, wizard_id: str):
         "resolving_agency": Agency.objects.filter(pk=chosen).first() if chosen else None,
         "return_label": ReturnMethod(submission.state["office"]["return_method"]).label,
         "documents": [(d, [f for f in kept if f["document_id"] == d.pk]) for d in documents],
+        "notice_version": notice_version,
+        "consent_error": consent_error,
         "errors": [
-            (message, submission.url(STEP_OF_FIELD[field], True) if field in STEP_OF_FIELD else "")
+            (
+                message,
+                submission.url(STEP_OF_FIELD[field], True)
+                if field in STEP_OF_FIELD
+                else ("#id_consent" if field == "consent" else ""),
+            )
             for field, messages_ in errors.items()
             for message in messages_
         ],

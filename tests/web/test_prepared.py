@@ -1,0 +1,74 @@
+"""Statements prepared once per PostgreSQL connection (``web.prepared``)."""
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+from web import prepared
+
+SQL = "SELECT CAST(%s AS integer) + CAST(%s AS integer), CAST(%s AS text)"
+
+
+def run(params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, "hcc_test_sum", SQL, params)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_the_answers_are_those_of_the_plain_statement():
+    with connection.cursor() as cursor:
+        cursor.execute(SQL, [2, 3, "a"])
+        plain = cursor.fetchall()
+    assert run([2, 3, "a"]) == plain == [(5, "a")]
+    assert run([40, 2, "b"]) == [(42, "b")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_prepares_once_per_connection_and_again_after_a_reconnect():
+    connections["default"].close()
+    with CaptureQueriesContext(connection) as first:
+        run([1, 1, "x"])
+        run([2, 2, "y"])
+    sent = [query["sql"] for query in first.captured_queries]
+    assert sent[0].startswith(
+        "PREPARE hcc_test_sum AS SELECT CAST($1 AS integer) + CAST($2 AS integer), CAST($3 AS text)"
+    )
+    assert [sql.split(" (")[0] for sql in sent[1:]] == ["EXECUTE hcc_test_sum"] * 2
+    # A rollback keeps the prepared statement: it belongs to the session.
+    with transaction.atomic():
+        run([3, 3, "z"])
+        transaction.set_rollback(True)
+    assert run([4, 4, "w"]) == [(8, "w")]
+    connections["default"].close()
+    with CaptureQueriesContext(connection) as again:
+        assert run([5, 5, "v"]) == [(10, "v")]
+    assert again.captured_queries[0]["sql"].startswith("PREPARE hcc_test_sum")
+
+
+def test_a_name_that_is_not_an_identifier_is_refused(db, on_postgres):
+    if not on_postgres:
+        pytest.skip("other databases run the statement as it is")
+    with connection.cursor() as cursor, pytest.raises(ValueError):
+        prepared.execute(cursor, "x; DROP TABLE y", SQL, [1, 2, "a"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_behind_a_transaction_pooler_the_statement_is_sent_as_it_is():
+    """PgBouncer in transaction mode hands each transaction another server session: a statement
+    prepared on one would be missing on the next (docker-compose.yml, docs/scaling.md)."""
+    connections["default"].close()
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with CaptureQueriesContext(connection) as sent:
+            assert run([1, 2, "p"]) == [(3, "p")]
+            assert run([2, 2, "q"]) == [(4, "q")]
+        assert [q["sql"] for q in sent.captured_queries] == [
+            "SELECT CAST(1 AS integer) + CAST(2 AS integer), CAST('p' AS text)",
+            "SELECT CAST(2 AS integer) + CAST(2 AS integer), CAST('q' AS text)",
+        ]
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+        connections["default"].close()
