@@ -33,8 +33,7 @@ def main() -> int:
         return 0
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    from dossiers.demo_history import synthetic_rows
-    from dossiers.history import COLUMNS, import_history
+    from dossiers.history import COLUMNS, import_history, synthetic_rows
     from dossiers.models import Dossier, DossierCounter
     from procedures.models import Agency, Procedure
 

@@ -1,5 +1,6 @@
 """``GET /api/v1/stats/``: the figures of a period, one row per group."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -7,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboards import figures
+from dashboards import figures, index766
 from dashboards.query import StatsQueryError, may_see_stats, parse
 
 API_FIELDS = [
@@ -38,6 +39,31 @@ class StatsRowSerializer(serializers.Serializer):
     )
 
 
+class Index766Serializer(serializers.Serializer):
+    points = serializers.FloatField(help_text="Decision 766/QĐ-TTg index, out of 100 (docs/index766.md)")
+    groups = serializers.DictField(
+        child=serializers.FloatField(), help_text="group number (1-6) → its points"
+    )
+    indicators = serializers.DictField(
+        child=serializers.FloatField(), help_text="indicator code (1.1 … 6.3) → its points"
+    )
+
+
+StatsRowSerializer._declared_fields["index766"] = Index766Serializer(
+    required=False, help_text="with index=766 and group_by agency or level (or none)"
+)
+
+INDEX_GROUPS = {None: "province", "agency": "agency", "level": "level"}
+
+
+def _index766(score) -> dict:
+    return {
+        "points": float(score.points),
+        "groups": {str(g.group.number): float(g.points) for g in score.groups},
+        "indicators": {i.indicator.code: float(i.points) for i in score.indicators},
+    }
+
+
 for _name in API_FIELDS + EXTRA_FIELDS:
     StatsRowSerializer._declared_fields[_name] = serializers.IntegerField(help_text=figures.FIGURES[_name][1])
 
@@ -59,6 +85,12 @@ class StatsView(APIView):
             _codes("field", "field codes"),
             _codes("procedure", "procedure codes"),
             _codes("channel", "channels (counter, online, postal)"),
+            OpenApiParameter(
+                "index",
+                OpenApiTypes.STR,
+                enum=["766"],
+                description="766: each row gains Decision 766's points (group_by agency, level or none)",
+            ),
         ],
         responses={200: StatsRowSerializer(many=True)},
     )
@@ -69,7 +101,26 @@ class StatsView(APIView):
             query = parse(request.query_params, request.user)
         except StatsQueryError as exc:
             raise ValidationError(exc.message_dict) from None
+        with_index = (request.query_params.get("index") or "").strip()
+        if with_index and (with_index != "766" or query.group_by not in INDEX_GROUPS):
+            raise ValidationError(
+                {"index": [_("index=766 chỉ dùng với group_by=agency, group_by=level hoặc không nhóm.")]}
+            )
         rows = figures.compute(
             date_from=query.date_from, date_to=query.date_to, group_by=query.group_by, filters=query.filters
         )
-        return Response([{"key": r.key, "label": r.label, **r.figures} for r in rows])
+        out = [{"key": r.key, "label": r.label, **r.figures} for r in rows]
+        if with_index:
+            scores = {
+                s.key: s
+                for s in index766.index(
+                    date_from=query.date_from,
+                    date_to=query.date_to,
+                    group_by=INDEX_GROUPS[query.group_by],
+                    filters=query.filters,
+                )
+            }
+            empty = index766.score({})
+            for row in out:
+                row["index766"] = _index766(scores.get(row["key"], empty))
+        return Response(out)

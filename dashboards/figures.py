@@ -34,6 +34,8 @@ from dashboards.models import (
     TotalFigure,
 )
 from dashboards.rollup import CLOSED_BUCKETS, OPEN_STATUSES
+from documents.models import DocumentReuse
+from documents.selectors import dossier_is_digitised_q, result_is_digitised_q
 from dossiers import punctuality
 from dossiers.models import Channel, Dossier, DossierFile, FileKind
 from dossiers.punctuality import EARLY, LATE, ON_TIME, rate
@@ -74,14 +76,37 @@ FIGURES: dict[str, tuple[str, str]] = {
         "satisfaction_base, not late, no unsatisfied rating and no feedback item about it"
         " (dossiers.punctuality.satisfied)",
     ),
+    "received_digitised": (
+        _("Hồ sơ tiếp nhận đã số hóa"),
+        "received, every paper digital: scanned, online with files, or reused (documents.selectors)",
+    ),
+    "reusing": (
+        _("Hồ sơ có dùng lại giấy tờ trong kho dữ liệu"),
+        "received, reusing at least one stored paper (documents.selectors)",
+    ),
+    "results_digitised": (
+        _("Kết quả giải quyết đã số hóa"),
+        "resolved, the result digital: a file received or a signed result (documents.selectors)",
+    ),
     "on_time_rate": (_("Tỷ lệ đúng hạn (%)"), "100 × (resolved_early + resolved_on_time) / resolved"),
     "online_rate": (_("Tỷ lệ trực tuyến (%)"), "100 × received_online / received"),
     "satisfaction_rate": (
         _("Chỉ số hài lòng theo QĐ 766 (%)"),
         "100 × satisfaction_good / satisfaction_base",
     ),
+    "digitised_rate": (_("Tỷ lệ hồ sơ số hóa (%)"), "100 × received_digitised / received"),
+    "result_digitised_rate": (_("Tỷ lệ kết quả số hóa (%)"), "100 × results_digitised / resolved"),
+    "reuse_rate": (_("Tỷ lệ hồ sơ dùng lại giấy tờ (%)"), "100 × reusing / received"),
 }
 COUNTS = [k for k in FIGURES if not k.endswith("_rate")]
+# The dossiers behind points lost in Decision 766's index (``dashboards.index766``): not counts
+# of their own, lists the drill-down shows.
+LOST = {
+    "satisfaction_lost": _("Có kết quả nhưng không được tính hài lòng (trễ hạn, không hài lòng, phản ánh)"),
+    "results_not_digitised": _("Kết quả chưa được số hóa"),
+    "received_not_digitised": _("Hồ sơ tiếp nhận chưa được số hóa"),
+    "received_not_reusing": _("Hồ sơ không dùng lại giấy tờ đã số hóa"),
+}
 DIGITISATION = (
     _("Tỷ lệ số hóa (%)"),
     "100 × resolved dossiers having a submission file and a result file / resolved",
@@ -149,6 +174,9 @@ def rates(c: dict[str, int]) -> dict[str, float | None]:
         "on_time_rate": rate(c["resolved_early"] + c["resolved_on_time"], c["resolved"]),
         "online_rate": rate(c["received_online"], c["received"]),
         "satisfaction_rate": rate(c["satisfaction_good"], c["satisfaction_base"]),
+        "digitised_rate": rate(c["received_digitised"], c["received"]),
+        "result_digitised_rate": rate(c["results_digitised"], c["resolved"]),
+        "reuse_rate": rate(c["reusing"], c["received"]),
     }
 
 
@@ -347,6 +375,9 @@ _PERIOD_BUCKETS = (
     "resolved_late",
     "satisfaction_base",
     "satisfaction_good",
+    "received_digitised",
+    "reusing",
+    "results_digitised",
 )
 
 
@@ -440,6 +471,12 @@ def direct(
         "returned": Count("pk", filter=Q(returned_at__gte=start, returned_at__lt=end)),
         "satisfaction_base": Count("pk", filter=resolved & punctuality.satisfaction_base_q()),
         "satisfaction_good": Count("pk", filter=resolved & punctuality.satisfied_q()),
+        # Decision 766 group 6 from the digitisation records themselves, not the dossier's marks
+        "received_digitised": Count(
+            "pk", filter=Q(received_at__gte=start, received_at__lt=end) & dossier_is_digitised_q()
+        ),
+        "reusing": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end) & _reusing_q()),
+        "results_digitised": Count("pk", filter=resolved & result_is_digitised_q()),
     }
     for status, key in CLOSED_BUCKETS.items():
         counts[key] = Count(
@@ -458,6 +495,10 @@ def direct(
         rows = [Row(key=None, label="", counts=_finish(dict.fromkeys(counts, 0)))]
     _label(rows, group_by)
     return rows
+
+
+def _reusing_q() -> Q:
+    return Q(Exists(DocumentReuse.objects.filter(dossier=OuterRef("pk"))))
 
 
 def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
@@ -497,6 +538,13 @@ def bucket_q(bucket: str, *, date_from: date, date_to: date, now=None) -> Q:
         "returned": Q(returned_at__gte=start, returned_at__lt=end),
         "satisfaction_base": resolved & punctuality.satisfaction_base_q(),
         "satisfaction_good": resolved & punctuality.satisfied_q(),
+        "received_digitised": received & dossier_is_digitised_q(),
+        "reusing": received & _reusing_q(),
+        "results_digitised": resolved & result_is_digitised_q(),
+        "satisfaction_lost": resolved & punctuality.satisfaction_base_q() & ~punctuality.satisfied_q(),
+        "results_not_digitised": resolved & ~result_is_digitised_q(),
+        "received_not_digitised": received & ~dossier_is_digitised_q(),
+        "received_not_reusing": received & ~_reusing_q(),
         **closed_in,
     }
     return table[bucket]

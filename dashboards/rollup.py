@@ -14,6 +14,9 @@ A dossier *contributes* to a few (day, bucket) cells, all derived from its own f
 | ``overdue_end`` | exit day | ... and left on a later day |
 | ``satisfaction_base`` | result_ready_at | ``punctuality.in_satisfaction_base`` (Decision 766) |
 | ``satisfaction_good`` | result_ready_at | ... and ``punctuality.satisfied`` |
+| ``received_digitised`` | received_at | received, ``papers_digitised`` (Decision 766 group 6) |
+| ``reusing`` | received_at | received, ``papers_reused`` (a stored paper reused) |
+| ``results_digitised`` | result_ready_at | resolved, ``result_digitised`` |
 
 So "in progress at the end of day D" is Σ(received − exited) over days ≤ D, and "overdue at the
 end of D" is Σ(overdue_start − overdue_end) over days ≤ D. Every cell is also summed by month
@@ -71,6 +74,9 @@ BUCKETS = (
     "overdue_end",
     "satisfaction_base",
     "satisfaction_good",
+    "received_digitised",
+    "reusing",
+    "results_digitised",
 )
 
 _RESOLVED = {o: f"resolved_{o}" for o in punctuality.OUTCOMES}
@@ -115,11 +121,17 @@ def contribution(row: dict) -> Counter:
                 has_feedback=row["has_feedback"],
             ):
                 add(ready, "satisfaction_good")
+        if row["result_digitised"]:
+            add(ready, "results_digitised")
     if closed:
         add(closed, CLOSED_BUCKETS[row["status"]])
     add(_day(row["returned_at"]), "returned")
     if received:
         add(received, "received")
+        if row["papers_digitised"]:
+            add(received, "received_digitised")
+        if row["papers_reused"]:
+            add(received, "reusing")
         exit_day = min(d for d in (ready, closed) if d) if (ready or closed) else None
         add(exit_day, "exited")
         if due and (exit_day is None or exit_day > due):
@@ -384,7 +396,9 @@ d AS (
            (d.due_at AT TIME ZONE %(tz)s)::date AS dd,
            (d.returned_at AT TIME ZONE %(tz)s)::date AS td,
            {late} AS late,
-           d.rated_unsatisfied AS unsatisfied, d.has_feedback AS feedback
+           d.rated_unsatisfied AS unsatisfied, d.has_feedback AS feedback,
+           d.papers_digitised AS papers_digitised, d.result_digitised AS result_digitised,
+           d.papers_reused AS papers_reused
     FROM {source} d
     JOIN procedures_procedure p ON p.id = d.procedure_id
     JOIN procedures_agency a ON a.id = d.resolving_agency_id
@@ -401,6 +415,14 @@ d AS (
     UNION ALL
     SELECT yd, 'satisfaction_good', agency, proc, field, level, channel FROM e
     WHERE yd IS NOT NULL AND {satisfied}
+    UNION ALL
+    SELECT rd, 'received_digitised', agency, proc, field, level, channel FROM e
+    WHERE rd IS NOT NULL AND papers_digitised
+    UNION ALL
+    SELECT rd, 'reusing', agency, proc, field, level, channel FROM e WHERE rd IS NOT NULL AND papers_reused
+    UNION ALL
+    SELECT yd, 'results_digitised', agency, proc, field, level, channel FROM e
+    WHERE yd IS NOT NULL AND result_digitised
     UNION ALL
     SELECT cd, status, agency, proc, field, level, channel FROM e WHERE cd IS NOT NULL
     UNION ALL

@@ -33,6 +33,12 @@ TABLE = [
     "on_time_rate",
 ]
 COMPARE = ("level", "agency", "field", "procedure")
+# Decision 766 group 6 (digitisation): (rate, counted, out of)
+DIGITISATION = (
+    ("digitised_rate", "received_digitised", "received"),
+    ("result_digitised_rate", "results_digitised", "resolved"),
+    ("reuse_rate", "reusing", "received"),
+)
 
 
 def _query(request, **kwargs):
@@ -99,6 +105,16 @@ def dashboard(request):
     for row in compared:
         row.qs = _link(params, **{compare_by: row.key})
     list_url = reverse("dashboards:dossiers")
+    digitisation = [
+        {
+            "label": figures.FIGURES[rate_key][0],
+            "rate": _number(whole.figures[rate_key]),
+            "part": _number(whole.figures[part]),
+            "part_href": f"{list_url}?{params.urlencode()}&bucket={part}",
+            "whole": _number(whole.figures[of]),
+        }
+        for rate_key, part, of in DIGITISATION
+    ]
     for row in months + compared:
         figs = row.figures
         row.cells = [
@@ -122,6 +138,7 @@ def dashboard(request):
             "compare_by": compare_by,
             "compare_choices": COMPARE,
             "params": params,
+            "digitisation": digitisation,
             "quality": service_quality(
                 request.user, date_from=query.date_from, date_to=query.date_to, whole=whole
             ),
@@ -136,7 +153,7 @@ def dossier_list(request):
     except StatsQueryError as exc:
         return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
     bucket = request.GET.get("bucket", "")
-    if bucket not in figures.COUNTS:
+    if bucket not in figures.COUNTS and bucket not in figures.LOST:
         return render(
             request,
             "dashboards/error.html",
@@ -149,7 +166,7 @@ def dossier_list(request):
         "dashboards/dossiers.html",
         {
             "page": page,
-            "bucket_label": figures.FIGURES[bucket][0],
+            "bucket_label": figures.FIGURES[bucket][0] if bucket in figures.FIGURES else figures.LOST[bucket],
             "query": query,
             "params": request.GET.copy(),
         },

@@ -1,10 +1,10 @@
 """The document store's part in intake and results (``dossiers.extensions``): registered by
 ``DocumentsConfig.ready``."""
 
-from dossiers.extensions import ReuseOffer
+from dossiers.extensions import DossierExtension, ReuseOffer
 
 
-class DocumentStore:
+class DocumentStore(DossierExtension):
     def offers(self, *, procedure, user=None, id_number: str = "", tax_code: str = "") -> list[ReuseOffer]:
         from documents.selectors import offers_for
 
@@ -24,3 +24,8 @@ class DocumentStore:
         from documents.services import digitisations_record
 
         digitisations_record(dossier=dossier, actor=actor, files=files, kind=kind)
+
+    def papers_changed(self, *, dossier) -> None:
+        from documents.services import digitisation_marks_refresh
+
+        digitisation_marks_refresh(dossier=dossier)

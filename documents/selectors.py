@@ -161,6 +161,34 @@ def result_is_digitised_q() -> Q:
     return Exists(received) | Exists(signed)
 
 
+def digitisation_marks(dossier_id: int) -> dict[str, bool]:
+    """The three marks of one dossier that the statistics' rollups count (``Dossier.papers_digitised``,
+    ``result_digitised``, ``papers_reused``), by the same conditions as ``digitisation_figures``:
+    one query."""
+    reusing = DocumentReuse.objects.filter(dossier=OuterRef("pk"))
+    row = (
+        Dossier.objects.filter(pk=dossier_id)
+        .annotate(
+            is_digitised=_as_bool(dossier_is_digitised_q()),
+            is_result_digitised=_as_bool(result_is_digitised_q()),
+            is_reusing=Exists(reusing),
+        )
+        .values("is_digitised", "is_result_digitised", "is_reusing")
+        .get()
+    )
+    return {
+        "papers_digitised": bool(row["is_digitised"]),
+        "result_digitised": bool(row["is_result_digitised"]),
+        "papers_reused": bool(row["is_reusing"]),
+    }
+
+
+def _as_bool(condition: Q):
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
 def digitisation_figures(
     *, start: date, end: date, agencies: QuerySet | list | None = None, dossiers: QuerySet | None = None
 ) -> DigitisationFigures:

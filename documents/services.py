@@ -47,6 +47,17 @@ def _queue(digitisation_id: int, task_name: str) -> None:
 # --- recorded by the dossier services (dossiers.extensions) --------------------------------------
 
 
+def digitisation_marks_refresh(*, dossier: Dossier) -> Dossier:
+    """Read Decision 766 group 6's marks of ``dossier`` from these records and store them on the
+    dossier (``dossiers.services.dossier_note_digitisation``: the statistics' rollups move in this
+    transaction). Called after every change of what they read: intake (scans, paper-only papers,
+    reuse), files stored, a result signed or its signature revoked."""
+    from documents.selectors import digitisation_marks
+    from dossiers.services import dossier_note_digitisation
+
+    return dossier_note_digitisation(dossier=dossier, **digitisation_marks(dossier.pk))
+
+
 def digitisations_record(*, dossier: Dossier, actor: User, files: list[DossierFile], kind: str) -> None:
     """Files just stored on ``dossier``. Scans the desk or the post received (at intake, or a
     supplement brought to the desk) become one digitisation per required document, queued for
@@ -63,9 +74,12 @@ def digitisations_record(*, dossier: Dossier, actor: User, files: list[DossierFi
         if files:
             row.scans.set(files)
             _queue(row.pk, "result")
+        digitisation_marks_refresh(dossier=dossier)
         return
     if not files or getattr(actor, "role", None) not in DESK_ROLES:
-        return  # a citizen's own upload (online, or a supplement sent online) is electronic already
+        # a citizen's own upload (online, or a supplement sent online) is electronic already
+        digitisation_marks_refresh(dossier=dossier)
+        return
     groups: dict[int | None, list[DossierFile]] = {}
     for file in files:
         groups.setdefault(file.document_id, []).append(file)
@@ -80,6 +94,7 @@ def digitisations_record(*, dossier: Dossier, actor: User, files: list[DossierFi
         )
         row.scans.set(scans)
         _queue(row.pk, "digitise")
+    digitisation_marks_refresh(dossier=dossier)
 
 
 def intake_record(*, dossier: Dossier, actor: User, reused: dict[int, str]) -> set[int]:
@@ -124,6 +139,7 @@ def intake_record(*, dossier: Dossier, actor: User, reused: dict[int, str]) -> s
             for received in dossier.documents_received.all()
             if received.document_id not in scanned and received.document_id not in covered
         )
+    digitisation_marks_refresh(dossier=dossier)
     return covered
 
 

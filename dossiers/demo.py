@@ -15,9 +15,9 @@ from accounts.models import Role, User
 from accounts.phones import normalize_phone
 from accounts.services import staff_create
 from dossiers import services
-from dossiers.demo_history import seed_history
 from dossiers.demo_names import GIVEN, MIDDLE, STREETS, SURNAMES
 from dossiers.files import FileUpload
+from dossiers.history import seed_history
 from dossiers.models import (
     ApplicantKind,
     Dossier,
@@ -313,7 +313,7 @@ def seed_demo_guidance(clerk: User) -> int:
 
 
 # Up to this many demo dossiers are made through the services (every stage, with files, steps and
-# events, received today); beyond it, past years are written in bulk (``dossiers.demo_history``).
+# events, received today); beyond it, past years are written in bulk (``dossiers.history.demo``).
 MADE_BY_SERVICES = 200
 
 

@@ -27,6 +27,7 @@ from typing import Protocol
 from django.db import transaction
 
 from dossiers import tracking_pages
+from dossiers.locks import dossiers_for_update
 from dossiers.models import Dossier
 
 # What the statistics read of a dossier (and of its procedure and agency).
@@ -44,6 +45,9 @@ ROW_FIELDS = (
     "resolving_agency__level",
     "rated_unsatisfied",
     "has_feedback",
+    "papers_digitised",
+    "result_digitised",
+    "papers_reused",
 )
 # The dossier's own columns among them (the rest come from its procedure and agency).
 OWN_FIELDS = tuple(name for name in ROW_FIELDS if "__" not in name)
@@ -130,9 +134,7 @@ def bulk_change(queryset, *, batch_size: int = 20_000, **changes) -> int:
         ids = list(queryset.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch_size):
             chunk = ids[start : start + batch_size]
-            rows = list(
-                Dossier.objects.filter(pk__in=chunk).select_for_update(of=("self",)).values(*ROW_FIELDS)
-            )
+            rows = list(dossiers_for_update(Dossier.objects.filter(pk__in=chunk)).values(*ROW_FIELDS))
             listener().changed(rows, [{**row, **changes} for row in rows])
             changed += Dossier.objects.filter(pk__in=chunk).update(**changes)
             tracking_pages.changed(Dossier.objects.filter(pk__in=chunk).values_list("code", "tracking_token"))

@@ -8,8 +8,8 @@ class NationalConfig(AppConfig):
     verbose_name = _("Cổng Dịch vụ công quốc gia")
 
     def ready(self) -> None:
-        # dossiers does not import this app: the sync outbox is filled through its event hook.
-        from dossiers import event_hooks
-        from national.services import sync_queue
+        # dossiers does not import this app: the sync outbox is filled through its extension.
+        from dossiers import extensions
+        from national.extension import NationalSync
 
-        event_hooks.register(sync_queue)
+        extensions.register(NationalSync())

@@ -34,9 +34,9 @@ class SyncError(ValidationError):
 
 
 def sync_queue(event: Event) -> SyncMessage | None:
-    """Write the message ``event`` sends to the portal, in the caller's transaction (the hook
-    ``dossiers.event_hooks`` calls for every event). One per event: a second call returns the
-    first message."""
+    """Write the message ``event`` sends to the portal, in the caller's transaction
+    (``NationalSync.on_event``, the ``dossiers.extensions`` point called for every event). One per
+    event: a second call returns the first message."""
     if not messages.is_synced(event):
         return None
     existing = SyncMessage.objects.filter(event=event).first()

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from dossiers.locks import dossier_lock
 from dossiers.models import Dossier
 from payments import protocol
 from payments.gateway import Gateway, GatewayError
 from payments.models import Payment, PaymentStatus
 from receipts import services as receipt_services
+from receipts.fee_lines import fee_lines_for
 from receipts.services import Payer, ReceiptError
 from receipts.services.fees import COLLECTABLE
 
@@ -72,9 +74,7 @@ def payment_start(*, actor: User, dossier: Dossier, client_ip: str = "") -> Star
     """Record a pending payment of everything the dossier still owes and return the gateway's
     signed payment address (amount in đồng × 100)."""
     gateway = _gateway()
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("intake_office").get(pk=dossier.pk)
-    )
+    dossier = dossier_lock(dossier, related=("intake_office",))
     if not may_pay(actor, dossier):
         raise PaymentError(_("Bạn không thanh toán được cho hồ sơ này."))
     if dossier.status not in COLLECTABLE:
@@ -82,7 +82,7 @@ def payment_start(*, actor: User, dossier: Dossier, client_ip: str = "") -> Star
             _("Không thanh toán khi hồ sơ ở trạng thái “%(status)s”.")
             % {"status": dossier.get_status_display()}
         )
-    due = receipt_services.fees_due(receipt_services.fee_lines_for(dossier))
+    due = receipt_services.fees_due(fee_lines_for(dossier))
     amount = sum(line.amount for line in due)
     if amount <= 0:
         raise PaymentError(_("Hồ sơ không còn khoản phí, lệ phí nào phải nộp."))

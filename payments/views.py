@@ -18,6 +18,7 @@ from payments import selectors, services
 from payments.gateway import Gateway
 from payments.models import Payment
 from receipts import services as receipt_services
+from receipts.fee_lines import fee_lines_for
 from web.client_ip import client_ip
 
 
@@ -40,7 +41,7 @@ def pay(request, code: str):
             messages.error(request, " ".join(exc.messages))
             return redirect("payments:pay", code=dossier.code)
         return HttpResponseRedirect(started.redirect_url)
-    lines = receipt_services.fee_lines_for(dossier)
+    lines = fee_lines_for(dossier)
     due = receipt_services.fees_due(lines)
     response = render(
         request,

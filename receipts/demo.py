@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from dossiers.models import Dossier
 from receipts import services
+from receipts.fee_lines import fee_lines_for
 from receipts.models import Receipt
 from receipts.services.fees import COLLECTABLE
 
@@ -25,7 +26,7 @@ def seed_demo_receipts() -> int:
     )
     made = 0
     for n, dossier in enumerate(dossiers):
-        if not services.fees_due(services.fee_lines_for(dossier)):
+        if not services.fees_due(fee_lines_for(dossier)):
             continue
         transfer = n % 3 == 2
         services.receipt_issue(

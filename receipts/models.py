@@ -1,7 +1,8 @@
 """Fees owed by a dossier and the receipts (biên lai) that record their payment.
 
 A dossier's ``FeeLine``s are a snapshot of its procedure's ``Fee`` rows (name, kind, amount), taken
-once; a clerk may exempt a line with a reason. Each payment issues a ``Receipt`` numbered without
+once, when the dossier is received (``services.fees.fee_lines_set``); a clerk may exempt a line
+with a reason. Each payment issues a ``Receipt`` numbered without
 gaps within its series (``ReceiptSeries`` is the counter row). An issued receipt never changes:
 a mistake is cancelled (a ``ReceiptCancellation`` row, append-only too) and replaced by a new
 receipt that refers to the cancelled one.

@@ -24,8 +24,8 @@ from dossiers.workflow import Action, Status
 from procedures import workdays
 from procedures.models import Agency
 from receipts.codes import absolute_url, barcode_data_uri, qr_data_uri
+from receipts.fee_lines import or_preview
 from receipts.models import FeeLine, Receipt
-from receipts.services import fees
 from web.money import amount_in_words
 
 
@@ -172,11 +172,9 @@ def intake_context(dossier: Dossier) -> dict:
     if not dossier.received_at:
         raise PaperNotApplicable
     track_url = absolute_url(reverse("dossiers:track_token", args=[dossier.tracking_token]))
-    # The fees printed are the dossier's own snapshot: the lines ``paper_dossier`` fetched, or taken
-    # now if this is the first look.
-    lines = list(dossier.fee_lines.all())
-    if not lines:
-        lines = fees.fee_lines_for(dossier)
+    # The fees printed are the dossier's own, set at its receipt: the lines ``paper_dossier``
+    # fetched (``or_preview``: a closed dossier received before fees were set at receipt).
+    lines = or_preview(dossier, list(dossier.fee_lines.all()))
     due_lines = [line for line in lines if not line.exempt]
     book, number = register_position(dossier)
     return {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.permissions import agency_scope, require
 from dossiers import services as dossier_services
+from dossiers.locks import dossier_lock
 from dossiers.models import Dossier
 from dossiers.workflow import Status
 from procedures import workdays
@@ -77,7 +78,7 @@ def _create(
     comment = comment.strip()
     _check_score(score, reasons, comment)
     if dossier is not None:
-        dossier = Dossier.objects.select_for_update().select_related("procedure").get(pk=dossier.pk)
+        dossier = dossier_lock(dossier, related=("procedure",))
         _check_dossier(dossier)
     rating = Rating(
         dossier=dossier,

@@ -35,6 +35,7 @@ from dossiers.services.processing import (
     step_send_back,
 )
 from dossiers.services.results import (
+    dossier_note_digitisation,
     dossier_note_opinion,
     dossier_resolve_on_the_spot,
     dossier_return,
@@ -50,6 +51,7 @@ __all__ = [
     "dossier_apologize",
     "dossier_confirm_payment",
     "dossier_receive",
+    "dossier_note_digitisation",
     "dossier_note_opinion",
     "dossier_refuse_intake",
     "dossier_request_intake_supplement",

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers import event_hooks, extensions, notices, statistics
+from dossiers import extensions, notices, statistics
 from dossiers.files import FileUpload, store_file
+from dossiers.locks import dossier_lock
 from dossiers.models import (
     ApplicantKind,
     Dossier,
@@ -113,7 +114,7 @@ def _event(
         data=data,
     )
     notices.on_event(event)  # the applicant's and staff's notices, in this same transaction
-    event_hooks.run(event)  # other apps' outboxes (the national portal's sync), likewise
+    extensions.on_event(event)  # other apps' outboxes (the national portal's sync), likewise
     return event
 
 
@@ -128,9 +129,7 @@ def _transition(dossier: Dossier, to: str, *, actor, action: str, note: str = ""
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    # ``of=("self",)``: lock the dossier only. FOR UPDATE on the joined procedure would block every
-    # insert that references it (a foreign key check takes KEY SHARE) and deadlock concurrent intakes.
-    return Dossier.objects.select_for_update(of=("self",)).select_related("procedure").get(pk=dossier.pk)
+    return dossier_lock(dossier, related=("procedure",))
 
 
 def _refuse(message: str) -> TransitionRefused:

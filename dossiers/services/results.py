@@ -157,3 +157,31 @@ def dossier_note_opinion(*, dossier: Dossier, unsatisfied: bool = False, feedbac
         statistics.dossier_changed(dossier)
         dossier.save(update_fields=[*changed, "updated_at"])
     return dossier
+
+
+DIGITISATION_MARKS = ("papers_digitised", "result_digitised", "papers_reused")
+
+
+@transaction.atomic
+def dossier_note_digitisation(
+    *, dossier: Dossier, papers_digitised: bool, result_digitised: bool, papers_reused: bool
+) -> Dossier:
+    """Whether the dossier's papers and its result are digital and whether it reused stored papers,
+    as ``documents`` reads them from its records (Decision 766/QĐ-TTg group 6; called in the
+    transaction that changes those records). The stored row moves, the statistics' rollup with
+    it, and ``dossier`` (the caller's instance, which it may save again later) gets the same marks.
+    Unlike the opinions, a mark can be taken back (a result's signature revoked). No event: the
+    digitisation and reuse rows are the record."""
+    marks = {
+        "papers_digitised": bool(papers_digitised),
+        "result_digitised": bool(result_digitised),
+        "papers_reused": bool(papers_reused),
+    }
+    stored = Dossier.objects.filter(pk=dossier.pk)
+    now = stored.values(*DIGITISATION_MARKS).get()
+    changed = {name: value for name, value in marks.items() if now[name] != value}
+    if changed:
+        statistics.bulk_change(stored, **changed)
+    for name, value in marks.items():
+        setattr(dossier, name, value)
+    return dossier

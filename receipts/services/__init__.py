@@ -3,7 +3,7 @@
 Callers import from here: ``from receipts import services; services.receipt_issue(...)``.
 """
 
-from receipts.services.fees import ReceiptError, fee_line_exempt, fee_lines_for, fees_due
+from receipts.services.fees import ReceiptError, fee_line_exempt, fee_lines_backfill, fee_lines_set, fees_due
 from receipts.services.issue import (
     Payer,
     receipt_cancel,
@@ -17,7 +17,8 @@ __all__ = [
     "Payer",
     "ReceiptError",
     "fee_line_exempt",
-    "fee_lines_for",
+    "fee_lines_backfill",
+    "fee_lines_set",
     "fees_due",
     "receipt_cancel",
     "receipt_issue",

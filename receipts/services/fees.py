@@ -1,4 +1,6 @@
-"""A dossier's fee lines: the snapshot of its procedure's fees, exemptions."""
+"""A dossier's fee lines: the snapshot of its procedure's fees, set when the dossier is received
+(``fee_lines_set``, called through ``receipts.extension.FeeLines``), exemptions. Reads are in
+``receipts.fee_lines``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,29 +10,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import require
+from dossiers.locks import dossier_lock, dossiers_for_update
 from dossiers.models import Dossier
-from dossiers.workflow import Status
-from receipts.models import FeeLine, ReceiptLine
+from procedures.models import Fee
+from receipts.fee_lines import COLLECTABLE
+from receipts.fee_lines import with_paid as _with_paid
+from receipts.models import FeeLine
 
 
 class ReceiptError(ValidationError):
     """Bad input for a fee or receipt action: nothing was changed."""
 
 
-# Fees are collected at intake or at any time before the result is returned.
-COLLECTABLE = frozenset(
-    {
-        Status.RECEIVED,
-        Status.PROCESSING,
-        Status.SUPPLEMENT_REQUESTED,
-        Status.AWAITING_PAYMENT,
-        Status.RESULT_READY,
-    }
-)
-
-
 def _lock(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure", "intake_office").get(pk=dossier.pk)
+    return dossier_lock(dossier, related=("procedure", "intake_office"))
 
 
 def _snapshot(dossier: Dossier) -> None:
@@ -53,18 +46,53 @@ def _snapshot(dossier: Dossier) -> None:
         )
 
 
-def _with_paid(qs):
-    paid = ReceiptLine.objects.filter(fee_line=OuterRef("pk"), receipt__cancellation__isnull=True)
-    return qs.annotate(is_paid=Exists(paid))
-
-
 @transaction.atomic
-def fee_lines_for(dossier: Dossier) -> list[FeeLine]:
-    """The dossier's fee lines (taken from its procedure the first time), each with ``is_paid``.
-    Idempotent: the snapshot is written once, under the dossier's row lock."""
-    if not FeeLine.objects.filter(dossier=dossier).exists():
-        _snapshot(_lock(dossier))
+def fee_lines_set(*, dossier: Dossier) -> list[FeeLine]:
+    """Set the dossier's fees: its fee lines copied from its procedure's fees, once, under the
+    dossier's row lock. Called when the dossier is received (``receipts.extension.FeeLines``, in
+    the receiving transaction); idempotent. Returns the lines, each with ``is_paid``."""
+    _snapshot(_lock(dossier))
     return list(_with_paid(FeeLine.objects.filter(dossier=dossier)).select_related("exempted_by"))
+
+
+def fee_lines_backfill(*, batch_size: int = 2_000) -> int:
+    """Set the fees of the dossiers still open to collection that have none: those written in bulk
+    outside the services (the history import, the demo's history). Each batch is locked like one
+    dossier (``dossiers.locks``) and checked again under the lock. Returns the lines written."""
+    missing = (
+        Dossier.objects.filter(status__in=COLLECTABLE, received_at__isnull=False)
+        .exclude(Exists(FeeLine.objects.filter(dossier=OuterRef("pk"))))
+        .filter(Exists(Fee.objects.filter(procedure=OuterRef("procedure_id"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids, written = list(missing), 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            locked = dossiers_for_update(Dossier.objects.filter(pk__in=chunk).order_by("pk"))
+            rows = list(
+                locked.exclude(Exists(FeeLine.objects.filter(dossier=OuterRef("pk")))).values_list(
+                    "pk", "procedure_id", "resolving_agency_id"
+                )
+            )
+            fees: dict[int, list[Fee]] = {}
+            for fee in Fee.objects.filter(procedure_id__in={procedure for _pk, procedure, _a in rows}):
+                fees.setdefault(fee.procedure_id, []).append(fee)
+            lines = [
+                FeeLine(
+                    dossier_id=pk,
+                    fee=fee,
+                    name=fee.name,
+                    kind=fee.kind,
+                    amount=fee.amount,
+                    owner_id=fee.owner_id or agency_id,
+                )
+                for pk, procedure_id, agency_id in rows
+                for fee in fees.get(procedure_id, [])
+            ]
+            written += len(FeeLine.objects.bulk_create(lines, batch_size=1_000))
+    return written
 
 
 def fees_due(lines: list[FeeLine]) -> list[FeeLine]:

@@ -13,7 +13,7 @@ from accounts.permissions import require
 from dossiers.models import Dossier
 from procedures.models import Agency
 from receipts.models import PaymentMethod, Receipt, ReceiptCancellation, ReceiptLine, ReceiptSeries
-from receipts.services.fees import COLLECTABLE, ReceiptError, _lock, _snapshot, _with_paid, fees_due
+from receipts.services.fees import COLLECTABLE, ReceiptError, _lock, _with_paid, fees_due
 
 
 @dataclass
@@ -185,7 +185,6 @@ def receipts_issue(
     payer, transaction_ref = _check_payment(payer, method, transaction_ref)
     dossier = _lock(dossier)
     _collector_check(actor, dossier)
-    _snapshot(dossier)
     groups = _by_owner(_chosen(dossier, line_ids))
     if one_owner and len(groups) > 1:
         raise ReceiptError(
@@ -217,7 +216,6 @@ def receipts_issue_paid_online(
         raise ReceiptError(
             _("Không thu phí khi hồ sơ ở trạng thái “%(status)s”.") % {"status": dossier.get_status_display()}
         )
-    _snapshot(dossier)
     return [
         _issue(
             actor=collector,

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import extensions
 from dossiers.models import Dossier, DossierFile, FileKind
 from procedures.models import Agency
 from receipts import pdf, signing
@@ -50,6 +51,9 @@ def _store(row: SignedPaper, content: bytes) -> SignedPaper:
     with transaction.atomic():
         row.file.save("signed.pdf", ContentFile(content), save=False)
         row.save()
+        if row.kind == SignedKind.RESULT:
+            # a signed result makes the result digital (Decision 766 group 6, ``documents``)
+            extensions.papers_changed(dossier=row.dossier)
     return row
 
 
@@ -165,6 +169,8 @@ def signed_paper_revoke(*, actor, paper: SignedPaper, reason: str) -> SignedPape
     paper.revoked_reason = reason[:500]
     paper.revoked_by = actor
     paper.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    if paper.kind == SignedKind.RESULT:
+        extensions.papers_changed(dossier=paper.dossier)
     return paper
 
 

@@ -6,9 +6,10 @@ from django import template
 from accounts.permissions import can
 from dossiers.models import FileKind
 from receipts import selectors
+from receipts.fee_lines import or_preview, with_paid
 from receipts.models import FeeLine
 from receipts.papers import papers_for
-from receipts.services.fees import COLLECTABLE, _with_paid
+from receipts.services.fees import COLLECTABLE
 
 register = template.Library()
 
@@ -18,13 +19,10 @@ def dossier_papers(context, dossier, heading_level: int = 2):
     """The page that calls this has already checked that the user may see ``dossier``."""
     user = context["request"].user
     own_desk = user.is_superuser or user.agency_id == dossier.intake_office_id
-    # Read only: the snapshot is written when the fee desk or a payment first looks at the fees.
-    lines = list(_with_paid(FeeLine.objects.filter(dossier=dossier).select_related("owner")))
-    if not lines:
-        lines = [
-            FeeLine(name=fee.name, kind=fee.kind, amount=fee.amount, owner_id=fee.owner_id)
-            for fee in dossier.procedure.fees.all()
-        ]
+    # Read only: the lines are written when the dossier's fees are set, at its receipt.
+    lines = or_preview(
+        dossier, list(with_paid(FeeLine.objects.filter(dossier=dossier).select_related("owner")))
+    )
     due = [line for line in lines if not line.exempt and not getattr(line, "is_paid", False)]
     return {
         "dossier": dossier,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import can
 from receipts import einvoice, selectors, services
+from receipts.fee_lines import fee_lines_for
 from receipts.forms import CancelForm, CollectForm, ExemptForm
 from receipts.models import FeeLine, Receipt
 from receipts.papers import RECEIPT_TEMPLATE, receipt_context
@@ -47,7 +48,7 @@ def _payer_initial(dossier) -> dict:
 def collect(request, dossier):
     """The dossier's fee lines, what is paid, exempted and due; collect and issue a receipt."""
     _own_desk(request, dossier)
-    lines = services.fee_lines_for(dossier)
+    lines = fee_lines_for(dossier)
     due = services.fees_due(lines)
     form = CollectForm(request.POST or None, due=due, initial=_payer_initial(dossier))
     if request.method == "POST" and form.is_valid():

@@ -107,4 +107,11 @@ EXPECTED = {
     "on_time_rate": 66.67,
     "online_rate": 12.5,
     "satisfaction_rate": 66.67,
+    # Decision 766 group 6: no digitisation records here (tests/dashboards/test_digitisation.py)
+    "received_digitised": 0,
+    "reusing": 0,
+    "results_digitised": 0,
+    "digitised_rate": 0.0,
+    "result_digitised_rate": 0.0,
+    "reuse_rate": 0.0,
 }

@@ -4,6 +4,7 @@ store; the owner sees and downloads it on "Trang của tôi"; a new dossier reus
 they may see; someone else's paper cannot be reused."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.phones import normalize_phone
@@ -89,7 +90,7 @@ def test_the_next_online_submission_reuses_the_stored_paper(world, stored, as_us
     assert response.status_code == 302, response.content.decode()[:500]
     check = client.get(response.url).content.decode()
     assert "Dùng lại từ kho dữ liệu" in check and stored.label in check
-    client.post(response.url)
+    client.post(response.url, {"consent": settings.PRIVACY_NOTICE_VERSION})  # the notice's box ticked
     dossier = Dossier.objects.get(channel="online")
     reuse = DocumentReuse.objects.get(dossier=dossier)
     assert reuse.stored == stored and reuse.document == drawing_doc and reuse.reused_by == world.citizen

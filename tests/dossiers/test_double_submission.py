@@ -19,7 +19,7 @@ from dossiers.models import Dossier, SubmittedRequest
 from dossiers.once import purge_submitted
 from notifications.backends.sms import MemoryBackend
 from notifications.models import Channel, Notification
-from receipts import services as fee_services
+from receipts.fee_lines import fee_lines_for
 from receipts.models import Receipt
 from tests.dossiers.test_api import DOSSIERS, applicant_fields
 from tests.dossiers.test_desk_pages import intake_data
@@ -134,7 +134,7 @@ def test_a_fee_collected_twice_with_one_form_makes_one_receipt(client, world):
     dossier = receive(world)
     client.force_login(world.clerk)
     url = reverse("receipts:collect", args=[dossier.code])
-    line = fee_services.fee_lines_for(dossier)[0]
+    line = fee_lines_for(dossier)[0]
     data = {"lines": [line.pk], "payer_name": NAME, "method": "cash", "form_token": token_of(client.get(url))}
     first, again = client.post(url, data), client.post(url, data)
     assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]

@@ -182,7 +182,7 @@ def test_on_postgresql_batches_written_side_by_side_keep_the_rollups_exact(trans
 def test_on_postgresql_rows_of_the_usual_shape_are_written_as_check_row_reads_them(
     world, tmp_path, good_rows, monkeypatch
 ):
-    from dossiers import history
+    from dossiers.history import loading as history
 
     usual = [
         "1,1.009994,SXD,TTPVHCC,counter,Nguyễn Văn Ân,2025-03-03T08:30:15,2025-03-17T08:30,returned,"

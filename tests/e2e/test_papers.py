@@ -167,6 +167,7 @@ def test_a_scan_is_digitised_the_result_signed_and_the_paper_reused(papers_world
     )
     continue_(citizen)
     expect(citizen.get_by_role("main")).to_contain_text("Dùng lại từ kho dữ liệu: Bản vẽ thiết kế")
+    citizen.get_by_label("Tôi đã đọc và đồng ý với Thông báo xử lý dữ liệu cá nhân").check()
     citizen.get_by_role("button", name="Gửi hồ sơ").click()
     expect(citizen.get_by_role("heading", level=1, name="Đã gửi hồ sơ")).to_be_visible()
     online_code = citizen.get_by_text(re.compile(r"^TTPVHCC-\d{6}-\d{4}$")).inner_text().strip()

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from procedures.models import Fee
 from receipts import reconciliation, services
+from receipts.fee_lines import fee_lines_for
 from receipts.models import Receipt, ReceiptSeries
 from receipts.services import Payer, ReceiptError
 from tests.receipts.conftest import NAME, at, pdf_text, receive
@@ -54,7 +55,7 @@ def test_the_receipt_says_on_whose_behalf_and_its_replacement_keeps_owner_and_se
     )
     dossier = receive(world)
     justice_line = dossier.fee_lines.get(owner=world.justice) if dossier.fee_lines.exists() else None
-    justice_line = justice_line or services.fee_lines_for(dossier)[1]
+    justice_line = justice_line or fee_lines_for(dossier)[1]
     receipt = services.receipt_issue(
         actor=world.clerk, dossier=dossier, payer=PAYER, line_ids=[justice_line.pk]
     )

@@ -12,6 +12,7 @@ from dossiers import services as dossier_services
 from dossiers.services import Intake
 from procedures.models import Fee
 from receipts import services
+from receipts.fee_lines import fee_lines_for
 from receipts.models import Receipt
 from receipts.services import Payer
 from tests.factories import StaffFactory, applicant
@@ -37,7 +38,7 @@ def test_clerk_collects_from_the_desk_confirmation(world, dossier, as_user):
     assert page.status_code == 200
     body = page.content.decode()
     assert "Lệ phí" in body and "75.000" in body and NAME in body
-    line = services.fee_lines_for(dossier)[0]
+    line = fee_lines_for(dossier)[0]
     response = client.post(
         collect_url(dossier),
         {
@@ -58,7 +59,7 @@ def test_clerk_collects_from_the_desk_confirmation(world, dossier, as_user):
 
 def test_transfer_without_reference_is_refused_on_the_form(world, dossier, as_user):
     client = as_user(world.clerk)
-    line = services.fee_lines_for(dossier)[0]
+    line = fee_lines_for(dossier)[0]
     response = client.post(
         collect_url(dossier), {"lines": [line.pk], "payer_name": NAME, "method": "transfer"}
     )
@@ -69,7 +70,7 @@ def test_transfer_without_reference_is_refused_on_the_form(world, dossier, as_us
 
 def test_exemption_from_the_page(world, dossier, as_user):
     client = as_user(world.clerk)
-    line = services.fee_lines_for(dossier)[0]
+    line = fee_lines_for(dossier)[0]
     client.post(reverse("receipts:exempt", args=[dossier.code, line.pk]), {"reason": "Người có công"})
     line.refresh_from_db()
     assert line.exempt and line.exempt_reason == "Người có công"

@@ -9,6 +9,7 @@ from dossiers.models import Event
 from dossiers.workflow import Status
 from procedures.models import Fee
 from receipts import services
+from receipts.fee_lines import fee_lines_for
 from receipts.models import FeeLine, Receipt, ReceiptCancellation, ReceiptLine, ReceiptSeries
 from receipts.services import Payer, ReceiptError
 from tests.factories import applicant
@@ -25,12 +26,12 @@ def add_fee(procedure, **values):
 @freeze_time(at(7, 8))
 def test_fee_lines_are_a_snapshot_of_the_procedure_fees(world):
     dossier = receive(world)
-    lines = services.fee_lines_for(dossier)
+    lines = fee_lines_for(dossier)
     assert [(line.name, line.kind, line.amount) for line in lines] == [("Lệ phí", "charge", 75000)]
     fee = world.procedure.fees.get()
     fee.amount = 99000
     fee.save()
-    assert [line.amount for line in services.fee_lines_for(dossier)] == [75000]  # taken once
+    assert [line.amount for line in fee_lines_for(dossier)] == [75000]  # taken once
     assert FeeLine.objects.filter(dossier=dossier).count() == 1
 
 
@@ -73,7 +74,7 @@ def test_an_agency_with_its_own_series_numbers_from_one(world):
 def test_partial_payment_then_the_rest(world):
     add_fee(world.procedure, kind="fee", name="Phí thẩm định", amount=1234567)
     dossier = receive(world)
-    lines = services.fee_lines_for(dossier)
+    lines = fee_lines_for(dossier)
     first = services.receipt_issue(actor=world.clerk, dossier=dossier, payer=PAYER, line_ids=[lines[1].pk])
     assert first.total == 1234567
     second = services.receipt_issue(actor=world.clerk, dossier=dossier, payer=PAYER)
@@ -104,7 +105,7 @@ def test_non_cash_payment_needs_a_transaction_reference_and_bad_input_changes_no
 @freeze_time(at(7, 8))
 def test_exemption_needs_a_reason_and_leaves_nothing_to_collect(world):
     dossier = receive(world)
-    line = services.fee_lines_for(dossier)[0]
+    line = fee_lines_for(dossier)[0]
     with pytest.raises(ReceiptError):
         services.fee_line_exempt(actor=world.clerk, line=line, reason=" ")
     with pytest.raises(PermissionDenied):
@@ -153,7 +154,7 @@ def test_a_financial_obligation_is_never_a_fee_line_nor_on_a_receipt(world):
     )
     dossier.refresh_from_db()
     assert dossier.status == Status.AWAITING_PAYMENT
-    lines = services.fee_lines_for(dossier)
+    lines = fee_lines_for(dossier)
     assert services.fees_due(lines) == []
     assert all(line.amount != 1500000 for line in lines)
     with pytest.raises(ReceiptError):
@@ -209,7 +210,7 @@ def test_cancel_and_replace(world):
         cancellation.save()
     # Cancelled without replacement: the fee is due again.
     services.receipt_cancel(actor=world.clerk, receipt=replacement, reason="Thu nhầm hồ sơ")
-    assert [line.amount for line in services.fees_due(services.fee_lines_for(dossier))] == [75000]
+    assert [line.amount for line in services.fees_due(fee_lines_for(dossier))] == [75000]
 
 
 def test_amount_in_words():

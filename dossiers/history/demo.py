@@ -21,8 +21,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import extensions
 from dossiers.demo_names import GIVEN, MIDDLE, SURNAMES
-from dossiers.history import BatchWriter, HistoryReport, HistoryRow
+from dossiers.history.loading import BatchWriter
+from dossiers.history.rows import HistoryReport, HistoryRow
 from dossiers.models import Channel, Dossier, DossierCounter, Step, StepStatus
 from dossiers.workflow import Status
 from procedures import workdays
@@ -162,6 +164,8 @@ def seed_history(
     finally:
         writer.finish()
     open_steps()
+    if report.created:
+        extensions.after_import()  # what other apps write for a new dossier (its fee lines)
     return report.created
 
 

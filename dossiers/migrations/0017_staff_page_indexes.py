@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0015_submitted_request'),
+        ('dossiers', '0016_digitisation_marks'),
         ('procedures', '0006_agency_tax_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

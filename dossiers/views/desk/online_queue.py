@@ -1,0 +1,111 @@
+"""The online queue: submissions waiting for a clerk, accepted, refused or sent back for a
+supplement before the clock starts."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dossiers import services
+from dossiers.forms.desk import (
+    IntakeSupplementForm,
+    RefuseIntakeForm,
+)
+from dossiers.models import DossierFile, FileKind
+from dossiers.permissions import action_names, dossier_actions_for
+from dossiers.selectors import (
+    online_queue,
+    waiting_for_intake_supplement,
+)
+from dossiers.views.desk.common import PAGE_SIZE, _allowed, _desk_dossier, _submit, desk_view
+from dossiers.workflow import Action, TransitionRefused
+
+
+@desk_view("dossier.accept_online")
+def online_queue_page(request):
+    """Online submissions waiting at the clerk's office, oldest first, with their files."""
+    qs = online_queue(request.user).prefetch_related(
+        "supplement_requests",  # the check "asked once already" and the request shown
+        Prefetch(
+            "files",
+            queryset=DossierFile.objects.filter(kind=FileKind.SUBMISSION)
+            .select_related("document")
+            .order_by("id"),
+        ),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for dossier in page.object_list:
+        # the buttons offered: what the services would accept now (dossiers.permissions)
+        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
+    waiting = list(waiting_for_intake_supplement(request.user)[:PAGE_SIZE])
+    for dossier in waiting:
+        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
+    return render(request, "dossiers/desk/online_queue.html", {"page": page, "waiting": waiting})
+
+
+@desk_view("dossier.accept_online")
+@require_POST
+def accept(request, code: str):
+    dossier = _desk_dossier(request, code)
+    try:
+        dossier = services.dossier_accept(actor=request.user, dossier=dossier)
+    except TransitionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Đã tiếp nhận hồ sơ %(code)s. Hẹn trả kết quả: %(due)s.")
+            % {
+                "code": dossier.code,
+                "due": formats.date_format(timezone.localtime(dossier.due_at), "SHORT_DATETIME_FORMAT"),
+            },
+        )
+    return redirect("dossiers:desk_online_queue")
+
+
+@desk_view("dossier.accept_online")
+@require_http_methods(["GET", "POST"])
+def refuse_intake(request, code: str):
+    dossier = _desk_dossier(request, code, detailed=True)
+    queue = reverse("dossiers:desk_online_queue")
+    if not _allowed(request, dossier, Action.REFUSE_INTAKE):
+        return redirect(queue)
+    form = RefuseIntakeForm(request.POST or None)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.dossier_refuse_intake(
+            actor=request.user, dossier=dossier, reason=data["reason"]
+        ),
+        done=_("Đã từ chối tiếp nhận hồ sơ %(code)s. Người nộp sẽ thấy lý do.") % {"code": dossier.code},
+        then=queue,
+        refused=queue,
+    )
+    return done or render(request, "dossiers/desk/refuse_intake.html", {"dossier": dossier, "form": form})
+
+
+@desk_view("dossier.accept_online")
+@require_http_methods(["GET", "POST"])
+def request_intake_supplement(request, code: str):
+    """Send an online submission back for supplement before accepting it (form 02), once."""
+    dossier = _desk_dossier(request, code, detailed=True)
+    queue = reverse("dossiers:desk_online_queue")
+    if not _allowed(request, dossier, Action.REQUEST_INTAKE_SUPPLEMENT):
+        return redirect(queue)
+    form = IntakeSupplementForm(request.POST or None)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.dossier_request_intake_supplement(
+            actor=request.user, dossier=dossier, items=data["items"], note=data["note"]
+        ),
+        done=_("Đã yêu cầu bổ sung hồ sơ %(code)s. Người nộp được báo qua SMS, email và bổ sung trực tuyến.")
+        % {"code": dossier.code},
+        then=queue,
+        refused=queue,
+    )
+    return done or render(request, "dossiers/desk/intake_supplement.html", {"dossier": dossier, "form": form})
