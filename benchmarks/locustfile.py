@@ -193,7 +193,59 @@ class ReviewerInbox(Target):
         self.client.get("/ho-so/xu-ly/", name="reviewer inbox")
 
 
+class DossierPage(Target):
+    """The dossier page a reviewer opens from the inbox (steps, files, timeline, actions)."""
+
+    probe = "/ho-so/xu-ly/"
+
+    def on_start(self):
+        self.log_in(*DATA["reviewer"])
+
+    @task
+    def dossier(self):
+        code = random.choice(DATA["reviewer_dossiers"])
+        self.client.get(f"/ho-so/xem/{code}/", name="dossier staff page")
+
+
+class DeskIntake(Target):
+    """The counter clerk's intake form of a procedure (the page a walk-in dossier is typed on)."""
+
+    probe = "/ho-so/quay/tiep-nhan/"
+
+    def on_start(self):
+        self.log_in(*DATA["clerk"])
+
+    @task
+    def intake_form(self):
+        params = {"procedure": DATA["procedure"]}
+        self.client.get("/ho-so/quay/tiep-nhan/", params=params, name="desk intake form")
+
+
+class OnlineQueue(Target):
+    probe = "/ho-so/quay/truc-tuyen/"
+
+    def on_start(self):
+        self.log_in(*DATA["clerk"])
+
+    @task
+    def queue(self):
+        self.client.get("/ho-so/quay/truc-tuyen/", name="desk online queue")
+
+
+class Returns(Target):
+    probe = "/ho-so/quay/tra-ket-qua/"
+
+    def on_start(self):
+        self.log_in(*DATA["clerk"])
+
+    @task
+    def returns(self):
+        self.client.get("/ho-so/quay/tra-ket-qua/", name="desk returns")
+
+
 class Dashboard(Target):
+    """The manager's dashboard for a whole year (the last 365 days)."""
+
     probe = "/thong-ke/"
 
     def on_start(self):
@@ -201,7 +253,27 @@ class Dashboard(Target):
 
     @task
     def dashboard(self):
-        self.client.get("/thong-ke/", name="dashboard")
+        self.client.get("/thong-ke/", params=DATA["dashboard_year"], name="dashboard")
+
+
+# The SQL statements of each answer (X-Query-Count, sent by a benchmark server), by request name:
+# the lowest and highest seen, written to BENCH_QUERIES when the run ends.
+QUERIES: dict[str, list[int]] = {}
+
+
+@events.request.add_listener
+def count_queries(request_type, name, response=None, exception=None, **kwargs):
+    value = response.headers.get("X-Query-Count") if response is not None and response.headers else None
+    if value is None or exception is not None:
+        return
+    low_high = QUERIES.setdefault(name, [int(value), int(value)])
+    low_high[0], low_high[1] = min(low_high[0], int(value)), max(low_high[1], int(value))
+
+
+@events.quitting.add_listener
+def write_queries(environment, **kwargs):
+    if os.environ.get("BENCH_QUERIES"):
+        Path(os.environ["BENCH_QUERIES"]).write_text(json.dumps(QUERIES), encoding="utf-8")
 
 
 @events.test_start.add_listener

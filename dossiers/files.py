@@ -64,6 +64,41 @@ def upload_from_django(uploaded, *, document_id: int | None = None, is_original:
     return upload
 
 
+@dataclass
+class StagedUpload:
+    """A file on its way into an online submission, left where Django's upload handler streamed
+    it (a temporary file: ``FILE_UPLOAD_HANDLERS``), checked by size and by its first bytes, to be
+    copied in chunks: its content is never held in memory whole."""
+
+    name: str
+    file: object  # django.core.files.uploadedfile.UploadedFile
+    size: int
+    content_type: str
+    document_id: int | None = None
+
+
+def stage_from_django(uploaded, *, document_id: int | None = None) -> StagedUpload:
+    """Check a Django UploadedFile as ``upload_from_django`` does, reading only its first bytes.
+    Raises ValidationError with the file's name."""
+    name = clean_name(uploaded.name)
+    if uploaded.size > MAX_FILE_BYTES:
+        raise ValidationError(
+            _("Tệp %(name)s lớn hơn %(limit)s MB.") % {"name": name, "limit": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    if not uploaded.size:
+        raise ValidationError(_("Tệp %(name)s rỗng.") % {"name": name})
+    uploaded.seek(0)
+    content_type = sniff_content_type(uploaded.read(16))
+    uploaded.seek(0)
+    if content_type is None:
+        raise ValidationError(
+            _("Tệp %(name)s không phải PDF, JPEG hay PNG (kiểm tra theo nội dung tệp).") % {"name": name}
+        )
+    return StagedUpload(
+        name=name, file=uploaded, size=uploaded.size, content_type=content_type, document_id=document_id
+    )
+
+
 def check_upload(upload: FileUpload) -> str:
     if not upload.content:
         raise ValidationError(_("Tệp %(name)s rỗng.") % {"name": upload.name})

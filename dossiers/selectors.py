@@ -40,6 +40,19 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     return qs.filter(Q(intake_office_id__in=scope) | Q(resolving_agency_id__in=scope) | Exists(on_steps))
 
 
+def received_at_own_desk(user) -> QuerySet[Dossier]:
+    """The dossiers received at the user's own office that the user may see. When that office
+    is in the user's scope, that is all of them, and the visibility test (an OR with a subquery
+    on steps) is left out: it would keep PostgreSQL from the index on office and status, which at
+    a million dossiers costs 80 ms a list page (issue 25)."""
+    scope = agency_scope(user)
+    if user.is_active and user.agency_id is not None and scope is not None and user.agency_id in scope:
+        return Dossier.objects.select_related("procedure", "resolving_agency", "intake_office").filter(
+            intake_office_id=user.agency_id
+        )
+    return dossiers_visible_to(user).filter(intake_office_id=user.agency_id)
+
+
 def dossier_for(user, code: str) -> Dossier:
     """One dossier by code, with its steps, files and events, if ``user`` may see it
     (Dossier.DoesNotExist otherwise: the same answer as a code that does not exist)."""
@@ -164,25 +177,27 @@ def waiting_for_intake_supplement(user) -> QuerySet[Dossier]:
 
 
 def inbox(user) -> QuerySet[Step]:
-    """Steps routed to the reviewer's agency that are waiting or being worked, due first."""
+    """Steps routed to the reviewer's agency that are waiting or being worked, due first.
+
+    Only an open dossier has such steps: closing one cancels them and its result finishes them
+    (``dossiers.services``). The dossier's status is therefore not asked again: that join kept
+    PostgreSQL from reading the steps in due order and stopping at a page (issue 25)."""
     return (
-        Step.objects.filter(
-            agency_id=user.agency_id,
-            status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED],
-            dossier__status__in=[
-                Status.RECEIVED,
-                Status.PROCESSING,
-                Status.SUPPLEMENT_REQUESTED,
-                Status.AWAITING_PAYMENT,
-            ],
-        )
+        Step.objects.filter(agency_id=user.agency_id, status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED])
         .select_related("agency", "dossier", "dossier__procedure", "claimed_by")
         .order_by("due_at", "id")
     )
 
 
-def urgency(due_at, now=None, calendar=None) -> str:
-    """overdue / due_today / due_soon (within one working day) / ok, for marking lists."""
+def due_soon_limit(now=None, calendar=None) -> datetime:
+    """One working day after ``now``: what is due before it is "due soon". Worked out once for a
+    list (``urgency(..., soon=...)``), not for each of its rows."""
+    return workdays.add_working_time(now or timezone.now(), timedelta(hours=8), calendar=calendar)
+
+
+def urgency(due_at, now=None, calendar=None, soon=None) -> str:
+    """overdue / due_today / due_soon (within one working day) / ok, for marking lists. ``soon``:
+    ``due_soon_limit(now, calendar)`` when the caller has it already."""
     if due_at is None:
         return "ok"
     now = now or timezone.now()
@@ -190,7 +205,7 @@ def urgency(due_at, now=None, calendar=None) -> str:
         return "overdue"
     if timezone.localdate(due_at) == timezone.localdate(now):
         return "due_today"
-    if due_at <= workdays.add_working_time(now, timedelta(hours=8), calendar=calendar):
+    if due_at <= (soon or due_soon_limit(now, calendar)):
         return "due_soon"
     return "ok"
 

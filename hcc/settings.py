@@ -113,6 +113,29 @@ else:
     # Persistent connections: 0 costs five times more on a simple lookup.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode (docker-compose.yml): no server-side cursor and no
+    # statement prepared for the session (web/prepared.py), since each transaction may get
+    # another server connection.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_TRANSACTION_POOLING", default=False
+    )
+# A streaming replica for the reads that tolerate seconds of lag (web/replica.py, docs/scaling.md):
+# off unless REPLICA_DATABASE_URL is set. Only the GET pages of these URL namespaces (and named
+# URLs) read there, never the models of REPLICA_PRIMARY_APPS, never inside a transaction.
+REPLICA_READ_NAMESPACES = env.list("REPLICA_READ_NAMESPACES", default=["dashboards"])
+REPLICA_READ_URL_NAMES = env.list("REPLICA_READ_URL_NAMES", default=["stats"])
+REPLICA_PRIMARY_APPS = ["sessions", "auth", "accounts", "axes", "contenttypes", "oauth2_provider", "privacy"]
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # the test run makes no database of its own there: the replica streams the primary's
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["web.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "web.replica.LagTolerantReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://hcc")}
@@ -214,6 +237,12 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# An upload's bytes go to a temporary file as they arrive, whatever its size, never held in the
+# worker's memory (Django keeps files under 2.5 MB in memory by default): ten citizens sending
+# 10 MB scans at once would otherwise hold 100 MB in one gunicorn worker. The online submission
+# copies them from there in chunks (dossiers/views/online/submission.py).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 
 # --- Security (production values are set in the environment, see .env.example) ----------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
@@ -566,6 +595,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A tiny "hello" view at /bench/hello/, the ceiling the load benchmark compares pages with
 # (benchmarks/bench_load.py). Never on in production.
 HCC_BENCH_VIEWS = env.bool("HCC_BENCH_VIEWS", default=False)
+if HCC_BENCH_VIEWS:  # and the query count of every answer in a header (web/bench.py)
+    MIDDLEWARE.insert(0, "web.bench.QueryCountMiddleware")
 
 # --- surveys ---
 # Working days to answer a feedback item (phản ánh, kiến nghị).

@@ -6,8 +6,10 @@ takes about 0.25 ms to plan and 0.2 ms to run at a million dossiers. ``execute``
 ``PREPARE`` the first time a connection runs a statement, then ``EXECUTE`` with the parameters,
 so it is planned once per connection (connections are kept, ``CONN_MAX_AGE``). A prepared
 statement belongs to the session, not the transaction: a rollback keeps it. It does not survive
-a pooler that hands each transaction another server session (PgBouncer in transaction mode); the
-portal connects to PostgreSQL directly. On other databases the statement is simply executed.
+a pooler that hands each transaction another server session (PgBouncer in transaction mode):
+behind one, ``DISABLE_SERVER_SIDE_CURSORS`` is set on the database (as Django asks for transaction
+pooling; ``DATABASE_TRANSACTION_POOLING=1``) and the statement is simply executed, planned each
+time, as on other databases.
 """
 
 import re
@@ -27,7 +29,7 @@ def _numbered(sql: str) -> str:
 def execute(cursor, name: str, sql: str, params: list) -> None:
     """Run ``sql`` with ``params`` on Django's ``cursor``, as the statement ``name`` prepared on
     this connection when it is PostgreSQL. ``sql`` must be the same text every time for a name."""
-    if cursor.db.vendor != "postgresql":
+    if cursor.db.vendor != "postgresql" or cursor.db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         cursor.execute(sql, params)
         return
     if not _NAME.match(name):

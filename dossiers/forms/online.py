@@ -8,13 +8,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
-from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER, FileUpload, upload_from_django
+from dossiers.files import (
+    MAX_FILE_BYTES,
+    MAX_FILES_PER_DOSSIER,
+    FileUpload,
+    StagedUpload,
+    stage_from_django,
+    upload_from_django,
+)
 from dossiers.forms.desk import clean_identity
 from dossiers.forms.fields import MultipleFileField
 from dossiers.models import ApplicantKind, IdKind, ReturnMethod
 from dossiers.validators import nationality_choices, validate_tax_code
 from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
 from procedures.selectors import competent_agencies, one_stop_offices
+
+
+def _staged_uploads(form: forms.Form, field_name: str, files, document_id: int) -> list[StagedUpload]:
+    """Each file checked by size and content where the upload handler left it (not read)."""
+    staged: list[StagedUpload] = []
+    for uploaded in files or []:
+        try:
+            staged.append(stage_from_django(uploaded, document_id=document_id))
+        except ValidationError as exc:
+            form.add_error(field_name, exc.messages)
+    return staged
 
 
 def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int | None = None):
@@ -247,7 +265,7 @@ class DocumentsForm(forms.Form):
         self.documents = documents
         self.kept = kept  # document id → number of files kept
         self.check_mandatory = check_mandatory
-        self.uploads: list[FileUpload] = []
+        self.uploads: list[StagedUpload] = []
         # document id → papers of the citizen's store it could reuse (``dossiers.extensions``)
         self.offers = offers or {}
         self.reused: dict[int, str] = {}
@@ -275,10 +293,10 @@ class DocumentsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        uploads: list[FileUpload] = []
+        uploads: list[StagedUpload] = []
         for document in self.documents:
             name = document_field_name(document)
-            uploads += _checked_uploads(self, name, data.get(name), document_id=document.pk)
+            uploads += _staged_uploads(self, name, data.get(name), document_id=document.pk)
             if data.get(reuse_field_name(document)):
                 self.reused[document.pk] = data[reuse_field_name(document)]
             if (

@@ -182,6 +182,12 @@ class Dossier(models.Model):
                     status__in=["received", "processing", "supplement_requested", "awaiting_payment"]
                 ),
             ),
+            # the desk's returns: results ready at an office, waiting longest first (issue 25)
+            models.Index(
+                fields=["intake_office", "result_ready_at", "id"],
+                name="dossier_ready_by_office",
+                condition=Q(status="result_ready"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="dossier_code_key"),

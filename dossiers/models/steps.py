@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models.dossier import Dossier
@@ -44,7 +45,15 @@ class Step(models.Model):
         verbose_name = _("bước xử lý")
         verbose_name_plural = _("bước xử lý")
         ordering = ["dossier", "order", "id"]
-        indexes = [models.Index(fields=["agency", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"]),
+            # the reviewer's inbox, due first: read in order and stopped at a page (issue 25)
+            models.Index(
+                fields=["agency", "due_at", "id"],
+                name="step_open_by_due",
+                condition=Q(status__in=["active", "claimed"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id}/{self.order} {self.name}"

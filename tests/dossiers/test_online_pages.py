@@ -612,6 +612,42 @@ def test_the_applicant_sees_the_cost_on_every_page_before_and_after_sending(worl
     assert "Chưa nộp" in page
 
 
+def test_an_uploaded_scan_is_streamed_to_disk_not_held_in_memory(world, client, citizen):
+    """A 9 MB scan: the request's own body (built by the test client) is the only whole copy in
+    memory; the upload handler streams the file to a temporary file and the submission copies it
+    from there in chunks (issue 25). Held in memory, the peak would be two or three copies."""
+    import tracemalloc
+
+    response = client.post(start(client, world), APPLICANT)
+    response = client.post(response.url, CONTACT)
+    response = client.post(response.url, office(world))
+    documents_url = response.url
+    main, drawing, _ = documents(world)
+    scan = PDF_BYTES + b"%" + bytes(range(256)) * (9 * 1024 * 4)
+    boundary = "streamed-scan-boundary"
+    body = b"".join(
+        [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="document_{main.pk}"; '
+            f'filename="ban-quet.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode(),
+            scan,
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
+
+    tracemalloc.start()
+    try:
+        response = client.post(documents_url, body, content_type=f"multipart/form-data; boundary={boundary}")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert response.status_code == 200  # the drawing is still missing
+    assert "ban-quet.pdf" in text(response)
+    kept = list((Path(settings.MEDIA_ROOT) / "tmp").rglob("*.pdf"))
+    assert [p.read_bytes() == scan for p in kept] == [True]
+    assert peak < 1.5 * len(scan), f"peak {peak:,} bytes for a {len(scan):,}-byte upload"
+
+
 def test_no_submission_without_consent_to_the_notice_and_the_consent_is_recorded(
     world, client, citizen, settings
 ):

@@ -52,3 +52,23 @@ def test_a_name_that_is_not_an_identifier_is_refused(db, on_postgres):
         pytest.skip("other databases run the statement as it is")
     with connection.cursor() as cursor, pytest.raises(ValueError):
         prepared.execute(cursor, "x; DROP TABLE y", SQL, [1, 2, "a"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_behind_a_transaction_pooler_the_statement_is_sent_as_it_is():
+    """PgBouncer in transaction mode hands each transaction another server session: a statement
+    prepared on one would be missing on the next (docker-compose.yml, docs/scaling.md)."""
+    connections["default"].close()
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with CaptureQueriesContext(connection) as sent:
+            assert run([1, 2, "p"]) == [(3, "p")]
+            assert run([2, 2, "q"]) == [(4, "q")]
+        assert [q["sql"] for q in sent.captured_queries] == [
+            "SELECT CAST(1 AS integer) + CAST(2 AS integer), CAST('p' AS text)",
+            "SELECT CAST(2 AS integer) + CAST(2 AS integer), CAST('q' AS text)",
+        ]
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+        connections["default"].close()

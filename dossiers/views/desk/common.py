@@ -18,6 +18,7 @@ from dossiers.permissions import check_action
 from dossiers.selectors import (
     dossier_for,
     dossiers_visible_to,
+    received_at_own_desk,
 )
 from dossiers.workflow import TransitionRefused
 
@@ -49,8 +50,7 @@ def _own_office_only(user) -> bool:
 
 def _desk_dossiers(user) -> QuerySet[Dossier]:
     """Dossiers the user may see that their own desk received."""
-    qs = dossiers_visible_to(user)
-    return qs.filter(intake_office_id=user.agency_id) if _own_office_only(user) else qs
+    return received_at_own_desk(user) if _own_office_only(user) else dossiers_visible_to(user)
 
 
 def _desk_dossier(request, code: str, *, detailed: bool = False) -> Dossier:

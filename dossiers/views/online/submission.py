@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dossiers.files import FileUpload, check_upload
+from dossiers.files import FileUpload, StagedUpload
 from dossiers.forms.online import ApplicantForm, ContactForm, OfficeForm
 from dossiers.models import IdKind
 from dossiers.services import Applicant, Intake
@@ -86,18 +86,21 @@ class Submission:
                 continue
         return sorted(found, key=lambda f: (f["uploaded_at"], f["seq"], f["token"]))
 
-    def keep(self, upload: FileUpload) -> None:
-        content_type = check_upload(upload)
+    def keep(self, upload: StagedUpload) -> None:
+        """Copy a checked upload into the folder in chunks, from where the upload handler
+        streamed it: never read into memory whole."""
+        content_type = upload.content_type
         token = secrets.token_hex(16)
         self.folder.mkdir(parents=True, exist_ok=True)
         data = self.folder / f"{token}.{EXTENSIONS[content_type]}"
         fd = os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
         with os.fdopen(fd, "wb") as out:
-            out.write(upload.content)
+            for chunk in upload.file.chunks():
+                out.write(chunk)
         meta = {
             "name": upload.name,
             "document_id": upload.document_id,
-            "size": len(upload.content),
+            "size": upload.size,
             "content_type": content_type,
             "file": data.name,
             "uploaded_at": time.time(),

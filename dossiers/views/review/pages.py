@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
+from urllib.parse import quote
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -35,6 +37,9 @@ EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 class StepRow:
     step: Step
     urgency: str = ""
+    # the inbox's links, made in the view: a {% url %} a row costs more than the page's queries
+    url: str = ""
+    claim_url: str = ""
 
 
 @dataclass
@@ -93,11 +98,11 @@ def _urgency(dossier: Dossier, now: datetime, calendar) -> str:
     return services.punctuality(dossier) or ""
 
 
-def _step_urgency(dossier: Dossier, step: Step, now: datetime, calendar) -> str:
+def _step_urgency(dossier: Dossier, step: Step, now: datetime, calendar, soon=None) -> str:
     """An open step's urgency; while the dossier's clock is paused its steps are paused too."""
     if dossier.status in CLOCK_PAUSED:
         return "paused_payment" if dossier.status == Status.AWAITING_PAYMENT else "paused"
-    return selectors.urgency(step.due_at, now, calendar)
+    return selectors.urgency(step.due_at, now, calendar, soon=soon)
 
 
 @login_required
@@ -187,9 +192,23 @@ def inbox(request):
     current = request.GET.get("filter", "all")
     if current not in conditions:
         current = "all"
-    page = Paginator(base.filter(conditions[current]), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(base.filter(conditions[current]), INBOX_PAGE_SIZE)
+    paginator.count = counts[current]  # counted above with the others: not a second time
+    page = paginator.get_page(request.GET.get("page"))
     calendar = workdays.WorkCalendar()
-    rows = [StepRow(step, _step_urgency(step.dossier, step, now, calendar)) for step in page]
+    soon = selectors.due_soon_limit(now, calendar)
+    # One reverse() each, the code or id put in after: the same URL, without 100 reverse() a page.
+    detail_url = reverse("dossiers:detail", args=["CODE"])
+    claim_url = reverse("dossiers:step_action", args=[987654321, "claim"])
+    rows = [
+        StepRow(
+            step,
+            _step_urgency(step.dossier, step, now, calendar, soon),
+            url=detail_url.replace("CODE", quote(step.dossier.code)),
+            claim_url=claim_url.replace("987654321", str(step.pk)),
+        )
+        for step in page
+    ]
     return render(
         request,
         "dossiers/review/inbox.html",

@@ -1,0 +1,119 @@
+"""The pages staff live in all day run as many SQL statements with a hundred rows as with a few:
+a page whose query count grows with the data is a failure (issue 25; the load benchmark prints the
+same counts at a million dossiers, benchmarks/bench_load.py)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from freezegun import freeze_time
+
+from dashboards import rollup
+from dossiers import services
+from dossiers.files import FileUpload
+from dossiers.models import StepStatus
+from dossiers.services import Intake
+from tests.factories import JPEG_BYTES, PDF_BYTES, applicant
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Monday
+
+
+# Session, user and the page's own reads; the dashboard reads a rollup per figure group.
+LIMITS = {"dossier staff page": 20, "dashboard, a year": 40}
+
+
+def received(world, procedure=None):
+    procedure = procedure or world.procedure
+    intake = Intake(
+        applicant=applicant(), documents={d.id: (d.originals, d.copies) for d in procedure.documents.all()}
+    )
+    return services.dossier_receive(actor=world.clerk, procedure=procedure, intake=intake)
+
+
+def submitted(world):
+    docs = list(world.procedure.documents.order_by("order"))
+    files = [
+        FileUpload(name="don.pdf", content=PDF_BYTES, document_id=docs[0].id),
+        FileUpload(name="ban-ve.jpg", content=JPEG_BYTES, document_id=docs[1].id),
+    ]
+    intake = Intake(applicant=applicant(), files=files)
+    return services.dossier_submit(
+        actor=world.citizen, procedure=world.procedure, office=world.center, intake=intake
+    )
+
+
+def result_ready(world):
+    dossier = received(world, world.single)
+    step = dossier.steps.get()
+    services.step_claim(actor=world.reviewer_a, step=step)
+    services.step_approve(actor=world.reviewer_a, step=step, result_note="Phiếu số 125")
+    return dossier
+
+
+def grow(world, n: int) -> None:
+    """``n`` more dossiers of every kind the staff pages list: in the inbox (claimed and not),
+    waiting online, results ready; with the rollups the dashboard reads brought up to date."""
+    for i in range(n):
+        dossier = received(world)
+        if i % 2:
+            services.step_claim(actor=world.reviewer_a, step=dossier.steps.get(status=StepStatus.ACTIVE))
+        submitted(world)
+        result_ready(world)
+    rollup.rebuild()
+
+
+def pages(world, dossier) -> dict[str, tuple]:
+    year = {"date_from": "2025-12-08", "date_to": "2026-12-07"}
+    return {
+        "inbox": (world.reviewer_a, reverse("dossiers:inbox"), {}),
+        "inbox, overdue": (world.reviewer_a, reverse("dossiers:inbox"), {"filter": "overdue"}),
+        "dossier staff page": (world.reviewer_a, reverse("dossiers:detail", args=[dossier.code]), {}),
+        "desk intake form": (
+            world.clerk,
+            reverse("dossiers:desk_intake"),
+            {"procedure": world.procedure.code},
+        ),
+        "desk online queue": (world.clerk, reverse("dossiers:desk_online_queue"), {}),
+        "desk returns": (world.clerk, reverse("dossiers:desk_returns"), {}),
+        "dashboard, a year": (world.manager, reverse("dashboards:dashboard"), year),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "inbox",
+        "inbox, overdue",
+        "dossier staff page",
+        "desk intake form",
+        "desk online queue",
+        "desk returns",
+        "dashboard, a year",
+    ],
+)
+@freeze_time(NOW)
+def test_a_staff_page_runs_as_many_queries_with_many_rows_as_with_few(client, world, page):
+    grow(world, 2)
+    dossier = received(world)
+    user, url, params = pages(world, dossier)[page]
+    client.force_login(user)
+    assert client.get(url, params).status_code == 200  # once, for what a process reads only once
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, params).status_code == 200
+    grow(world, 12)
+    # the dossier itself grows too: its step claimed, one more event
+    step = dossier.steps.get(status=StepStatus.ACTIVE)
+    services.step_claim(actor=world.reviewer_a, step=step)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url, params).status_code == 200
+
+    assert len(many.captured_queries) <= len(few.captured_queries), "\n".join(
+        q["sql"] for q in many.captured_queries
+    )
+    assert len(few.captured_queries) <= LIMITS.get(page, 12), "\n".join(
+        q["sql"] for q in few.captured_queries
+    )
