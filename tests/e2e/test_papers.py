@@ -144,7 +144,10 @@ def test_a_scan_is_digitised_the_result_signed_and_the_paper_reused(papers_world
     # The citizen finds the drawing in their store and reuses it in the next online submission.
     citizen = open_page("citizen")
     citizen.goto("/tai-khoan/dang-nhap/")
-    log_in(citizen, PHONE)
+    log_in(citizen, PHONE)  # a citizen lands on "Hồ sơ của tôi"; the store is on "Trang của tôi"
+    citizen.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Trang của tôi"
+    ).click()
     citizen.get_by_role("link", name=re.compile("Kho dữ liệu giấy tờ của tôi")).click()
     expect(citizen.get_by_role("heading", level=1, name="Kho dữ liệu giấy tờ của tôi")).to_be_visible()
     expect(citizen.get_by_role("main")).to_contain_text("Bản vẽ thiết kế")
