@@ -256,7 +256,9 @@ def _grouped_wide(rows, group: list[str], buckets, out: dict) -> None:
     names = [*(buckets if buckets is not None else BUCKETS)]
     if "received" in names:
         names.append("received_online")
-    for r in rows.values(*group).annotate(**{f"_{b}": Sum(b) for b in names}).order_by():
+    sums = {f"_{b}": Sum(b) for b in names}
+    results = rows.values(*group).annotate(**sums).order_by() if group else [rows.aggregate(**sums)]
+    for r in results:
         g = r[group[0]] if group else None
         for b in names:
             out[g][b] += r[f"_{b}"] or 0
