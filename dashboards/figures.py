@@ -29,11 +29,12 @@ from dashboards.models import (
     DailyAgencyFigure,
     DailyFigure,
     MonthlyAgencyFigure,
+    MonthlyAgencyInputs,
     MonthlyFigure,
     TotalAgencyFigure,
     TotalFigure,
 )
-from dashboards.rollup import CLOSED_BUCKETS, OPEN_STATUSES
+from dashboards.rollup import BUCKETS, CLOSED_BUCKETS, OPEN_STATUSES
 from documents.models import DocumentReuse
 from documents.selectors import dossier_is_digitised_q, result_is_digitised_q
 from dossiers import punctuality
@@ -211,10 +212,13 @@ _STOCK = ["received", "exited", "overdue_start", "overdue_end"]
 
 
 def _tables(group_by: str | None, filters: Filters):
-    """(daily, monthly, total) rollups: by agency unless the question needs procedures or fields."""
+    """(daily, monthly, total, wide monthly) rollups: by agency unless the question needs
+    procedures or fields; whole months from the wide monthly rollup (``MonthlyAgencyInputs``, one
+    row per month and agency) unless it needs channels too, else None."""
     if group_by in ("field", "procedure") or filters.fields or filters.procedures:
-        return DailyFigure, MonthlyFigure, TotalFigure
-    return DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure
+        return DailyFigure, MonthlyFigure, TotalFigure, None
+    wide = None if group_by == "channel" or filters.channels else MonthlyAgencyInputs
+    return DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure, wide
 
 
 def _next_month(day: date) -> date:
@@ -249,23 +253,40 @@ def _grouped(rows, group: list[str], out: dict) -> None:
         out[g]["received_online"] += r["online"] or 0
 
 
+def _grouped_wide(rows, group: list[str], buckets, out: dict) -> None:
+    names = [*(buckets if buckets is not None else BUCKETS)]
+    if "received" in names:
+        names.append("received_online")
+    sums = {f"_{b}": Sum(b) for b in names}
+    results = rows.values(*group).annotate(**sums).order_by() if group else [rows.aggregate(**sums)]
+    for r in results:
+        g = r[group[0]] if group else None
+        for b in names:
+            out[g][b] += r[f"_{b}"] or 0
+
+
 def _sums(
     tables, q: Q, col: str | None, lo: date, hi: date | None, *, buckets=None, by_month: bool = False
 ) -> dict:
     """Σ n over the days ``lo``..``hi`` (``hi`` None: to the end) → {group: {bucket: n}}; whole
-    months from the monthly rollup, the edges from the daily one. ``received_online`` comes with
-    ``received``. Groups are ``col``'s values, or the month (first day) with ``by_month``, or None."""
-    daily, monthly, _total = tables
+    months from the monthly rollup (its wide form when there is one), the edges from the daily
+    one. ``received_online`` comes with ``received``. Groups are ``col``'s values, or the month
+    (first day) with ``by_month``, or None."""
+    daily, monthly, _total, wide = tables
     months, edges = _split(lo, hi)
     out = defaultdict(lambda: defaultdict(int))
     group = ["month"] if by_month else ([col] if col else [])
     bucket_q = Q(bucket__in=buckets) if buckets is not None else Q()
     if months:
         first, stop = months
-        rows = monthly.objects.filter(q, bucket_q, month__gte=first)
+        source = wide if wide is not None else monthly
+        rows = source.objects.filter(q, month__gte=first)
         if stop is not None:
             rows = rows.filter(month__lt=stop)
-        _grouped(rows, group, out)
+        if wide is not None:
+            _grouped_wide(rows, group, buckets, out)
+        else:
+            _grouped(rows.filter(bucket_q), group, out)
     if edges:
         days = Q()
         for a, b in edges:
@@ -279,7 +300,7 @@ def _sums(
 
 def _totals(tables, q: Q, col: str | None) -> dict:
     """The stock buckets summed over every day (the total rollup), by group."""
-    _daily, _monthly, total = tables
+    total = tables[2]
     out = defaultdict(lambda: defaultdict(int))
     _grouped(total.objects.filter(q, bucket__in=_STOCK), [col] if col else [], out)
     return out

@@ -173,3 +173,48 @@ class TotalAgencyFigure(_Cell):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.channel} {self.bucket}={self.n}"
+
+
+def _count() -> models.IntegerField:
+    return models.IntegerField(default=0)
+
+
+class MonthlyAgencyInputs(models.Model):
+    """``MonthlyAgencyFigure`` laid wide: one row per (month, agency, level), a column per bucket
+    of ``dashboards.rollup`` and one for the online part of ``received``. Decision 766's page reads
+    a year of it — about 1.440 rows for 120 agencies instead of 69.000 narrow ones
+    (``benchmarks/results-index766.md``) — whenever the question does not split or filter by
+    channel. Kept by every writer of the monthly agency rollup in the same statement list and
+    transaction (``rollup.upsert``, ``rollup.add_staged``, ``rollup.rebuild``), so it always equals
+    the narrow rows summed over channels (``rollup.rebuild_inputs`` recounts it from them)."""
+
+    month = models.DateField()
+    agency = _unit_key("procedures.Agency")
+    level = models.CharField(max_length=16)
+    received = _count()
+    received_online = _count()
+    resolved_early = _count()
+    resolved_on_time = _count()
+    resolved_late = _count()
+    refused = _count()
+    withdrawn = _count()
+    stopped = _count()
+    returned = _count()
+    exited = _count()
+    overdue_start = _count()
+    overdue_end = _count()
+    satisfaction_base = _count()
+    satisfaction_good = _count()
+    received_digitised = _count()
+    reusing = _count()
+    results_digitised = _count()
+
+    class Meta:
+        verbose_name = _("đầu vào chỉ số theo tháng và cơ quan")
+        verbose_name_plural = _("đầu vào chỉ số theo tháng và cơ quan")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency", "level"], name="monthly_agency_inputs_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} received={self.received}"

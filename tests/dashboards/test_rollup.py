@@ -15,6 +15,7 @@ from dashboards.models import (
     DailyAgencyFigure,
     DailyFigure,
     MonthlyAgencyFigure,
+    MonthlyAgencyInputs,
     MonthlyFigure,
     TotalAgencyFigure,
     TotalFigure,
@@ -67,6 +68,14 @@ def total_cells() -> tuple[dict, dict]:
     return fine, coarse
 
 
+def input_rows() -> dict:
+    return {
+        (r.month, r.agency_id, r.level): [getattr(r, c) for c in rollup.INPUT_COLUMNS]
+        for r in MonthlyAgencyInputs.objects.all()
+        if any(getattr(r, c) for c in rollup.INPUT_COLUMNS)
+    }
+
+
 def assert_equals_recount() -> dict:
     """The rollups as kept by the services equal a recount; the coarse one is the fine one summed,
     the monthly ones the daily ones summed by month, the totals the daily ones summed."""
@@ -81,11 +90,17 @@ def assert_equals_recount() -> dict:
         {k: n for k, n in rollup.by_total(kept).items() if n},
         {k: n for k, n in rollup.by_total(kept_by_agency).items() if n},
     )
+    # the wide monthly rows: the monthly agency cells laid wide, as kept and as recounted alone
+    kept_inputs = input_rows()
+    assert kept_inputs == {k: v for k, v in rollup.by_inputs(kept_by_month[1]).items() if any(v)}
+    rollup.rebuild_inputs()
+    assert input_rows() == kept_inputs
     rollup.rebuild()
     assert kept == cells()
     assert kept_by_agency == agency_cells()
     assert kept_by_month == month_cells()
     assert kept_totals == total_cells()
+    assert kept_inputs == input_rows()
     return kept
 
 
