@@ -4,6 +4,7 @@ or for the province, the indicator that lost the most first with the dossiers be
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,7 +81,9 @@ def _period_label(period: Period) -> str:
 
 
 def _points(value) -> str:
-    return _number(float(value))
+    """Points to the hundredth in the language's number format ("17,45"): a number of points,
+    never a percentage (``_number`` prints floats as rates)."""
+    return f"{Decimal(str(value)):.2f}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def _links(item: index766.IndicatorScore, params, period: Period) -> list[tuple[str, str]]:

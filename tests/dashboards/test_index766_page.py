@@ -1,6 +1,7 @@
 """The Decision 766 page, its export and the stats API's points, as a manager uses them."""
 
 import io
+import re
 
 from freezegun import freeze_time
 from openpyxl import load_workbook
@@ -45,6 +46,10 @@ def test_the_page_shows_points_worst_first_with_the_dossiers_behind(client, marc
     assert not_digitised.status_code == 200
     # the trend: a chart per group with its table of 12 months, numbers with a decimal comma
     assert text.count('role="img"') == 6 and "05/2025" in text and "04/2026" in text
+    # points read as points, to the hundredth, never as a percentage
+    headline = text.split("Tổng điểm", 1)[1].split("</dl>", 1)[0]
+    assert re.search(r'<dd class="fs-2">\d{1,3},\d\d</dd>', headline), headline
+    assert "%" not in headline
     assert "," in whole_points(whole) or whole.points == int(whole.points)
 
 
