@@ -14,6 +14,7 @@ file the SMS_BACKEND=file gateway wrote). Environment: SMOKE_URL (the proxy), SM
 the portal's own settings (DATABASE_URL...) for reading the outbox.
 """
 
+import io
 import os
 import re
 import shlex
@@ -31,8 +32,20 @@ CLERK = ("motcua", "HccDemo@2026")  # seed_demo's counter clerk
 SEARCH = "khai sinh"
 PHONE = "0987654321"
 ID_NUMBER = "001203004567"
-# The smallest PDF the upload check takes as a PDF.
-SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def scan() -> bytes:
+    """A real one-page PDF (A4, blank): the worker digitises desk scans (OCR to PDF/A), and a
+    file that only looks like a PDF would be logged as an error there."""
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(out)
+    return out.getvalue()
+
+
 NOTICE_WAIT = 90  # seconds for the worker to send the notice
 
 
@@ -136,7 +149,7 @@ def user() -> None:
         choices = re.findall(r'<option value="([^"]+)"', select.group(1)) if select else []
         check(choices, "the desk offers the competent agencies to choose from")
         data["resolving_agency"] = choices[0]
-    files = {f"{documents[0]}_files": ("ban-quet.pdf", SCAN, "application/pdf")}
+    files = {f"{documents[0]}_files": ("ban-quet.pdf", scan(), "application/pdf")}
     page = post(intake_path, data, files=files)
     received = re.search(r"Đã tiếp nhận hồ sơ ([A-Z0-9]+-\d{6}-\d{4})", page.text)
     if received is None:
