@@ -8,62 +8,9 @@ from django.utils import timezone
 
 from dashboards import figures, rollup
 from documents.selectors import digitisation_figures
-from dossiers import services
-from dossiers.files import FileUpload
-from dossiers.models import Dossier, StepStatus
-from dossiers.services import Intake
+from dossiers.models import Dossier
 from tests.dashboards.test_rollup import assert_equals_recount
-from tests.documents.conftest import desk_intake, drawing, scan_page
-from tests.factories import PDF_BYTES, applicant
-
-
-def _approve(world, dossier, files):
-    first = dossier.steps.get(order=1)
-    services.step_claim(actor=world.reviewer_a, step=first)
-    services.step_forward(actor=world.reviewer_a, step=first, note="Đủ")
-    last = dossier.steps.get(order=2, status=StepStatus.ACTIVE)
-    services.step_claim(actor=world.reviewer_b, step=last)
-    services.step_approve(actor=world.reviewer_b, step=last, result_note="Cấp phép", files=files)
-
-
-def _scenario(world, capture):
-    """Four dossiers received today: one with a scan and a paper-only paper, one all on paper, one
-    all scanned, one online reusing a stored paper; two results, one as a file, one on paper."""
-    world.citizen.phone = "+84912345678"
-    world.citizen.save()
-    pages = [scan_page(["Bản vẽ"])]
-    main = world.procedure.documents.get(name="Đơn đề nghị")
-    with capture(execute=True):
-        scanned = desk_intake(world, pages)
-        paper = desk_intake(world, [], id_number="079203001234")
-        full = services.dossier_receive(
-            actor=world.clerk,
-            procedure=world.procedure,
-            intake=Intake(
-                applicant=applicant(id_number="001203009999"),
-                documents={d.id: (1, 0) for d in world.procedure.documents.filter(mandatory=True)},
-                files=[
-                    FileUpload(name="a.jpg", content=pages[0], document_id=main.id),
-                    FileUpload(name="b.jpg", content=pages[0], document_id=drawing(world.procedure).id),
-                ],
-            ),
-        )
-    with capture(execute=True):
-        stored = scanned.stored_documents.get()
-        online = services.dossier_submit(
-            actor=world.citizen,
-            procedure=world.procedure,
-            office=world.center,
-            intake=Intake(
-                applicant=applicant(),
-                files=[FileUpload(name="don.pdf", content=PDF_BYTES, document_id=main.id)],
-                reused={drawing(world.procedure).id: str(stored.pk)},
-            ),
-        )
-        services.dossier_accept(actor=world.clerk, dossier=online)
-        _approve(world, full, [FileUpload(name="kq.pdf", content=PDF_BYTES)])
-        _approve(world, paper, [])
-    return {"scanned": scanned, "paper": paper, "full": full, "online": online}
+from tests.documents.conftest import group_6_scenario
 
 
 def _group_6(row) -> tuple:
@@ -78,7 +25,7 @@ def _direct_6(day, **kwargs) -> tuple:
 
 def test_group_6_in_the_rollups_equals_the_direct_count(world, settings, django_capture_on_commit_callbacks):
     settings.HCC_OCR = False
-    made = _scenario(world, django_capture_on_commit_callbacks)
+    made = group_6_scenario(world, django_capture_on_commit_callbacks)
     day = timezone.localdate()
     (whole,) = figures.compute(date_from=day, date_to=day)
     assert _group_6(whole) == _direct_6(day) == (4, 2, 2, 1, 1)
@@ -106,7 +53,7 @@ def test_group_6_on_the_dashboard_with_its_dossiers(
     world, settings, client, django_capture_on_commit_callbacks
 ):
     settings.HCC_OCR = False
-    made = _scenario(world, django_capture_on_commit_callbacks)
+    made = group_6_scenario(world, django_capture_on_commit_callbacks)
     client.force_login(world.manager)
     page = client.get("/thong-ke/")
     assert page.status_code == 200

@@ -8,10 +8,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from dossiers import services
 from dossiers.files import FileUpload
+from dossiers.models import StepStatus
 from dossiers.services import Intake
 from receipts.pdf import FONT_DIR
 from tests.dossiers.conftest import world  # noqa: F401 (the fixture)
-from tests.factories import applicant
+from tests.factories import PDF_BYTES, applicant
 from tests.receipts.test_signing import certificates  # noqa: F401 (the fixture)
 
 PAGES = [
@@ -73,3 +74,54 @@ def as_user(client):
         return client
 
     return log_in
+
+
+def approve(w, dossier, files):
+    """Both steps of the demo route: forwarded by reviewer A, approved by B with ``files``."""
+    first = dossier.steps.get(order=1)
+    services.step_claim(actor=w.reviewer_a, step=first)
+    services.step_forward(actor=w.reviewer_a, step=first, note="Đủ")
+    last = dossier.steps.get(order=2, status=StepStatus.ACTIVE)
+    services.step_claim(actor=w.reviewer_b, step=last)
+    services.step_approve(actor=w.reviewer_b, step=last, result_note="Cấp phép", files=files)
+
+
+def group_6_scenario(w, capture):
+    """Four dossiers received today: one with a scan and a paper-only paper, one all on paper, one
+    all scanned, one online reusing a stored paper; two results, one as a file, one on paper.
+    ``capture``: ``django_capture_on_commit_callbacks`` (digitised on commit, then stored)."""
+    w.citizen.phone = "+84912345678"
+    w.citizen.save()
+    pages = [scan_page(["Bản vẽ"])]
+    main = w.procedure.documents.get(name="Đơn đề nghị")
+    with capture(execute=True):
+        scanned = desk_intake(w, pages)
+        paper = desk_intake(w, [], id_number="079203001234")
+        full = services.dossier_receive(
+            actor=w.clerk,
+            procedure=w.procedure,
+            intake=Intake(
+                applicant=applicant(id_number="001203009999"),
+                documents={d.id: (1, 0) for d in w.procedure.documents.filter(mandatory=True)},
+                files=[
+                    FileUpload(name="a.jpg", content=pages[0], document_id=main.id),
+                    FileUpload(name="b.jpg", content=pages[0], document_id=drawing(w.procedure).id),
+                ],
+            ),
+        )
+    with capture(execute=True):
+        stored = scanned.stored_documents.get()
+        online = services.dossier_submit(
+            actor=w.citizen,
+            procedure=w.procedure,
+            office=w.center,
+            intake=Intake(
+                applicant=applicant(),
+                files=[FileUpload(name="don.pdf", content=PDF_BYTES, document_id=main.id)],
+                reused={drawing(w.procedure).id: str(stored.pk)},
+            ),
+        )
+        services.dossier_accept(actor=w.clerk, dossier=online)
+        approve(w, full, [FileUpload(name="kq.pdf", content=PDF_BYTES)])
+        approve(w, paper, [])
+    return {"scanned": scanned, "paper": paper, "full": full, "online": online}

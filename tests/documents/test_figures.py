@@ -10,19 +10,10 @@ from documents.models import DigitisationState, DocumentReuse
 from documents.selectors import digitisation_figures
 from dossiers import services
 from dossiers.files import FileUpload
-from dossiers.models import Dossier, StepStatus
+from dossiers.models import Dossier
 from dossiers.services import Intake
-from tests.documents.conftest import desk_intake, drawing, scan_page
+from tests.documents.conftest import drawing, group_6_scenario
 from tests.factories import PDF_BYTES, applicant
-
-
-def _approve(world, dossier, files):
-    first = dossier.steps.get(order=1)
-    services.step_claim(actor=world.reviewer_a, step=first)
-    services.step_forward(actor=world.reviewer_a, step=first, note="Đủ")
-    last = dossier.steps.get(order=2, status=StepStatus.ACTIVE)
-    services.step_claim(actor=world.reviewer_b, step=last)
-    services.step_approve(actor=world.reviewer_b, step=last, result_note="Cấp phép", files=files)
 
 
 def _direct(day: datetime.date) -> tuple[int, int, int, int, int]:
@@ -60,42 +51,7 @@ def _direct(day: datetime.date) -> tuple[int, int, int, int, int]:
 
 def test_group_6_figures_equal_a_direct_count(world, settings, django_capture_on_commit_callbacks):
     settings.HCC_OCR = False
-    world.citizen.phone = "+84912345678"
-    world.citizen.save()
-    pages = [scan_page(["Bản vẽ"])]
-    with django_capture_on_commit_callbacks(execute=True):
-        scanned = desk_intake(world, pages)  # drawing scanned, the application on paper only
-        paper = desk_intake(world, [], id_number="079203001234")  # nothing scanned
-        # every mandatory paper scanned: digitised
-        main = world.procedure.documents.get(name="Đơn đề nghị")
-        full = services.dossier_receive(
-            actor=world.clerk,
-            procedure=world.procedure,
-            intake=Intake(
-                applicant=applicant(id_number="001203009999"),
-                documents={d.id: (1, 0) for d in world.procedure.documents.filter(mandatory=True)},
-                files=[
-                    FileUpload(name="a.jpg", content=pages[0], document_id=main.id),
-                    FileUpload(name="b.jpg", content=pages[0], document_id=drawing(world.procedure).id),
-                ],
-            ),
-        )
-    with django_capture_on_commit_callbacks(execute=True):  # digitised on commit: then stored
-        # online, reusing the stored drawing
-        stored = scanned.stored_documents.get()
-        online = services.dossier_submit(
-            actor=world.citizen,
-            procedure=world.procedure,
-            office=world.center,
-            intake=Intake(
-                applicant=applicant(),
-                files=[FileUpload(name="don.pdf", content=PDF_BYTES, document_id=main.id)],
-                reused={drawing(world.procedure).id: str(stored.pk)},
-            ),
-        )
-        services.dossier_accept(actor=world.clerk, dossier=online)
-        _approve(world, full, [FileUpload(name="kq.pdf", content=PDF_BYTES)])  # a result file
-        _approve(world, paper, [])  # a result on paper
+    group_6_scenario(world, django_capture_on_commit_callbacks)
     day = timezone.localdate()
     figures = digitisation_figures(start=day, end=day)
     assert (
