@@ -48,6 +48,7 @@ class Gateway:
         return_url: str,
         client_ip: str,
         created: datetime,
+        expires: datetime,
     ) -> str:
         params = {
             "vnp_Version": protocol.VERSION,
@@ -62,6 +63,7 @@ class Gateway:
             "vnp_ReturnUrl": return_url,
             "vnp_IpAddr": client_ip or "127.0.0.1",
             "vnp_CreateDate": protocol.gateway_time(created),
+            "vnp_ExpireDate": protocol.gateway_time(expires),
         }
         return f"{self.pay_url}?{protocol.query_string(protocol.signed(params, self.secret))}"
 

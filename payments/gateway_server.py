@@ -33,6 +33,20 @@ PAY_PATH = "/paymentv2/vpcpay.html"
 CONFIRM_PATH = "/paymentv2/pay"
 QUERY_PATH = "/merchant_webapi/api/transaction"
 CUSTOMER_CANCELLED = "24"
+EXPIRED = "11"  # the payer did not pay before vnp_ExpireDate
+REQUIRED = (
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_Amount",
+    "vnp_CreateDate",
+    "vnp_CurrCode",
+    "vnp_IpAddr",
+    "vnp_Locale",
+    "vnp_OrderInfo",
+    "vnp_ReturnUrl",
+    "vnp_TxnRef",
+    "vnp_ExpireDate",
+)
 NOT_FOUND = "91"
 
 
@@ -105,6 +119,9 @@ class Gateway:
             request = self.pending.pop(token, None)
             if request is None:
                 return None
+            expires = protocol.parse_gateway_time(request.get("vnp_ExpireDate"))
+            paid = paid and expires is not None and datetime.now(UTC) <= expires
+            late = expires is not None and datetime.now(UTC) > expires
             self._next_no += 1
             txn = Transaction(
                 merchant=request["vnp_TmnCode"],
@@ -114,7 +131,7 @@ class Gateway:
                 create_date=request.get("vnp_CreateDate", ""),
                 return_url=request["vnp_ReturnUrl"],
                 status=protocol.SUCCESS if paid else "02",
-                response_code=protocol.SUCCESS if paid else CUSTOMER_CANCELLED,
+                response_code=protocol.SUCCESS if paid else (EXPIRED if late else CUSTOMER_CANCELLED),
                 transaction_no=str(self._next_no) if paid else "",
                 pay_date=protocol.gateway_time(datetime.now(UTC)),
             )
@@ -183,10 +200,13 @@ class Gateway:
         if not protocol.verify(params, merchant.secret):
             return _error(start_response, "Chữ ký không hợp lệ.")
         amount = protocol.amount_from_gateway(params.get("vnp_Amount"))
-        if amount is None or not params.get("vnp_TxnRef") or not params.get("vnp_ReturnUrl"):
+        expires = protocol.parse_gateway_time(params.get("vnp_ExpireDate"))
+        if amount is None or expires is None or not all(params.get(name) for name in REQUIRED):
             return _respond(
                 start_response, "400 Bad Request", _page("Lỗi", "<p>Thiếu thông tin giao dịch.</p>")
             )
+        if datetime.now(UTC) > expires:
+            return _error(start_response, "Giao dịch đã quá thời gian chờ thanh toán.")
         token = secrets.token_urlsafe(16)
         with self.lock:
             self.pending[token] = params

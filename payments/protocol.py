@@ -3,7 +3,8 @@ by the loopback gateway server that tests and the demo talk to. Pure functions, 
 
 - Payment URL: the parameters ``vnp_*`` sorted by name, each name and value URL-encoded
   (``quote_plus``), joined with ``&``; ``vnp_SecureHash`` is the HMAC-SHA512 (hex) of that string
-  with the merchant's secret. ``vnp_Amount`` is the amount in đồng × 100.
+  with the merchant's secret. ``vnp_Amount`` is the amount in đồng × 100; ``vnp_ExpireDate``
+  (GMT+7, ``yyyyMMddHHmmss``) is when the pay page stops taking the payment.
 - Return URL and IPN: the gateway sends ``vnp_*`` parameters signed the same way (without
   ``vnp_SecureHash`` and ``vnp_SecureHashType``); the IPN is answered with JSON
   ``{"RspCode": ..., "Message": ...}``.
@@ -63,6 +64,14 @@ QUERY_RESPONSE_FIELDS = (
 
 def gateway_time(moment: datetime) -> str:
     return moment.astimezone(GATEWAY_TZ).strftime("%Y%m%d%H%M%S")
+
+
+def parse_gateway_time(text) -> datetime | None:
+    """``yyyyMMddHHmmss`` in GMT+7 (``vnp_CreateDate``, ``vnp_ExpireDate``); None when malformed."""
+    try:
+        return datetime.strptime(str(text or ""), "%Y%m%d%H%M%S").replace(tzinfo=GATEWAY_TZ)
+    except ValueError:
+        return None
 
 
 def _hmac(secret: str, data: str) -> str:

@@ -104,6 +104,7 @@ def payment_start(*, actor: User, dossier: Dossier, client_ip: str = "") -> Star
         return_url=settings.HCC_SITE_URL.rstrip("/") + reverse("payments:return"),
         client_ip=client_ip,
         created=now,
+        expires=now + timedelta(minutes=settings.PAYMENT_EXPIRE_MINUTES),
     )
     return Started(payment=payment, redirect_url=url)
 

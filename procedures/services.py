@@ -144,6 +144,11 @@ def procedure_upsert(*, data: ProcedureData) -> tuple[Procedure, bool]:
         )
     for fee in data.fees:
         _check_choice(fee.kind, FeeKind, _("Loại phí"))
+        if isinstance(fee.amount, bool) or fee.amount != int(fee.amount):
+            raise CatalogError(
+                _("Số tiền phí “%(value)s” không phải số nguyên đồng.") % {"value": fee.amount},
+                code="fee_not_whole",
+            )
         if int(fee.amount) < 0:
             raise CatalogError(_("Số tiền phí không được âm."), code="negative_fee")
     step_agencies: dict[str, Agency] = {}

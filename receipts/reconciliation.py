@@ -98,6 +98,7 @@ def transfer_statement(user, owner_id: int, year: int, month: int) -> dict:
             method: sum(r.total for r in valid if r.method == method) for method in PaymentMethod.values
         },
         "desks": sorted({r.agency.name for r in receipts}),
+        "desk_agencies": sorted({r.agency for r in receipts}, key=lambda agency: agency.name),
     }
 
 

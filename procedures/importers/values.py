@@ -128,14 +128,39 @@ def parse_time_unit(value: Any) -> str:
     raise CatalogError(_("Đơn vị thời hạn không hỗ trợ: “%(unit)s”.") % {"unit": text_of(value)})
 
 
+_NEGATIVE = re.compile(r"^\s*[-\u2212\u2013]\s*\d")
+
+
+def whole_dong(value: Any) -> int:
+    """A fee amount given as a number: a whole, non-negative number of đồng, else CatalogError
+    (issue 18, "Bad input": nothing is written). Fees are levied in đồng (Law 97/2015/QH13 on
+    fees and charges; the article was not confirmed here)."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise CatalogError(
+            _("Số tiền phí “%(value)s” không phải số nguyên đồng.") % {"value": value}, code="fee_not_whole"
+        ) from exc
+    if not number.is_finite() or number != number.to_integral_value():
+        raise CatalogError(
+            _("Số tiền phí “%(value)s” không phải số nguyên đồng.") % {"value": value}, code="fee_not_whole"
+        )
+    if number < 0:
+        raise CatalogError(_("Số tiền phí không được âm."), code="negative_fee")
+    return int(number)
+
+
 def parse_amount(value: Any, warnings: list[str]) -> tuple[int, str]:
     """An amount in đồng and the note to keep: "8000", "8.000", "8.000 đồng" → 8000; "Không",
-    "Miễn phí", "" → 0 (the text of a free or exempt line kept as the note)."""
+    "Miễn phí", "" → 0 (the text of a free or exempt line kept as the note). A negative amount
+    ("-5.000") or a number that is not whole (12.5) is refused (CatalogError)."""
     if value is None or isinstance(value, bool):
         return 0, ""
     if isinstance(value, int | float | Decimal):
-        return int(value), ""
+        return whole_dong(value), ""
     text = text_of(value)
+    if _NEGATIVE.match(text):
+        raise CatalogError(_("Số tiền phí không được âm."), code="negative_fee")
     numbers = _MONEY.findall(text)
     if not numbers:
         key = fold(text)

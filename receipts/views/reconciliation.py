@@ -91,7 +91,10 @@ def transfer_statement(request):
     except (ValueError, Agency.DoesNotExist) as exc:
         raise Http404 from exc
     statement = reconciliation.transfer_statement(request.user, owner.pk, year, month)
-    desk = request.user.agency or owner
+    # The collecting desk heads the statement (the one that collected, when there is one);
+    # several desks: the reader's agency, with the desks named.
+    desks = statement["desk_agencies"]
+    desk = desks[0] if len(desks) == 1 else (request.user.agency or owner)
     context = {
         **statement,
         "owner": owner,
@@ -99,6 +102,7 @@ def transfer_statement(request):
         "month": month,
         "in_words": amount_in_words(statement["total"]),
         "header": header(desk, desk=False),
+        "header_desks": [desk.name],
         "today": timezone.localdate(),
         "methods": PaymentMethod,
     }

@@ -5,6 +5,7 @@ callback found by the query API; callbacks that are not ours change nothing."""
 import json
 import logging
 import threading
+import urllib.error
 import urllib.request
 from datetime import timedelta
 
@@ -83,6 +84,34 @@ def test_a_lost_callback_is_found_by_the_query_and_a_cancelled_payment_fails(wor
     assert paid.confirmed_by == "query" and paid.receipts.count() == 1
     assert Receipt.objects.count() == 1
     assert services.payments_check_pending(older_than=timedelta(0)) == {}
+
+
+def test_the_payment_address_expires_and_the_gateway_holds_to_it(world, gateway, client, settings):
+    """vnp_ExpireDate (GMT+7) is sent, PAYMENT_EXPIRE_MINUTES after the start; our gateway, as
+    the published protocol says, refuses a pay request without it or past it."""
+    dossier = received_online(world)
+    sent = query_of(start_payment(client, world, dossier))
+    payment = Payment.objects.get()
+    later = payment.created_at + timedelta(minutes=settings.PAYMENT_EXPIRE_MINUTES)
+    assert sent["vnp_ExpireDate"] == protocol.gateway_time(later)
+    assert protocol.parse_gateway_time(sent["vnp_ExpireDate"]) == later.replace(microsecond=0)
+
+    def gateway_page(params: dict) -> tuple[int, str]:
+        unsigned = {k: v for k, v in params.items() if k != "vnp_SecureHash"}
+        url = gateway.pay_url + "?" + protocol.query_string(protocol.signed(unsigned, SECRET))
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310  # nosec B310
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    assert gateway_page(sent)[0] == 200
+    past = protocol.gateway_time(timezone.now() - timedelta(minutes=1))
+    status, page = gateway_page({**sent, "vnp_ExpireDate": past})
+    assert status == 400 and "quá thời gian chờ thanh toán" in page
+    without = {k: v for k, v in sent.items() if k != "vnp_ExpireDate"}
+    assert gateway_page(without)[0] == 400
+    assert not gateway.app.transactions
 
 
 def _ipn(url_params: dict) -> dict:

@@ -18,7 +18,7 @@ from procedures.importers import (
     parse_time,
 )
 from procedures.models import Fee, Field, Procedure, ProcessStep, RequiredDocument
-from procedures.services import ProcedureData
+from procedures.services import CatalogError, ProcedureData
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -307,6 +307,24 @@ def test_fee_amount_variants(text, amount, note, warns):
 
 
 @pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-5000, "không được âm"),
+        ("-5.000 đồng", "không được âm"),
+        ("− 5000", "không được âm"),
+        (12.5, "không phải số nguyên đồng"),
+        (Decimal("75000.50"), "không phải số nguyên đồng"),
+        (float("nan"), "không phải số nguyên đồng"),
+    ],
+)
+def test_a_negative_or_fractional_fee_amount_is_refused(value, message):
+    """Issue 18, "Bad input": read as a positive or a rounded amount, it would be collected."""
+    with pytest.raises(CatalogError) as info:
+        parse_amount(value, [])
+    assert message in " ".join(info.value.messages)
+
+
+@pytest.mark.parametrize(
     ("kind", "description", "expected"),
     [
         ("Lệ phí", "", "charge"),
@@ -541,3 +559,20 @@ def test_the_documented_json_example_imports(agencies, tmp_path):
     assert (report.created, report.errors, report.warnings) == (1, [], [])
     birth = Procedure.objects.get(code="1.001193")
     assert (birth.processing_days, birth.accepts_postal, birth.process_steps.count()) == (0, True, 1)
+
+
+def test_an_item_with_a_negative_or_fractional_fee_is_an_error_row(agencies, tmp_path):
+    def with_fee(code, amount):
+        time = {"THOIGIANGIAIQUYET": "5", "DONVITINH": "Ngày làm việc"}
+        time["PHILEPHI"] = [{"LOAIPHI": "Lệ phí", "MOTA": "Lệ phí cấp", "SOTIEN": amount}]
+        return _item(MATTHC=code, CACHTHUCTHUCHIEN=[{"KENH": "Trực tiếp", "THOIGIAN": [time]}])
+
+    items = [with_fee("9.000001", "50.000"), with_fee("9.000002", "-50.000"), with_fee("9.000003", 12.5)]
+
+    report = import_procedures(_write_json(tmp_path, items))
+
+    assert report.created == 1
+    assert [(e.line, e.code) for e in report.errors] == [(2, "9.000002"), (3, "9.000003")]
+    assert "không được âm" in report.errors[0].reason
+    assert "không phải số nguyên đồng" in report.errors[1].reason
+    assert list(Fee.objects.values_list("amount", flat=True)) == [50000]

@@ -105,6 +105,9 @@ def test_routing_longer_than_processing_time_is_refused_and_changes_nothing(cons
         ({"level": "galaxy"}, "galaxy"),
         ({"processing_days": Decimal(-1)}, "không được âm"),
         ({"fees": [FeeData(kind="tip", name="x", amount=1)]}, "tip"),
+        ({"fees": [FeeData(kind="fee", name="x", amount=-5000)]}, "không được âm"),
+        ({"fees": [FeeData(kind="fee", name="x", amount=Decimal("12.5"))]}, "không phải số nguyên đồng"),
+        ({"fees": [FeeData(kind="fee", name="x", amount=12.5)]}, "không phải số nguyên đồng"),
     ],
 )
 def test_bad_data_is_refused_with_a_clear_message(construction, overrides, message):

@@ -106,11 +106,13 @@ def test_reconciliation_per_owner_equals_the_receipts_and_prints_the_transfer_st
     assert statement.replace("&", "&amp;") in page
     html = client.get(statement).content.decode()
     assert "BẢNG KÊ NỘP TIỀN" in html.upper() and "2.469.134" in html
+    assert "Tháng 12 năm 2026" in html  # the year is not a number with a thousands dot
+    assert f"Đơn vị thu hộ: {world.center.name}</p>" in html  # the desk that collected
     response = client.get(statement + "&format=pdf")
     if response.status_code == 200:
         text = pdf_text(response.content)
         assert world.justice.name.upper() in text.upper()
-        assert "2.469.134" in text
+        assert "2.469.134" in text and "Tháng 12 năm 2026" in text
     else:  # no Pango on this machine: the printable page says why
         assert response.status_code == 503
     assert client.get(reverse("receipts:transfer_statement") + "?owner=x&month=2026-12").status_code == 404

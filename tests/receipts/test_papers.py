@@ -127,7 +127,8 @@ def test_a_paper_the_dossier_does_not_have_is_404(world, dossier, as_user):
         assert client.get(paper_url(dossier, slug)).status_code == 404
 
 
-def test_fee_receipt_pdf(world, dossier, as_user):
+def test_fee_receipt_pdf(world, dossier, as_user, settings):
+    settings.HCC_SITE_URL = "https://hcc.example.vn"
     with freeze_time(at(7, 9, 15)):
         receipt = services.receipt_issue(
             actor=world.clerk,
@@ -146,6 +147,8 @@ def test_fee_receipt_pdf(world, dossier, as_user):
     assert "07/12/2026" in text
     assert dossier.code in text
     assert "NGƯỜI THU TIỀN" in text and world.clerk.display_name in flat
+    # the real link (issue 18 item 5): the portal's public address, as in the QR code
+    assert f"https://hcc.example.vn/giay-to/xac-minh/{receipt.token}/" in "".join(text.split())
 
 
 def test_register_pdf_and_xlsx(world, dossier, as_user):
