@@ -41,6 +41,7 @@ def test_applying_imports_keeps_the_routing_and_withdraws(world, portal, commune
         procedure=world.single, order=1, agency=world.justice, name="Thẩm định", working_days=3
     )
     steps_before = list(world.single.process_steps.values_list("order", "agency_id", "working_days"))
+    Procedure.objects.filter(pk=world.single.pk).update(on_the_spot=True)  # the province's setting
     pull = catalog_pull()
     with pytest.raises(PermissionDenied):
         catalog_pull_apply(actor=world.clerk, pull=pull)
@@ -53,6 +54,7 @@ def test_applying_imports_keeps_the_routing_and_withdraws(world, portal, commune
     single = Procedure.objects.get(code="2.000001")
     assert single.name == CATALOG[1]["TENTTHC"]  # MADONVI / TENDONVI agency shape
     assert list(single.process_steps.values_list("order", "agency_id", "working_days")) == steps_before
+    assert single.on_the_spot  # kept: the national item says nothing of it
     assert not Procedure.objects.get(code="1.009994").is_active
     with pytest.raises(PullError):
         catalog_pull_apply(actor=world.admin, pull=pull)  # once
