@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from national.catalog import PullError, catalog_pull, catalog_pull_apply
-from national.models import ProcedureCode, PullStatus
+from national.models import CatalogPull, ProcedureCode, PullStatus
 from national.portal_server import CATALOG
 from procedures.models import Procedure, ProcessStep
 from procedures.services import agency_upsert
@@ -64,3 +65,18 @@ def test_without_a_portal_there_is_no_pull(world, settings):
     settings.NATIONAL_PORTAL_URL = ""
     with pytest.raises(PullError):
         catalog_pull()
+
+
+def test_the_administrator_pulls_on_demand_from_the_admin(client, world, portal, commune_office):
+    client.force_login(world.admin)
+    changelist = reverse("admin:national_catalogpull_changelist")
+    assert "Lấy danh mục ngay" in client.get(changelist).content.decode()
+    pull_url = reverse("admin:national_catalogpull_pull")
+    assert client.get(pull_url).status_code == 405
+    page = client.post(pull_url, follow=True)
+    pull = CatalogPull.objects.get()
+    assert pull.status == PullStatus.WAITING
+    assert f"Lần lấy #{pull.pk}: mới 2, thay đổi 0, bãi bỏ 3; chờ duyệt." in page.content.decode()
+    portal.state.catalog = []
+    page = client.post(pull_url, follow=True)
+    assert "danh mục rỗng" in page.content.decode() and CatalogPull.objects.count() == 1
