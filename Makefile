@@ -47,7 +47,8 @@ run: install migrate messages seed
 	  SMS_GATEWAY_DEDUPES="$${SMS_GATEWAY_DEDUPES:-1}"; \
 	$(PY) -m payments.gateway_server --port $(GATEWAY_PORT) --merchant $(DEMO_MERCHANT) \
 	  --secret "$(DEMO_PAYMENT_SECRET)" --ipn-url "http://$(HOST):$(PORT)/thanh-toan/ipn/" & gateway=$$!; \
-	$(PY) -m national.portal_server --port $(NATIONAL_DEMO_PORT) & portal=$$!; \
+	$(PY) -m national.portal_server --port $(NATIONAL_DEMO_PORT) --state var/national-portal.json \
+	  --catalog procedures/demo/catalog.json & portal=$$!; \
 	$(PY) -m accounts.vneid_provider --port $(VNEID_DEMO_PORT) --redirect-uri http://$(HOST):$(PORT)/tai-khoan/vneid/ve/ & oidc=$$!; \
 	$(PY) manage.py national_sync --loop & sync=$$!; \
 	$(PY) manage.py serve_demo_tsa --port $(TSA_PORT) & tsa=$$!; \

@@ -102,8 +102,8 @@ class IdentityAdmin(admin.ModelAdmin):
     """Accounts linked to a national electronic identity (VNeID). Linking a staff account is done
     here by an administrator; citizens are linked on their first VNeID login."""
 
-    list_display = ["user", "provider", "level", "linked_at", "last_login_at"]
-    list_filter = ["provider", "level"]
+    list_display = ["user", "provider", "kind", "level", "linked_at", "last_login_at"]
+    list_filter = ["provider", "kind", "level"]
     search_fields = ["=id_number", "user__username", "user__full_name"]
     raw_id_fields = ["user"]
     readonly_fields = ["last_login_at"]

@@ -115,13 +115,19 @@ class Consent(models.Model):
 
 class Identity(models.Model):
     """An account's verified national identity (VNeID, by OpenID Connect): the identity number
-    the provider asserts, its subject and the identity level (mức độ định danh 1 or 2). One
-    identity number belongs to one account."""
+    the provider asserts — a person's (số định danh cá nhân) or an organisation's (số định danh
+    của tổ chức) —, its subject and the identity level (mức độ định danh 1 or 2). One identity
+    number belongs to one account."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Cá nhân")
+        ORGANISATION = "organisation", _("Tổ chức")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="identity")
     provider = models.CharField(_("nhà cung cấp định danh"), max_length=16, default="vneid")
     subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
-    id_number = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
+    kind = models.CharField(_("loại định danh"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    id_number = models.CharField(_("số định danh"), max_length=20)
     level = models.PositiveSmallIntegerField(_("mức độ định danh"), default=0)
     linked_at = models.DateTimeField(_("liên kết lúc"), default=timezone.now)
     last_login_at = models.DateTimeField(_("đăng nhập gần nhất"), null=True, blank=True)
@@ -130,7 +136,8 @@ class Identity(models.Model):
         verbose_name = _("định danh điện tử")
         verbose_name_plural = _("định danh điện tử")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "subject"], name="identity_subject_unique")
+            models.UniqueConstraint(fields=["provider", "subject"], name="identity_subject_unique"),
+            models.UniqueConstraint(fields=["kind", "id_number"], name="identity_number_unique"),
         ]
 
     def __str__(self) -> str:

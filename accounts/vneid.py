@@ -36,6 +36,7 @@ class VerifiedIdentity:
     level: int
     name: str = ""
     phone: str = ""
+    kind: str = Identity.Kind.PERSON
 
 
 def enabled() -> bool:
@@ -74,12 +75,28 @@ def _level(value) -> int:
 
 
 def identity_from_claims(claims: dict) -> VerifiedIdentity:
-    id_number = str(claims.get(settings.VNEID_CLAIM_ID_NUMBER) or "").strip()
-    if not re.fullmatch(r"\d{12}", id_number):
-        raise IdentityError(_("Tài khoản định danh điện tử không có số định danh cá nhân hợp lệ."))
+    """The identity an ID token's claims name. A token carrying the organisation claim
+    (``VNEID_CLAIM_ORG_ID``) is an organisation's account (tài khoản định danh điện tử của tổ
+    chức): the account is the organisation's, named by ``VNEID_CLAIM_ORG_NAME``; the person who
+    logged in for it is not recorded. Otherwise it is a person's, with a 12-digit number."""
     subject = str(claims.get("sub") or "").strip()
     if not subject:
         raise IdentityError(_("Nhà cung cấp định danh không trả về mã định danh của tài khoản."))
+    organisation = str(claims.get(settings.VNEID_CLAIM_ORG_ID) or "").strip()
+    if organisation:
+        if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,19}", organisation):
+            raise IdentityError(_("Tài khoản định danh điện tử không có số định danh tổ chức hợp lệ."))
+        name = str(claims.get(settings.VNEID_CLAIM_ORG_NAME) or "").strip()
+        return VerifiedIdentity(
+            subject=subject,
+            id_number=organisation,
+            level=_level(claims.get(settings.VNEID_CLAIM_LEVEL)),
+            name=name[:150],
+            kind=Identity.Kind.ORGANISATION,
+        )
+    id_number = str(claims.get(settings.VNEID_CLAIM_ID_NUMBER) or "").strip()
+    if not re.fullmatch(r"\d{12}", id_number):
+        raise IdentityError(_("Tài khoản định danh điện tử không có số định danh cá nhân hợp lệ."))
     phone = ""
     if claims.get("phone_number"):
         try:
@@ -99,15 +116,16 @@ def identity_from_claims(claims: dict) -> VerifiedIdentity:
 def account_for_identity(*, identity: VerifiedIdentity) -> User:
     """The account of a verified identity, linked on its first login.
 
-    Known identity number (or subject): that account; the level and names are refreshed. Else a
-    citizen account with the phone number the provider verified is linked. Else a citizen account
-    is made (no password: the citizen logs in with VNeID). Staff accounts are never linked
+    Known identity number (or subject): that account; its level is refreshed. Else a
+    citizen account with the phone number the provider verified is linked (a person's identity
+    only). Else a citizen account is made (no password: the citizen or organisation logs in with
+    VNeID; an organisation's account bears its name). Staff accounts are never linked
     automatically: an administrator links them."""
     now = timezone.now()
     known = (
         Identity.objects.select_for_update(of=("self",))
         .select_related("user")
-        .filter(id_number=identity.id_number)
+        .filter(kind=identity.kind, id_number=identity.id_number)
         .first()
         or Identity.objects.select_for_update()
         .select_related("user")
@@ -115,7 +133,7 @@ def account_for_identity(*, identity: VerifiedIdentity) -> User:
         .first()
     )
     if known is not None:
-        if known.id_number != identity.id_number:
+        if (known.kind, known.id_number) != (identity.kind, identity.id_number):
             raise IdentityError(
                 _("Số định danh không khớp với tài khoản đã liên kết. Vui lòng liên hệ bộ phận một cửa.")
             )
@@ -145,6 +163,7 @@ def account_for_identity(*, identity: VerifiedIdentity) -> User:
         user=user,
         provider=PROVIDER,
         subject=identity.subject,
+        kind=identity.kind,
         id_number=identity.id_number,
         level=identity.level,
         linked_at=now,

@@ -28,10 +28,20 @@ DEMO_CLIENT_ID = "hcc-demo"
 DEMO_CLIENT_SECRET = "hcc-demo-secret"  # the loopback provider's only client; a real one's from the env
 
 # Demo identities a newcomer picks on the provider's page (invented people, valid-looking numbers).
+# The first is the demo citizen of seed_demo (same name and phone): the first login links that account.
 DEMO_PEOPLE = [
-    {"citizen_id": "036090001234", "name": "Trần Thị Bình", "phone_number": "0912345678", "level": "2"},
-    {"citizen_id": "001203004567", "name": "Nguyễn Văn An", "phone_number": "0987654321", "level": "2"},
+    {"citizen_id": "036090001234", "name": "Nguyễn Văn An", "phone_number": "0912345678", "level": "2"},
+    {"citizen_id": "001203004567", "name": "Trần Thị Bình", "phone_number": "0987654321", "level": "2"},
     {"citizen_id": "079301009876", "name": "Lê Minh Châu", "phone_number": "", "level": "1"},
+    # An organisation's account, used by its legal representative (citizen_id is the person's).
+    {
+        "citizen_id": "031085007777",
+        "name": "Phạm Quốc Dũng",
+        "phone_number": "",
+        "level": "2",
+        "org_id": "0109998877",
+        "org_name": "Công ty TNHH Nông sản Sơn Hà",
+    },
 ]
 
 
@@ -58,6 +68,14 @@ def _json(body: dict, status: int = 200, headers: dict | None = None) -> Respons
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _who(person: dict) -> str:
+    """A sample account as its button on the provider's page says it."""
+    who = f"{person['name']} — CCCD {person['citizen_id']} (mức {person['level']})"
+    if person.get("org_id"):
+        who = f"{person['org_name']} — mã {person['org_id']}, người đại diện {who}"
+    return html.escape(who)
 
 
 def _error(error: str, description: str, status: int = 400) -> Response:
@@ -97,7 +115,10 @@ class ProviderApp:
                 "code_challenge_methods_supported": ["S256"],
                 "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
                 "scopes_supported": ["openid", "profile", "phone"],
-                "claims_supported": ["sub", "name", "citizen_id", "acr", "phone_number", "nonce"],
+                "claims_supported": [
+                    *("sub", "name", "citizen_id", "acr", "phone_number", "nonce"),
+                    *("org_id", "org_name"),
+                ],
             }
         )
 
@@ -148,8 +169,7 @@ class ProviderApp:
             if k != "citizen_id"
         )
         buttons = "".join(
-            f'<li><button name="citizen_id" value="{html.escape(p["citizen_id"])}">'
-            f"{html.escape(p['name'])} — CCCD {html.escape(p['citizen_id'])} (mức {p['level']})</button></li>"
+            f'<li><button name="citizen_id" value="{html.escape(p["citizen_id"])}">{_who(p)}</button></li>'
             for p in self.state.people
         )
         page = (
@@ -186,9 +206,12 @@ class ProviderApp:
             return _error("invalid_grant", "PKCE verification failed")
         person = grant["person"]
         now = int(time.time())
+        organisation = (
+            {"org_id": person["org_id"], "org_name": person["org_name"]} if person.get("org_id") else {}
+        )
         claims = {
             "iss": self.state.issuer,
-            "sub": f"vneid-{person['citizen_id']}",
+            "sub": f"vneid-org-{person['org_id']}" if organisation else f"vneid-{person['citizen_id']}",
             "aud": client_id,
             "iat": now,
             "exp": now + 300,
@@ -198,6 +221,7 @@ class ProviderApp:
             "citizen_id": person["citizen_id"],
             "acr": f"vneid:level{person['level']}",
             "phone_number": person["phone_number"],
+            **organisation,
         }
         key = self.state.key
         if self.state.tamper == "foreign_key":

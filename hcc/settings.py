@@ -413,6 +413,9 @@ VNEID_SCOPE = env.str("VNEID_SCOPE", default="openid profile phone")
 # The claims that carry the identity number and the identity level (the provider's names).
 VNEID_CLAIM_ID_NUMBER = env.str("VNEID_CLAIM_ID_NUMBER", default="citizen_id")
 VNEID_CLAIM_LEVEL = env.str("VNEID_CLAIM_LEVEL", default="acr")
+# An organisation's account (tài khoản định danh điện tử của tổ chức): its number and its name.
+VNEID_CLAIM_ORG_ID = env.str("VNEID_CLAIM_ORG_ID", default="org_id")
+VNEID_CLAIM_ORG_NAME = env.str("VNEID_CLAIM_ORG_NAME", default="org_name")
 VNEID_TIMEOUT = env.float("VNEID_TIMEOUT", default=10.0)
 # 0: citizens log in only with VNeID (staff keep their password login).
 CITIZEN_PASSWORD_LOGIN = env.bool("CITIZEN_PASSWORD_LOGIN", default=True)

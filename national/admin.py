@@ -1,9 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from national.catalog import PullError, catalog_pull_apply, catalog_pull_discard
+from accounts.permissions import require
+from national.catalog import PullError, catalog_pull, catalog_pull_apply, catalog_pull_discard
 from national.models import CatalogPull, ProcedureCode, SyncMessage
 from national.services import SyncError, sync_message_resend
 
@@ -71,6 +75,7 @@ class CatalogPullAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status"]
     actions = ["apply", "discard"]
+    change_list_template = "admin/national/catalogpull/change_list.html"
     readonly_fields = [
         "created_at",
         "status",
@@ -88,6 +93,31 @@ class CatalogPullAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_urls(self):
+        pull = self.admin_site.admin_view(require_POST(self.pull_now))
+        return [path("lay-ngay/", pull, name="national_catalogpull_pull"), *super().get_urls()]
+
+    def pull_now(self, request):
+        """The button "Lấy danh mục ngay": a pull on demand, its report waiting for approval."""
+        require(request.user, "catalog.manage")
+        try:
+            pull = catalog_pull()
+        except PullError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Lần lấy #%(id)s: mới %(new)d, thay đổi %(changed)d, bãi bỏ %(withdrawn)d; chờ duyệt.")
+                % {
+                    "id": pull.pk,
+                    "new": len(pull.new),
+                    "changed": len(pull.changed),
+                    "withdrawn": len(pull.withdrawn),
+                },
+                messages.SUCCESS,
+            )
+        return redirect("admin:national_catalogpull_changelist")
 
     @admin.display(description=_("mới"))
     def new_count(self, obj) -> int:

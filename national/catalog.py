@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import require
 from national import client as portal
 from national.models import CatalogPull, ProcedureCode, PullStatus
-from procedures.importers import import_procedures
+from procedures.importers import ImportFileError, import_procedures
 from procedures.importers.national import parse_national_item
 from procedures.models import Procedure
 from procedures.services import CatalogError, procedures_withdraw
@@ -48,6 +48,9 @@ def _fetch() -> list[dict]:
         if not answer.accepted:
             raise PullError(_("Cổng từ chối LayThuTuc %(c)s: %(m)s") % {"c": code, "m": answer.message})
         items += [item for item in answer.raw.get("result") or [] if isinstance(item, dict)]
+    if not items:
+        # An empty list would report every procedure of ours as withdrawn.
+        raise PullError(_("Cổng trả về danh mục rỗng: không lập báo cáo thay đổi."))
     return items
 
 
@@ -117,10 +120,19 @@ def catalog_pull_apply(*, actor, pull: CatalogPull) -> CatalogPull:
         pull.decided_at = timezone.now()
         pull.decided_by = actor
         pull.save()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "national-catalog.json"
-        path.write_text(json.dumps(pull.items, ensure_ascii=False), encoding="utf-8")
-        report = import_procedures(path, fmt="json")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "national-catalog.json"
+            path.write_text(json.dumps(pull.items, ensure_ascii=False), encoding="utf-8")
+            report = import_procedures(path, fmt="json")
+    except Exception as exc:
+        # Nothing was imported: the report waits for another try instead of reading "applied".
+        CatalogPull.objects.filter(pk=pull.pk).update(
+            status=PullStatus.WAITING, decided_at=None, decided_by=None
+        )
+        if isinstance(exc, ImportFileError):
+            raise PullError(_("Không nhập được danh mục: %(e)s") % {"e": exc}) from exc
+        raise
     procedures_withdraw(codes=[row["code"] for row in pull.withdrawn])
     pull.problems = [{"code": p.code, "reason": p.reason, "error": True} for p in report.errors] + [
         {"code": p.code, "reason": p.reason, "error": False} for p in report.warnings

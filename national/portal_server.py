@@ -12,6 +12,7 @@ free port (``serve_in_thread``); ``make run`` starts it on 8213 for the demo:
 
 import argparse
 import json
+import os
 import secrets
 import socket
 import threading
@@ -90,7 +91,31 @@ class PortalState:
     logins: int = 0
     faults: deque = field(default_factory=deque)  # "fail" | "late" | "refuse", one per call
     refuse_codes: set[str] = field(default_factory=set)  # dossiers whose messages are refused
+    catalog: list[dict] = field(default_factory=lambda: list(CATALOG))  # LayDanhSachTTHC / LayThuTuc
+    # The demo's portal keeps what it accepted in this JSON file, so that a second ``make run``
+    # still knows the dossiers the first one sent (else their updates are refused: "chưa đồng bộ").
+    state_file: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self) -> None:
+        """Read the dossiers and progress kept in ``state_file`` (nothing when it does not exist)."""
+        if not self.state_file or not os.path.exists(self.state_file):
+            return
+        with open(self.state_file, encoding="utf-8") as handle:
+            kept = json.load(handle)
+        with self.lock:
+            self.dossiers.update(kept.get("dossiers", {}))
+            for code, steps in kept.get("progress", {}).items():
+                self.progress.setdefault(code, []).extend(steps)
+
+    def save(self) -> None:
+        """Write the dossiers and progress to ``state_file`` (the caller holds the lock)."""
+        if not self.state_file:
+            return
+        temporary = self.state_file + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"dossiers": self.dossiers, "progress": self.progress}, handle, ensure_ascii=False)
+        os.replace(temporary, self.state_file)
 
     def fail_next(self, *modes: str) -> None:
         with self.lock:
@@ -194,6 +219,7 @@ class PortalApp:
             for item in body["data"]:
                 state.dossiers[item["MaHoSo"]] = item
                 state.received.append((body["service"], item["MaHoSo"], item))
+            state.save()
         return _answer({"error_code": 0, "message": "Đồng bộ thành công"})
 
     def CapNhatTienDoHoSoMC(self, body) -> Response:  # noqa: N802
@@ -205,6 +231,7 @@ class PortalApp:
             for item in body["data"]:
                 state.progress.setdefault(item["MaHoSo"], []).append(item)
                 state.received.append((body["service"], item["MaHoSo"], item))
+            state.save()
         return _answer({"error_code": 0, "message": "Cập nhật thành công"})
 
     def TraCuuHoSo(self, body) -> Response:  # noqa: N802
@@ -215,12 +242,13 @@ class PortalApp:
         return _answer({"error_code": 0, "result": result})
 
     def LayDanhSachTTHC(self, body) -> Response:  # noqa: N802
+        catalog = self.state.catalog
         return _answer(
-            {"error_code": 0, "result": [{k: t[k] for k in ("MATTHC", "TENTTHC")} for t in CATALOG]}
+            {"error_code": 0, "result": [{k: t[k] for k in ("MATTHC", "TENTTHC")} for t in catalog]}
         )
 
     def LayThuTuc(self, body) -> Response:  # noqa: N802
-        found = [t for t in CATALOG if t["MATTHC"] == body["maTTHC"]]
+        found = [t for t in self.state.catalog if t["MATTHC"] == body["maTTHC"]]
         return _answer({"error_code": 0, "result": found})
 
 
@@ -254,6 +282,12 @@ class RunningPortal:
         self.server.server_close()
 
 
+def load_catalog(data) -> list[dict]:
+    """The procedures of a catalog file: a JSON list, or an object holding it under "result"."""
+    items = data.get("result", []) if isinstance(data, dict) else data
+    return [item for item in items if isinstance(item, dict) and item.get("MATTHC")]
+
+
 def serve_in_thread(**kwargs) -> RunningPortal:
     return RunningPortal(**kwargs)
 
@@ -262,10 +296,17 @@ def main() -> None:  # pragma: no cover (make run)
     parser = argparse.ArgumentParser(description="Loopback national public service portal (demo, tests)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8213)
-    args = parser.parse_args()
-    server = make_server(
-        args.host, args.port, PortalApp(PortalState()), threaded=True, request_handler=_Handler
+    parser.add_argument(
+        "--catalog", action="append", default=[], help="JSON list of procedures (national shape) to serve too"
     )
+    parser.add_argument("--state", default="", help="JSON file keeping the accepted dossiers across restarts")
+    args = parser.parse_args()
+    state = PortalState(state_file=args.state)
+    state.load()
+    for path in args.catalog:
+        with open(path, encoding="utf-8") as handle:
+            state.catalog += load_catalog(json.load(handle))
+    server = make_server(args.host, args.port, PortalApp(state), threaded=True, request_handler=_Handler)
     print(f"National portal (loopback) on http://{args.host}:{args.port}/ user {DEMO_USERNAME}", flush=True)
     server.serve_forever()
 

@@ -1,4 +1,5 @@
 """VNeID login (OpenID Connect) against a real provider of our own on loopback."""
+# ruff: noqa: F811  (fixtures imported, then named as arguments)
 
 from urllib.parse import parse_qs, urlparse
 
@@ -10,10 +11,11 @@ from django.urls import reverse
 from accounts import vneid
 from accounts.models import Identity, Role
 from accounts.vneid_provider import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PEOPLE, RunningProvider
+from tests.dossiers.conftest import world  # noqa: F401
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 
 CALLBACK = "http://testserver/tai-khoan/vneid/ve/"
-BINH, AN, CHAU = DEMO_PEOPLE  # levels 2, 2, 1
+AN, BINH, CHAU, FARM = DEMO_PEOPLE  # levels 2, 2, 1; FARM is an organisation's account
 
 
 @pytest.fixture
@@ -62,30 +64,30 @@ def test_the_authorization_request_uses_pkce_state_and_nonce(client, provider):
 
 
 def test_first_login_makes_a_citizen_account_with_the_identity_level(client, provider):
-    response = log_in(client, provider, BINH)
+    response = log_in(client, provider, AN)
     assert response.status_code == 302 and response["Location"] == "/ho-so/cua-toi/"
-    identity = Identity.objects.get(id_number=BINH["citizen_id"])
+    identity = Identity.objects.get(id_number=AN["citizen_id"])
     user = identity.user
-    assert user.role == Role.CITIZEN and user.full_name == BINH["name"] and user.phone == "+84912345678"
-    assert identity.level == 2 and identity.subject == f"vneid-{BINH['citizen_id']}"
+    assert user.role == Role.CITIZEN and user.full_name == AN["name"] and user.phone == "+84912345678"
+    assert identity.level == 2 and identity.subject == f"vneid-{AN['citizen_id']}"
     assert not user.has_usable_password()
     assert client.get(reverse("accounts:home")).context["user"] == user
     client.logout()
-    log_in(client, provider, BINH)  # the same account the second time
-    assert get_user_model().objects.filter(identity__id_number=BINH["citizen_id"]).count() == 1
+    log_in(client, provider, AN)  # the same account the second time
+    assert get_user_model().objects.filter(identity__id_number=AN["citizen_id"]).count() == 1
     assert Identity.objects.count() == 1
 
 
 def test_first_login_links_the_citizen_account_with_the_verified_phone(client, provider):
     citizen = UserFactory(role=Role.CITIZEN, phone="+84987654321")
-    log_in(client, provider, AN)
-    assert Identity.objects.get(id_number=AN["citizen_id"]).user == citizen
+    log_in(client, provider, BINH)
+    assert Identity.objects.get(id_number=BINH["citizen_id"]).user == citizen
 
 
 def test_a_staff_account_is_never_linked_by_phone(client, provider):
     staff = StaffFactory(role=Role.CLERK, phone="+84987654321")
-    log_in(client, provider, AN)
-    identity = Identity.objects.get(id_number=AN["citizen_id"])
+    log_in(client, provider, BINH)
+    identity = Identity.objects.get(id_number=BINH["citizen_id"])
     assert identity.user != staff and identity.user.phone == ""  # the phone stays the clerk's
 
 
@@ -97,7 +99,7 @@ def test_level_one_identity_is_stored(client, provider):
 @pytest.mark.parametrize("tamper", ["foreign_key", "wrong_nonce", "wrong_audience"])
 def test_an_id_token_that_does_not_verify_logs_nobody_in(client, provider, tamper):
     provider.state.tamper = tamper
-    response = log_in(client, provider, BINH)
+    response = log_in(client, provider, AN)
     assert response.status_code == 400
     assert "Đăng nhập bằng VNeID không thành công" in response.content.decode()
     assert not Identity.objects.exists() and "_auth_user_id" not in client.session
@@ -105,13 +107,13 @@ def test_an_id_token_that_does_not_verify_logs_nobody_in(client, provider, tampe
 
 def test_a_forged_state_is_refused(client, provider):
     params = start(client)
-    location = pick(provider, {**params, "state": "forged"}, BINH)
+    location = pick(provider, {**params, "state": "forged"}, AN)
     response = back(client, location)
     assert response.status_code == 400 and "_auth_user_id" not in client.session
 
 
 def test_a_code_is_used_once(client, provider):
-    location = pick(provider, start(client), BINH)
+    location = pick(provider, start(client), AN)
     back(client, location)
     client.logout()
     assert back(client, location).status_code == 400
@@ -138,3 +140,34 @@ def test_a_province_may_turn_citizens_password_login_off(client, provider, setti
     assert "_auth_user_id" not in client.session
     page = client.post(reverse("accounts:login"), {"username": clerk.username, "password": PASSWORD})
     assert page.status_code == 302  # staff keep their password
+
+
+def test_an_organisations_account_logs_in_as_the_organisation(client, provider):
+    response = log_in(client, provider, FARM)
+    assert response.status_code == 302
+    identity = Identity.objects.get(kind=Identity.Kind.ORGANISATION, id_number=FARM["org_id"])
+    assert identity.user.full_name == FARM["org_name"] and identity.level == 2
+    assert identity.user.role == Role.CITIZEN and identity.user.phone == ""
+    # Its representative is not recorded as a person's identity.
+    assert not Identity.objects.filter(id_number=FARM["citizen_id"]).exists()
+    client.logout()
+    log_in(client, provider, FARM)
+    assert Identity.objects.count() == 1
+
+
+def test_an_organisation_number_that_is_not_one_is_refused(client, provider):
+    provider.state.people[3] = {**FARM, "org_id": "<script>"}
+    response = log_in(client, provider, FARM)
+    assert response.status_code == 400 and "số định danh tổ chức" in response.content.decode()
+    assert not Identity.objects.exists() and "_auth_user_id" not in client.session
+
+
+def test_an_organisations_account_applies_as_the_organisation(client, provider, world):
+    log_in(client, provider, CHAU)
+    page = client.get(reverse("dossiers:submit_start", args=[world.procedure.code]), follow=True)
+    assert page.context["form"].initial["kind"] == "person"
+    client.logout()
+    log_in(client, provider, FARM)
+    page = client.get(reverse("dossiers:submit_start", args=[world.procedure.code]), follow=True)
+    initial = page.context["form"].initial
+    assert initial["kind"] == "organisation" and initial["organisation_name"] == FARM["org_name"]

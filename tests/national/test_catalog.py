@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from national.catalog import PullError, catalog_pull, catalog_pull_apply
-from national.models import ProcedureCode, PullStatus
+from national.models import CatalogPull, ProcedureCode, PullStatus
 from national.portal_server import CATALOG
 from procedures.models import Procedure, ProcessStep
 from procedures.services import agency_upsert
@@ -41,6 +42,7 @@ def test_applying_imports_keeps_the_routing_and_withdraws(world, portal, commune
         procedure=world.single, order=1, agency=world.justice, name="Thẩm định", working_days=3
     )
     steps_before = list(world.single.process_steps.values_list("order", "agency_id", "working_days"))
+    Procedure.objects.filter(pk=world.single.pk).update(on_the_spot=True)  # the province's setting
     pull = catalog_pull()
     with pytest.raises(PermissionDenied):
         catalog_pull_apply(actor=world.clerk, pull=pull)
@@ -53,6 +55,7 @@ def test_applying_imports_keeps_the_routing_and_withdraws(world, portal, commune
     single = Procedure.objects.get(code="2.000001")
     assert single.name == CATALOG[1]["TENTTHC"]  # MADONVI / TENDONVI agency shape
     assert list(single.process_steps.values_list("order", "agency_id", "working_days")) == steps_before
+    assert single.on_the_spot  # kept: the national item says nothing of it
     assert not Procedure.objects.get(code="1.009994").is_active
     with pytest.raises(PullError):
         catalog_pull_apply(actor=world.admin, pull=pull)  # once
@@ -62,3 +65,18 @@ def test_without_a_portal_there_is_no_pull(world, settings):
     settings.NATIONAL_PORTAL_URL = ""
     with pytest.raises(PullError):
         catalog_pull()
+
+
+def test_the_administrator_pulls_on_demand_from_the_admin(client, world, portal, commune_office):
+    client.force_login(world.admin)
+    changelist = reverse("admin:national_catalogpull_changelist")
+    assert "Lấy danh mục ngay" in client.get(changelist).content.decode()
+    pull_url = reverse("admin:national_catalogpull_pull")
+    assert client.get(pull_url).status_code == 405
+    page = client.post(pull_url, follow=True)
+    pull = CatalogPull.objects.get()
+    assert pull.status == PullStatus.WAITING
+    assert f"Lần lấy #{pull.pk}: mới 2, thay đổi 0, bãi bỏ 3; chờ duyệt." in page.content.decode()
+    portal.state.catalog = []
+    page = client.post(pull_url, follow=True)
+    assert "danh mục rỗng" in page.content.decode() and CatalogPull.objects.count() == 1

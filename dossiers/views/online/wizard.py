@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.models import Identity
 from accounts.phones import display_phone
 from accounts.services import check_consent
 from dossiers import extensions, services
@@ -100,6 +101,10 @@ def _initial(request, step: str, submission: Submission) -> dict:
         initial = {"kind": ApplicantKind.PERSON, "name": user.full_name or user.get_full_name()}
         if last is not None and last.id_number:
             initial |= {"id_kind": last.id_kind, "id_number": last.id_number, "nationality": last.nationality}
+        # An organisation's VNeID account applies as the organisation; who represents it is typed
+        # each time (its number is not offered: it is kept only to link the account).
+        if Identity.objects.filter(user=user, kind=Identity.Kind.ORGANISATION).exists():
+            initial |= {"kind": ApplicantKind.ORGANISATION, "organisation_name": user.full_name, "name": ""}
         return initial
     if step == "contact":
         initial = {"phone": display_phone(user.phone), "email": user.email}
