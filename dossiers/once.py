@@ -67,6 +67,15 @@ def _claim(*, kind: str, key: str, user, fingerprint: str) -> tuple[SubmittedReq
     return record, False
 
 
+def claim_once(key: str, *, user) -> tuple[SubmittedRequest, bool]:
+    """For a view whose post must take effect once whatever token it carries (the online
+    submission, keyed by its upload folder): inside the caller's transaction, the record of
+    ``key`` and True when this post is the first; else the committed record of the first (a
+    concurrent post waits for it). The caller saves what the first post did in the record, in the
+    same transaction, so nothing but a committed result is ever found."""
+    return _claim(kind=SubmittedRequest.Kind.FORM, key=key, user=user, fingerprint="")
+
+
 def _form(request, view, args, kwargs, token: str):
     with transaction.atomic():
         record, first = _claim(kind=SubmittedRequest.Kind.FORM, key=token, user=request.user, fingerprint="")

@@ -189,12 +189,14 @@ def test_an_idempotency_key_gives_the_same_answer_for_a_day_and_only_for_the_sam
         "dossiers/online/check.html",
         "dossiers/online/supply.html",
         "receipts/collect.html",
+        "payments/pay.html",
     ],
 )
 def test_every_intake_form_carries_a_one_time_token(template):
     """Desk intake (and its forms 02/03 when a dossier is not received), accepting an online
     submission or asking it for a supplement, the online submission, supplements (desk and
-    citizen), returns, on-the-spot results and fees: a double post of any takes effect once."""
+    citizen), returns, on-the-spot results, fees at the desk and online payments: a double post of
+    any takes effect once."""
     source = (TEMPLATES / template).read_text(encoding="utf-8")
     assert "{% once_token %}" in source
 
@@ -208,3 +210,111 @@ def test_the_api_schema_names_the_idempotency_key_on_every_post(client):
         assert [h["name"] for h in headers] == ["Idempotency-Key"], path
         assert headers[0]["schema"]["maxLength"] == 200
         assert "422" in operation["responses"], path
+
+
+def test_an_online_payment_posted_twice_starts_one_payment(client, world, settings):
+    from payments.models import Payment
+    from tests.payments.conftest import MERCHANT, SECRET, received_online
+
+    settings.PAYMENT_GATEWAY_URL = "http://127.0.0.1:9/paymentv2/vpcpay.html"
+    settings.PAYMENT_QUERY_URL = "http://127.0.0.1:9/merchant_webapi/api/transaction"
+    settings.PAYMENT_MERCHANT_CODE, settings.PAYMENT_HASH_SECRET = MERCHANT, SECRET
+    dossier = received_online(world)
+    client.force_login(world.citizen)
+    url = reverse("payments:pay", args=[dossier.code])
+    data = {"form_token": token_of(client.get(url))}
+
+    first, again = client.post(url, data), client.post(url, data)
+
+    # The repeat goes to the same signed payment address: one order at the gateway, not two.
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"] and first["Location"].startswith(
+        settings.PAYMENT_GATEWAY_URL
+    )
+    assert Payment.objects.count() == 1
+    # A new visit to the page is a new payment (the first was never paid).
+    assert client.post(url, {"form_token": token_of(client.get(url))}).status_code == 302
+    assert Payment.objects.count() == 2
+
+
+def test_api_submission_supply_payment_and_return_repeated_with_their_keys_take_effect_once(client, world):
+    """Every API POST honours the key: the online submission (multipart), a supplement, a
+    financial obligation confirmed, the result returned. Each repeat gets the first answer, marked
+    replayed, and adds no event."""
+    from dossiers.models import Event
+    from dossiers.services import (
+        dossier_accept,
+        dossier_request_payment,
+        dossier_request_supplement,
+        step_approve,
+        step_claim,
+        step_forward,
+    )
+    from tests.dossiers.test_api import as_user, pdf, submission
+
+    def post(path, body, key, *, json=True):
+        kwargs = {"content_type": "application/json"} if json else {}
+        return client.post(path, body, headers={"Idempotency-Key": key}, **kwargs)
+
+    def twice(path, make_body, key, *, json=True):
+        first = post(path, make_body(), key, json=json)
+        assert first.status_code in (200, 201), first.content
+        events = Event.objects.count()
+        again = post(path, make_body(), key, json=json)
+        assert (again.status_code, again.json(), again["Idempotent-Replayed"]) == (
+            first.status_code,
+            first.json(),
+            "true",
+        )
+        assert Event.objects.count() == events
+        return first.json()
+
+    # The citizen submits online; the same submission sent again makes no second dossier.
+    as_user(client, world.citizen)
+    code = twice(DOSSIERS, lambda: submission(world), "submit-1", json=False)["code"]
+    assert Dossier.objects.count() == 1
+    dossier = Dossier.objects.get(code=code)
+    dossier_accept(actor=world.clerk, dossier=dossier)
+    step = dossier.steps.get(order=1)
+    step_claim(actor=world.reviewer_a, step=step)
+    dossier_request_supplement(actor=world.reviewer_a, step=step, items=["Bản vẽ mặt cắt"])
+
+    # The citizen's supplement, sent twice: one supplement.
+    as_user(client, world.citizen)
+    body = twice(
+        f"{DOSSIERS}{code}/supply/",
+        lambda: {"note": "Bổ sung bản vẽ", "files": [pdf("mat-cat.pdf")]},
+        "supply-1",
+        json=False,
+    )
+    assert [f["original_name"] for f in body["files"]].count("mat-cat.pdf") == 1
+    assert Event.objects.filter(dossier=dossier, action="supply").count() == 1
+
+    # An obligation confirmed twice (a payment): one confirmation.
+    dossier_request_payment(
+        actor=world.reviewer_a,
+        step=step,
+        amount=500_000,
+        notice_number="TB-9",
+        issuing_authority="Thuế cơ sở",
+    )
+    as_user(client, world.clerk)
+    twice(f"{DOSSIERS}{code}/confirm-payment/", lambda: {"proof": "GNT-7"}, "pay-1")
+    assert Event.objects.filter(dossier=dossier, action="confirm_payment").count() == 1
+
+    # The result returned twice: one return (without the key the repeat is refused, 409).
+    step_forward(actor=world.reviewer_a, step=step)
+    last = dossier.steps.get(order=2)
+    step_claim(actor=world.reviewer_b, step=last)
+    step_approve(actor=world.reviewer_b, step=last, result_note="Giấy phép số 12")
+    body = twice(
+        f"{DOSSIERS}{code}/return/", lambda: {"collected_by": "Nguyễn Văn An", "id_checked": True}, "ret-1"
+    )
+    assert body["status"] == "returned"
+    assert Event.objects.filter(dossier=dossier, action="return_result").count() == 1
+    again = client.post(
+        f"{DOSSIERS}{code}/return/",
+        {"collected_by": "Nguyễn Văn An", "id_checked": True},
+        content_type="application/json",
+    )
+    assert again.status_code == 409

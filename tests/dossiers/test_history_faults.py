@@ -6,12 +6,15 @@ register; a deeply nested catalog file is a clear error."""
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from dossiers.history import import_history
@@ -164,12 +167,64 @@ def test_an_import_killed_midway_is_completed_by_running_it_again(transactional_
     importer.send_signal(signal.SIGKILL)
     importer.wait()
     loaded = Dossier.objects.count()
+    print(f"PostgreSQL: killed with {loaded} of 3000 rows loaded; the re-run loads the rest")
     assert 500 <= loaded < 3000
 
     report = import_history(path)
     assert report.failed == 0 and report.created == 3000 - loaded and report.existing == loaded
     assert Dossier.objects.count() == 3000
     assert Event.objects.filter(action="import").count() == 3000
+
+
+@pytest.mark.timeout(300)
+def test_on_sqlite_an_import_killed_midway_is_completed_by_running_it_again(
+    transactional_db, world, tmp_path
+):
+    """As above, on SQLite: the test database (in memory) is copied to a file the command's
+    processes share; the first is killed with SIGKILL midway, the second completes the rest."""
+    if connection.vendor != "sqlite":
+        pytest.skip("on PostgreSQL: the test above")
+    database = tmp_path / "portal.sqlite3"
+    connection.ensure_connection()
+    copy = sqlite3.connect(database)
+    connection.connection.backup(copy)
+    copy.close()
+    path = tmp_path / "history.csv"
+    path.write_bytes(HEADER.encode() + b"".join(good(n) for n in range(3000)))
+    command = [
+        sys.executable,
+        "manage.py",
+        "import_dossiers",
+        str(path),
+        "--no-progress",
+        "--batch-size",
+        "100",
+    ]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "hcc.settings"}
+
+    def count(model, where: str = "1 = 1") -> int:
+        with closing(sqlite3.connect(database, timeout=10)) as db:
+            sql = f"SELECT COUNT(*) FROM {model._meta.db_table} WHERE {where}"  # noqa: S608 (ours)
+            return db.execute(sql).fetchone()[0]
+
+    log = tmp_path / "import.log"
+    importer = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)  # noqa: S603
+    deadline = time.monotonic() + 120
+    while count(Dossier) < 500:
+        assert importer.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.02)
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    loaded = count(Dossier)
+    print(f"SQLite: killed with {loaded} of 3000 rows loaded; the re-run loads the rest")
+    assert 500 <= loaded < 3000
+
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)  # noqa: S603
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"nhập mới {3000 - loaded}, đã có {loaded}, lỗi 0" in again.stdout.replace(".", "")
+    assert count(Dossier) == 3000
+    assert count(Event, "action = 'import'") == 3000
 
 
 def test_a_deeply_nested_catalog_file_is_a_clear_error(db, tmp_path):

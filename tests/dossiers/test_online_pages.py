@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -19,6 +20,7 @@ from dossiers.models import Dossier, DossierFile
 from dossiers.services import Intake
 from dossiers.validators import tax_check_digit
 from dossiers.workflow import Status
+from notifications.models import Notification
 from procedures.services import agency_upsert
 from tests.factories import JPEG_BYTES, PDF_BYTES, VALID_ID_NUMBER, applicant
 
@@ -95,6 +97,13 @@ def to_check_page(client, world) -> str:
     return response.url
 
 
+def send(client, url, data, **kwargs):
+    """The final post, with what the view leaves for after its commit run as after a real one
+    (the test's own transaction never commits)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, data, **kwargs)
+
+
 def temp_files() -> list[Path]:
     root = Path(settings.MEDIA_ROOT) / "tmp"
     return (
@@ -161,7 +170,7 @@ def test_a_citizen_walks_every_page_and_gets_the_code(world, client, citizen):
     assert text(page).count("?change=1") == 4
     assert Dossier.objects.count() == 0
 
-    done = client.post(check_url, CONSENT, follow=True)
+    done = send(client, check_url, CONSENT, follow=True)
     dossier = Dossier.objects.get()
     assert done.redirect_chain[-1][0] == reverse("dossiers:submit_done", args=[dossier.code])
     assert dossier.code == "TTPVHCC-261207-0001"
@@ -219,7 +228,7 @@ def test_going_back_and_changing_answers(world, client, citizen):
     page = client.get(check_url)
     assert "0987 654 321" in text(page)
     assert "Công ty TNHH An Bình" in text(page)
-    client.post(check_url, CONSENT)
+    send(client, check_url, CONSENT)
     dossier = Dossier.objects.get()
     assert (dossier.phone, dossier.applicant_kind, dossier.tax_code) == (
         "+84987654321",
@@ -328,7 +337,7 @@ def test_the_final_submit_is_checked_again_by_the_service(world, client, citizen
     wizard["applicant"]["id_number"] = "12345"  # e.g. a rule that changed since page 1
     session.save()
 
-    response = client.post(check_url, CONSENT)
+    response = send(client, check_url, CONSENT)
     assert response.status_code == 200
     assert "12 chữ số" in error_summary(response)
     assert "/nguoi-nop/?change=1" in error_summary(response)
@@ -338,7 +347,7 @@ def test_the_final_submit_is_checked_again_by_the_service(world, client, citizen
     session = client.session
     next(iter(session["online_submissions"].values()))["applicant"]["id_number"] = VALID_ID_NUMBER
     session.save()
-    client.post(check_url, CONSENT)
+    send(client, check_url, CONSENT)
     assert Dossier.objects.count() == 1
 
 
@@ -346,8 +355,8 @@ def test_posting_the_final_page_twice_makes_one_dossier(world, client, citizen):
     check_url = to_check_page(client, world)
     stale = dict(client.session.items())
 
-    first = client.post(check_url, CONSENT)
-    second = client.post(check_url, CONSENT)
+    first = send(client, check_url, CONSENT)
+    second = send(client, check_url, CONSENT)
     assert Dossier.objects.count() == 1
     assert first.url == second.url == reverse("dossiers:submit_done", args=[Dossier.objects.get().code])
 
@@ -356,7 +365,7 @@ def test_posting_the_final_page_twice_makes_one_dossier(world, client, citizen):
     session.clear()
     session.update(stale)
     session.save()
-    third = client.post(check_url, CONSENT)
+    third = send(client, check_url, CONSENT)
     assert third.url == first.url
     assert Dossier.objects.count() == 1
 
@@ -531,8 +540,47 @@ def test_a_submission_being_sent_is_not_sent_twice(world, client, citizen, froze
     assert Dossier.objects.count() == 0
 
     frozen.tick(15 * 60)  # that request died half-way: its lock is taken over
-    response = client.post(check_url, CONSENT)
+    response = send(client, check_url, CONSENT)
     assert Dossier.objects.count() == 1
+
+
+def test_a_submission_resent_after_its_process_died_past_the_commit_makes_no_second_dossier(
+    world, client, citizen, frozen
+):
+    """Issue 26, 2: a process that committed the dossier and died before it could say so (its
+    lock in the folder left without the code, the uploads not yet cleaned, the session not
+    saved) is taken over after the stale-lock time by a resend, with whatever form token: the
+    resend finds the committed dossier (recorded with the submission in its transaction) instead
+    of making a second one."""
+    check_url = to_check_page(client, world)
+    (wizard,) = client.session["online_submissions"].values()
+    folder = Path(settings.MEDIA_ROOT) / "tmp" / wizard["folder"]
+    before = dict(client.session.items())
+    uploads = {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+    first = send(client, check_url, CONSENT)
+    dossier = Dossier.objects.get()
+    assert first.url == reverse("dossiers:submit_done", args=[dossier.code]) and temp_files() == []
+    notices = Notification.objects.filter(dossier_code=dossier.code).count()
+
+    # What the dying process left: the lock without the code, the uploads, the old session.
+    (folder / ".submitting" / "code").unlink()
+    for name, content in uploads.items():
+        (folder / name).write_bytes(content)
+    session = client.session
+    session.clear()
+    session.update(before)
+    session.save()
+
+    response = client.post(check_url, CONSENT, follow=True)  # within the stale-lock time
+    assert "đang được gửi" in text(response) and Dossier.objects.count() == 1
+    frozen.tick(15 * 60)  # past it: the lock is taken over
+    page = client.get(check_url)
+    token = re.search(r'name="form_token" value="([^"]+)"', text(page))[1]  # a new one
+    again = send(client, check_url, {**CONSENT, "form_token": token})
+    assert again.status_code == 302 and again.url == first.url
+    assert Dossier.objects.count() == 1
+    assert Notification.objects.filter(dossier_code=dossier.code).count() == notices
+    assert temp_files() == []  # the folder is cleaned as the first process would have
 
 
 def test_a_file_over_10_mb_is_refused_and_not_kept(world, client, citizen):
@@ -568,7 +616,7 @@ def test_path_tricks_in_a_file_name_stay_in_the_name(world, client, citizen, nam
         response.url, {f"document_{main.pk}": pdf(name), f"document_{drawing.pk}": phone_photo()}
     )
     assert response.status_code == 302
-    client.post(response.url, CONSENT)  # send it
+    send(client, response.url, CONSENT)  # send it
     dossier = Dossier.objects.get()
     stored = dossier.files.get(document_id=main.pk)
     assert stored.original_name == shown
@@ -602,7 +650,7 @@ def test_the_applicant_sees_the_cost_on_every_page_before_and_after_sending(worl
     main, drawing, _ = documents(world)
     check_url = client.post(url, {f"document_{main.pk}": pdf(), f"document_{drawing.pk}": phone_photo()}).url
     shows_cost(client.get(check_url))
-    done = client.post(check_url, CONSENT, follow=True)
+    done = send(client, check_url, CONSENT, follow=True)
     shows_cost(done)
     dossier = Dossier.objects.get()
     page = re.sub(r"<[^>]+>", " ", text(client.get(reverse("dossiers:detail", args=[dossier.code]))))
@@ -675,7 +723,7 @@ def test_no_submission_without_consent_to_the_notice_and_the_consent_is_recorded
     stale = client.post(check_url, {"consent": "0.9"})
     assert "đồng ý" in error_summary(stale) and Dossier.objects.count() == 0
 
-    client.post(check_url, CONSENT)
+    send(client, check_url, CONSENT)
     dossier = Dossier.objects.get()
     consent = Consent.objects.get()
     assert (consent.user, consent.purpose, consent.dossier_code) == (

@@ -128,6 +128,7 @@ def run_with_kills(path: str, gateway: LoopbackSmsGateway, redis_url: str, setti
         until(settled, 180, "every notice settled", log)
     finally:
         stop(worker)
+    print(f"{path}, dedupe={gateway.dedupe}: {len(left_sending)} kills; left sending at each: {left_sending}")
     return left_sending
 
 
@@ -148,6 +149,7 @@ def test_killed_workers_send_each_sms_exactly_once_through_an_idempotent_gateway
     deliveries = gateway.deliveries_to()
     assert len(deliveries) == NOTICES and set(deliveries.values()) == {1}
     assert gateway.duplicates() == 0
+    print(f"requests {len(gateway.requests)} for {NOTICES} notices; SMS delivered {len(gateway.delivered)}")
     # The messages cut by a kill were asked again (same key) and answered without a second SMS.
     assert len(gateway.requests) <= NOTICES + sum(left_sending)
 
@@ -184,5 +186,9 @@ def test_killed_workers_leave_only_the_messages_in_flight_in_doubt(
         finally:
             stop(worker)
     deliveries = gateway.deliveries_to()
+    print(
+        f"outcome unknown {len(unknown)}; SMS delivered {len(gateway.delivered)} for {NOTICES} notices; "
+        f"duplicates {gateway.duplicates()} (in flight at the kills: {sum(left_sending)})"
+    )
     assert len(deliveries) == NOTICES  # every phone got its SMS
     assert gateway.duplicates() <= sum(left_sending)

@@ -1,20 +1,23 @@
 """The pages of the online submission: one question group per page, a check-your-answers page
 and a confirmation page."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Identity
 from accounts.phones import display_phone
 from accounts.services import check_consent
-from dossiers import extensions, services
+from dossiers import extensions, once, services
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
 from dossiers.forms.fields import ACCEPT
 from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name, reuse_field_name
@@ -267,17 +270,7 @@ def submit_check(request, wizard_id: str):
             messages.info(request, _("Hồ sơ của bạn đang được gửi. Vui lòng chờ trong giây lát."))
             return redirect("dossiers:my_dossiers")
         try:
-            if office is None:
-                raise ValidationError(
-                    {"office": [_("Nơi tiếp nhận đã chọn không còn nhận hồ sơ, vui lòng chọn lại.")]}
-                )
-            dossier = services.dossier_submit(
-                actor=request.user,
-                procedure=procedure,
-                office=office,
-                intake=submission.intake(submission.uploads({d.pk for d in documents})),
-                notice_version=notice_version,
-            )
+            code = _submit_once(request, submission, procedure, office, documents, notice_version)
         except ValidationError as exc:  # DossierError, or a file refused when stored
             submission.release()
             errors = _message_lists(exc)
@@ -288,9 +281,12 @@ def submit_check(request, wizard_id: str):
             submission.release()
             raise
         else:
-            submission.finish(dossier.code)
+            submission.forget(code)  # the session, saved only with a successful answer
+            # The folder is cleaned and the code left in its lock once the dossier is committed:
+            # a crash before that leaves the uploads for a resend.
+            transaction.on_commit(lambda: submission.finish(code))
             # no flash message: the confirmation page says it, once
-            return redirect("dossiers:submit_done", dossier.code)
+            return redirect("dossiers:submit_done", code)
     kept = submission.files()
     reused = submission.reused()
     if reused:
@@ -322,6 +318,31 @@ def submit_check(request, wizard_id: str):
         ],
     }
     return render(request, "dossiers/online/check.html", context)
+
+
+def _submit_once(request, submission, procedure, office, documents, notice_version) -> str:
+    """Submit, recording the submission (by its upload folder) with its dossier in one
+    transaction; the code of the dossier. A resend of a submission already committed, by a
+    process that crashed before it could say so (the lock in the folder is taken over after
+    ``STALE_LOCK_SECONDS``), gets the code of that dossier instead of a second one (issue 26, 2)."""
+    with transaction.atomic():
+        record, first = once.claim_once(f"online:{submission.state['folder']}", user=request.user)
+        if not first:
+            return resolve(urlsplit(record.location).path).kwargs["code"]
+        if office is None:
+            raise ValidationError(
+                {"office": [_("Nơi tiếp nhận đã chọn không còn nhận hồ sơ, vui lòng chọn lại.")]}
+            )
+        dossier = services.dossier_submit(
+            actor=request.user,
+            procedure=procedure,
+            office=office,
+            intake=submission.intake(submission.uploads({d.pk for d in documents})),
+            notice_version=notice_version,
+        )
+        record.status_code, record.location = 302, reverse("dossiers:submit_done", args=[dossier.code])
+        record.save(update_fields=["status_code", "location"])
+        return dossier.code
 
 
 @citizen_required
