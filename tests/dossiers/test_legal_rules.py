@@ -97,6 +97,7 @@ def test_the_page_neither_offers_nor_accepts_a_second_supplement_request(world, 
     assert SupplementRequest.objects.filter(dossier=dossier).count() == 1
     assert "Bản vẽ" not in [i for r in SupplementRequest.objects.all() for i in r.items]
     assert page.status_code == 200
+    assert "đã được yêu cầu bổ sung một lần" in text(page) and "Nghị định 61/2018/NĐ-CP" in text(page)
 
 
 # --- 3. One new date, and it must be a working time -----------------------------------------------
@@ -167,9 +168,12 @@ def test_the_page_neither_offers_nor_accepts_a_second_apology(world, as_user):
         client = as_user(world.reviewer_a)
         url = reverse("dossiers:apologize", args=[dossier.code])
         assert url not in client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
-        client.post(url, {"reason": "Lần hai", "new_date": "30/12/2026", "new_time": "10:00"})
+        page = client.post(
+            url, {"reason": "Lần hai", "new_date": "30/12/2026", "new_time": "10:00"}, follow=True
+        )
     dossier.refresh_from_db()
     assert dossier.promised_at == at(12, 28, 17)
+    assert "hẹn lại chỉ thực hiện một lần" in text(page) and "Nghị định" in text(page)
 
 
 def test_the_page_explains_a_new_date_outside_working_time(world, as_user):
