@@ -2,6 +2,7 @@
 made through the same services the desks and reviewers use. Never run on a production database."""
 
 import random
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -18,6 +19,8 @@ from dossiers import services
 from dossiers.demo_names import GIVEN, MIDDLE, STREETS, SURNAMES
 from dossiers.files import FileUpload
 from dossiers.history import seed_history
+from dossiers.history.rows import HistoryRow
+from dossiers.history.writing import write_rows
 from dossiers.models import (
     ApplicantKind,
     Dossier,
@@ -32,8 +35,9 @@ from dossiers.services import Applicant, Intake
 from dossiers.validators import CCCD_PROVINCES
 from dossiers.workflow import Status
 from procedures import workdays
-from procedures.models import Agency, Procedure
+from procedures.models import Agency, AgencyKind, Level, Procedure
 from procedures.selectors import competent_agencies
+from procedures.services import agency_upsert
 
 # The stages demo dossiers are taken to, in turn.
 STAGES = [
@@ -60,6 +64,9 @@ STAGES = [
     "accepted_online",
     # a reviewer asked for a financial obligation (national status 6): the clock is paused
     "awaiting_payment",
+    # a dossier of a district-level agency, received and returned before 1 July 2025: the district
+    # receives nothing since, its history stays readable and counted in its months (rule 7)
+    "former_district",
 ]
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\n%%EOF\n"
@@ -177,6 +184,9 @@ def _one(
     if stage in RULE_STAGES:
         _rule_stage(stage, procedures, clerk, citizen, rng)
         return
+    if stage == "former_district":
+        _former_district_dossier(procedures, rng)
+        return
     counter = [p for p in procedures if p.accepts_counter]
     if stage == "awaiting_payment":
         counter = [p for p in counter if not p.on_the_spot and p.process_steps.all()] or counter
@@ -283,6 +293,63 @@ def _rule_stage(stage: str, procedures: list[Procedure], clerk: User, citizen: U
         else:  # intake_supplement without a citizen account: a plain receipt
             pass
     services.dossier_receive(actor=clerk, procedure=procedure, intake=intake)
+
+
+# A district-level People's Committee of the demo province before the two-tier reform.
+FORMER_DISTRICT = "H-SONTHUY"
+# Registration of a household business was a district procedure before 1 July 2025.
+FORMER_DISTRICT_PROCEDURE = "1.001612"
+
+
+def former_district() -> Agency:
+    """The demo province's former district (made once): it had a one-stop desk and resolved
+    dossiers until 30 June 2025; from 1 July 2025 (two-tier local government) it receives nothing
+    and is offered nowhere (``Agency.receives_on``; docs/rules.md, "Intake")."""
+    agency, _created = agency_upsert(
+        code=FORMER_DISTRICT,
+        name=_("Ủy ban nhân dân huyện Sơn Thủy (đến 30/6/2025)"),
+        short_name=_("UBND huyện Sơn Thủy (cũ)"),
+        level=Level.DISTRICT,
+        kind=AgencyKind.PEOPLES_COMMITTEE,
+        parent_code="UBNDT",
+        has_one_stop_desk=True,
+        address=_("Thị trấn Sơn Thủy cũ, nay là xã Sơn Thủy, tỉnh Sơn Hà"),
+    )
+    return agency
+
+
+def _former_district_dossier(procedures: list[Procedure], rng: random.Random) -> None:
+    """One dossier the former district received and returned in the first half of 2025, written
+    as the history import writes a past dossier (no steps, no events): it stays readable on the
+    staff pages and counted in the figures of its months."""
+    district = former_district()
+    procedure = next((p for p in procedures if p.code == FORMER_DISTRICT_PROCEDURE), None)
+    procedure = procedure or next((p for p in procedures if p.level == Level.COMMUNE), procedures[0])
+    calendar = workdays.WorkCalendar()
+    day = calendar.add_working_days(date(2025, 3, 3), rng.randint(0, 60))
+    tz = timezone.get_default_timezone()
+    received_at = datetime.combine(day, time(rng.randint(8, 10), rng.randint(0, 59)), tz)
+    due_at = calendar.due_at(received_at, procedure.processing_days, procedure.time_unit)
+    result_ready_at = max(received_at + timedelta(hours=1), due_at - timedelta(days=1))
+    number = Dossier.objects.filter(intake_office=district).count() + 1
+    applicant = _applicant(rng)
+    write_rows(
+        [
+            HistoryRow(
+                code=f"{district.code}-{day:%y%m%d}-{number:04d}",
+                procedure_id=procedure.id,
+                resolving_agency_id=district.id,
+                intake_office_id=district.id,
+                channel="counter",
+                applicant_name=applicant.name,
+                received_at=received_at,
+                due_at=due_at,
+                status=Status.RETURNED,
+                result_ready_at=result_ready_at,
+                returned_at=result_ready_at + timedelta(days=1),
+            )
+        ]
+    )
 
 
 def seed_demo_guidance(clerk: User) -> int:

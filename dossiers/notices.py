@@ -217,8 +217,9 @@ def _step_line(step: Step) -> dict:
 
 def send_daily_digests(*, now: datetime | None = None) -> int:
     """On a working day: to each agency's reviewers, the steps due within one working day and the
-    overdue ones; to each manager, the overdue steps of the agencies under them. Returns how
-    many digests today has (0 on a day off). Safe to run twice a day: one digest per day."""
+    overdue ones; to each manager, the same of the agencies under them, so both are warned before
+    a step runs late (issue 17 rule 3; docs/rules.md). Returns how many digests today has (0 on a
+    day off). Safe to run twice a day: one digest per day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not workdays.is_working_day(today):
@@ -260,21 +261,28 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
                     subject_ref=f"digest:{agency.code}:{today.isoformat()}",
                 )
             )
+    all_due_soon = [line for _, (_, due_soon, _) in by_agency.items() for line in due_soon]
     all_overdue = [line for _, (_, _, overdue) in by_agency.items() for line in overdue]
     for manager in User.objects.filter(role=Role.MANAGER, is_active=True).exclude(email=""):
         scope = agency_scope(manager)
         scope = None if scope is None else set(scope)
-        mine = [line for line in all_overdue if scope is None or line["agency_id"] in scope]
-        if not mine:
+        due_soon = [line for line in all_due_soon if scope is None or line["agency_id"] in scope]
+        overdue = [line for line in all_overdue if scope is None or line["agency_id"] in scope]
+        if not due_soon and not overdue:
             continue
-        context = {"date": today.strftime("%d/%m/%Y"), "overdue": mine, "center": settings.HCC_CENTER_NAME}
+        context = {
+            "date": today.strftime("%d/%m/%Y"),
+            "due_soon": due_soon,
+            "overdue": overdue,
+            "center": settings.HCC_CENTER_NAME,
+        }
         written += bool(
             notification_create(
                 recipient=manager.email,
                 channel=Channel.EMAIL,
-                template_code="staff.manager_overdue",
+                template_code="staff.manager_digest",
                 context=context,
-                subject_ref=f"overdue:{manager.pk}:{today.isoformat()}",
+                subject_ref=f"manager-digest:{manager.pk}:{today.isoformat()}",
             )
         )
     return written

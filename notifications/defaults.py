@@ -136,6 +136,22 @@ TEMPLATES = [
         "\nHộp việc: {{ inbox_url }}" + SIGN,
     ),
     (
+        # each manager, each working day: the steps of the agencies under them that fall due within
+        # one working day, and the overdue ones (a warning before a step runs late, issue 17 rule 3)
+        "staff.manager_digest",
+        "Tổng hợp hằng ngày cho lãnh đạo",
+        "{{ due_soon|length }} bước xử lý sắp đến hạn, {{ overdue|length }} quá hạn ngày {{ date }}.",
+        "{{ due_soon|length }} bước sắp đến hạn, {{ overdue|length }} quá hạn ({{ date }})",
+        "Các bước xử lý tại các cơ quan ông/bà phụ trách, ngày {{ date }}.\n\n"
+        "Đến hạn trong một ngày làm việc ({{ due_soon|length }}):\n"
+        "{% for s in due_soon %}- {{ s.agency }}: {{ s.code }}, {{ s.step }}, hạn {{ s.due }}\n"
+        "{% empty %}(không có)\n{% endfor %}"
+        "\nQuá hạn ({{ overdue|length }}):\n"
+        "{% for s in overdue %}- {{ s.agency }}: {{ s.code }}, {{ s.step }}, hạn {{ s.due }}\n"
+        "{% empty %}(không có)\n{% endfor %}" + SIGN,
+    ),
+    (
+        # sent before issue 17 (overdue steps only); kept for the rows administrators may have edited
         "staff.manager_overdue",
         "Hồ sơ quá hạn của các cơ quan",
         "{{ overdue|length }} bước xử lý quá hạn ngày {{ date }}.",

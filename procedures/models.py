@@ -96,11 +96,17 @@ class OnlineLevel(models.TextChoices):
 
 class TimeUnit(models.TextChoices):
     """The unit of a procedure's time limit, as the procedure's legal text sets it: most are in
-    working days ("15 ngày làm việc"; hours are fractions of a working day: 4 giờ = 0,5 ngày), some
-    in calendar days ("30 ngày")."""
+    working days ("15 ngày làm việc"), some in working hours ("4 giờ làm việc": counted in office
+    hours, ``processing_days`` holding them as a fraction of an 8-hour working day, 4 giờ = 0,5),
+    some in calendar days ("30 ngày")."""
 
     WORKING_DAY = "working_day", _("ngày làm việc")
+    WORKING_HOUR = "working_hour", _("giờ làm việc")
     CALENDAR_DAY = "calendar_day", _("ngày (theo lịch)")
+
+
+# Working hours in a working day (07:00–11:30 and 13:30–17:00): a limit in hours is kept in days.
+HOURS_PER_WORKING_DAY = 8
 
 
 class Procedure(models.Model):
@@ -188,6 +194,12 @@ class Procedure(models.Model):
     @property
     def is_same_day(self) -> bool:
         return self.processing_days == 0
+
+    @property
+    def processing_hours(self) -> Decimal:
+        """A limit set in working hours, as the legal text gives it (``processing_days`` × 8, to
+        the tenth of an hour: 0,13 day is shown as 1 hour)."""
+        return (self.processing_days * HOURS_PER_WORKING_DAY).quantize(Decimal("0.1")).normalize()
 
     @property
     def legal_basis_lines(self) -> list[str]:

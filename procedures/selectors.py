@@ -1,5 +1,6 @@
 """Reads of the catalog."""
 
+import re
 from datetime import date
 
 from django.db import connection
@@ -156,3 +157,25 @@ def competent_agencies(procedure: Procedure, day: date) -> list[Agency]:
     if procedure.level == Level.COMMUNE:
         return list(receiving.filter(level=Level.COMMUNE, kind=procedure.agency.kind).order_by("name", "id"))
     return list(receiving.filter(pk=procedure.agency_id))
+
+
+# Where the place of a commune-level agency's name begins ("Ủy ban nhân dân xã Đồng Tâm"), folded.
+_COMMUNE_PLACE = re.compile(r"\b(?:xa|phuong|thi tran|dac khu) .+$")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+
+
+def agency_named_in(address: str, agencies: list[Agency]) -> Agency | None:
+    """The one agency of ``agencies`` whose commune ("xã Đồng Tâm", "phường Trung Sơn") the
+    address names, else None (none or several named). The online form's first choice of the
+    competent commune, from the address the applicant gave (rule 6 of issue 17; they may change
+    it)."""
+    words = _words(address)
+    named = []
+    for agency in agencies:
+        place = _COMMUNE_PLACE.search(fold(agency.name))
+        if place and _words(place.group(0)) in words:
+            named.append(agency)
+    return named[0] if len(named) == 1 else None

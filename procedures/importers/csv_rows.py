@@ -16,6 +16,7 @@ from procedures.importers.checks import (
 )
 from procedures.importers.report import ImportFileError
 from procedures.importers.values import (
+    HOURS_PER_DAY,
     fit,
     parse_amount,
     parse_channel,
@@ -29,7 +30,7 @@ from procedures.importers.values import (
     text_of,
     working_days,
 )
-from procedures.models import FeeKind
+from procedures.models import FeeKind, TimeUnit
 from procedures.services import CatalogError, DocumentData, FeeData, ProcedureData
 from procedures.text import fold
 
@@ -84,8 +85,10 @@ def parse_csv_row(
     # agency_code holds an agency's code, or its name (matched without case or diacritics).
     agency = resolve_agency(agencies, get("agency_code"), get("agency_code"), default_agency, warnings)
     level = level_or_agency(parse_level(get("level")), agency, agencies, warnings)
-    days = working_days(parse_days(get("processing_days"), what=_("thời hạn giải quyết"), warnings=warnings))
+    amount = parse_days(get("processing_days"), what=_("thời hạn giải quyết"), warnings=warnings)
     time_unit = parse_time_unit(get("time_unit"))
+    # a limit in working hours is given in hours and kept as a fraction of a working day
+    days = working_days(amount / HOURS_PER_DAY if time_unit == TimeUnit.WORKING_HOUR else amount)
     online_level = parse_online_level(get("online_level"), warnings)
 
     kinds = set()

@@ -98,14 +98,17 @@ def working_days(days: Decimal) -> Decimal:
 
 def parse_time(amount: Any, unit: Any, warnings: list[str]) -> tuple[Decimal, str]:
     """The time limit and its unit from the national database's THOIGIANGIAIQUYET and DONVITINH:
-    "Ngày làm việc" → working days; "Giờ", "Giờ làm việc" → fractions of a working day (4 giờ =
-    0,5 ngày); "Ngày" alone → calendar days, as the procedure's legal text counts them."""
+    "Ngày làm việc" → working days; "Giờ", "Giờ làm việc" → working hours, kept as fractions of a
+    working day (4 giờ = 0,5 ngày); "Ngày" alone → calendar days, as the procedure's legal text
+    counts them."""
     days = parse_days(amount, what=_("thời hạn giải quyết"), warnings=warnings)
     unit_text = text_of(unit)
     key = fold(unit_text)
     time_unit = TimeUnit.WORKING_DAY
     if key.startswith("gio"):
         days = days / HOURS_PER_DAY
+        if days:
+            time_unit = TimeUnit.WORKING_HOUR
     elif not key:
         if days:
             warnings.append(_("Thời hạn không ghi đơn vị; hiểu là ngày làm việc."))
@@ -118,11 +121,14 @@ def parse_time(amount: Any, unit: Any, warnings: list[str]) -> tuple[Decimal, st
 
 
 def parse_time_unit(value: Any) -> str:
-    """A CSV's time_unit column: empty or "ngày làm việc"/"working_day" → working days; "ngày",
-    "ngày theo lịch", "calendar_day" → calendar days."""
+    """A CSV's time_unit column: empty or "ngày làm việc"/"working_day" → working days; "giờ",
+    "giờ làm việc"/"working_hour" → working hours (processing_days then gives the hours);
+    "ngày", "ngày theo lịch", "calendar_day" → calendar days."""
     key = fold(text_of(value)).replace("_", " ")
     if not key or key in ("ngay lam viec", "working day"):
         return TimeUnit.WORKING_DAY
+    if key in ("gio", "gio lam viec", "working hour"):
+        return TimeUnit.WORKING_HOUR
     if key in ("ngay", "ngay theo lich", "calendar day"):
         return TimeUnit.CALENDAR_DAY
     raise CatalogError(_("Đơn vị thời hạn không hỗ trợ: “%(unit)s”.") % {"unit": text_of(value)})

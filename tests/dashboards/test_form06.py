@@ -10,6 +10,7 @@ import pytest
 from freezegun import freeze_time
 
 from dashboards import figures, rollup
+from tests.dashboards.conftest import make
 from tests.dashboards.test_random import PERIODS, random_dossiers
 
 MARCH = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
@@ -54,3 +55,86 @@ def test_a_submission_refused_before_receipt_is_in_no_column(march):
     # the hand-made period has one online submission refused at intake (never received) and one
     # dossier refused after receipt: only the latter is counted
     assert row.counts["refused"] == 1
+
+
+MAY = {"date_from": date(2026, 5, 1), "date_to": date(2026, 5, 31)}
+
+
+@pytest.fixture
+def may_every_kind(catalog):
+    """May 2026 with every kind of dossier the workflow makes, each in the column the law puts it
+    in: open ones with a running or a paused clock (supplement, financial obligation), every end,
+    and online submissions that were never received (waiting, sent back before acceptance,
+    refused or withdrawn before acceptance)."""
+    p, q = catalog["proc"], catalog["proc_b"]
+    # carried over from April, still open at the end of May: one overdue, one paused for a payment
+    make(p, received="2026-04-20", due="2026-05-20")
+    make(q, status="awaiting_payment", received="2026-04-25", due="2026-06-10")
+    # new at the desk or by post
+    make(
+        p,
+        status="returned",
+        received="2026-05-04",
+        due="2026-05-12",
+        ready="2026-05-11",
+        returned="2026-05-12",
+    )
+    make(p, status="supplement_requested", received="2026-05-06", due="2026-06-05")
+    make(q, status="refused", received="2026-05-07", due="2026-05-20", closed="2026-05-08")  # after review
+    make(q, status="stopped", received="2026-05-08", due="2026-05-22", closed="2026-05-20")
+    make(
+        q, status="withdrawn", channel="postal", received="2026-05-11", due="2026-05-25", closed="2026-05-12"
+    )
+    make(p, status="result_ready", received="2026-05-12", due="2026-05-12", ready="2026-05-12")  # on the spot
+    make(p, status="result_ready", received="2026-05-13", due="2026-05-14", ready="2026-05-15")  # late
+    # new online, accepted
+    make(q, status="awaiting_payment", channel="online", received="2026-05-14", due="2026-06-20")
+    make(
+        p,
+        status="result_ready",
+        channel="online",
+        received="2026-05-15",
+        due="2026-05-29",
+        ready="2026-05-29",
+    )
+    # online, never received: in no column
+    make(p, status="submitted", channel="online")
+    make(p, status="intake_supplement", channel="online")
+    make(q, status="refused", channel="online", closed="2026-05-18")
+    make(q, status="withdrawn", channel="online", closed="2026-05-19")
+    # after the period
+    make(p, received="2026-06-02", due="2026-06-12")
+    rollup.rebuild()
+    return catalog
+
+
+@freeze_time("2026-06-15 10:00:00+07:00")
+def test_a_period_with_every_kind_of_dossier_reconciles(may_every_kind):
+    direct = figures.direct(**MAY)
+    rolled = figures.compute(**MAY)
+    assert [r.counts for r in rolled] == [r.counts for r in direct]
+    counts = rolled[0].counts
+    expected = {
+        "carried_over": 2,
+        "received_online": 2,
+        "received_direct": 7,
+        "received_total": 11,
+        "resolved": 4,
+        "resolved_early": 1,
+        "resolved_on_time": 2,
+        "resolved_late": 1,
+        "in_progress": 4,  # one overdue, one waiting for a supplement, two for a payment
+        "in_progress_on_time": 3,
+        "in_progress_overdue": 1,
+        "refused": 1,  # the refusal after review; the submission refused before acceptance is in none
+        "withdrawn": 1,  # at the post desk; the submission withdrawn before acceptance is in none
+        "stopped": 1,
+        "returned": 1,
+    }
+    assert {key: counts[key] for key in expected} == expected
+    for group_by in (None, *figures.GROUPS):
+        direct = figures.direct(**MAY, group_by=group_by)
+        rolled = figures.compute(**MAY, group_by=group_by)
+        assert_reconciles(direct, ("direct", group_by))
+        assert_reconciles(rolled, ("compute", group_by))
+        assert [(r.key, r.counts) for r in rolled] == [(r.key, r.counts) for r in direct]

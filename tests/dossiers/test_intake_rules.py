@@ -20,7 +20,7 @@ from dossiers.permissions import may
 from dossiers.services import DossierError, Intake
 from dossiers.workflow import Action, Status, TransitionRefused
 from procedures.models import Agency, Level
-from procedures.selectors import competent_agencies
+from procedures.selectors import agency_named_in, competent_agencies
 from procedures.services import DocumentData, ProcedureData, StepData, agency_upsert, procedure_upsert
 from tests.factories import StaffFactory, applicant
 
@@ -174,6 +174,31 @@ def test_online_the_applicant_chooses_the_commune_where_they_live(world, commune
     assert dossier.resolving_agency == second
     services.dossier_accept(actor=world.clerk, dossier=dossier)
     assert dossier.steps.get().agency == second
+
+
+@freeze_time(NOW)
+def test_online_the_commune_the_address_names_is_offered_first(world, communes, client):
+    second, procedure = communes
+    client.force_login(world.citizen)
+    response = client.get(reverse("dossiers:submit_start", args=[procedure.code]))
+    response = client.post(
+        response.url, {"kind": "person", "name": "Nguyễn Văn An", "id_number": "001203004567"}
+    )
+    response = client.post(response.url, {"phone": "0912345678", "email": "", "address": "Thôn Đông, Xã Hai"})
+    page = text(client.get(response.url))
+    chosen = re.search(r'<option value="(\d+)"[^>]*selected', page.split('name="resolving_agency"')[1])
+    assert chosen and int(chosen.group(1)) == second.pk
+
+
+def test_the_commune_named_in_an_address():
+    one = Agency(name="Ủy ban nhân dân xã Đồng Tâm")
+    two = Agency(name="UBND phường Trung Sơn")
+    three = Agency(name="UBND xã Đồng")
+    assert agency_named_in("Số 5, thôn Bắc, xã Đồng Tâm, tỉnh Sơn Hà", [one, two]) == one
+    assert agency_named_in("12 Lê Lợi, P. Trung Sơn", [one, two]) is None  # abbreviated: no guess
+    assert agency_named_in("phường trung son", [one, two]) == two  # case and accents aside
+    assert agency_named_in("xã Đồng Tâm", [one, three]) is None  # two named: the person chooses
+    assert agency_named_in("", [one, two]) is None
 
 
 @freeze_time(NOW)

@@ -4,6 +4,7 @@ is neither offered nor accepted). docs/rules.md lists each rule with its article
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -97,6 +98,7 @@ def test_the_page_neither_offers_nor_accepts_a_second_supplement_request(world, 
     assert SupplementRequest.objects.filter(dossier=dossier).count() == 1
     assert "Bản vẽ" not in [i for r in SupplementRequest.objects.all() for i in r.items]
     assert page.status_code == 200
+    assert "đã được yêu cầu bổ sung một lần" in text(page) and "Nghị định 61/2018/NĐ-CP" in text(page)
 
 
 # --- 3. One new date, and it must be a working time -----------------------------------------------
@@ -167,9 +169,12 @@ def test_the_page_neither_offers_nor_accepts_a_second_apology(world, as_user):
         client = as_user(world.reviewer_a)
         url = reverse("dossiers:apologize", args=[dossier.code])
         assert url not in client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
-        client.post(url, {"reason": "Lần hai", "new_date": "30/12/2026", "new_time": "10:00"})
+        page = client.post(
+            url, {"reason": "Lần hai", "new_date": "30/12/2026", "new_time": "10:00"}, follow=True
+        )
     dossier.refresh_from_db()
     assert dossier.promised_at == at(12, 28, 17)
+    assert "hẹn lại chỉ thực hiện một lần" in text(page) and "Nghị định" in text(page)
 
 
 def test_the_page_explains_a_new_date_outside_working_time(world, as_user):
@@ -233,9 +238,7 @@ def test_the_public_tracking_page_shows_the_national_code(world, client):
 # --- 5. Calendar-day time limits ----------------------------------------------------------------
 
 
-def _calendar_days_procedure(days=30):
-    from decimal import Decimal
-
+def _calendar_days_procedure(days=30, unit="calendar_day"):
     from procedures.services import DocumentData, ProcedureData, procedure_upsert
 
     procedure, _ = procedure_upsert(
@@ -247,7 +250,7 @@ def _calendar_days_procedure(days=30):
             agency_code="SXD",
             level="province",
             processing_days=Decimal(days),
-            time_unit="calendar_day",
+            time_unit=unit,
             documents=[DocumentData(name="Đơn đăng ký")],
         )
     )
@@ -282,6 +285,25 @@ def test_the_national_import_keeps_calendar_days(world):
 
     assert parse_time("30", "Ngày", []) == (30, "calendar_day")
     assert parse_time("30", "Ngày làm việc", []) == (30, "working_day")
+    assert parse_time("4", "Giờ làm việc", []) == (Decimal("0.5"), "working_hour")
+
+
+def test_a_limit_in_working_hours_is_kept_in_hours_and_counted_in_office_hours(world, client):
+    procedure = _calendar_days_procedure(days=Decimal("0.5"), unit="working_hour")
+    with freeze_time(at(12, 7, 10)):  # Monday 10:00 + 4 working hours: 1 h 30 before lunch, 2 h 30 after
+        intake = Intake(applicant=applicant(), documents={d.id: (1, 0) for d in procedure.documents.all()})
+        dossier = services.dossier_receive(actor=world.clerk, procedure=procedure, intake=intake)
+    assert dossier.due_at == at(12, 7, 16)
+    assert "4 giờ làm việc" in text(client.get(reverse("procedures:detail", args=[procedure.code])))
+    assert client.get(f"/api/v1/procedures/{procedure.code}/").json()["time_unit"] == "working_hour"
+
+
+def test_the_csv_import_reads_a_limit_in_hours(world):
+    from procedures.importers.values import parse_time_unit
+
+    assert parse_time_unit("giờ làm việc") == parse_time_unit("working_hour") == "working_hour"
+    with pytest.raises(Exception, match="không hỗ trợ"):  # noqa: B017 - CatalogError
+        parse_time_unit("tháng")
 
 
 def test_the_catalog_page_says_calendar_days(world, client):

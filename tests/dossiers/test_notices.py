@@ -232,7 +232,7 @@ def staff_emails(world):
 
 def digest(recipient):
     return Notification.objects.get(
-        template_code__in=["staff.daily_digest", "staff.manager_overdue"], recipient=recipient
+        template_code__in=["staff.daily_digest", "staff.manager_digest"], recipient=recipient
     )
 
 
@@ -241,12 +241,28 @@ def test_daily_digest_on_a_working_day_lists_steps_due_within_a_day(staff_emails
     with freeze_time(at(7, 9)):
         dossier = receive(world)  # the Justice step is due Thursday 10/12 09:00
     with freeze_time(at(9, 7)):
-        assert notices.send_daily_digests() == 1
-        notices.send_daily_digests()  # run twice the same day: still one digest
+        assert notices.send_daily_digests() == 2  # the agency's reviewers and the manager
+        notices.send_daily_digests()  # run twice the same day: still one digest each
     assert Notification.objects.filter(template_code="staff.daily_digest").count() == 1
     mail = digest("tuphap@example.vn")
     assert mail.subject == "Sở Tư pháp: 1 hồ sơ sắp đến hạn, 0 quá hạn (09/12/2026)"
     assert f"- {dossier.code}: Thẩm định pháp lý, hạn 09:00 10/12/2026" in mail.body
+
+
+def test_the_manager_is_warned_before_a_step_runs_late(staff_emails):
+    """Issue 17 rule 3: the reviewer and the manager are both warned before a step is late."""
+    world = staff_emails
+    with freeze_time(at(7, 9)):
+        dossier = receive(world)  # the Justice step is due Thursday 10/12 09:00
+    with freeze_time(at(8, 7)):  # two working days ahead: no warning yet
+        assert notices.send_daily_digests() == 0
+    with freeze_time(at(9, 7)):
+        notices.send_daily_digests()
+        notices.send_daily_digests()
+    assert Notification.objects.filter(template_code="staff.manager_digest").count() == 1
+    mail = digest("lanhdao@example.vn")
+    assert mail.subject == "1 bước sắp đến hạn, 0 quá hạn (09/12/2026)"
+    assert f"- Sở Tư pháp: {dossier.code}, Thẩm định pháp lý, hạn 09:00 10/12/2026" in mail.body
 
 
 def test_overdue_steps_go_to_the_agency_and_to_its_managers(staff_emails):
@@ -257,7 +273,8 @@ def test_overdue_steps_go_to_the_agency_and_to_its_managers(staff_emails):
         notices.send_daily_digests()
     assert "0 hồ sơ sắp đến hạn, 1 quá hạn" in digest("tuphap@example.vn").subject
     manager = digest("lanhdao@example.vn")
-    assert manager.template_code == "staff.manager_overdue"
+    assert manager.template_code == "staff.manager_digest"
+    assert "0 bước sắp đến hạn, 1 quá hạn" in manager.subject
     assert f"- Sở Tư pháp: {dossier.code}, Thẩm định pháp lý, hạn 09:00 10/12/2026" in manager.body
 
 

@@ -1,5 +1,6 @@
 from datetime import date
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate
@@ -21,6 +22,7 @@ from procedures.models import (
 from procedures.services import routing_days
 
 pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Procedures whose dossiers travel between agencies (một cửa liên thông).
 INTER_AGENCY = {
@@ -140,6 +142,20 @@ def test_demo_dossiers_in_every_stage_once(output):
     from dossiers.models import FinancialObligation
 
     assert FinancialObligation.objects.filter(dossier__status=Status.AWAITING_PAYMENT).exists()
+    # rule 7: the former district's dossier of before 1 July 2025 is kept; the district receives
+    # nothing today and is offered as no one's desk
+    from procedures.selectors import agencies_receiving
+
+    district = Agency.objects.get(level=Level.DISTRICT)
+    kept = Dossier.objects.get(intake_office=district)
+    assert kept.status == Status.RETURNED
+    assert not district.receives_on(date.today())
+    assert district not in agencies_receiving(date.today())
+    assert kept.received_at.astimezone(VN).date() < date(2025, 7, 1)
+    from dashboards.models import DailyFigure
+
+    counted = DailyFigure.objects.filter(agency=district, bucket="received").values_list("day", "n")
+    assert list(counted) == [(kept.received_at.astimezone(VN).date(), 1)]
     online = Dossier.objects.get(status=Status.RECEIVED, applicant_user__isnull=False)
     assert not online.receipts.exists()  # left for the citizen to pay online
     events = Event.objects.count()

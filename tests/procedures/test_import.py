@@ -261,9 +261,9 @@ def test_duplicate_code_in_a_file_warns(agencies, tmp_path):
         ("Trong ngày", "Ngày làm việc", Decimal(0), "working_day", False),
         ("Trong ngày", "", Decimal(0), "working_day", False),
         (3, "Ngày làm việc", Decimal(3), "working_day", False),
-        ("4", "Giờ", Decimal("0.5"), "working_day", False),
-        ("12", "Giờ làm việc", Decimal("1.5"), "working_day", False),
-        ("1", "Giờ làm việc", Decimal("0.13"), "working_day", False),
+        ("4", "Giờ", Decimal("0.5"), "working_hour", False),
+        ("12", "Giờ làm việc", Decimal("1.5"), "working_hour", False),
+        ("1", "Giờ làm việc", Decimal("0.13"), "working_hour", False),
         ("30", "Ngày", Decimal(30), "calendar_day", False),
         ("5", "", Decimal(5), "working_day", True),
         ("Từ 5 đến 7", "Ngày làm việc", Decimal(5), "working_day", True),
@@ -445,6 +445,20 @@ def test_csv_import(agencies):
     assert reissue.level == "province"  # from the agency, with a warning
     assert (reissue.accepts_counter, reissue.accepts_online) == (True, False)
     assert [w.line for w in report.warnings] == [5]  # row 1 spans lines 2-3
+
+
+def test_csv_limit_in_working_hours_is_given_in_hours(agencies, tmp_path):
+    path = tmp_path / "hours.csv"
+    path.write_text(
+        "code,name,field_code,field_name,agency_code,level,processing_days,time_unit,documents\n"
+        "1.000777,Chứng thực bản sao,CT,Chứng thực,UBND-XA-01,Cấp Xã,4,giờ làm việc,Bản chính;1;0;1\n",
+        encoding="utf-8",
+    )
+    report = import_procedures(path)
+    assert report.errors == []
+    procedure = Procedure.objects.get(code="1.000777")
+    assert (procedure.processing_days, procedure.time_unit) == (Decimal("0.5"), "working_hour")
+    assert procedure.processing_hours == 4
 
 
 def test_csv_bad_row_is_reported_with_its_physical_line(agencies):

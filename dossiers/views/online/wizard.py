@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,6 +29,7 @@ from dossiers.views.online.common import _message_lists, _own_dossier, citizen_r
 from dossiers.views.online.submission import DONE_KEY, FORMS, Submission
 from dossiers.workflow import TransitionRefused
 from procedures.models import Agency, Procedure, RequiredDocument
+from procedures.selectors import agency_named_in, competent_agencies
 
 STEPS = ("applicant", "contact", "office", "documents", "check")
 STEP_OF_FIELD = {
@@ -92,7 +94,7 @@ def _context(submission: Submission, procedure: Procedure, step: str, change: bo
     }
 
 
-def _initial(request, step: str, submission: Submission) -> dict:
+def _initial(request, step: str, submission: Submission, procedure: Procedure | None = None) -> dict:
     if step in submission.state:
         initial = dict(submission.state[step])
         if step == "contact":
@@ -115,10 +117,16 @@ def _initial(request, step: str, submission: Submission) -> dict:
             initial["address"] = last.address
         return initial
     first_desk = desks_for_citizens().first()
+    address = submission.state.get("contact", {}).get("address", "")
+    # a commune procedure: the commune the address names is offered first (rule 6, docs/rules.md)
+    commune = (
+        agency_named_in(address, competent_agencies(procedure, timezone.localdate())) if procedure else None
+    )
     return {
         "office": first_desk.pk if first_desk else None,
+        "resolving_agency": commune.pk if commune else None,
         "return_method": ReturnMethod.COUNTER,
-        "return_address": submission.state.get("contact", {}).get("address", ""),
+        "return_address": address,
     }
 
 
@@ -160,7 +168,7 @@ def _form_step(request, wizard_id: str, step: str):
                 submission.url(min(next_step, submission.first_missing_step(documents), key=STEPS.index))
             )
     else:
-        form = form_class(initial=_initial(request, step, submission), **extra)
+        form = form_class(initial=_initial(request, step, submission, procedure), **extra)
     context = _context(submission, procedure, step, change) | {"form": form}
     return render(request, f"dossiers/online/{step}.html", context)
 

@@ -21,6 +21,7 @@ from dossiers.forms.review import (
     SupplementForm,
 )
 from dossiers.models import Dossier, Step
+from dossiers.permissions import check_action
 from dossiers.views.review.panel import STEP_DANGER, may
 from dossiers.workflow import Action, TransitionRefused
 
@@ -59,13 +60,17 @@ def _refused(request, dossier: Dossier, message: str):
     return redirect("dossiers:detail", code=dossier.code)
 
 
-def _not_now(request, dossier: Dossier, action: str):
-    return _refused(
-        request,
-        dossier,
-        _("Bạn không thể thực hiện “%(action)s” với hồ sơ này vào lúc này.")
-        % {"action": Action(action).label},
-    )
+def _not_now(request, dossier: Dossier, action: str, step: Step | None = None):
+    """The action is not offered now: say so, with the reason the service would give (the rule
+    and its law, e.g. one supplement request, one new date), so a forged request learns why."""
+    message = _("Bạn không thể thực hiện “%(action)s” với hồ sơ này vào lúc này.") % {
+        "action": Action(action).label
+    }
+    try:
+        check_action(actor=request.user, dossier=dossier, action=action, step=step)
+    except TransitionRefused as exc:
+        message = f"{message} {exc.message}"
+    return _refused(request, dossier, message)
 
 
 # --- step actions --------------------------------------------------------------------------------
@@ -149,7 +154,7 @@ def step_action(request, step_id: int, action: str):
     if action == Action.CLAIM and request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not may(dossier, request.user, action, step):
-        return _not_now(request, dossier, action)
+        return _not_now(request, dossier, action, step)
     form = None
     if action != Action.CLAIM:
         form_class = STEP_FORMS[action]
