@@ -104,6 +104,7 @@ def main() -> None:
             to_status="received",
             at=now,
             note=f"bước {n}",
+            dossier_year=dossier.received_year,
         )
         for dossier in dossiers
         for n in range(per_dossier)
@@ -118,6 +119,7 @@ def main() -> None:
                 dossier_id=event.dossier_id,
                 dossier_code=event.dossier.code,
                 event=event,
+                event_year=event.dossier_year,
                 action=event.action,
                 service=service,
                 payload=body,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -56,7 +56,7 @@ def received_at_own_desk(user) -> QuerySet[Dossier]:
 def dossier_for(user, code: str) -> Dossier:
     """One dossier by code, with its steps, files and events, if ``user`` may see it
     (Dossier.DoesNotExist otherwise: the same answer as a code that does not exist)."""
-    return (
+    dossier = (
         dossiers_visible_to(user)
         .select_related("result_signed_by")
         .prefetch_related(
@@ -64,7 +64,6 @@ def dossier_for(user, code: str) -> Dossier:
                 "steps", queryset=Step.objects.select_related("agency", "claimed_by").order_by("order", "id")
             ),
             "files",
-            Prefetch("events", queryset=Event.objects.select_related("actor", "agency").order_by("at", "id")),
             Prefetch(
                 "supplement_requests", queryset=SupplementRequest.objects.select_related("requested_by")
             ),
@@ -72,6 +71,19 @@ def dossier_for(user, code: str) -> Dossier:
             "obligations",
         )
         .get(code=code)
+    )
+    prefetch_related_objects(
+        [dossier], timeline_prefetch(dossier, Event.objects.select_related("actor", "agency"))
+    )
+    return dossier
+
+
+def timeline_prefetch(dossier: Dossier, queryset: QuerySet[Event] | None = None) -> Prefetch:
+    """The dossier's events in order, read from its year's partition only (the event log is
+    partitioned by ``Dossier.received_year`` on PostgreSQL: ``dossiers.partitions``)."""
+    queryset = Event.objects.all() if queryset is None else queryset
+    return Prefetch(
+        "events", queryset=queryset.filter(dossier_year=dossier.received_year).order_by("at", "id")
     )
 
 
@@ -147,7 +159,9 @@ def supplement_note(dossier: Dossier) -> str:
     during processing), kept on its event; "" when there is none."""
     note = (
         Event.objects.filter(
-            dossier=dossier, action__in=[Action.REQUEST_SUPPLEMENT, Action.REQUEST_INTAKE_SUPPLEMENT]
+            dossier=dossier,
+            dossier_year=dossier.received_year,
+            action__in=[Action.REQUEST_SUPPLEMENT, Action.REQUEST_INTAKE_SUPPLEMENT],
         )
         .order_by("-at", "-id")
         .values_list("note", flat=True)

@@ -31,3 +31,16 @@ def send_daily_digests() -> int:
     from dossiers.notices import send_daily_digests as send
 
     return send()
+
+
+@shared_task
+def add_year_partitions() -> list[str]:
+    """Beat, daily: this year's and next year's partitions of the event log on PostgreSQL (next
+    year's is there from the first run of the year, so well before December ends; a year whose
+    events waited in the default partition gets its own and they move into it)."""
+    from dossiers.partitions import ensure_coming_partitions
+
+    made = ensure_coming_partitions()
+    if made:
+        log.info("made partitions %s", ", ".join(made))
+    return made

@@ -313,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
     "national-sync-sweep": {"task": "national.tasks.sweep", "schedule": 60},
     "national-catalog-pull": {"task": "national.tasks.catalog_pull", "schedule": crontab(hour=2, minute=30)},
     "privacy-retention": {"task": "privacy.tasks.sweep_retention", "schedule": crontab(hour=2, minute=30)},
+    "dossiers-year-partitions": {
+        "task": "dossiers.tasks.add_year_partitions",
+        "schedule": crontab(hour=1, minute=15),
+    },
     "dossiers-daily-digest": {
         "task": "dossiers.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-sat"),

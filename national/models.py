@@ -51,9 +51,17 @@ class SyncMessage(models.Model):
         "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="+"
     )
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=40, db_index=True)
+    # On PostgreSQL the event log is partitioned by its dossier's year, and its primary key is
+    # (id, dossier_year): the reference is the composite foreign key (event_id, event_year), added
+    # in SQL by migration 0003 (Django cannot declare one), so Django's own is not made.
     event = models.OneToOneField(
-        "dossiers.Event", verbose_name=_("sự kiện"), on_delete=models.PROTECT, related_name="+"
+        "dossiers.Event",
+        verbose_name=_("sự kiện"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
+    event_year = models.SmallIntegerField(editable=False)
     action = models.CharField(_("thao tác"), max_length=32)
     service = models.CharField(_("dịch vụ"), max_length=32, choices=Service.choices)
     payload = models.JSONField(_("nội dung gửi"), default=dict)

@@ -49,6 +49,7 @@ def sync_queue(event: Event) -> SyncMessage | None:
                 dossier_id=event.dossier_id,
                 dossier_code=event.dossier.code,
                 event=event,
+                event_year=event.dossier_year,
                 action=event.action,
                 service=service,
                 payload=body,
@@ -313,7 +314,7 @@ def sync_message_resend(*, actor, message: SyncMessage) -> SyncMessage:
     if message.status not in (SyncStatus.REFUSED, SyncStatus.FAILED):
         raise SyncError(_("Chỉ gửi lại được bản tin bị từ chối hoặc gửi lỗi."))
     event = Event.objects.select_related("dossier__procedure__field", "actor", "agency", "step").get(
-        pk=message.event_id
+        pk=message.event_id, dossier_year=message.event_year
     )
     message.service, message.payload = messages.body_for(event)
     # The messages waiting behind it were made before the fix too.

@@ -4,7 +4,7 @@ by its PDF and its printable HTML page."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from dossiers.models import (
     StepStatus,
     SupplementRequest,
 )
+from dossiers.selectors import timeline_prefetch
 from dossiers.workflow import Action, Status
 from procedures import workdays
 from procedures.models import Agency
@@ -71,9 +72,6 @@ def _prefetches() -> dict[str, Prefetch]:
                 "order", "id"
             ),
         ),
-        "events": Prefetch(
-            "events", queryset=Event.objects.select_related("agency", "actor").order_by("at", "id")
-        ),
         "supplement_requests": Prefetch(
             "supplement_requests", queryset=SupplementRequest.objects.select_related("step__agency")
         ),
@@ -99,8 +97,8 @@ def paper_dossier(qs, code: str, paper: str | None = None) -> Dossier:
     """The dossier with what ``paper`` (a slug of ``PAPERS``) prints, or, without one or for an
     unknown slug, with everything any paper and the fee desk print, fetched in a few queries."""
     prefetches = _prefetches()
-    reads = PAPER_READS.get(paper, tuple(prefetches))
-    return (
+    reads = PAPER_READS.get(paper, (*prefetches, "events"))
+    dossier = (
         qs.select_related(
             "intake_office__parent",
             "resolving_agency__parent",
@@ -108,9 +106,14 @@ def paper_dossier(qs, code: str, paper: str | None = None) -> Dossier:
             "result_signed_by",
             "procedure",
         )
-        .prefetch_related(*(prefetches[name] for name in reads))
+        .prefetch_related(*(prefetches[name] for name in reads if name != "events"))
         .get(code=code)
     )
+    if "events" in reads:
+        # from the dossier's year's partition of the event log only
+        events = Event.objects.select_related("agency", "actor")
+        prefetch_related_objects([dossier], timeline_prefetch(dossier, events))
+    return dossier
 
 
 def papers_for(dossier: Dossier) -> list[Paper]:

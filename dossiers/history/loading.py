@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import DataError, IntegrityError, OperationalError, connection
 from django.utils.translation import gettext as _
 
-from dossiers import extensions
+from dossiers import extensions, partitions
 from dossiers.history.reading import _open
 from dossiers.history.rows import (
     BATCH_SIZE,
@@ -26,7 +26,7 @@ from dossiers.history.rows import (
     _fast_row,
     check_row,
 )
-from dossiers.history.writing import write_rows
+from dossiers.history.writing import row_year, write_rows
 
 
 class BatchWriter:
@@ -43,6 +43,7 @@ class BatchWriter:
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
         self.error: BaseException | None = None
         self.lock = threading.Lock()
+        self.years_ready: set[int] = set()
         if self.threaded:
             self.queue: queue.Queue[tuple | None] = queue.Queue(maxsize=2 * self.WRITERS)
             self.threads = [
@@ -101,11 +102,27 @@ class BatchWriter:
                         self._write(*item)
                     except BaseException as exc:  # handed to the reading thread by finish()
                         self.error = exc
+                self.queue.task_done()
         finally:
             connection.close()
 
+    def _partitions_for(self, batch: list[HistoryRow | Prepared]) -> None:
+        """The event log's partitions of the batch's years, made before its rows are written (by
+        this thread, outside the writers' transactions), so history lands in its own years."""
+        if connection.vendor != "postgresql":
+            return
+        years = {row_year(row) for row in batch} - self.years_ready
+        if years:
+            if self.threaded:
+                # The writers finish the batches they hold first: a partition is made with locks
+                # on the tables their open transactions write (a deadlock otherwise).
+                self.queue.join()
+            partitions.ensure_year_partitions(years)
+            self.years_ready |= years
+
     def submit(self, batch: list[HistoryRow | Prepared], lines: list[int] | None = None) -> None:
         """``lines``: the file's line of each row, to find and report rows the database refuses."""
+        self._partitions_for(batch)
         if not self.threaded:
             self._write(batch, lines)
             return

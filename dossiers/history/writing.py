@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers import statistics
+from dossiers import partitions, statistics
 from dossiers.history.rows import IMPORT_ACTION, OUR_CODE, HistoryRow, Prepared
 from dossiers.models import Channel, Dossier, DossierCounter, Event
 from dossiers.services.common import new_secrets, new_tracking_tokens
@@ -38,7 +38,9 @@ def _dossier_values(row: HistoryRow, now: datetime, secret: str, token: str) -> 
         "status": row.status,
         "applicant_name": row.applicant_name,
         "applicant_search": fold(row.applicant_name),
-        "submitted_at": row.received_at if row.channel == Channel.ONLINE else None,
+        # an online submission not yet received was submitted before the import: its import time
+        # stands for it (``Dossier.received_year`` must not change when it is received)
+        "submitted_at": (row.received_at or now) if row.channel == Channel.ONLINE else None,
         "received_at": row.received_at,
         "due_at": row.due_at,
         "result_ready_at": row.result_ready_at,
@@ -103,7 +105,7 @@ def _row_text(row: HistoryRow, now: datetime, now_text: str) -> str:
             row.status,
             _copy_text(row.applicant_name),
             _copy_text(fold(row.applicant_name)),
-            received if row.channel == Channel.ONLINE else r"\N",
+            (now_text if received == r"\N" else received) if row.channel == Channel.ONLINE else r"\N",
             received,
             when("due_at", row.due_at),
             when("result_ready_at", row.result_ready_at),
@@ -181,15 +183,22 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
         cursor.execute("SET LOCAL TIME ZONE %s", [connection.timezone_name])
         # One statement: the new dossiers, their import events, and their cells, staged for the
         # rollups (rows already known by their code add nothing anywhere).
-        returned = ", ".join(["id", *(connection.ops.quote_name(n) for n in _ROLLUP_COLUMNS)])
+        returned = ", ".join(
+            [
+                "id",
+                *(connection.ops.quote_name(n) for n in _ROLLUP_COLUMNS),
+                f"{partitions.year_sql()} AS dossier_year",
+            ]
+        )
         insert = (
             f"WITH made AS (INSERT INTO {table} ({all_columns}) SELECT {values} FROM history_import "  # noqa: S608
             f"ON CONFLICT (code) DO NOTHING RETURNING {returned}), "  # nosec B608
         )
         events = (
             f"events AS (INSERT INTO {event_table} "  # noqa: S608
-            "(dossier_id, action, from_status, to_status, at, note, data) "
-            "SELECT id, %(action)s, '', status, COALESCE(received_at, created_at), %(note)s, %(data)s "
+            "(dossier_id, action, from_status, to_status, at, note, data, dossier_year) "
+            "SELECT id, %(action)s, '', status, COALESCE(received_at, created_at), %(note)s, %(data)s, "
+            "dossier_year "
             "FROM made)"  # nosec B608
         )
         cursor.execute(
@@ -229,6 +238,7 @@ def _write_generic(rows: list[HistoryRow], now: datetime) -> int:
             at=d.received_at or now,
             note=_("Nhập từ hệ thống một cửa cũ"),
             data={},
+            dossier_year=d.received_year,
         )
         for d in fresh
         if d.code in ids
@@ -259,6 +269,18 @@ def _bump_counters(rows: list[HistoryRow | Prepared], office_codes: dict[int, st
         if counter.last < number:
             counter.last = number
             counter.save(update_fields=["last"])
+
+
+def row_year(row: HistoryRow | Prepared) -> int:
+    """``Dossier.received_year`` of the dossier a row makes (its partition of the event log): the
+    year it was received, or, for an online submission not yet received, this year."""
+    if type(row) is tuple:
+        # COPY text (``rows._fast_row``): local times as written, the receipt always there
+        return int(row[2].split("\t")[9][:4])
+    if row.received_at is None:
+        return timezone.localdate().year
+    at = row.received_at
+    return timezone.localtime(at).year if timezone.is_aware(at) else at.year
 
 
 def write_rows(rows: list[HistoryRow | Prepared], *, now: datetime | None = None) -> int:

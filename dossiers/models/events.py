@@ -41,6 +41,9 @@ class Event(models.Model):
         "procedures.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     at = models.DateTimeField(db_index=True)
+    # ``Dossier.received_year`` of its dossier, copied at insert: the partition key on PostgreSQL
+    # (``dossiers.partitions``), so a dossier's timeline is read from one partition.
+    dossier_year = models.SmallIntegerField(editable=False)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -62,6 +65,8 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError(_("Nhật ký hồ sơ không được sửa."))
+        if self.dossier_year is None:
+            self.dossier_year = self.dossier.received_year
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

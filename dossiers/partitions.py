@@ -1,0 +1,238 @@
+"""The event log partitioned by year on PostgreSQL (issue 25, ``docs/scaling.md`` section 4).
+
+``dossiers_event`` is a table partitioned by ``RANGE (dossier_year)``: the year its dossier came in
+(``Dossier.received_year``), one partition a year (``dossiers_event_y2026``) and a default one for
+a year without its own. A dossier's timeline names its year and is read from one partition.
+
+- ``partition_events`` turns an existing plain table into the partitioned one (migration
+  ``dossiers.0019``); ``unpartition_events`` is its reverse.
+- ``ensure_year_partitions`` adds the partitions of the years asked for, moving the rows that had
+  landed in the default partition meanwhile (Celery beat: this year's and next year's, daily, so
+  next year's partition is there before 1 January).
+
+On SQLite nothing of this applies: the table is a plain table there, with the same columns.
+
+The primary key is ``(id, dossier_year)`` (PostgreSQL requires the partition key in it); ids still
+come from one identity sequence, so an id names one event. The one foreign key to events,
+``national.SyncMessage.event``, is the composite ``(event_id, event_year)``, added in SQL by
+``national.0003`` (Django cannot declare it).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+TABLE = "dossiers_event"
+DEFAULT = f"{TABLE}_default"
+# The foreign keys that point at the event table, dropped before the conversion and put back
+# (composite) by the migration of their app: any other one stops the conversion.
+KNOWN_REFERENCES = {"national_syncmessage"}
+
+
+def year_sql(alias: str = "") -> str:
+    """SQL of ``Dossier.received_year`` over a dossier row (``alias.`` prefixed columns)."""
+    p = f"{alias}." if alias else ""
+    # TIME_ZONE is a setting of ours, not input; it is checked to be a zone name by Django.
+    return (
+        f"EXTRACT(YEAR FROM COALESCE({p}submitted_at, {p}received_at, {p}created_at) "
+        f"AT TIME ZONE '{settings.TIME_ZONE}')::smallint"
+    )
+
+
+def partition_name(year: int) -> str:
+    return f"{TABLE}_y{int(year)}"
+
+
+def is_partitioned(cursor, table: str = TABLE) -> bool:
+    cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table])
+    row = cursor.fetchone()
+    return bool(row and row[0] == "p")
+
+
+def year_partitions(cursor, table: str = TABLE) -> dict[str, str]:
+    """The partitions of ``table``: name → bound (``FOR VALUES FROM (2026) TO (2027)``, ``DEFAULT``)."""
+    cursor.execute(
+        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s) ORDER BY c.relname",
+        [table],
+    )
+    return dict(cursor.fetchall())
+
+
+def _columns(cursor, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
+        "AND NOT attisdropped ORDER BY attnum",
+        [table],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _indexes_and_constraints(cursor, table: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The table's index definitions (primary key aside) and its foreign key and check constraints."""
+    cursor.execute(
+        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = to_regclass(%s) AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+        "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid) "
+        "ORDER BY c.relname",
+        [table],
+    )
+    indexes = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = to_regclass(%s) AND contype IN ('f', 'c', 'u') ORDER BY conname",
+        [table],
+    )
+    return indexes, list(cursor.fetchall())
+
+
+def _references_to(cursor, table: str) -> list[tuple[str, str]]:
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+        "WHERE confrelid = to_regclass(%s) AND contype = 'f' ORDER BY 1, 2",
+        [table],
+    )
+    return list(cursor.fetchall())
+
+
+def _swap(cursor, old: str, new: str, indexes, constraints, primary_key: str) -> None:
+    """Drop ``old``, rename ``new`` to its name, and give it ``old``'s indexes and constraints under
+    their own names (Django finds them by name in later migrations)."""
+    cursor.execute(f'DROP TABLE "{old}"')
+    cursor.execute(f'ALTER TABLE "{new}" RENAME TO "{old}"')
+    cursor.execute(f'ALTER SEQUENCE "{new}_id_seq" RENAME TO "{old}_id_seq"')
+    cursor.execute(f'ALTER TABLE "{old}" ADD CONSTRAINT "{old}_pkey" PRIMARY KEY ({primary_key})')
+    for definition in indexes:
+        # a partitioned table's own index reads "ON ONLY": here it is made for the whole table
+        cursor.execute(definition.replace(" ON ONLY ", " ON ", 1))
+    for name, definition in constraints:
+        cursor.execute(f'ALTER TABLE "{old}" ADD CONSTRAINT "{name}" {definition}')
+    cursor.execute(f'ANALYZE "{old}"')
+
+
+def _identity(cursor, table: str) -> None:
+    cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY')
+    cursor.execute(f'SELECT COALESCE(max(id), 0) + 1 FROM "{table}"')  # noqa: S608  # nosec B608
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, cursor.fetchone()[0]]
+    )
+
+
+def partition_events(cursor) -> list[int]:
+    """The plain event table → partitioned by the dossier's year, rows, indexes and constraints kept.
+    Returns the years that got a partition. Run in the migration's transaction: nothing changes
+    unless all of it does (the table is locked for the copy: a maintenance window)."""
+    if is_partitioned(cursor):
+        return []
+    references = _references_to(cursor, TABLE)
+    unknown = [ref for ref in references if ref[0] not in KNOWN_REFERENCES]
+    if unknown:
+        raise RuntimeError(f"foreign keys to {TABLE} this conversion does not know: {unknown}")
+    cursor.execute(f'LOCK TABLE "{TABLE}" IN ACCESS EXCLUSIVE MODE')
+    for referencing, name in references:
+        cursor.execute(f'ALTER TABLE "{referencing}" DROP CONSTRAINT "{name}"')
+    indexes, constraints = _indexes_and_constraints(cursor, TABLE)
+    columns = [c for c in _columns(cursor, TABLE) if c != "dossier_year"]
+    new = f"{TABLE}_partitioned"
+    cursor.execute(
+        f'CREATE TABLE "{new}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING STORAGE, '
+        "dossier_year smallint NOT NULL) PARTITION BY RANGE (dossier_year)"
+    )
+    cursor.execute(f"SELECT DISTINCT {year_sql('d')} FROM dossiers_dossier d")  # noqa: S608  # nosec B608
+    this_year = timezone.localdate().year
+    years = sorted({row[0] for row in cursor.fetchall()} | {this_year, this_year + 1})
+    for year in years:
+        bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
+        cursor.execute(f'CREATE TABLE "{partition_name(year)}" PARTITION OF "{new}" {bound}')
+    cursor.execute(f'CREATE TABLE "{DEFAULT}" PARTITION OF "{new}" DEFAULT')
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    selected = ", ".join(f'e."{c}"' for c in columns)
+    cursor.execute(
+        f'INSERT INTO "{new}" ({column_list}, dossier_year) SELECT {selected}, {year_sql("d")} '  # noqa: S608  # nosec B608
+        f'FROM "{TABLE}" e JOIN dossiers_dossier d ON d.id = e.dossier_id'
+    )
+    _identity(cursor, new)
+    _swap(cursor, TABLE, new, indexes, constraints, "id, dossier_year")
+    return years
+
+
+def unpartition_events(cursor) -> None:
+    """The reverse of ``partition_events``: one plain table with a primary key on ``id`` again, and
+    the foreign keys of ``KNOWN_REFERENCES`` on ``event_id`` alone (their composite one is removed
+    by their own migration's reverse, which runs first)."""
+    if not is_partitioned(cursor):
+        return
+    cursor.execute(f'LOCK TABLE "{TABLE}" IN ACCESS EXCLUSIVE MODE')
+    indexes, constraints = _indexes_and_constraints(cursor, TABLE)
+    columns = [c for c in _columns(cursor, TABLE) if c != "dossier_year"]
+    new = f"{TABLE}_plain"
+    cursor.execute(f'CREATE TABLE "{new}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING STORAGE)')
+    cursor.execute(f'ALTER TABLE "{new}" DROP COLUMN dossier_year')
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    cursor.execute(f'INSERT INTO "{new}" ({column_list}) SELECT {column_list} FROM "{TABLE}"')  # noqa: S608  # nosec B608
+    _identity(cursor, new)
+    # The partitions go with the table; indexes naming dossier_year would not apply.
+    indexes = [i for i in indexes if "dossier_year" not in i]
+    _swap(cursor, TABLE, new, indexes, constraints, "id")
+    for referencing in sorted(KNOWN_REFERENCES):
+        cursor.execute(
+            f'ALTER TABLE "{referencing}" ADD CONSTRAINT "{referencing}_event_id_fk_{TABLE}_id" '
+            f'FOREIGN KEY (event_id) REFERENCES "{TABLE}" (id) DEFERRABLE INITIALLY DEFERRED'
+        )
+
+
+def ensure_year_partitions(years, *, using=None) -> list[str]:
+    """Give each year of ``years`` its own partition of the event table, if it has none: the rows
+    of that year waiting in the default partition move into it, in one transaction. Returns the
+    partitions made. Nothing on a database that is not PostgreSQL, or not partitioned."""
+    conn = connection if using is None else using
+    if conn.vendor != "postgresql":
+        return []
+    made = []
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        if not is_partitioned(cursor):
+            return []
+        existing = year_partitions(cursor)
+        for year in sorted({int(y) for y in years}):
+            name = partition_name(year)
+            if name in existing:
+                continue
+            bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
+            # Inserts into the default partition wait until the rows have moved.
+            cursor.execute(f'LOCK TABLE "{DEFAULT}" IN EXCLUSIVE MODE')
+            cursor.execute(f'SELECT 1 FROM "{DEFAULT}" WHERE dossier_year = %s LIMIT 1', [year])  # noqa: S608  # nosec B608
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{TABLE}" {bound}')
+            else:
+                # PostgreSQL checks a foreign key to a partitioned table partition by partition: rows
+                # that change partition while referenced break it. The references are taken off for
+                # the move and put back, checked again (a rare path: the partitions are made ahead).
+                cursor.execute(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE confrelid = to_regclass(%s) AND contype = 'f' AND conparentid = 0",
+                    [TABLE],
+                )
+                references = cursor.fetchall()
+                for referencing, constraint, _definition in references:
+                    cursor.execute(f'ALTER TABLE "{referencing}" DROP CONSTRAINT "{constraint}"')
+                cursor.execute(f'CREATE TABLE "{name}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING STORAGE)')
+                cursor.execute(
+                    f'INSERT INTO "{name}" SELECT * FROM "{DEFAULT}" WHERE dossier_year = %s',  # noqa: S608  # nosec B608
+                    [year],
+                )
+                cursor.execute(f'DELETE FROM "{DEFAULT}" WHERE dossier_year = %s', [year])  # noqa: S608  # nosec B608
+                cursor.execute(f'ALTER TABLE "{TABLE}" ATTACH PARTITION "{name}" {bound}')
+                for referencing, constraint, definition in references:
+                    cursor.execute(f'ALTER TABLE "{referencing}" ADD CONSTRAINT "{constraint}" {definition}')
+            made.append(name)
+    return made
+
+
+def ensure_coming_partitions(today=None) -> list[str]:
+    """This year's and next year's partitions (Celery beat, daily: next year's is made on the first
+    run of the year, long before December ends)."""
+    year = (today or timezone.localdate()).year
+    return ensure_year_partitions([year, year + 1])
