@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -243,14 +243,47 @@ def _split(lo: date, hi: date | None) -> tuple[tuple[date, date | None] | None, 
     return (first, stop), edges
 
 
-def _grouped(rows, group: list[str], out: dict) -> None:
-    online = Sum("n", filter=Q(channel=Channel.ONLINE, bucket="received"))
-    for r in rows.values(*group, "bucket").annotate(total=Sum("n"), online=online).order_by():
+def _grouped(rows, group: list[str], out: dict, taken: Q | None = None) -> None:
+    """Σ n of ``rows`` by ``group`` and bucket into ``out``; the rows matching ``taken`` counted
+    negative."""
+    n = F("n") if taken is None else Case(When(taken, then=-F("n")), default=F("n"))
+    online = Sum(n, filter=Q(channel=Channel.ONLINE, bucket="received"))
+    for r in rows.values(*group, "bucket").annotate(total=Sum(n), online=online).order_by():
         g = r[group[0]] if group else None
         if isinstance(g, datetime):
             g = g.date()
         out[g][r["bucket"]] += r["total"]
         out[g]["received_online"] += r["online"] or 0
+
+
+def _month_end(day: date) -> date:
+    return _next_month(day) - timedelta(days=1)
+
+
+def _shorter_by_month(months, edges):
+    """An edge of whole months that is most of its month (the 8th to the 31st) read as that whole
+    month less the other days (the 1st to the 7th): the monthly rows of one more month cost next
+    to nothing, the daily rows are ``agencies × channels × buckets`` a day. The monthly rollup is
+    the sum of the daily one (the same upsert), so the result is the same. Only months that are
+    over: the days after today hold due dates only, next to no rows. Returns the whole months,
+    the days to add and the days to take away."""
+    if months is None:
+        return months, edges, []
+    today = timezone.localdate()
+    first, stop = months
+    added, taken = [], []
+    for a, b in edges:
+        if _month_end(a) >= today:
+            added.append((a, b))
+        elif a < first and a.day > 1 and b == _month_end(a) and a.day - 1 < b.day - a.day + 1:
+            first = a.replace(day=1)  # the month of the leading edge, less its first days
+            taken.append((first, a - timedelta(days=1)))
+        elif stop is not None and a == stop and b < _month_end(a) and _month_end(a).day - b.day < b.day:
+            stop = _next_month(a)  # the month of the trailing edge, less its last days
+            taken.append((b + timedelta(days=1), _month_end(a)))
+        else:
+            added.append((a, b))
+    return (first, stop), added, taken
 
 
 def _grouped_wide(rows, group: list[str], buckets, out: dict) -> None:
@@ -270,10 +303,11 @@ def _sums(
 ) -> dict:
     """Σ n over the days ``lo``..``hi`` (``hi`` None: to the end) → {group: {bucket: n}}; whole
     months from the monthly rollup (its wide form when there is one), the edges from the daily
-    one. ``received_online`` comes with ``received``. Groups are ``col``'s values, or the month
+    one (or their month less its other days, when fewer: ``_shorter_by_month``).
+    ``received_online`` comes with ``received``. Groups are ``col``'s values, or the month
     (first day) with ``by_month``, or None."""
     daily, monthly, _total, wide = tables
-    months, edges = _split(lo, hi)
+    months, edges, taken = _shorter_by_month(*_split(lo, hi))
     out = defaultdict(lambda: defaultdict(int))
     group = ["month"] if by_month else ([col] if col else [])
     bucket_q = Q(bucket__in=buckets) if buckets is not None else Q()
@@ -287,14 +321,16 @@ def _sums(
             _grouped_wide(rows, group, buckets, out)
         else:
             _grouped(rows.filter(bucket_q), group, out)
-    if edges:
-        days = Q()
+    if edges or taken:
+        days, taken_days = Q(), Q()
         for a, b in edges:
             days |= Q(day__gte=a, day__lte=b)
-        rows = daily.objects.filter(q, bucket_q, days)
+        for a, b in taken:
+            taken_days |= Q(day__gte=a, day__lte=b)
+        rows = daily.objects.filter(q, bucket_q, days | taken_days)
         if by_month:
             rows = rows.annotate(month=TruncMonth("day"))
-        _grouped(rows, group, out)
+        _grouped(rows, group, out, taken_days if taken else None)
     return out
 
 

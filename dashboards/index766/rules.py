@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -190,6 +191,7 @@ def _check_table() -> None:
 _check_table()
 
 
+@lru_cache(maxsize=65536)  # pure: the same counts give the same points (the trend's past months)
 def indicator_points(maximum: int, part: int, whole: int, *, target: int = 100) -> Decimal:
     """The points of one indicator: ``maximum`` × rate / ``target`` (rate = 100 × part / whole,
     capped at ``target``), to the hundredth, half up. Nothing to count (``whole`` 0): the maximum
@@ -202,30 +204,28 @@ def indicator_points(maximum: int, part: int, whole: int, *, target: int = 100) 
     return (Decimal(maximum) * min(share, Decimal(1))).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# A score is read many times by a page (its points, each group's, the losses sorted): every figure
+# of it is worked out once, when it is made by ``score`` (the scores are not changed afterwards).
+
+
 @dataclass
 class IndicatorScore:
     indicator: Indicator
     part: int
     whole: int
     points: Decimal
+    lost: Decimal  # the indicator's maximum less its points
 
     @property
     def rate(self) -> float | None:
         return rate(self.part, self.whole)
-
-    @property
-    def lost(self) -> Decimal:
-        return Decimal(self.indicator.points) - self.points
 
 
 @dataclass
 class GroupScore:
     group: Group
     indicators: list[IndicatorScore]
-
-    @property
-    def points(self) -> Decimal:
-        return sum((i.points for i in self.indicators), Decimal(0))
+    points: Decimal
 
     @property
     def lost(self) -> Decimal:
@@ -238,10 +238,7 @@ class Score:
     label: str
     groups: list[GroupScore]
     inputs: dict[str, int]
-
-    @property
-    def points(self) -> Decimal:
-        return sum((g.points for g in self.groups), Decimal(0))
+    points: Decimal
 
     @property
     def indicators(self) -> list[IndicatorScore]:
@@ -249,26 +246,61 @@ class Score:
 
     def by_loss(self) -> list[IndicatorScore]:
         """The indicators, the one that lost the most points first (then by code)."""
-        return sorted(self.indicators, key=lambda i: (-i.lost, i.indicator.code))
+        return sorted(self.indicators, key=_loss_order)
+
+    def worst(self) -> IndicatorScore:
+        """The indicator that lost the most points (the first of ``by_loss``)."""
+        return min(self.indicators, key=_loss_order)
 
 
-def _sum(names: tuple[str, ...], inputs: dict[str, int]) -> int:
-    return sum(-inputs.get(n[1:], 0) if n.startswith("-") else inputs.get(n, 0) for n in names)
+def _loss_order(item: IndicatorScore) -> tuple:
+    return (-item.lost, item.indicator.code)
+
+
+def _plan(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The inputs an indicator adds up, and those it subtracts (a leading "-")."""
+    return tuple(n for n in names if not n.startswith("-")), tuple(n[1:] for n in names if n.startswith("-"))
+
+
+# (group, [(indicator, its maximum as a Decimal, part added, part subtracted, whole added, whole
+# subtracted)]): the table read once at import, so that scoring is additions and lookups
+_PLAN = tuple(
+    (
+        group,
+        tuple(
+            (i, Decimal(i.points), *_plan(i.part), *_plan(i.whole))
+            for i in INDICATORS
+            if i.group == group.number
+        ),
+    )
+    for group in GROUPS
+)
+
+
+def _total(names: tuple[str, ...], get) -> int:
+    total = 0
+    for name in names:
+        total += get(name, 0)
+    return total
 
 
 def score(inputs: dict[str, int], *, key: str | None = None, label: str = "") -> Score:
     """Every indicator's and group's points from the counts ``inputs`` (missing ones are 0)."""
+    get = inputs.get
     groups = []
-    for group in GROUPS:
+    total = Decimal(0)
+    for group, plan in _PLAN:
         rows = []
-        for indicator in INDICATORS:
-            if indicator.group != group.number:
-                continue
-            part, whole = _sum(indicator.part, inputs), _sum(indicator.whole, inputs)
+        group_points = Decimal(0)
+        for indicator, maximum, part_plus, part_minus, whole_plus, whole_minus in plan:
+            part = _total(part_plus, get) - _total(part_minus, get)
+            whole = _total(whole_plus, get) - _total(whole_minus, get)
             points = indicator_points(indicator.points, part, whole, target=indicator.target)
-            rows.append(IndicatorScore(indicator, part, whole, points))
-        groups.append(GroupScore(group, rows))
-    return Score(key=key, label=label, groups=groups, inputs=dict(inputs))
+            rows.append(IndicatorScore(indicator, part, whole, points, maximum - points))
+            group_points += points
+        groups.append(GroupScore(group, rows, group_points))
+        total += group_points
+    return Score(key=key, label=label, groups=groups, inputs=dict(inputs), points=total)
 
 
 # --- the periods -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The API's figures equal a direct count over many random dossiers, for every grouping and
-several periods (past, running, one day, across a year's end)."""
+several periods (past, running, one day, across a year's end, edges that are most of a month)."""
 
 import random
 from datetime import date, timedelta
@@ -17,6 +17,9 @@ PERIODS = [
     (date(2026, 1, 1), date(2026, 4, 15)),
     (date(2026, 3, 3), date(2026, 3, 3)),
     (date(2026, 4, 1), date(2026, 12, 31)),
+    # edges that are most of their month, read as the month less its other days
+    (date(2025, 10, 8), date(2026, 3, 25)),
+    (date(2025, 10, 10), date(2026, 4, 25)),  # less the days after "now" (due dates only)
 ]
 
 
