@@ -27,6 +27,7 @@ def setup() -> None:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("HCC_BENCH_VIEWS", "1")
+    os.environ.setdefault("TRUSTED_PROXY_COUNT", "1")
     os.environ.setdefault("SECRET_KEY", "timing-only-" + "x" * 40)
     sys.path.insert(0, str(ROOT))
     import django
@@ -52,7 +53,7 @@ def pages():
     procedure = Procedure.objects.filter(is_active=True, accepts_online=True).order_by("code").first()
     token = Dossier.objects.order_by("-id").values_list("tracking_token", flat=True).first()
     citizen = User.objects.filter(role="citizen").order_by("id").values_list("username", flat=True).first()
-    forwarded = {"HTTP_X_FORWARDED_FOR": "10.1.2.3"}
+    forwarded = {"HTTP_X_FORWARDED_FOR": None}  # another client address each time (the rate limit)
     return [
         ("hello", None, "/bench/hello/", {}, {}),
         ("tracking QR", None, reverse("dossiers:track_token", args=[token]), {}, forwarded),
@@ -73,10 +74,20 @@ def wizard_pages(client, start_url: str) -> list[tuple[str, str]]:
 
 
 def time_page(client, url, params, headers, requests: int) -> dict:
+    import itertools
+
     from django.db import connection
 
+    numbers = itertools.count(1)
+
+    def fresh(headers):
+        if "HTTP_X_FORWARDED_FOR" not in headers:
+            return headers
+        n = next(numbers)
+        return {**headers, "HTTP_X_FORWARDED_FOR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+
     for _ in range(5):
-        response = client.get(url, params, **headers)
+        response = client.get(url, params, **fresh(headers))
         assert response.status_code in (200, 302), (url, response.status_code)  # noqa: S101  # nosec B101
     walls, cpus, counts = [], [], []
     count = [0]
@@ -88,8 +99,9 @@ def time_page(client, url, params, headers, requests: int) -> dict:
     with connection.execute_wrapper(counted):
         for _ in range(requests):
             count[0] = 0
+            sent = fresh(headers)
             wall, cpu = time.perf_counter(), time.process_time()
-            client.get(url, params, **headers)
+            client.get(url, params, **sent)
             cpus.append(time.process_time() - cpu)
             walls.append(time.perf_counter() - wall)
             counts.append(count[0])

@@ -11,6 +11,7 @@ from dossiers.forms.desk import (
     ReturnForm,
 )
 from dossiers.models import FileKind
+from dossiers.rows import returns_rows
 from dossiers.views.desk.common import PAGE_SIZE, _allowed, _desk_dossier, _desk_dossiers, _submit, desk_view
 from dossiers.workflow import Action, Status
 
@@ -23,7 +24,9 @@ def returns(request):
     if query:
         qs = qs.filter(code__icontains=query)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dossiers/desk/returns.html", {"page": page, "query": query})
+    # the rows as ready HTML, not a template's loop over cells (dossiers/rows.py)
+    rows = returns_rows(page.object_list)
+    return render(request, "dossiers/desk/returns.html", {"page": page, "query": query, "rows": rows})
 
 
 @desk_view("dossier.return_result")
