@@ -13,6 +13,7 @@ from html import escape as _escape
 from urllib.parse import quote
 
 from django.template.backends.utils import csrf_input
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -112,3 +113,125 @@ def returns_rows(dossiers) -> SafeString:
             f"{label % {'code': code}}</a></td>\n</tr>\n"
         )
     return mark_safe("".join(rows))  # noqa: S308  # nosec B308 B703 (every value escaped above)
+
+
+def _file_link(file, *, file_url: str, preview_url: str | None, view: str) -> str:
+    """``dossiers/desk/_file_link.html``: the file's link, its size and, for a PDF or an image,
+    the inline preview (``preview_url`` None: not offered)."""
+    name = esc(file.original_name)
+    link = (
+        f'<a href="{file_url.replace("987654321", str(file.pk))}">{name}</a> '
+        f'<span class="small text-body-secondary">({esc(filesizeformat(file.size))})</span> '
+    )
+    if preview_url and file.previewable:
+        link += f'· <a href="{preview_url.replace("987654321", str(file.pk))}">{view % {"name": name}}</a>'
+    return link
+
+
+def online_queue_items(dossiers, *, request) -> SafeString:
+    """The ``<article>`` of each online submission waiting at the desk
+    (``dossiers/desk/online_queue.html``): who, what, the supplement asked before intake, the files,
+    and the buttons the services would accept (``dossier.allowed``, set by the view)."""
+    token = csrf_input(request)
+    file_url = esc(reverse("dossiers:file", args=[987654321]))
+    preview_url = (
+        esc(reverse("dossiers:file_preview", args=[987654321])) if request.user.is_staff_member else None
+    )
+    accept_url = esc(reverse("dossiers:desk_accept", args=["CODE"]))
+    supplement_url = esc(reverse("dossiers:desk_request_intake_supplement", args=["CODE"]))
+    refuse_url = esc(reverse("dossiers:desk_refuse_intake", args=["CODE"]))
+    # literal gettext calls, so that makemessages keeps finding the words
+    words = {
+        "submitted": esc(_("Nộp lúc")),
+        "applicant": esc(_("Người nộp")),
+        "summary": esc(_("Nội dung yêu cầu")),
+        "asked": esc(_("Đã yêu cầu bổ sung")),
+        "agency": esc(_("Cơ quan giải quyết")),
+        "return": esc(_("Nhận kết quả")),
+        "files": esc(_("Tệp đã nộp")),
+        "document": esc(_("Giấy tờ")),
+        "file": esc(_("Tệp")),
+        "other": esc(_("Khác")),
+        "no_files": esc(_("Không có tệp.")),
+        "reason": esc(_("Lý do từ chối tiếp nhận")),
+        "reason_help": esc(_("Người nộp sẽ thấy lý do này.")),
+    }
+    supplied = _("Người nộp đã bổ sung lúc %(date)s.")
+    # translations of ours with their markup: only the escaped values are put in
+    view = _('Xem<span class="visually-hidden"> %(name)s</span>')
+    accept, supplement, refuse = _("Tiếp nhận %(code)s"), _("Yêu cầu bổ sung %(code)s"), _("Từ chối %(code)s")
+    items = []
+    for d in dossiers:
+        pk, code, quoted = d.pk, esc(d.code), esc(quote(d.code))
+        applicant = esc(d.applicant_name)
+        if d.organisation_name:
+            applicant += f" – {esc(d.organisation_name)}"
+        applicant += " "
+        if d.masked_identity:
+            applicant += f"({esc(d.identity_label)} {esc(d.masked_identity)})"
+        facts = [
+            f'<dt class="col-sm-3">{words["submitted"]}</dt>\n'
+            f'<dd class="col-sm-9">{format_date_time(d.submitted_at)}</dd>\n'
+            f'<dt class="col-sm-3">{words["applicant"]}</dt>\n<dd class="col-sm-9">{applicant}</dd>\n'
+        ]
+        if d.request_summary:
+            facts.append(
+                f'<dt class="col-sm-3">{words["summary"]}</dt>\n'
+                f'<dd class="col-sm-9">{linebreaksbr(d.request_summary, autoescape=True)}</dd>\n'
+            )
+        for asked in d.supplement_requests.all():
+            if not asked.at_intake:
+                continue
+            line = f"{format_date_time(asked.requested_at)}: {'; '.join(esc(i) for i in asked.items)}"
+            if asked.supplied_at:
+                line += f"<br>{esc(supplied % {'date': format_date_time(asked.supplied_at)})}"
+            facts.append(f'<dt class="col-sm-3">{words["asked"]}</dt>\n<dd class="col-sm-9">{line}</dd>\n')
+        facts.append(
+            f'<dt class="col-sm-3">{words["agency"]}</dt>\n'
+            f'<dd class="col-sm-9">{esc(d.resolving_agency.name)}</dd>\n'
+            f'<dt class="col-sm-3">{words["return"]}</dt>\n'
+            f'<dd class="col-sm-9">{esc(d.get_return_method_display())}</dd>\n'
+        )
+        files = (
+            "".join(
+                f"<tr><td>{esc(f.document_name) if f.document_name else words['other']}</td>"
+                f"<td>{_file_link(f, file_url=file_url, preview_url=preview_url, view=view)}</td></tr>\n"
+                for f in d.files.all()
+            )
+            or f'<tr><td colspan="2">{words["no_files"]}</td></tr>\n'
+        )
+        buttons = []
+        if "accept" in d.allowed:
+            buttons.append(
+                f'<a class="btn btn-success" href="{accept_url.replace("CODE", quoted)}">'
+                f"{esc(accept % {'code': d.code})}</a>\n"
+            )
+        if "request_intake_supplement" in d.allowed:
+            buttons.append(
+                f'<a class="btn btn-outline-primary" href="{supplement_url.replace("CODE", quoted)}">'
+                f"{esc(supplement % {'code': d.code})}</a>\n"
+            )
+        if "refuse_intake" in d.allowed:
+            buttons.append(
+                f'<form method="post" action="{refuse_url.replace("CODE", quoted)}" class="flex-grow-1">\n'
+                f"{token}\n"
+                f'<label for="refuse-reason-{pk}" class="form-label">{words["reason"]}</label>\n'
+                f'<textarea name="reason" id="refuse-reason-{pk}" rows="2" class="form-control mb-2" '
+                f'required aria-describedby="refuse-help-{pk}"></textarea>\n'
+                f'<div id="refuse-help-{pk}" class="form-text mb-2">{words["reason_help"]}</div>\n'
+                '<button type="submit" class="btn btn-outline-danger">'
+                f"{esc(refuse % {'code': d.code})}</button>\n"
+                "</form>\n"
+            )
+        items.append(
+            f'<article class="border rounded p-3 mb-3 queue-item" aria-labelledby="dossier-{pk}-title">\n'
+            f'<h2 id="dossier-{pk}-title" class="h5">{code} – {esc(d.procedure.name)}</h2>\n'
+            f'<dl class="row small mb-2">\n{"".join(facts)}</dl>\n'
+            '<div class="table-responsive" tabindex="0">\n<table class="table table-sm align-middle">\n'
+            f"<caption>{words['files']}</caption>\n<thead>\n<tr>\n"
+            f'<th scope="col">{words["document"]}</th>\n<th scope="col">{words["file"]}</th>\n'
+            f"</tr>\n</thead>\n<tbody>\n{files}</tbody>\n</table>\n</div>\n"
+            f'<div class="d-flex flex-wrap gap-3 align-items-start">\n{"".join(buttons)}</div>\n'
+            "</article>\n"
+        )
+    return mark_safe("".join(items))  # noqa: S308  # nosec B308 B703 (every value escaped above)
