@@ -68,7 +68,15 @@ class Target(FastHttpUser):
 
     def log_in(self, username: str, password: str) -> None:
         """Log in outside locust's client (logins are not what is measured, and hashing the
-        password costs a third of a second), then hand the session cookie to that client."""
+        password costs a third of a second), then hand the session cookie to that client.
+        ``bench_load.py`` logs each account in once before the runs (``DATA["sessions"]``): the
+        users of a target then share that session, and no password is hashed while a target is
+        measured (four logins took seconds of the two workers inside a 15-second window)."""
+        saved = DATA.get("sessions", {}).get(username)
+        if saved:
+            for cookie in saved:
+                self.client.cookiejar.set_cookie(requests.cookies.create_cookie(**cookie))
+            return
         with requests.Session() as browser:
             page = browser.get(f"{self.host}/tai-khoan/dang-nhap/", timeout=60)
             response = browser.post(

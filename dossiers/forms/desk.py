@@ -20,6 +20,7 @@ from dossiers.validators import (
     validate_tax_code,
 )
 from procedures.models import Agency
+from web.widgets import Select
 
 
 class ProcedureSearchForm(forms.Form):
@@ -111,7 +112,7 @@ class IntakeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "24"}),
     )
     nationality = forms.ChoiceField(
-        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=()
+        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=(), widget=Select
     )
     organisation_name = forms.CharField(
         label=gettext_lazy("Tên tổ chức"),
@@ -448,7 +449,9 @@ class GuidanceForm(forms.Form):
         help_text=gettext_lazy("Không bắt buộc."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    nationality = forms.ChoiceField(label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False)
+    nationality = forms.ChoiceField(
+        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False, widget=Select
+    )
     phone = forms.CharField(
         label=gettext_lazy("Số điện thoại"),
         max_length=20,

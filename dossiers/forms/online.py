@@ -22,6 +22,7 @@ from dossiers.models import ApplicantKind, IdKind, ReturnMethod
 from dossiers.validators import nationality_choices, validate_tax_code
 from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
 from procedures.selectors import competent_agencies, one_stop_offices
+from web.widgets import Select
 
 
 def _staged_uploads(form: forms.Form, field_name: str, files, document_id: int) -> list[StagedUpload]:
@@ -82,7 +83,9 @@ class ApplicantForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    nationality = forms.ChoiceField(label=_("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=())
+    nationality = forms.ChoiceField(
+        label=_("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=(), widget=Select
+    )
     organisation_name = forms.CharField(
         label=_("Tên tổ chức"),
         max_length=300,

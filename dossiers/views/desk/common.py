@@ -22,7 +22,7 @@ from dossiers.selectors import (
 )
 from dossiers.workflow import TransitionRefused
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 SEARCH_RESULTS = 20
 
 

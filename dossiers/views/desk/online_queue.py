@@ -16,6 +16,7 @@ from dossiers.forms.desk import (
 )
 from dossiers.models import DossierFile, FileKind
 from dossiers.permissions import action_names, dossier_actions_for
+from dossiers.rows import online_queue_items
 from dossiers.selectors import (
     online_queue,
     waiting_for_intake_supplement,
@@ -44,7 +45,11 @@ def online_queue_page(request):
     waiting = list(waiting_for_intake_supplement(request.user)[:PAGE_SIZE])
     for dossier in waiting:
         dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
-    return render(request, "dossiers/desk/online_queue.html", {"page": page, "waiting": waiting})
+    # each submission as ready HTML, not a template's loop over its facts and files (dossiers/rows.py)
+    items = online_queue_items(page.object_list, request=request)
+    return render(
+        request, "dossiers/desk/online_queue.html", {"page": page, "items": items, "waiting": waiting}
+    )
 
 
 @desk_view("dossier.accept_online")

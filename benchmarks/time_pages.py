@@ -1,0 +1,160 @@
+#!/usr/bin/env python
+"""In-process time of a request to each staff page, the online submission's pages and tracking,
+against hello in the same process (issue 25): the whole middleware stack through Django's test
+client, no profiler, no network. On a machine shared with other jobs the wall-clock rate of a load
+run is noisy; this is the figure to compare before and after a change.
+
+    DATABASE_URL=postgres://hcc:hcc@127.0.0.1:5432/hcc .venv/bin/python benchmarks/time_pages.py
+
+``TIME_REQUESTS`` (default 60) requests a page after five not counted; ``TIME_PAGES`` a
+comma-separated subset of the names printed. For each page: the median and the 90th percentile of
+the wall time of a request, the median of the process's CPU time (PostgreSQL's own time is in
+another process), the SQL statements of a request, and the median as a multiple of hello's.
+The database must hold the load benchmark's data (``bench_load.py`` seeds it).
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hcc.settings")
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("HCC_BENCH_VIEWS", "1")
+    os.environ.setdefault("TRUSTED_PROXY_COUNT", "1")
+    os.environ.setdefault("SECRET_KEY", "timing-only-" + "x" * 40)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def pages():
+    """(name, username or None, URL, query parameters, headers) of each page timed."""
+    from django.urls import reverse
+
+    from accounts.models import User
+    from dossiers.models import Dossier, Step, StepStatus
+    from procedures.models import Procedure
+
+    agency = User.objects.filter(username="tuphap").values_list("agency_id", flat=True).get()
+    code = (
+        Step.objects.filter(agency_id=agency, status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED])
+        .order_by("due_at", "id")
+        .values_list("dossier__code", flat=True)
+        .first()
+    )
+    procedure = Procedure.objects.filter(is_active=True, accepts_online=True).order_by("code").first()
+    token = Dossier.objects.order_by("-id").values_list("tracking_token", flat=True).first()
+    citizen = User.objects.filter(role="citizen").order_by("id").values_list("username", flat=True).first()
+    forwarded = {"HTTP_X_FORWARDED_FOR": None}  # another client address each time (the rate limit)
+    return [
+        ("hello", None, "/bench/hello/", {}, {}),
+        ("tracking QR", None, reverse("dossiers:track_token", args=[token]), {}, forwarded),
+        ("reviewer inbox", "tuphap", reverse("dossiers:inbox"), {}, {}),
+        ("dossier staff page", "tuphap", reverse("dossiers:detail", args=[code]), {}, {}),
+        ("desk intake form", "motcua", reverse("dossiers:desk_intake"), {"procedure": procedure.code}, {}),
+        ("desk online queue", "motcua", reverse("dossiers:desk_online_queue"), {}, {}),
+        ("desk returns", "motcua", reverse("dossiers:desk_returns"), {}, {}),
+        ("online: start", citizen, reverse("dossiers:submit_start", args=[procedure.code]), {}, {}),
+    ]
+
+
+def wizard_pages(client, start_url: str) -> list[tuple[str, str]]:
+    """The online submission's pages after its start: (name, URL) of each step's GET."""
+    response = client.get(start_url)
+    url = response.headers.get("Location", "")
+    return [("online: applicant", url)] if url else []
+
+
+def time_page(client, url, params, headers, requests: int) -> dict:
+    import itertools
+
+    from django.db import connection
+
+    numbers = itertools.count(1)
+
+    def fresh(headers):
+        if "HTTP_X_FORWARDED_FOR" not in headers:
+            return headers
+        n = next(numbers)
+        return {**headers, "HTTP_X_FORWARDED_FOR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+
+    for _ in range(5):
+        response = client.get(url, params, **fresh(headers))
+        assert response.status_code in (200, 302), (url, response.status_code)  # noqa: S101  # nosec B101
+    walls, cpus, counts = [], [], []
+    count = [0]
+
+    def counted(execute, sql, params_, many, context):
+        count[0] += 1
+        return execute(sql, params_, many, context)
+
+    with connection.execute_wrapper(counted):
+        for _ in range(requests):
+            count[0] = 0
+            sent = fresh(headers)
+            wall, cpu = time.perf_counter(), time.process_time()
+            client.get(url, params, **sent)
+            cpus.append(time.process_time() - cpu)
+            walls.append(time.perf_counter() - wall)
+            counts.append(count[0])
+    walls.sort()
+    return {
+        "wall": 1000 * statistics.median(walls),
+        "p90": 1000 * walls[int(0.9 * (len(walls) - 1))],
+        "cpu": 1000 * statistics.median(cpus),
+        "queries": f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)}–{max(counts)}",
+    }
+
+
+def main() -> int:
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        print("time_pages: needs the benchmark's PostgreSQL database in DATABASE_URL")
+        return 2
+    setup()
+    from django.test import Client
+
+    from accounts.models import User
+
+    requests = int(os.environ.get("TIME_REQUESTS", "60"))
+    only = [name for name in os.environ.get("TIME_PAGES", "").split(",") if name]
+    clients: dict[str | None, Client] = {}
+    hello = None
+    print(f"{'page':<22} {'wall ms':>8} {'p90 ms':>8} {'cpu ms':>8} {'x hello':>8}  queries")
+    for name, username, url, params, headers in pages():
+        if only and name not in only and name != "hello":
+            continue
+        if username not in clients:
+            clients[username] = Client()
+            if username:
+                clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+        if name == "online: start":
+            # each GET of the start makes a new draft: time the wizard's first page instead
+            for step, step_url in wizard_pages(client, url):
+                result = time_page(client, step_url, {}, {}, requests)
+                print(
+                    f"{step:<22} {result['wall']:8.2f} {result['p90']:8.2f} {result['cpu']:8.2f} "
+                    f"{result['wall'] / hello:8.1f}  {result['queries']}"
+                )
+            continue
+        result = time_page(client, url, params, headers, requests)
+        if name == "hello":
+            hello = result["wall"]
+        print(
+            f"{name:<22} {result['wall']:8.2f} {result['p90']:8.2f} {result['cpu']:8.2f} "
+            f"{result['wall'] / hello:8.1f}  {result['queries']}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
