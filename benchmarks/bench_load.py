@@ -125,6 +125,22 @@ def seed(wanted: int) -> int:
     return Dossier.objects.count()
 
 
+def bench_citizens(number: int) -> list[list[str]]:
+    """One citizen account per locust user of the online submission (0901 000 001, ...), made
+    once: a citizen's drafts are per procedure, so users sharing one would take each other's."""
+    from accounts.models import User
+    from accounts.phones import normalize_phone
+    from accounts.services import citizen_register
+
+    logins = []
+    for n in range(1, number + 1):
+        phone = f"0901 000 {n:03d}"
+        if not User.objects.filter(phone=normalize_phone(phone)).exists():
+            citizen_register(full_name=f"Công dân đo tải {n}", password=DEMO_PASSWORD, phone=phone)
+        logins.append([phone, DEMO_PASSWORD])
+    return logins
+
+
 def bench_data() -> dict:
     """Dossiers to look up, demo logins, a procedure open for online submission, dossiers the
     reviewer works on and the dashboard's year."""
@@ -314,6 +330,11 @@ def warm_up(host: str, data: dict) -> None:
         "manager": ["/thong-ke/"],
     }  # not the citizen: four wizards in one session would overwrite each other's steps
     data["sessions"] = {}
+    for username, password in data.get("citizens", []):
+        browser = log_in(host, username, password)
+        data["sessions"][username] = [
+            {"name": c.name, "value": c.value, "domain": c.domain, "path": c.path} for c in browser.cookies
+        ]
     for role, pages in staff_pages.items():
         username, password = data[role]
         browser = log_in(host, username, password)
@@ -397,6 +418,7 @@ def main() -> int:
     dossiers = seed(wanted)
     RAW.mkdir(parents=True, exist_ok=True)
     data = bench_data()
+    data["citizens"] = bench_citizens(users)
     (RAW / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     host = f"http://127.0.0.1:{port}"

@@ -11,6 +11,8 @@ import json
 import os
 import random
 import re
+from html import unescape
+from itertools import count
 from pathlib import Path
 
 import gevent
@@ -53,6 +55,24 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) 
         parts.append(head.encode() + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+INPUT = re.compile(r"<input\b[^>]*>")
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def form_fields(html: str, *, tick: tuple[str, ...] = ()) -> dict[str, str]:
+    """What a browser sends of a page's form besides what the user types: its hidden inputs (the
+    CSRF token, the one-time submission token) and the boxes named in ``tick``, ticked."""
+    fields = {}
+    for tag in INPUT.findall(html):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        name, kind = attributes.get("name"), attributes.get("type")
+        if name and (kind == "hidden" or (kind == "checkbox" and name in tick)):
+            fields[name] = unescape(attributes.get("value", "on"))
+    if "csrfmiddlewaretoken" not in fields:
+        raise RuntimeError("no CSRF token on the page")
+    return fields
 
 
 def csrf(html: str) -> str:
@@ -135,9 +155,13 @@ class OnlineSubmission(Target):
     """A whole online submission: the guided form's six pages, a PDF for every document, send."""
 
     probe = f"/thu-tuc/{DATA.get('procedure', '')}/"
+    # Each locust user is its own citizen (bench_load.py makes one per user): one citizen's users
+    # would resume each other's draft and post to the wrong step.
+    numbers = count()
 
     def on_start(self):
-        self.log_in(*DATA["citizen"])
+        citizens = DATA.get("citizens") or [DATA["citizen"]]
+        self.log_in(*citizens[next(self.numbers) % len(citizens)])
 
     @task
     def submit(self):
@@ -153,7 +177,7 @@ class OnlineSubmission(Target):
             page = self.client.get(url, name=f"submit: {step}")
             response = self.client.post(
                 url,
-                data={**data, "csrfmiddlewaretoken": csrf(page.text)},
+                data={**form_fields(page.text), **data},
                 name=f"submit: {step}",
                 allow_redirects=False,
             )
@@ -162,14 +186,14 @@ class OnlineSubmission(Target):
         office = OFFICE.search(page.text).group(1)
         response = self.client.post(
             url,
-            data={"office": office, "return_method": "counter", "csrfmiddlewaretoken": csrf(page.text)},
+            data={**form_fields(page.text), "office": office, "return_method": "counter"},
             name="submit: office",
             allow_redirects=False,
         )
         url = response.headers["Location"]
         page = self.client.get(url, name="submit: documents")
         files = dict.fromkeys(DOCUMENT_INPUT.findall(page.text), ("giay-to.pdf", PDF, "application/pdf"))
-        body, content_type = multipart({"csrfmiddlewaretoken": csrf(page.text)}, files)
+        body, content_type = multipart(form_fields(page.text), files)
         response = self.client.post(
             url,
             data=body,
@@ -181,7 +205,7 @@ class OnlineSubmission(Target):
         page = self.client.get(url, name="submit: check")
         with self.client.post(
             url,
-            data={"csrfmiddlewaretoken": csrf(page.text)},
+            data=form_fields(page.text, tick=("consent",)),
             name="submit: send",
             allow_redirects=False,
             catch_response=True,
