@@ -23,20 +23,15 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from in_process import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "profile-staff-pages.md"
 PATH = re.compile(r"/\S*/(site-packages|lib/python3\.\d+)/")
 
 
 def setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hcc.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECRET_KEY", "profile-only-" + "x" * 40)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django()
 
 
 def pages() -> list[tuple[str, str, str, dict]]:

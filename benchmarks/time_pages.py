@@ -19,20 +19,13 @@ import sys
 import time
 from pathlib import Path
 
+from in_process import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hcc.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("HCC_BENCH_VIEWS", "1")
-    os.environ.setdefault("TRUSTED_PROXY_COUNT", "1")
-    os.environ.setdefault("SECRET_KEY", "timing-only-" + "x" * 40)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(HCC_BENCH_VIEWS="1", TRUSTED_PROXY_COUNT="1")
 
 
 def pages():
