@@ -136,12 +136,20 @@ def open_menu(page) -> None:
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
         expect(toggler).to_have_attribute("aria-expanded", "true")
+    # Bootstrap's collapse ends its height transition with the class "show" (no "collapsing"):
+    # a click on a link while it is still sliding open can be lost (CI, stop 18).
+    if toggler.is_visible():
+        expect(page.locator("#site-menu")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+        expect(page.locator("#site-menu.collapsing")).to_have_count(0)
 
 
 def main_menu(page, name: str) -> None:
     open_menu(page)
     menu = page.get_by_role("navigation", name="Điều hướng chính")
-    menu.get_by_role("link", name=name, exact=True).click()
+    target = menu.get_by_role("link", name=name, exact=True)
+    href = target.get_attribute("href")
+    target.click()
+    expect(page).to_have_url(re.compile(re.escape(href) + r"(\?|#|$)"))
     # the new page is there (on a phone its menu is collapsed again: the link is hidden)
     link = menu.get_by_role("link", name=name, exact=True, include_hidden=True)
     expect(link).to_have_attribute("aria-current", "page")
