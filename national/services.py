@@ -22,6 +22,7 @@ from national import client as portal
 from national import messages
 from national.models import BLOCKING, ProcedureCode, Service, SyncMessage, SyncStatus
 from national.publish import publish
+from web.pooling import transaction_pooled
 
 log = logging.getLogger(__name__)
 
@@ -210,8 +211,11 @@ def relax_commit_durability() -> None:
     """A worker's record of each answer does not wait for the disk (PostgreSQL's
     ``synchronous_commit = off`` for its session). A record lost in a database crash leaves the
     message pending or sending: it is then in doubt and looked up on the portal (``TraCuuHoSo``)
-    before being sent again, so nothing goes twice. Web requests keep full durability."""
-    if connection.vendor == "postgresql":
+    before being sent again, so nothing goes twice. Web requests keep full durability.
+
+    Not behind PgBouncer in transaction mode (``web.pooling``): the setting would stay on a server
+    session that web requests then commit on; the worker keeps full durability there."""
+    if connection.vendor == "postgresql" and not transaction_pooled(connection):
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
 

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.db import close_old_connections, connection
 
 from notifications.services import notification_deliver, notifications_deliver, notifications_sweep
+from web.pooling import transaction_pooled
 
 _tuned_connection: int | None = None
 
@@ -11,9 +12,12 @@ def _relax_commit_durability() -> None:
     ``synchronous_commit = off`` for this session: two commits a notice cost two disk flushes, most
     of a delivery's time). A commit lost in a database crash leaves the row pending or sending; the
     sweep sends it again under the same provider reference, which the file backend and the gateway
-    (idempotency key) recognise, so nothing is sent twice. Web requests keep full durability."""
+    (idempotency key) recognise, so nothing is sent twice. Web requests keep full durability.
+
+    Not behind PgBouncer in transaction mode (``web.pooling``): the setting would stay on a server
+    session that web requests then commit on; the worker keeps full durability there."""
     global _tuned_connection
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or transaction_pooled(connection):
         return
     connection.ensure_connection()
     if _tuned_connection == id(connection.connection):

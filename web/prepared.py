@@ -15,6 +15,8 @@ time, as on other databases.
 import re
 import weakref
 
+from web.pooling import transaction_pooled
+
 # The statements each open connection has prepared, by name.
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -29,11 +31,11 @@ def _numbered(sql: str) -> str:
 def execute(cursor, name: str, sql: str, params: list) -> None:
     """Run ``sql`` with ``params`` on Django's ``cursor``, as the statement ``name`` prepared on
     this connection when it is PostgreSQL. ``sql`` must be the same text every time for a name."""
-    if cursor.db.vendor != "postgresql" or cursor.db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
-        cursor.execute(sql, params)
-        return
     if not _NAME.match(name):
         raise ValueError(f"not a statement name: {name!r}")
+    if cursor.db.vendor != "postgresql" or transaction_pooled(cursor.db):
+        cursor.execute(sql, params)
+        return
     raw = cursor.db.connection
     names = _prepared.setdefault(raw, set())
     if name not in names:
