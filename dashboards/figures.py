@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.models import (
     DailyAgencyFigure,
+    DailyAgencyInputs,
     DailyFigure,
     MonthlyAgencyFigure,
     MonthlyAgencyInputs,
@@ -212,13 +213,15 @@ _STOCK = ["received", "exited", "overdue_start", "overdue_end"]
 
 
 def _tables(group_by: str | None, filters: Filters):
-    """(daily, monthly, total, wide monthly) rollups: by agency unless the question needs
-    procedures or fields; whole months from the wide monthly rollup (``MonthlyAgencyInputs``, one
-    row per month and agency) unless it needs channels too, else None."""
+    """(daily, monthly, total, wide monthly, wide daily) rollups: by agency unless the question
+    needs procedures or fields; whole months and the days at the edges from the wide agency
+    rollups (``MonthlyAgencyInputs``, ``DailyAgencyInputs``: one row per month or day and agency)
+    unless it needs channels too, else None."""
     if group_by in ("field", "procedure") or filters.fields or filters.procedures:
-        return DailyFigure, MonthlyFigure, TotalFigure, None
-    wide = None if group_by == "channel" or filters.channels else MonthlyAgencyInputs
-    return DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure, wide
+        return DailyFigure, MonthlyFigure, TotalFigure, None, None
+    if group_by == "channel" or filters.channels:
+        return DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure, None, None
+    return DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure, MonthlyAgencyInputs, DailyAgencyInputs
 
 
 def _next_month(day: date) -> date:
@@ -286,14 +289,21 @@ def _shorter_by_month(months, edges):
     return (first, stop), added, taken
 
 
-def _grouped_wide(rows, group: list[str], buckets, out: dict) -> None:
+def _grouped_wide(rows, group: list[str], buckets, out: dict, taken: Q | None = None) -> None:
+    """Σ of each bucket's column of the wide ``rows`` by ``group`` into ``out``; the rows matching
+    ``taken`` counted negative."""
     names = [*(buckets if buckets is not None else BUCKETS)]
     if "received" in names:
         names.append("received_online")
-    sums = {f"_{b}": Sum(b) for b in names}
+    if taken is None:
+        sums = {f"_{b}": Sum(b) for b in names}
+    else:
+        sums = {f"_{b}": Sum(Case(When(taken, then=-F(b)), default=F(b))) for b in names}
     results = rows.values(*group).annotate(**sums).order_by() if group else [rows.aggregate(**sums)]
     for r in results:
         g = r[group[0]] if group else None
+        if isinstance(g, datetime):
+            g = g.date()
         for b in names:
             out[g][b] += r[f"_{b}"] or 0
 
@@ -302,11 +312,11 @@ def _sums(
     tables, q: Q, col: str | None, lo: date, hi: date | None, *, buckets=None, by_month: bool = False
 ) -> dict:
     """Σ n over the days ``lo``..``hi`` (``hi`` None: to the end) → {group: {bucket: n}}; whole
-    months from the monthly rollup (its wide form when there is one), the edges from the daily
-    one (or their month less its other days, when fewer: ``_shorter_by_month``).
+    months from the monthly rollup, the edges from the daily one (or their month less its other
+    days, when fewer: ``_shorter_by_month``), each in its wide form when there is one.
     ``received_online`` comes with ``received``. Groups are ``col``'s values, or the month
     (first day) with ``by_month``, or None."""
-    daily, monthly, _total, wide = tables
+    daily, monthly, _total, wide, wide_daily = tables
     months, edges, taken = _shorter_by_month(*_split(lo, hi))
     out = defaultdict(lambda: defaultdict(int))
     group = ["month"] if by_month else ([col] if col else [])
@@ -327,10 +337,16 @@ def _sums(
             days |= Q(day__gte=a, day__lte=b)
         for a, b in taken:
             taken_days |= Q(day__gte=a, day__lte=b)
-        rows = daily.objects.filter(q, bucket_q, days | taken_days)
+        if wide_daily is not None:
+            rows = wide_daily.objects.filter(q, days | taken_days)
+        else:
+            rows = daily.objects.filter(q, bucket_q, days | taken_days)
         if by_month:
             rows = rows.annotate(month=TruncMonth("day"))
-        _grouped(rows, group, out, taken_days if taken else None)
+        if wide_daily is not None:
+            _grouped_wide(rows, group, buckets, out, taken_days if taken else None)
+        else:
+            _grouped(rows, group, out, taken_days if taken else None)
     return out
 
 
@@ -392,6 +408,32 @@ def compute(
     now = now or timezone.now()
     if group_by == "month":
         return _compute_months(date_from, date_to, filters, now)
+    return _compute(date_from, date_to, group_by, filters, now)[0]
+
+
+def compute_with_months(
+    *, date_from: date, date_to: date, group_by: str, filters: Filters | None = None, now=None
+) -> tuple[list[Row], list[Row]]:
+    """``compute`` by month and by ``group_by`` of the same question (the dashboard's two tables):
+    (months, groups). When both read the same rollups (by agency, by level), what is in progress
+    and overdue at the end is read once, by group, and summed for the months: the sum over the
+    groups of a grouped sum is the ungrouped sum, so the figures are the same, in 6 statements
+    fewer."""
+    filters = filters or Filters()
+    now = now or timezone.now()
+    rows, (tables, stock, overdue_now) = _compute(date_from, date_to, group_by, filters, now)
+    whole = None
+    if tables == _tables(None, filters):
+        summed = defaultdict(int)
+        for kept in stock.values():
+            for bucket in _STOCK:
+                summed[bucket] += kept[bucket]
+        whole = (summed, sum(overdue_now.values()))
+    return _compute_months(date_from, date_to, filters, now, whole), rows
+
+
+def _compute(date_from: date, date_to: date, group_by: str | None, filters: Filters, now: datetime):
+    """The rows of ``compute`` and what they were made of: (rows, (tables, stock, overdue_now))."""
     col = _COLUMNS[group_by][0] if group_by else None
     dcol = _COLUMNS[group_by][1] if group_by else None
     q = filters.q(on_rollup=True)
@@ -418,7 +460,7 @@ def compute(
             continue
         rows.append(Row(key=g, label="", counts=_finish(c)))
     _label(rows, group_by)
-    return rows
+    return rows, (tables, stock, overdue_now)
 
 
 _PERIOD_BUCKETS = (
@@ -439,16 +481,22 @@ _PERIOD_BUCKETS = (
 )
 
 
-def _compute_months(date_from: date, date_to: date, filters: Filters, now: datetime) -> list[Row]:
+def _compute_months(
+    date_from: date, date_to: date, filters: Filters, now: datetime, whole: tuple | None = None
+) -> list[Row]:
+    """``whole``: (the stock buckets up to ``date_to``, open dossiers overdue now) when known."""
     q = filters.q(on_rollup=True)
     tables = _tables(None, filters)
     monthly = _sums(tables, q, None, date_from, date_to, by_month=True)
-    totals = _totals(tables, q, None)
-    stock = _stock(tables, q, None, date_to, totals)[None]
     today = timezone.localdate(now)
-    overdue_now = (
-        _overdue_now(tables, q, None, filters, None, now, totals).get(None, 0) if date_to >= today else 0
-    )
+    if whole is not None:
+        stock, overdue_now = whole
+    else:
+        totals = _totals(tables, q, None)
+        stock = _stock(tables, q, None, date_to, totals)[None]
+        overdue_now = (
+            _overdue_now(tables, q, None, filters, None, now, totals).get(None, 0) if date_to >= today else 0
+        )
     rows = []
     # walk the months backwards: what is in progress at a month's end is the stock at the period's
     # end less what the later months of the period added
@@ -634,6 +682,7 @@ __all__ = [
     "Filters",
     "Row",
     "compute",
+    "compute_with_months",
     "digitisation",
     "direct",
     "rate",
