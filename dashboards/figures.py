@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -291,7 +291,7 @@ def _shorter_by_month(months, edges):
     return (first, stop), added, taken
 
 
-def _where(model, q: Q) -> tuple[str, list]:
+def _where(model, q: Q, connection) -> tuple[str, list]:
     """The SQL condition of ``q`` on ``model``'s table (the filters of the question), and its
     parameters."""
     query = model.objects.filter(q).query
@@ -304,7 +304,7 @@ def _where(model, q: Q) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _ranges_sql(column: str, ranges: list[tuple[date, date]]) -> tuple[str, list]:
+def _ranges_sql(column: str, ranges: list[tuple[date, date]], connection) -> tuple[str, list]:
     adapt = connection.ops.adapt_datefield_value
     sql = " OR ".join(f"({column} >= %s AND {column} <= %s)" for _ in ranges)
     return f"({sql})", [adapt(d) for a, b in ranges for d in (a, b)]
@@ -319,10 +319,12 @@ def _grouped_wide(model, period: str, q: Q, group: str | None, buckets, out: dic
     names = [*(buckets if buckets is not None else BUCKETS)]
     if "received" in names:
         names.append("received_online")
-    where, params = _where(model, q)
-    spans_sql, spans_params = _ranges_sql(period, [*spans, *taken])
+    # the database the ORM would read (the replica, for the dashboards, when there is one)
+    connection = connections[router.db_for_read(model)]
+    where, params = _where(model, q, connection)
+    spans_sql, spans_params = _ranges_sql(period, [*spans, *taken], connection)
     if taken:
-        taken_sql, taken_params = _ranges_sql(period, list(taken))
+        taken_sql, taken_params = _ranges_sql(period, list(taken), connection)
         sums = ", ".join(f"SUM(CASE WHEN {taken_sql} THEN -{b} ELSE {b} END)" for b in names)
         params = taken_params * len(names) + params
     else:
