@@ -44,6 +44,7 @@ from accounts.models import Role, User  # noqa: E402
 from dashboards import rollup  # noqa: E402
 from dashboards.models import (  # noqa: E402
     DailyAgencyFigure,
+    DailyAgencyInputs,
     MonthlyAgencyFigure,
     MonthlyAgencyInputs,
     TotalAgencyFigure,
@@ -144,7 +145,7 @@ def fill_rollups(agencies: list[Agency], today: date) -> int:
     levels = [a.level for a in agencies]
     rows = [(b, c, s * w * per_cell) for b, s in SHARES.items() for c, w in CHANNELS.items()]
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure):
+        for model in (DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure, DailyAgencyInputs):
             cursor.execute(f"TRUNCATE {model._meta.db_table}")  # noqa: S608  # nosec B608
         cursor.execute("CREATE TEMPORARY TABLE b766_cells (bucket text, channel text, mean float8)")
         cursor.executemany("INSERT INTO b766_cells VALUES (%s, %s, %s)", rows)
@@ -178,12 +179,14 @@ def fill_rollups(agencies: list[Agency], today: date) -> int:
             """
         )
         rollup.rebuild_inputs()  # the wide monthly rows, as every writer of the monthly ones keeps them
+        rollup.rebuild_daily_inputs()  # and the wide daily rows
         cursor.execute("SELECT sum(n) FROM dossiers_totalagencyfigure WHERE bucket = 'received'")
         (received,) = cursor.fetchone()
         cursor.execute("ANALYZE dossiers_dailyagencyfigure")
         cursor.execute("ANALYZE dossiers_monthlyagencyfigure")
         cursor.execute("ANALYZE dossiers_totalagencyfigure")
         cursor.execute(f"ANALYZE {MonthlyAgencyInputs._meta.db_table}")
+        cursor.execute(f"ANALYZE {DailyAgencyInputs._meta.db_table}")
     return int(received)
 
 
@@ -207,7 +210,13 @@ def main() -> int:
     filled = time.perf_counter() - start
     sizes = {
         m._meta.db_table: m.objects.count()
-        for m in (DailyAgencyFigure, MonthlyAgencyFigure, MonthlyAgencyInputs, TotalAgencyFigure)
+        for m in (
+            DailyAgencyFigure,
+            DailyAgencyInputs,
+            MonthlyAgencyFigure,
+            MonthlyAgencyInputs,
+            TotalAgencyFigure,
+        )
     }
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
     client = Client()

@@ -179,16 +179,11 @@ def _count() -> models.IntegerField:
     return models.IntegerField(default=0)
 
 
-class MonthlyAgencyInputs(models.Model):
-    """``MonthlyAgencyFigure`` laid wide: one row per (month, agency, level), a column per bucket
-    of ``dashboards.rollup`` and one for the online part of ``received``. Decision 766's page reads
-    a year of it — about 1.440 rows for 120 agencies instead of 69.000 narrow ones
-    (``benchmarks/results-index766.md``) — whenever the question does not split or filter by
-    channel. Kept by every writer of the monthly agency rollup in the same statement list and
-    transaction (``rollup.upsert``, ``rollup.add_staged``, ``rollup.rebuild``), so it always equals
-    the narrow rows summed over channels (``rollup.rebuild_inputs`` recounts it from them)."""
+class _Inputs(models.Model):
+    """The agency cells of a period laid wide: one row per (period, agency, level), a column per
+    bucket of ``dashboards.rollup`` and one for the online part of ``received``, summed over
+    channels."""
 
-    month = models.DateField()
     agency = _unit_key("procedures.Agency")
     level = models.CharField(max_length=16)
     received = _count()
@@ -210,6 +205,21 @@ class MonthlyAgencyInputs(models.Model):
     results_digitised = _count()
 
     class Meta:
+        abstract = True
+
+
+class MonthlyAgencyInputs(_Inputs):
+    """``MonthlyAgencyFigure`` laid wide: one row per (month, agency, level), a column per bucket
+    of ``dashboards.rollup`` and one for the online part of ``received``. Decision 766's page reads
+    a year of it — about 1.440 rows for 120 agencies instead of 69.000 narrow ones
+    (``benchmarks/results-index766.md``) — whenever the question does not split or filter by
+    channel. Kept by every writer of the monthly agency rollup in the same statement list and
+    transaction (``rollup.upsert``, ``rollup.add_staged``, ``rollup.rebuild``), so it always equals
+    the narrow rows summed over channels (``rollup.rebuild_inputs`` recounts it from them)."""
+
+    month = models.DateField()
+
+    class Meta:
         verbose_name = _("đầu vào chỉ số theo tháng và cơ quan")
         verbose_name_plural = _("đầu vào chỉ số theo tháng và cơ quan")
         constraints = [
@@ -218,3 +228,25 @@ class MonthlyAgencyInputs(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.agency_id} received={self.received}"
+
+
+class DailyAgencyInputs(_Inputs):
+    """``DailyAgencyFigure`` laid wide, as ``MonthlyAgencyInputs`` is for months: one row per
+    (day, agency, level). The days at a period's edges (the dashboard's year from today back, by
+    month and by agency) are read from it — 14 days × 120 agencies is 1.680 rows, not the 80.000
+    narrow ones (``benchmarks/results-dashboard.md``) — when the question does not split or filter
+    by channel. Kept by the same writers in the same transaction, just before the wide monthly
+    rows (``rollup.upsert``, ``rollup.add_staged``, ``rollup.rebuild``); ``rollup.rebuild_inputs``
+    recounts it from the narrow daily rows."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("đầu vào chỉ số theo ngày và cơ quan")
+        verbose_name_plural = _("đầu vào chỉ số theo ngày và cơ quan")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agency", "level"], name="daily_agency_inputs_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} received={self.received}"

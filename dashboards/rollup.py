@@ -26,6 +26,8 @@ from the monthly rows and only the days at its edges from the daily ones, and "t
 day D" as the total less the days after D, so no question sums the whole history.
 ``MonthlyAgencyInputs`` holds the monthly agency cells once more, laid wide (a column per bucket),
 written last by the same writers: a year by agency is then 1.440 rows, not 69.000.
+``DailyAgencyInputs`` lays the daily agency cells wide the same way (written just before it), for
+the days at a period's edges: 14 days by agency are 1.680 rows, not 80.000.
 
 The dossier services do not call this module (``dossiers`` imports nothing of ``dashboards``):
 they tell ``dossiers.statistics`` what changed, in their transaction, and ``RollupListener``,
@@ -49,6 +51,7 @@ from django.utils import timezone
 
 from dashboards.models import (
     DailyAgencyFigure,
+    DailyAgencyInputs,
     DailyFigure,
     MonthlyAgencyFigure,
     MonthlyAgencyInputs,
@@ -223,7 +226,8 @@ def _upsert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
 def upsert(cells: dict[Key, int]) -> None:
     """Add ``n`` to each cell of the six rollups (by day, by month and in total, fine and by
     agency), one statement a table, atomically, in key order (no deadlock between two writers),
-    then the monthly agency cells laid wide (``MonthlyAgencyInputs``), last."""
+    then the daily and the monthly agency cells laid wide (``DailyAgencyInputs``,
+    ``MonthlyAgencyInputs``), last."""
     if not cells:
         return
     coarse = by_agency(cells)
@@ -236,14 +240,18 @@ def upsert(cells: dict[Key, int]) -> None:
                 cursor.execute(
                     _upsert_sql(table, columns, len(rows)), [v for key, n in rows for v in (*key, n)]
                 )
-        wide = sorted((key, counts) for key, counts in by_inputs(monthly_coarse).items() if any(counts))
-        if wide:
-            params = [v for key, counts in wide for v in (*key, *counts)]
-            cursor.execute(_upsert_inputs_sql(len(wide)), params)
+        for table, period, grain in (
+            (_DAILY_INPUTS_TABLE, "day", coarse),
+            (_INPUTS_TABLE, "month", monthly_coarse),
+        ):
+            wide = sorted((key, counts) for key, counts in by_inputs(grain).items() if any(counts))
+            if wide:
+                params = [v for key, counts in wide for v in (*key, *counts)]
+                cursor.execute(_upsert_inputs_sql(len(wide), table, period), params)
 
 
 def by_inputs(monthly_coarse: dict[tuple, int]) -> dict[tuple, list[int]]:
-    """The monthly agency cells laid wide: (month, agency, level) → the counts of
+    """The monthly (or daily) agency cells laid wide: (month, agency, level) → the counts of
     ``INPUT_COLUMNS``, in that order."""
     position = {name: i for i, name in enumerate(INPUT_COLUMNS)}
     online = position["received_online"]
@@ -257,45 +265,56 @@ def by_inputs(monthly_coarse: dict[tuple, int]) -> dict[tuple, list[int]]:
 
 
 _INPUTS_TABLE = MonthlyAgencyInputs._meta.db_table
-_INPUTS_KEYS = "month, agency_id, level"
-_INPUTS_ADD = ", ".join(f"{c} = {_INPUTS_TABLE}.{c} + excluded.{c}" for c in INPUT_COLUMNS)
+_DAILY_INPUTS_TABLE = DailyAgencyInputs._meta.db_table
 
 
-def _upsert_inputs_sql(rows: int) -> str:
+def _upsert_inputs_sql(rows: int, table: str = _INPUTS_TABLE, period: str = "month") -> str:
     width = 3 + len(INPUT_COLUMNS)
     values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * rows)
+    keys = f"{period}, agency_id, level"
+    add = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in INPUT_COLUMNS)
     return (
-        f"INSERT INTO {_INPUTS_TABLE} ({_INPUTS_KEYS}, {', '.join(INPUT_COLUMNS)}) VALUES {values} "  # noqa: S608  # nosec B608
-        f"ON CONFLICT ({_INPUTS_KEYS}) DO UPDATE SET {_INPUTS_ADD}"
+        f"INSERT INTO {table} ({keys}, {', '.join(INPUT_COLUMNS)}) VALUES {values} "  # noqa: S608  # nosec B608
+        f"ON CONFLICT ({keys}) DO UPDATE SET {add}"
     )
+
+
+def _recount_wide(narrow, wide, period: str, periods: list[date] | None) -> int:
+    from django.db.models import Q
+
+    rows = narrow.objects.all()
+    kept = wide.objects.all()
+    if periods is not None:
+        rows, kept = rows.filter(**{f"{period}__in": periods}), kept.filter(**{f"{period}__in": periods})
+    kept.delete()
+    sums = {name: Sum("n", filter=Q(bucket=name)) for name in BUCKETS}
+    sums["received_online"] = Sum("n", filter=Q(bucket="received", channel=Channel.ONLINE))
+    grouped = rows.values(period, "agency_id", "level").annotate(**sums).order_by()
+    made = [
+        wide(
+            agency_id=r["agency_id"],
+            level=r["level"],
+            **{period: r[period]},
+            **{name: r[name] or 0 for name in INPUT_COLUMNS},
+        )
+        for r in grouped.iterator(chunk_size=5000)
+        if any(r[name] for name in INPUT_COLUMNS)
+    ]
+    wide.objects.bulk_create(made, batch_size=2000)
+    return len(made)
 
 
 def rebuild_inputs(months: list[date] | None = None) -> int:
     """Recount ``MonthlyAgencyInputs`` of ``months`` (first days; None: every month) from the
     monthly agency rollup: the same cells, summed over channels, a column per bucket. Returns the
     rows written."""
-    from django.db.models import Q
+    return _recount_wide(MonthlyAgencyFigure, MonthlyAgencyInputs, "month", months)
 
-    rows = MonthlyAgencyFigure.objects.all()
-    kept = MonthlyAgencyInputs.objects.all()
-    if months is not None:
-        rows, kept = rows.filter(month__in=months), kept.filter(month__in=months)
-    kept.delete()
-    sums = {name: Sum("n", filter=Q(bucket=name)) for name in BUCKETS}
-    sums["received_online"] = Sum("n", filter=Q(bucket="received", channel=Channel.ONLINE))
-    grouped = rows.values("month", "agency_id", "level").annotate(**sums).order_by()
-    made = [
-        MonthlyAgencyInputs(
-            month=r["month"],
-            agency_id=r["agency_id"],
-            level=r["level"],
-            **{name: r[name] or 0 for name in INPUT_COLUMNS},
-        )
-        for r in grouped
-        if any(r[name] for name in INPUT_COLUMNS)
-    ]
-    MonthlyAgencyInputs.objects.bulk_create(made, batch_size=2000)
-    return len(made)
+
+def rebuild_daily_inputs(days: Iterable[date] | None = None) -> int:
+    """Recount ``DailyAgencyInputs`` of ``days`` (None: every day) from the daily agency rollup,
+    as ``rebuild_inputs`` does for months. Returns the rows written."""
+    return _recount_wide(DailyAgencyFigure, DailyAgencyInputs, "day", None if days is None else sorted(days))
 
 
 def _cells_of(rows: Iterable[dict]) -> Counter:
@@ -317,7 +336,8 @@ def rebuild(
     Callers that load dossiers outside the services (imports, seeding) call it afterwards.
     On PostgreSQL the recount is one ``INSERT ... SELECT`` (``in_sql``), the same rules as
     ``contribution`` written in SQL; elsewhere it runs ``contribution`` over the rows in batches.
-    ``inputs`` False: leave ``MonthlyAgencyInputs`` alone (the migrations made before it)."""
+    ``inputs`` False: leave the wide rollups (``DailyAgencyInputs``, ``MonthlyAgencyInputs``)
+    alone (the migrations made before them)."""
     day_set = set(days) if days is not None else None
     if in_sql is None:
         in_sql = connection.vendor == "postgresql"
@@ -390,6 +410,7 @@ def _rebuild_months(day_set: set[date] | None, inputs: bool = True) -> None:
             monthly.objects.filter(month__in=months).delete()
     _sum_months(months)
     if inputs:
+        rebuild_daily_inputs(day_set)
         rebuild_inputs(months)
     _rebuild_totals()
 
@@ -620,11 +641,22 @@ _STAGED_SUMS = ", ".join(
     [f"sum(CASE WHEN bucket = '{b}' THEN n ELSE 0 END)" for b in BUCKETS]
     + [f"sum(CASE WHEN bucket = 'received' AND channel = '{Channel.ONLINE.value}' THEN n ELSE 0 END)"]
 )
-# the staged cells laid wide (``MonthlyAgencyInputs``), after the six rollups
+
+
+def _add_staged_inputs_sql(table: str, period: str, source: str) -> str:
+    keys = f"{period}, agency_id, level"
+    add = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in INPUT_COLUMNS)
+    return (
+        f"INSERT INTO {table} ({keys}, {', '.join(INPUT_COLUMNS)}) "  # noqa: S608  # nosec B608
+        f"SELECT {source}, agency, level, {_STAGED_SUMS} FROM {STAGED_CELLS} "
+        f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 ON CONFLICT ({keys}) DO UPDATE SET {add}"
+    )
+
+
+# the staged cells laid wide (``DailyAgencyInputs``, ``MonthlyAgencyInputs``), after the six rollups
 _ADD_STAGED_INPUTS_SQL = (
-    f"INSERT INTO {_INPUTS_TABLE} ({_INPUTS_KEYS}, {', '.join(INPUT_COLUMNS)}) "  # noqa: S608  # nosec B608
-    f"SELECT date_trunc('month', day)::date, agency, level, {_STAGED_SUMS} FROM {STAGED_CELLS} "
-    f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 ON CONFLICT ({_INPUTS_KEYS}) DO UPDATE SET {_INPUTS_ADD}"
+    _add_staged_inputs_sql(_DAILY_INPUTS_TABLE, "day", "day"),
+    _add_staged_inputs_sql(_INPUTS_TABLE, "month", "date_trunc('month', day)::date"),
 )
 
 
@@ -642,12 +674,13 @@ def stage_inserted_sql(source: str) -> str:
 
 
 def add_staged(cursor) -> None:
-    """Add the staged cells to the six rollups and the wide monthly one (one upsert a table, rows
+    """Add the staged cells to the six rollups and the wide ones (one upsert a table, rows
     in key order, tables in the order of ``upsert``: writers side by side never deadlock) and
     empty them."""
     for table, keys, source in _STAGED_GRAINS:
         cursor.execute(_add_staged_sql(table, keys, source))
-    cursor.execute(_ADD_STAGED_INPUTS_SQL)
+    for sql in _ADD_STAGED_INPUTS_SQL:
+        cursor.execute(sql)
     cursor.execute(f"TRUNCATE {STAGED_CELLS}")  # noqa: S608  # nosec B608
 
 

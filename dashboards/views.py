@@ -58,11 +58,14 @@ def _numbers():
     def number(value) -> str:
         if value is None:
             return "–"
+        if type(value) is int:  # most cells: a count has no decimal part
+            return f"{value:,}" if thousands == "," else f"{value:,}".replace(",", thousands)
         if isinstance(value, float):  # a rate: one way on every page (web.numbers)
             return format_percent(value)
         text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
         return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
 
+    number.plain_counts = escape(thousands) == thousands  # a count's text needs no escaping
     return number
 
 
@@ -95,12 +98,14 @@ def _table_rows(rows, list_url: str, number) -> str:
     a count linked to the dossiers behind it), every value escaped as the template would: 130
     rows of 12 cells written in Python cost a fraction of the template's nested loops."""
     out = []
+    plain = getattr(number, "plain_counts", False)
     for row in rows:
         figs = row.figures
         link = escape(f"{list_url}?{row.qs}&bucket=")  # + a name of TABLE: letters and "_" only
         cells = []
         for k in TABLE:
-            value = escape(number(figs[k]))
+            v = figs[k]
+            value = number(v) if plain and type(v) is int else escape(number(v))
             if k.endswith("_rate"):
                 cells.append(f"<td>{value}</td>")
             else:
@@ -136,9 +141,8 @@ def dashboard(request):
     except StatsQueryError as exc:
         return render(request, "dashboards/error.html", {"errors": exc.message_dict}, status=400)
     base = {"date_from": query.date_from, "date_to": query.date_to, "filters": query.filters}
-    months = figures.compute(**base, group_by="month")
     compare_by = request.GET.get("compare") if request.GET.get("compare") in COMPARE else "agency"
-    compared = figures.compute(**base, group_by=compare_by)
+    months, compared = figures.compute_with_months(**base, group_by=compare_by)
     whole = figures.total(compared)
     params = request.GET.copy()
     params["date_from"], params["date_to"] = query.date_from.isoformat(), query.date_to.isoformat()

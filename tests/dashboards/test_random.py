@@ -92,7 +92,7 @@ def test_rollup_kept_by_apply_change_equals_rebuild(catalog, seed):
 
 
 def _both_rollups():
-    from dashboards.models import DailyAgencyFigure, DailyFigure
+    from dashboards.models import DailyAgencyFigure, DailyAgencyInputs, DailyFigure
 
     fine = sorted(
         DailyFigure.objects.values_list("day", "agency_id", "procedure_id", "channel", "bucket", "n")
@@ -100,7 +100,8 @@ def _both_rollups():
     coarse = sorted(
         DailyAgencyFigure.objects.values_list("day", "agency_id", "level", "channel", "bucket", "n")
     )
-    return fine, coarse
+    wide = sorted(DailyAgencyInputs.objects.values_list("day", "agency_id", "level", *rollup.INPUT_COLUMNS))
+    return fine, coarse, wide
 
 
 @pytest.mark.postgres

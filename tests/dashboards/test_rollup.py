@@ -13,6 +13,7 @@ from freezegun import freeze_time
 from dashboards import rollup
 from dashboards.models import (
     DailyAgencyFigure,
+    DailyAgencyInputs,
     DailyFigure,
     MonthlyAgencyFigure,
     MonthlyAgencyInputs,
@@ -68,12 +69,16 @@ def total_cells() -> tuple[dict, dict]:
     return fine, coarse
 
 
-def input_rows() -> dict:
+def input_rows(model=MonthlyAgencyInputs, period: str = "month") -> dict:
     return {
-        (r.month, r.agency_id, r.level): [getattr(r, c) for c in rollup.INPUT_COLUMNS]
-        for r in MonthlyAgencyInputs.objects.all()
+        (getattr(r, period), r.agency_id, r.level): [getattr(r, c) for c in rollup.INPUT_COLUMNS]
+        for r in model.objects.all()
         if any(getattr(r, c) for c in rollup.INPUT_COLUMNS)
     }
+
+
+def daily_input_rows() -> dict:
+    return input_rows(DailyAgencyInputs, "day")
 
 
 def assert_equals_recount() -> dict:
@@ -95,12 +100,18 @@ def assert_equals_recount() -> dict:
     assert kept_inputs == {k: v for k, v in rollup.by_inputs(kept_by_month[1]).items() if any(v)}
     rollup.rebuild_inputs()
     assert input_rows() == kept_inputs
+    # the wide daily rows likewise: the daily agency cells laid wide
+    kept_daily_inputs = daily_input_rows()
+    assert kept_daily_inputs == {k: v for k, v in rollup.by_inputs(kept_by_agency).items() if any(v)}
+    rollup.rebuild_daily_inputs()
+    assert daily_input_rows() == kept_daily_inputs
     rollup.rebuild()
     assert kept == cells()
     assert kept_by_agency == agency_cells()
     assert kept_by_month == month_cells()
     assert kept_totals == total_cells()
     assert kept_inputs == input_rows()
+    assert kept_daily_inputs == daily_input_rows()
     return kept
 
 

@@ -91,6 +91,11 @@ def test_the_dashboard_reads_its_figures_on_the_replica_and_the_session_on_the_p
         "django_session" in q["sql"] or "accounts_user" in q["sql"] for q in standby.captured_queries
     )
     assert any("django_session" in q["sql"] for q in primary.captured_queries)
+    # the wide rollups too, which ``figures`` sums in its own SQL (the year to date: its months
+    # and the days of this month)
+    for table in ("dashboards_monthlyagencyinputs", "dashboards_dailyagencyinputs"):
+        assert any(table in q["sql"] for q in standby.captured_queries), table
+        assert not any(table in q["sql"] for q in primary.captured_queries), table
 
 
 def test_a_page_outside_the_lag_tolerant_ones_and_a_transaction_read_the_primary(replica, client):
