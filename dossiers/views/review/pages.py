@@ -105,7 +105,7 @@ def _step_urgency(dossier: Dossier, step: Step, now: datetime, calendar, soon=No
 @require_http_methods(["GET", "HEAD"])
 def detail(request, code: str):
     try:
-        dossier = selectors.dossier_for(request.user, code)
+        dossier = selectors.dossier_page(request.user, code)
     except Dossier.DoesNotExist as exc:
         raise Http404 from exc
     user = request.user
