@@ -104,10 +104,8 @@ def dossier_page(user, code: str) -> Dossier:
     ``dossiers.extensions.page_flags``), and only those are read. Most dossiers have no supplement
     request, obligation, payment or reused paper: a statement saved for each (issue 25). Not for a
     page that changes the dossier before it renders (the flags are those of the read)."""
-    own = {
-        name: Exists(qs.model.objects.filter(dossier=OuterRef("pk")))
-        for name, qs in _detail_querysets().items()
-    }
+    querysets = _detail_querysets()
+    own = {name: Exists(qs.model.objects.filter(dossier=OuterRef("pk"))) for name, qs in querysets.items()}
     flags = {**own, **extensions.page_flags()}
     dossier = (
         dossiers_visible_to(user)
@@ -115,12 +113,27 @@ def dossier_page(user, code: str) -> Dossier:
         .annotate(**{f"has_{name}": expression for name, expression in flags.items()})
         .get(code=code)
     )
-    prefetch_related_objects(
-        [dossier],
-        *_detail_prefetches({name: getattr(dossier, f"has_{name}") for name in own}),
-        timeline_prefetch(dossier, Event.objects.select_related("actor", "agency")),
+    querysets["events"] = (
+        Event.objects.select_related("actor", "agency")
+        .filter(dossier_year=dossier.received_year)
+        .order_by("at", "id")
     )
+    for name, qs in querysets.items():
+        read = name == "events" or getattr(dossier, f"has_{name}")
+        _keep(dossier, name, list(qs.filter(dossier=dossier)) if read else [])
     return dossier
+
+
+def _keep(dossier: Dossier, name: str, rows: list) -> None:
+    """``rows`` kept as the dossier's prefetched relation ``name``, as ``prefetch_related_objects``
+    keeps them (``dossier.<name>.all()`` answers them without a statement), each row's dossier
+    set. A plain read a relation: the prefetch machinery's own Python cost more than the read."""
+    for row in rows:
+        row.dossier = dossier
+    kept = getattr(dossier, name).all()
+    kept._result_cache = rows
+    kept._prefetch_done = True
+    dossier.__dict__.setdefault("_prefetched_objects_cache", {})[name] = kept
 
 
 def may_have(dossier: Dossier, name: str) -> bool:
