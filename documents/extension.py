@@ -29,3 +29,14 @@ class DocumentStore(DossierExtension):
         from documents.services import digitisation_marks_refresh
 
         digitisation_marks_refresh(dossier=dossier)
+
+    def page_flags(self) -> dict:
+        """The dossier page's digitised and reused papers: read when they exist."""
+        from django.db.models import Exists, OuterRef
+
+        from documents.models import Digitisation, DocumentReuse
+
+        return {
+            "digitisations": Exists(Digitisation.objects.filter(dossier=OuterRef("pk"))),
+            "document_reuses": Exists(DocumentReuse.objects.filter(dossier=OuterRef("pk"))),
+        }

@@ -17,7 +17,7 @@ from documents.models import (
     match_key,
 )
 from dossiers.models import Channel, Dossier, DossierFile
-from dossiers.selectors import dossiers_visible_to
+from dossiers.selectors import dossiers_visible_to, may_have
 from procedures.models import Procedure
 
 
@@ -85,18 +85,24 @@ def stored_through_dossier(user: User, code: str, pk: int) -> StoredDocument:
 def digitisation_of(dossier: Dossier) -> dict:
     """What the dossier page shows: each paper digitised (with its progress) or paper-only, the
     stored papers it produced and the ones it reused."""
-    rows = list(
-        Digitisation.objects.filter(dossier=dossier)
-        .select_related("digitised_by", "stored__signed_paper")
-        .order_by("is_result", "id")
+    rows = (
+        list(
+            Digitisation.objects.filter(dossier=dossier)
+            .select_related("digitised_by", "stored__signed_paper")
+            .order_by("is_result", "id")
+        )
+        if may_have(dossier, "digitisations")
+        else []
     )
     for row in rows:
         try:
             row.stored_paper = row.stored
         except StoredDocument.DoesNotExist:
             row.stored_paper = None
-    reuses = list(
-        DocumentReuse.objects.filter(dossier=dossier).select_related("stored__dossier").order_by("id")
+    reuses = (
+        list(DocumentReuse.objects.filter(dossier=dossier).select_related("stored__dossier").order_by("id"))
+        if may_have(dossier, "document_reuses")
+        else []
     )
     return {"digitisations": rows, "reuses": reuses}
 

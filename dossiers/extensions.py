@@ -19,6 +19,9 @@ inside their own transaction:
   have written for them (``receipts`` sets the fees of those still open to collection).
 - ``papers_changed``: a paper of the dossier was signed or its signature revoked (``receipts``),
   which may change whether its result counts as digital.
+- ``page_flags``: what the dossier page reads of the app's rows, as ``Exists`` expressions on the
+  dossier (name → expression): the page reads them with the dossier in its one statement, and the
+  app's block skips the read of rows a dossier does not have (``dossiers.selectors.may_have``).
 
 An extension writes rows only (an outbox); anything remote happens after commit. It raises
 ``ValidationError`` for bad input (an offer that is not the applicant's): the service then changes
@@ -58,6 +61,9 @@ class DossierExtension:
 
     def papers_changed(self, *, dossier) -> None:
         return None
+
+    def page_flags(self) -> dict:
+        return {}
 
 
 _extensions: list[DossierExtension] = []
@@ -109,3 +115,11 @@ def papers_changed(*, dossier) -> None:
     transaction."""
     for extension in _extensions:
         extension.papers_changed(dossier=dossier)
+
+
+def page_flags() -> dict:
+    """Every extension's ``page_flags``: name → an expression on the dossier row."""
+    flags: dict = {}
+    for extension in _extensions:
+        flags.update(extension.page_flags())
+    return flags

@@ -14,8 +14,18 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import Role
 from accounts.permissions import agency_scope
 from accounts.phones import looks_like_phone, normalize_phone
-from dossiers import punctuality
-from dossiers.models import ApplicantKind, Dossier, Event, Step, StepStatus, SupplementRequest
+from dossiers import extensions, punctuality
+from dossiers.models import (
+    ApplicantKind,
+    DocumentReceived,
+    Dossier,
+    DossierFile,
+    Event,
+    FinancialObligation,
+    Step,
+    StepStatus,
+    SupplementRequest,
+)
 from dossiers.workflow import Action, Status
 from procedures import workdays
 from procedures.models import Agency, Procedure
@@ -59,23 +69,77 @@ def dossier_for(user, code: str) -> Dossier:
     dossier = (
         dossiers_visible_to(user)
         .select_related("result_signed_by")
-        .prefetch_related(
-            Prefetch(
-                "steps", queryset=Step.objects.select_related("agency", "claimed_by").order_by("order", "id")
-            ),
-            "files",
-            Prefetch(
-                "supplement_requests", queryset=SupplementRequest.objects.select_related("requested_by")
-            ),
-            "documents_received__document",
-            "obligations",
-        )
+        .prefetch_related(*_detail_prefetches())
         .get(code=code)
     )
     prefetch_related_objects(
         [dossier], timeline_prefetch(dossier, Event.objects.select_related("actor", "agency"))
     )
     return dossier
+
+
+def _detail_querysets() -> dict[str, QuerySet]:
+    """The dossier page's related rows: relation name → how each is read."""
+    return {
+        "steps": Step.objects.select_related("agency", "claimed_by").order_by("order", "id"),
+        "files": DossierFile.objects.all(),
+        "supplement_requests": SupplementRequest.objects.select_related("requested_by"),
+        "documents_received": DocumentReceived.objects.select_related("document"),
+        "obligations": FinancialObligation.objects.all(),
+    }
+
+
+def _detail_prefetches(flags: dict[str, bool] | None = None) -> list[Prefetch]:
+    """The prefetches of the dossier page's rows; with ``flags`` (the dossier's ``has_<name>``),
+    an empty ``.none()`` queryset (which runs no statement) for a relation it has no row of."""
+    return [
+        Prefetch(name, queryset=qs if flags is None or flags[name] else qs.none())
+        for name, qs in _detail_querysets().items()
+    ]
+
+
+def dossier_page(user, code: str) -> Dossier:
+    """``dossier_for`` for the dossier page (a GET that changes nothing): the dossier's statement
+    also says which of its related rows exist (``has_<name>``: its own, and the other apps' through
+    ``dossiers.extensions.page_flags``), and only those are read. Most dossiers have no supplement
+    request, obligation, payment or reused paper: a statement saved for each (issue 25). Not for a
+    page that changes the dossier before it renders (the flags are those of the read)."""
+    querysets = _detail_querysets()
+    own = {name: Exists(qs.model.objects.filter(dossier=OuterRef("pk"))) for name, qs in querysets.items()}
+    flags = {**own, **extensions.page_flags()}
+    dossier = (
+        dossiers_visible_to(user)
+        .select_related("result_signed_by")
+        .annotate(**{f"has_{name}": expression for name, expression in flags.items()})
+        .get(code=code)
+    )
+    querysets["events"] = (
+        Event.objects.select_related("actor", "agency")
+        .filter(dossier_year=dossier.received_year)
+        .order_by("at", "id")
+    )
+    for name, qs in querysets.items():
+        read = name == "events" or getattr(dossier, f"has_{name}")
+        _keep(dossier, name, list(qs.filter(dossier=dossier)) if read else [])
+    return dossier
+
+
+def _keep(dossier: Dossier, name: str, rows: list) -> None:
+    """``rows`` kept as the dossier's prefetched relation ``name``, as ``prefetch_related_objects``
+    keeps them (``dossier.<name>.all()`` answers them without a statement), each row's dossier
+    set. A plain read a relation: the prefetch machinery's own Python cost more than the read."""
+    for row in rows:
+        row.dossier = dossier
+    kept = getattr(dossier, name).all()
+    kept._result_cache = rows
+    kept._prefetch_done = True
+    dossier.__dict__.setdefault("_prefetched_objects_cache", {})[name] = kept
+
+
+def may_have(dossier: Dossier, name: str) -> bool:
+    """False when ``dossier`` was read by ``dossier_page`` and has no ``name`` rows (a page flag):
+    the block that shows them skips its read. True otherwise (read by another selector: read)."""
+    return getattr(dossier, f"has_{name}", True)
 
 
 def timeline_prefetch(dossier: Dossier, queryset: QuerySet[Event] | None = None) -> Prefetch:

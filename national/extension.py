@@ -10,3 +10,11 @@ class NationalSync(DossierExtension):
         from national.services import sync_queue
 
         sync_queue(event)
+
+    def page_flags(self) -> dict:
+        """The dossier page's sync history: read when the dossier has a message."""
+        from django.db.models import Exists, OuterRef
+
+        from national.models import SyncMessage
+
+        return {"sync_messages": Exists(SyncMessage.objects.filter(dossier=OuterRef("pk")))}

@@ -6,3 +6,10 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payments"
     verbose_name = _("Thanh toán trực tuyến")
+
+    def ready(self) -> None:
+        # dossiers does not import this app: the dossier page learns of payments through its extension.
+        from dossiers import extensions
+        from payments.extension import OnlinePayments
+
+        extensions.register(OnlinePayments())

@@ -20,3 +20,14 @@ class FeeLines(DossierExtension):
         from receipts.services.fees import fee_lines_backfill
 
         fee_lines_backfill()
+
+    def page_flags(self) -> dict:
+        """The dossier page's fee lines, receipts and signed results: read when they exist."""
+        from django.db.models import Exists, OuterRef
+
+        from receipts.models import FeeLine, Receipt, SignedPaper
+
+        return {
+            name: Exists(model.objects.filter(dossier=OuterRef("pk")))
+            for name, model in (("fee_lines", FeeLine), ("receipts", Receipt), ("signed_papers", SignedPaper))
+        }

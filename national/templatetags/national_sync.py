@@ -5,6 +5,7 @@ not know this app."""
 from django import template
 
 from accounts.permissions import can
+from dossiers.selectors import may_have
 from national import selectors
 
 register = template.Library()
@@ -16,4 +17,8 @@ def dossier_national_sync(context, dossier):
     user = context["request"].user
     if not can(user, "national.view_sync"):
         return {"show": False}
-    return {"show": True, "dossier": dossier, "messages": selectors.history_of(dossier)}
+    return {
+        "show": True,
+        "dossier": dossier,
+        "messages": selectors.history_of(dossier) if may_have(dossier, "sync_messages") else [],
+    }

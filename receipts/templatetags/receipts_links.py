@@ -5,6 +5,7 @@ from django import template
 
 from accounts.permissions import can
 from dossiers.models import FileKind
+from dossiers.selectors import may_have
 from receipts import selectors
 from receipts.fee_lines import or_preview, with_paid
 from receipts.models import FeeLine
@@ -21,7 +22,10 @@ def dossier_papers(context, dossier, heading_level: int = 2):
     own_desk = user.is_superuser or user.agency_id == dossier.intake_office_id
     # Read only: the lines are written when the dossier's fees are set, at its receipt.
     lines = or_preview(
-        dossier, list(with_paid(FeeLine.objects.filter(dossier=dossier).select_related("owner")))
+        dossier,
+        list(with_paid(FeeLine.objects.filter(dossier=dossier).select_related("owner")))
+        if may_have(dossier, "fee_lines")
+        else [],
     )
     due = [line for line in lines if not line.exempt and not getattr(line, "is_paid", False)]
     return {
@@ -30,7 +34,7 @@ def dossier_papers(context, dossier, heading_level: int = 2):
         "fees_due_total": sum(line.amount for line in due),
         "payable": dossier.status in COLLECTABLE and bool(due),
         "papers": papers_for(dossier) if can(user, "paper.view") else [],
-        "receipts": selectors.receipts_of(dossier),
+        "receipts": selectors.receipts_of(dossier) if may_have(dossier, "receipts") else [],
         "can_collect": can(user, "fee.collect") and own_desk and dossier.status in COLLECTABLE,
         "heading": f"h{heading_level}",
         **_results(user, dossier),
@@ -39,7 +43,11 @@ def dossier_papers(context, dossier, heading_level: int = 2):
 
 def _results(user, dossier) -> dict:
     """The dossier's signed results, and for staff the result PDFs not signed yet."""
-    signed = selectors.signed_results_of(dossier) if dossier.result_ready_at else []
+    signed = (
+        selectors.signed_results_of(dossier)
+        if dossier.result_ready_at and may_have(dossier, "signed_papers")
+        else []
+    )
     unsigned = []
     if dossier.result_ready_at and user.is_staff_member:
         done = {paper.source_file_id for paper in signed}

@@ -20,7 +20,7 @@ from accounts.permissions import require
 from dossiers import selectors, services
 from dossiers.models import Dossier, DossierFile, FileKind, Step, StepStatus
 from dossiers.permissions import OPEN_STEP
-from dossiers.rows import inbox_rows
+from dossiers.rows import UrgencyBadges, inbox_rows
 from dossiers.views.review.panel import available_actions
 from dossiers.workflow import CLOCK_PAUSED, CLOCK_RUNNING, Action, Status
 from procedures import workdays
@@ -36,6 +36,7 @@ EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 class StepRow:
     step: Step
     urgency: str = ""
+    badge: str = ""  # the urgency's mark, as HTML (rows.UrgencyBadges)
 
 
 @dataclass
@@ -105,7 +106,7 @@ def _step_urgency(dossier: Dossier, step: Step, now: datetime, calendar, soon=No
 @require_http_methods(["GET", "HEAD"])
 def detail(request, code: str):
     try:
-        dossier = selectors.dossier_for(request.user, code)
+        dossier = selectors.dossier_page(request.user, code)
     except Dossier.DoesNotExist as exc:
         raise Http404 from exc
     user = request.user
@@ -113,17 +114,15 @@ def detail(request, code: str):
     calendar = workdays.WorkCalendar()
     is_applicant = dossier.applicant_user_id is not None and dossier.applicant_user_id == user.id
 
+    badges = UrgencyBadges()  # each urgency's mark rendered once, not an include per use
     steps = list(dossier.steps.all())
-    step_groups = [
-        (
-            order,
-            [
-                StepRow(s, _step_urgency(dossier, s, now, calendar) if s.status in OPEN_STEP else "")
-                for s in group
-            ],
-        )
-        for order, group in groupby(steps, key=lambda s: s.order)
-    ]
+    step_groups = []
+    for order, group in groupby(steps, key=lambda s: s.order):
+        rows = []
+        for s in group:
+            step_urgency = _step_urgency(dossier, s, now, calendar) if s.status in OPEN_STEP else ""
+            rows.append(StepRow(s, step_urgency, badges[step_urgency]))
+        step_groups.append((order, rows))
     steps_by_id = {s.pk: s for s in steps}
     files = list(dossier.files.all())
     file_groups = [
@@ -148,7 +147,8 @@ def detail(request, code: str):
             "id_number": dossier.id_number if is_applicant else dossier.masked_id_number,
             "show_contact": is_applicant or user.is_staff_member or user.is_superuser,
             "urgency": urgency,
-            "promised_urgency": promised_urgency,
+            "urgency_badge": badges[urgency],
+            "promised_badge": badges[promised_urgency],
             "step_groups": step_groups,
             "file_groups": file_groups,
             "documents_received": list(dossier.documents_received.all()),

@@ -1,6 +1,8 @@
 """The dossier page's action panel: what the signed-in person may do to a dossier now."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Role
 from dossiers.models import Dossier, Step
@@ -13,13 +15,15 @@ class PanelAction:
     """One button of the dossier page's action panel.
 
     ``target`` names the page that does it (a URL name of the dossiers app, without the
-    namespace); ``step`` is set for step actions; ``method`` is "post" for one-click actions."""
+    namespace) and ``href`` is its address ("" when no such page exists: the button is left out);
+    ``step`` is set for step actions; ``method`` is "post" for one-click actions."""
 
     action: str
     target: str
     step: Step | None = None
     method: str = "get"
     danger: bool = False
+    href: str = ""
 
     @property
     def label(self) -> str:
@@ -65,7 +69,15 @@ def available_actions(dossier: Dossier, user) -> list[PanelAction]:
             result.append(PanelAction(action, target, method=method, danger=danger))
         elif role == Role.CITIZEN and action in APPLICANT_TARGETS:
             result.append(PanelAction(action, APPLICANT_TARGETS[action], danger=action == Action.WITHDRAW))
-    return result
+    return [replace(entry, href=_href(entry, dossier)) for entry in result]
+
+
+def _href(entry: PanelAction, dossier: Dossier) -> str:
+    args = [entry.step.pk, entry.action] if entry.target == "step_action" else [dossier.code]
+    try:
+        return reverse(f"dossiers:{entry.target}", args=args)
+    except NoReverseMatch:  # a page another area has not built yet: no button
+        return ""
 
 
 def may(dossier: Dossier, user, action: str, step: Step | None = None) -> bool:
