@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
@@ -28,8 +27,9 @@ from dossiers.validators import nationality_name
 from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
 from dossiers.views.online.submission import DONE_KEY, FORMS, Submission
 from dossiers.workflow import TransitionRefused
-from procedures.models import Agency, Procedure, RequiredDocument
+from procedures.models import Agency, Procedure
 from procedures.selectors import agency_named_in, competent_agencies
+from procedures.versioned import documents_of
 
 STEPS = ("applicant", "contact", "office", "documents", "check")
 STEP_OF_FIELD = {
@@ -52,8 +52,9 @@ STEP_OF_FIELD = {
 
 
 def _procedure(code: str) -> Procedure | None:
-    documents = Prefetch("documents", queryset=RequiredDocument.objects.order_by("order", "id"))
-    return Procedure.objects.filter(code=code, is_active=True).prefetch_related(documents).first()
+    """The active procedure (with its agency: a commune procedure's competent communes are of its
+    kind); its documents and fees come from the process's copy (``procedures.versioned``)."""
+    return Procedure.objects.filter(code=code, is_active=True).select_related("agency").first()
 
 
 def _open(request, wizard_id: str):
@@ -139,14 +140,14 @@ def submit_start(request, procedure_code: str):
     if not procedure.accepts_online:
         return render(request, "dossiers/online/not_online.html", {"procedure": procedure})
     submission = Submission.open_for(request, procedure)
-    return redirect(submission.url(submission.first_missing_step(list(procedure.documents.all()))))
+    return redirect(submission.url(submission.first_missing_step(documents_of(procedure))))
 
 
 def _form_step(request, wizard_id: str, step: str):
     submission, procedure, response = _open(request, wizard_id)
     if response:
         return response
-    documents = list(procedure.documents.all())
+    documents = documents_of(procedure)
     missing = submission.first_missing_step(documents)
     if STEPS.index(missing) < STEPS.index(step):
         return redirect(submission.url(missing))
@@ -197,7 +198,7 @@ def submit_documents(request, wizard_id: str):
     submission, procedure, response = _open(request, wizard_id)
     if response:
         return response
-    documents = list(procedure.documents.all())
+    documents = documents_of(procedure)
     missing = submission.first_missing_step(documents)
     if STEPS.index(missing) < STEPS.index("documents"):
         return redirect(submission.url(missing))
@@ -253,7 +254,7 @@ def submit_check(request, wizard_id: str):
     submission, procedure, response = _open(request, wizard_id)
     if response:
         return response
-    documents = list(procedure.documents.all())
+    documents = documents_of(procedure)
     missing = submission.first_missing_step(documents)
     if missing != "check":
         return redirect(submission.url(missing))
