@@ -95,14 +95,16 @@ def _context(submission: Submission, procedure: Procedure, step: str, change: bo
     }
 
 
-def _initial(request, step: str, submission: Submission, procedure: Procedure | None = None) -> dict:
+def _initial(request, step: str, submission: Submission, lists: dict | None = None) -> dict:
+    """What a step's form shows first: the answers given, else what the person wrote last time,
+    else defaults. ``lists``: the office step's desks and competent agencies."""
     if step in submission.state:
         initial = dict(submission.state[step])
         if step == "contact":
             initial["phone"] = display_phone(initial["phone"])
         return initial
     user = request.user
-    last = last_submission_of(user)  # what the person wrote last time, offered again
+    last = last_submission_of(user) if step in ("applicant", "contact") else None  # offered again
     if step == "applicant":
         initial = {"kind": ApplicantKind.PERSON, "name": user.full_name or user.get_full_name()}
         if last is not None and last.id_number:
@@ -117,12 +119,10 @@ def _initial(request, step: str, submission: Submission, procedure: Procedure | 
         if last is not None:
             initial["address"] = last.address
         return initial
-    first_desk = desks_for_citizens().first()
+    first_desk = lists["desks"][0] if lists["desks"] else None
     address = submission.state.get("contact", {}).get("address", "")
     # a commune procedure: the commune the address names is offered first (rule 6, docs/rules.md)
-    commune = (
-        agency_named_in(address, competent_agencies(procedure, timezone.localdate())) if procedure else None
-    )
+    commune = agency_named_in(address, lists["competent"])
     return {
         "office": first_desk.pk if first_desk else None,
         "resolving_agency": commune.pk if commune else None,
@@ -154,6 +154,14 @@ def _form_step(request, wizard_id: str, step: str):
     change = request.GET.get("change") == "1"
     extra = {"procedure": procedure} if step == "office" else {}
     form_class = FORMS[step]
+    lists = None
+    if step == "office" and request.method != "POST":
+        # read once for the first choices and the lists shown (a post checks against the database)
+        lists = {
+            "desks": list(desks_for_citizens()),
+            "competent": competent_agencies(procedure, timezone.localdate()),
+        }
+        extra |= lists
     if request.method == "POST":
         form = form_class(request.POST, **extra)
         if form.is_valid():
@@ -169,7 +177,7 @@ def _form_step(request, wizard_id: str, step: str):
                 submission.url(min(next_step, submission.first_missing_step(documents), key=STEPS.index))
             )
     else:
-        form = form_class(initial=_initial(request, step, submission, procedure), **extra)
+        form = form_class(initial=_initial(request, step, submission, lists), **extra)
     context = _context(submission, procedure, step, change) | {"form": form}
     return render(request, f"dossiers/online/{step}.html", context)
 
