@@ -51,6 +51,17 @@ def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int 
 # --- the submission wizard -----------------------------------------------------------------------
 
 
+def _nationality_options() -> list[tuple[str, str]]:
+    return [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+
+
+class NationalityField(forms.ChoiceField):
+    """The same options on every form in a language: ``online_field`` writes them once
+    (``dossiers.forms.online_rendering``)."""
+
+    options_key = "nationality"
+
+
 class ApplicantForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Người nộp hồ sơ là"),
@@ -84,8 +95,11 @@ class ApplicantForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    nationality = forms.ChoiceField(
-        label=_("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=(), widget=Select
+    nationality = NationalityField(
+        label=_("Quốc tịch (khi dùng hộ chiếu)"),
+        required=False,
+        choices=_nationality_options,  # read when shown or checked, in the page's language
+        widget=Select,
     )
     organisation_name = forms.CharField(
         label=_("Tên tổ chức"),
@@ -101,10 +115,6 @@ class ApplicantForm(forms.Form):
         help_text=_("Chỉ điền khi người nộp là tổ chức. 10 chữ số, hoặc dạng 0101234567-001 với chi nhánh."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
 
     def clean_tax_code(self) -> str:
         return "".join(self.cleaned_data["tax_code"].split())

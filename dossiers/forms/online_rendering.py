@@ -21,6 +21,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from web.widgets import Select, _attrs
 
@@ -54,6 +55,30 @@ def _widget_attrs(bound: BoundField, widget: forms.Widget) -> dict:
 def _widget_context(bound: BoundField, widget: forms.Widget) -> dict:
     """``BoundField.as_widget`` up to the widget's template: the attributes and the value."""
     return widget.get_context(bound.html_name, bound.value(), _widget_attrs(bound, widget))["widget"]
+
+
+_NOTHING = "\x00"  # a value no option has
+_options: dict[tuple[str, str], str] = {}  # (field's options_key, language) → the options unselected
+
+
+def _select(bound: BoundField, widget: forms.Select) -> str:
+    """web.widgets.Select writes Django's ``select.html`` in Python, the same HTML for any select.
+    A field whose options are the same on every form in a language (an ``options_key``: the
+    nationalities) has them written once a process and language; the chosen one is marked."""
+    attrs = _widget_attrs(bound, widget)
+    key = getattr(bound.field, "options_key", None)
+    if key is None:
+        return Select.render(widget, bound.html_name, bound.value(), attrs)
+    cache_key = (key, get_language() or "")
+    options = _options.get(cache_key)
+    if options is None:
+        unselected = Select.render(widget, bound.html_name, _NOTHING, attrs)
+        options = _options[cache_key] = unselected[unselected.index(">") + 1 :]  # after <select …>
+    chosen = widget.format_value(bound.value())[0]  # Django marks the first option of that value
+    option = f'<option value="{conditional_escape(chosen)}">'
+    options = options.replace(option, f"{option[:-1]} selected>", 1)
+    name = conditional_escape(bound.html_name)
+    return f'<select name="{name}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>{options}'
 
 
 def _input(widget: dict) -> str:
@@ -150,8 +175,7 @@ def online_field(bound: BoundField) -> SafeString:
         invalid = " is-invalid" if bound.errors else ""
         if isinstance(widget, forms.Select):
             _add_classes(widget, "form-select" + invalid)
-            # web.widgets.Select writes Django's select.html in Python: the same HTML for any Select
-            parts.append(Select.render(widget, bound.html_name, bound.value(), _widget_attrs(bound, widget)))
+            parts.append(_select(bound, widget))
         elif isinstance(widget, forms.Textarea):
             _add_classes(widget, "form-control" + invalid)
             parts.append(_textarea(_widget_context(bound, widget)))

@@ -34,6 +34,20 @@ def assert_same(make_form):
         {"kind": "organisation", "name": "", "id_kind": "passport", "id_number": "x", "tax_code": "12"},
         {"kind": "person", "name": "Trần <b>Thị</b> & “Bình”", "id_number": "123", "nationality": "VN"},
         {"kind": "person", "name": "Trần Thị Bình", "id_number": "001203004567"},
+        {
+            "kind": "person",
+            "name": "Trần Thị Bình",
+            "id_kind": "passport",
+            "id_number": "B1",
+            "nationality": "ZZ",
+        },
+        {
+            "kind": "person",
+            "name": "Trần Thị Bình",
+            "id_kind": "passport",
+            "id_number": "B1",
+            "nationality": "FR",
+        },
     ],
 )
 def test_applicant_fields_as_crispy_writes_them(db, data):
