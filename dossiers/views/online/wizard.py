@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
@@ -256,6 +257,16 @@ def submit_documents(request, wizard_id: str):
     return render(request, "dossiers/online/documents.html", context)
 
 
+def _office_and_commune(answers: dict) -> tuple[Agency | None, Agency | None]:
+    """The desk chosen, if it still receives dossiers from citizens (``desks_for_citizens``), and
+    the resolving agency chosen, in one statement."""
+    office_pk, chosen = answers["office"], answers.get("resolving_agency")
+    receiving = Exists(desks_for_citizens().filter(pk=OuterRef("pk")))
+    rows = {a.pk: a for a in Agency.objects.filter(pk__in=[office_pk, chosen]).annotate(receiving=receiving)}
+    office = rows.get(office_pk)
+    return (office if office is not None and office.receiving else None), rows.get(chosen) if chosen else None
+
+
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def submit_check(request, wizard_id: str):
@@ -266,7 +277,7 @@ def submit_check(request, wizard_id: str):
     missing = submission.first_missing_step(documents)
     if missing != "check":
         return redirect(submission.url(missing))
-    office = desks_for_citizens().filter(pk=submission.state["office"]["office"]).first()
+    office, resolving_agency = _office_and_commune(submission.state["office"])
     errors: dict[str | None, list[str]] = {}
     consent_error = ""
     # The version of the notice shown on this page: the one the person agrees to by ticking.
@@ -310,7 +321,6 @@ def submit_check(request, wizard_id: str):
         offers = extensions.offers(procedure=procedure, user=request.user)
         for d in documents:
             d.reused_label = next((o.label for o in offers.get(d.pk, []) if o.key == reused.get(d.pk)), "")
-    chosen = submission.state["office"].get("resolving_agency")
     context = _context(submission, procedure, "check", False) | {
         "answers": submission.state,
         "submission_urls": {step: submission.url(step, change=True) for step in STEPS[:-1]},
@@ -318,7 +328,7 @@ def submit_check(request, wizard_id: str):
         "phone": display_phone(submission.state["contact"]["phone"]),
         "kind_label": ApplicantKind(submission.state["applicant"]["kind"]).label,
         "nationality_label": nationality_name(submission.state["applicant"].get("nationality", "")),
-        "resolving_agency": Agency.objects.filter(pk=chosen).first() if chosen else None,
+        "resolving_agency": resolving_agency,
         "return_label": ReturnMethod(submission.state["office"]["return_method"]).label,
         "documents": [(d, [f for f in kept if f["document_id"] == d.pk]) for d in documents],
         "notice_version": notice_version,
