@@ -19,6 +19,7 @@ from documents.models import (
 from dossiers.models import Channel, Dossier, DossierFile
 from dossiers.selectors import dossiers_visible_to, may_have
 from procedures.models import Procedure
+from procedures.versioned import documents_of
 
 
 def _matches(stored: StoredDocument, document_key: str) -> bool:
@@ -47,8 +48,10 @@ def offers_for(*, procedure: Procedure, user, id_number: str = "", tax_code: str
     else:
         return {}
     stored = list(qs.select_related("digitisation", "signed_paper").order_by("-created_at", "-id")[:200])
+    if not stored:
+        return {}
     found: dict[int, list] = {}
-    for document in procedure.documents.all():
+    for document in documents_of(procedure):  # kept in the process per version of the procedure
         key = match_key(document.name)
         matching = [s for s in stored if _matches(s, key)]
         if matching:

@@ -43,10 +43,12 @@ def _empty_cache():
     starts from an empty one."""
     from django.core.cache import cache
 
+    from procedures import versioned
     from web.cache import reset_breakers
 
     reset_breakers()  # a Redis that failed in an earlier test is asked again
     cache.clear()
+    versioned.forget_all()  # the procedures' documents and fees kept in the process
     yield
     cache.clear()
     reset_breakers()

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,17 @@ def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int 
 # --- the submission wizard -----------------------------------------------------------------------
 
 
+def _nationality_options() -> list[tuple[str, str]]:
+    return [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+
+
+class NationalityField(forms.ChoiceField):
+    """The same options on every form in a language: ``online_field`` writes them once
+    (``dossiers.forms.online_rendering``)."""
+
+    options_key = "nationality"
+
+
 class ApplicantForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Người nộp hồ sơ là"),
@@ -83,8 +95,11 @@ class ApplicantForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    nationality = forms.ChoiceField(
-        label=_("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=(), widget=Select
+    nationality = NationalityField(
+        label=_("Quốc tịch (khi dùng hộ chiếu)"),
+        required=False,
+        choices=_nationality_options,  # read when shown or checked, in the page's language
+        widget=Select,
     )
     organisation_name = forms.CharField(
         label=_("Tên tổ chức"),
@@ -100,10 +115,6 @@ class ApplicantForm(forms.Form):
         help_text=_("Chỉ điền khi người nộp là tổ chức. 10 chữ số, hoặc dạng 0101234567-001 với chi nhánh."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
 
     def clean_tax_code(self) -> str:
         return "".join(self.cleaned_data["tax_code"].split())
@@ -179,8 +190,34 @@ def desks_for_citizens() -> QuerySet[Agency]:
     )
 
 
+class _ListedChoices(ModelChoiceIterator):
+    """The choices of a ``ListedModelChoiceField`` from the rows its view has read already."""
+
+    def __iter__(self):
+        if self.field.listed is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.listed is None:
+            return super().__len__()
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` shown from ``listed`` (the rows of its queryset, read once by the
+    view) when set; a posted choice is still checked against the queryset."""
+
+    iterator = _ListedChoices
+    listed: list | None = None
+
+
 class OfficeForm(forms.Form):
-    office = forms.ModelChoiceField(
+    office = ListedModelChoiceField(
         label=_("Nơi tiếp nhận hồ sơ"),
         queryset=Agency.objects.none(),
         empty_label=None,
@@ -193,7 +230,7 @@ class OfficeForm(forms.Form):
             "invalid_choice": _("Nơi đã chọn không nhận hồ sơ; vui lòng chọn một nơi trong danh sách."),
         },
     )
-    resolving_agency = forms.ModelChoiceField(
+    resolving_agency = ListedModelChoiceField(
         label=_("Cơ quan giải quyết"),
         queryset=Agency.objects.none(),
         help_text=_("Thủ tục cấp xã: chọn UBND xã, phường nơi bạn cư trú (theo địa chỉ đã khai)."),
@@ -218,14 +255,19 @@ class OfficeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
     )
 
-    def __init__(self, *args, procedure: Procedure, **kwargs):
+    def __init__(self, *args, procedure: Procedure, desks=None, competent=None, **kwargs):
+        """``desks`` (``desks_for_citizens()``) and ``competent`` (``competent_agencies``): the
+        rows, when the view has read them already."""
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = desks_for_citizens()
-        competent = competent_agencies(procedure, timezone.localdate())
+        self.fields["office"].listed = desks
+        if competent is None:
+            competent = competent_agencies(procedure, timezone.localdate())
         if len(competent) > 1:
             self.fields["resolving_agency"].queryset = Agency.objects.filter(
                 pk__in=[a.pk for a in competent]
-            ).order_by("name")
+            ).order_by("name", "id")
+            self.fields["resolving_agency"].listed = list(competent)  # read in this order
         else:
             del self.fields["resolving_agency"]
         methods = [ReturnMethod.COUNTER, ReturnMethod.POST]

@@ -4,6 +4,8 @@ submitting (issue 18 item 3): ``{% load procedure_cost %}{% procedure_cost proce
 from django import template
 from django.conf import settings
 
+from procedures.versioned import fees_of
+
 register = template.Library()
 
 
@@ -11,7 +13,7 @@ register = template.Library()
 def procedure_cost(procedure, heading_level: int = 2, compact: bool = False):
     """The procedure's fees (each with its note: exemptions and reductions as published), the
     total, and the ways to pay: at the desk, by transfer, or online when a gateway is set."""
-    fees = list(procedure.fees.all())
+    fees = fees_of(procedure)  # kept in the process per version of the procedure
     return {
         "fees": fees,
         "fee_total": sum(fee.amount for fee in fees),

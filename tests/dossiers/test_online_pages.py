@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -782,3 +784,34 @@ def test_the_reviewers_note_is_on_the_citizens_supplement_form(world, client, ci
     page = text(client.get(reverse("dossiers:my_supply", args=[dossier.code])))
     assert "Ghi chú của cán bộ" in page and "Bản vẽ cần có chữ ký." in page
     assert page.index("Bản vẽ mặt bằng móng") < page.index("Bản vẽ cần có chữ ký.")
+
+
+# --- what a page costs ---------------------------------------------------------------------------
+
+# Session, user, the procedure, and the page's own reads (issue 25): the documents and fees come
+# from the process's copy (procedures.versioned), the office page's lists are read once.
+STATEMENTS = {"nguoi-nop": 5, "lien-he": 4, "noi-nop": 5, "giay-to": 5, "kiem-tra": 4}
+
+
+def test_each_page_reads_what_it_shows_once(world, client, citizen):
+    check_url = to_check_page(client, world)
+    client.get(check_url)  # the documents and fees of this version, read once for the process
+    for slug, limit in STATEMENTS.items():
+        url = check_url.replace("kiem-tra", slug)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        tables = " ".join(q["sql"] for q in queries.captured_queries)
+        assert len(queries) <= limit, (slug, [q["sql"][:80] for q in queries.captured_queries])
+        assert "procedures_requireddocument" not in tables and "procedures_fee" not in tables, slug
+
+
+def test_a_desk_closed_since_it_was_chosen_is_asked_again_on_the_check_page(world, client, citizen):
+    check_url = to_check_page(client, world)
+    world.center.has_one_stop_desk = False
+    world.center.save()
+    page = client.get(check_url)
+    assert "Nơi đã chọn không còn nhận hồ sơ, vui lòng chọn lại." in text(page)
+    response = send(client, check_url, CONSENT)
+    assert Dossier.objects.count() == 0
+    assert "Nơi tiếp nhận đã chọn không còn nhận hồ sơ" in text(response)
+    assert check_url.replace("kiem-tra", "noi-nop") + "?change=1" in text(response)  # the way back

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
@@ -28,8 +28,9 @@ from dossiers.validators import nationality_name
 from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
 from dossiers.views.online.submission import DONE_KEY, FORMS, Submission
 from dossiers.workflow import TransitionRefused
-from procedures.models import Agency, Procedure, RequiredDocument
+from procedures.models import Agency, Procedure
 from procedures.selectors import agency_named_in, competent_agencies
+from procedures.versioned import documents_of
 
 STEPS = ("applicant", "contact", "office", "documents", "check")
 STEP_OF_FIELD = {
@@ -52,8 +53,9 @@ STEP_OF_FIELD = {
 
 
 def _procedure(code: str) -> Procedure | None:
-    documents = Prefetch("documents", queryset=RequiredDocument.objects.order_by("order", "id"))
-    return Procedure.objects.filter(code=code, is_active=True).prefetch_related(documents).first()
+    """The active procedure (with its agency: a commune procedure's competent communes are of its
+    kind); its documents and fees come from the process's copy (``procedures.versioned``)."""
+    return Procedure.objects.filter(code=code, is_active=True).select_related("agency").first()
 
 
 def _open(request, wizard_id: str):
@@ -94,14 +96,16 @@ def _context(submission: Submission, procedure: Procedure, step: str, change: bo
     }
 
 
-def _initial(request, step: str, submission: Submission, procedure: Procedure | None = None) -> dict:
+def _initial(request, step: str, submission: Submission, lists: dict | None = None) -> dict:
+    """What a step's form shows first: the answers given, else what the person wrote last time,
+    else defaults. ``lists``: the office step's desks and competent agencies."""
     if step in submission.state:
         initial = dict(submission.state[step])
         if step == "contact":
             initial["phone"] = display_phone(initial["phone"])
         return initial
     user = request.user
-    last = last_submission_of(user)  # what the person wrote last time, offered again
+    last = last_submission_of(user) if step in ("applicant", "contact") else None  # offered again
     if step == "applicant":
         initial = {"kind": ApplicantKind.PERSON, "name": user.full_name or user.get_full_name()}
         if last is not None and last.id_number:
@@ -116,12 +120,10 @@ def _initial(request, step: str, submission: Submission, procedure: Procedure | 
         if last is not None:
             initial["address"] = last.address
         return initial
-    first_desk = desks_for_citizens().first()
+    first_desk = lists["desks"][0] if lists["desks"] else None
     address = submission.state.get("contact", {}).get("address", "")
     # a commune procedure: the commune the address names is offered first (rule 6, docs/rules.md)
-    commune = (
-        agency_named_in(address, competent_agencies(procedure, timezone.localdate())) if procedure else None
-    )
+    commune = agency_named_in(address, lists["competent"])
     return {
         "office": first_desk.pk if first_desk else None,
         "resolving_agency": commune.pk if commune else None,
@@ -139,20 +141,28 @@ def submit_start(request, procedure_code: str):
     if not procedure.accepts_online:
         return render(request, "dossiers/online/not_online.html", {"procedure": procedure})
     submission = Submission.open_for(request, procedure)
-    return redirect(submission.url(submission.first_missing_step(list(procedure.documents.all()))))
+    return redirect(submission.url(submission.first_missing_step(documents_of(procedure))))
 
 
 def _form_step(request, wizard_id: str, step: str):
     submission, procedure, response = _open(request, wizard_id)
     if response:
         return response
-    documents = list(procedure.documents.all())
+    documents = documents_of(procedure)
     missing = submission.first_missing_step(documents)
     if STEPS.index(missing) < STEPS.index(step):
         return redirect(submission.url(missing))
     change = request.GET.get("change") == "1"
     extra = {"procedure": procedure} if step == "office" else {}
     form_class = FORMS[step]
+    lists = None
+    if step == "office" and request.method != "POST":
+        # read once for the first choices and the lists shown (a post checks against the database)
+        lists = {
+            "desks": list(desks_for_citizens()),
+            "competent": competent_agencies(procedure, timezone.localdate()),
+        }
+        extra |= lists
     if request.method == "POST":
         form = form_class(request.POST, **extra)
         if form.is_valid():
@@ -168,7 +178,7 @@ def _form_step(request, wizard_id: str, step: str):
                 submission.url(min(next_step, submission.first_missing_step(documents), key=STEPS.index))
             )
     else:
-        form = form_class(initial=_initial(request, step, submission, procedure), **extra)
+        form = form_class(initial=_initial(request, step, submission, lists), **extra)
     context = _context(submission, procedure, step, change) | {"form": form}
     return render(request, f"dossiers/online/{step}.html", context)
 
@@ -197,7 +207,7 @@ def submit_documents(request, wizard_id: str):
     submission, procedure, response = _open(request, wizard_id)
     if response:
         return response
-    documents = list(procedure.documents.all())
+    documents = documents_of(procedure)
     missing = submission.first_missing_step(documents)
     if STEPS.index(missing) < STEPS.index("documents"):
         return redirect(submission.url(missing))
@@ -247,17 +257,27 @@ def submit_documents(request, wizard_id: str):
     return render(request, "dossiers/online/documents.html", context)
 
 
+def _office_and_commune(answers: dict) -> tuple[Agency | None, Agency | None]:
+    """The desk chosen, if it still receives dossiers from citizens (``desks_for_citizens``), and
+    the resolving agency chosen, in one statement."""
+    office_pk, chosen = answers["office"], answers.get("resolving_agency")
+    receiving = Exists(desks_for_citizens().filter(pk=OuterRef("pk")))
+    rows = {a.pk: a for a in Agency.objects.filter(pk__in=[office_pk, chosen]).annotate(receiving=receiving)}
+    office = rows.get(office_pk)
+    return (office if office is not None and office.receiving else None), rows.get(chosen) if chosen else None
+
+
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def submit_check(request, wizard_id: str):
     submission, procedure, response = _open(request, wizard_id)
     if response:
         return response
-    documents = list(procedure.documents.all())
+    documents = documents_of(procedure)
     missing = submission.first_missing_step(documents)
     if missing != "check":
         return redirect(submission.url(missing))
-    office = desks_for_citizens().filter(pk=submission.state["office"]["office"]).first()
+    office, resolving_agency = _office_and_commune(submission.state["office"])
     errors: dict[str | None, list[str]] = {}
     consent_error = ""
     # The version of the notice shown on this page: the one the person agrees to by ticking.
@@ -301,7 +321,6 @@ def submit_check(request, wizard_id: str):
         offers = extensions.offers(procedure=procedure, user=request.user)
         for d in documents:
             d.reused_label = next((o.label for o in offers.get(d.pk, []) if o.key == reused.get(d.pk)), "")
-    chosen = submission.state["office"].get("resolving_agency")
     context = _context(submission, procedure, "check", False) | {
         "answers": submission.state,
         "submission_urls": {step: submission.url(step, change=True) for step in STEPS[:-1]},
@@ -309,7 +328,7 @@ def submit_check(request, wizard_id: str):
         "phone": display_phone(submission.state["contact"]["phone"]),
         "kind_label": ApplicantKind(submission.state["applicant"]["kind"]).label,
         "nationality_label": nationality_name(submission.state["applicant"].get("nationality", "")),
-        "resolving_agency": Agency.objects.filter(pk=chosen).first() if chosen else None,
+        "resolving_agency": resolving_agency,
         "return_label": ReturnMethod(submission.state["office"]["return_method"]).label,
         "documents": [(d, [f for f in kept if f["document_id"] == d.pk]) for d in documents],
         "notice_version": notice_version,
