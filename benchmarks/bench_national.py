@@ -92,6 +92,7 @@ def main() -> None:
             address="Số 1",
             received_at=now,
             due_at=now,
+            received_year=timezone.localtime(now).year,
         )
         for i in range(DOSSIERS)
     )

@@ -215,6 +215,7 @@ class Ticket(models.Model):
     # Set when the counter intake received a dossier for this ticket.
     dossier = models.ForeignKey(
         "dossiers.Dossier",
+        db_constraint=False,
         verbose_name=_("hồ sơ"),
         on_delete=models.PROTECT,
         null=True,

@@ -51,7 +51,9 @@ def digitised_path(instance: "Digitisation", filename: str) -> str:
 
 
 class Digitisation(models.Model):
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="digitisations")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", db_constraint=False, on_delete=models.PROTECT, related_name="digitisations"
+    )
     document = models.ForeignKey(
         "procedures.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -131,6 +133,7 @@ class StoredDocument(models.Model):
     source = models.CharField(_("nguồn"), max_length=10, choices=StoredSource.choices)
     dossier = models.ForeignKey(
         "dossiers.Dossier",
+        db_constraint=False,
         verbose_name=_("từ hồ sơ"),
         on_delete=models.PROTECT,
         related_name="stored_documents",
@@ -193,7 +196,9 @@ class StoredDocument(models.Model):
 class DocumentReuse(models.Model):
     """A required document of a dossier answered by a paper of the applicant's store."""
 
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="document_reuses")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", db_constraint=False, on_delete=models.PROTECT, related_name="document_reuses"
+    )
     document = models.ForeignKey(
         "procedures.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -30,6 +30,25 @@ DEFAULT = f"{TABLE}_default"
 # (composite) by the migration of their app: any other one stops the conversion.
 KNOWN_REFERENCES = {"national_syncmessage"}
 
+DOSSIERS = "dossiers_dossier"
+DOSSIERS_DEFAULT = f"{DOSSIERS}_default"
+# The registry of what must be unique across the years' partitions of the dossiers (PostgreSQL
+# cannot enforce a unique index without the partition key): one row a dossier, kept by a trigger.
+REGISTRY = "dossiers_dossierkey"
+# The dossiers' own unique keys that move to the registry, and how to put them back.
+MOVED_TO_REGISTRY = {
+    "dossier_code_key": "ALTER TABLE dossiers_dossier ADD CONSTRAINT dossier_code_key UNIQUE (code)",
+    "dossier_tracking_token_key": (
+        "ALTER TABLE dossiers_dossier ADD CONSTRAINT dossier_tracking_token_key UNIQUE (tracking_token)"
+    ),
+    "dossier_register_line_key": (
+        "CREATE UNIQUE INDEX dossier_register_line_key ON dossiers_dossier "
+        "(intake_office_id, register_book, register_number) WHERE register_number IS NOT NULL"
+    ),
+}
+# What the registry keeps of a dossier (besides id and received_year).
+REGISTRY_COLUMNS = ("code", "tracking_token", "intake_office_id", "register_book", "register_number")
+
 
 def year_sql(alias: str = "") -> str:
     """SQL of ``Dossier.received_year`` over a dossier row (``alias.`` prefixed columns)."""
@@ -41,8 +60,8 @@ def year_sql(alias: str = "") -> str:
     )
 
 
-def partition_name(year: int) -> str:
-    return f"{TABLE}_y{int(year)}"
+def partition_name(year: int, table: str = TABLE) -> str:
+    return f"{table}_y{int(year)}"
 
 
 def is_partitioned(cursor, table: str = TABLE) -> bool:
@@ -92,7 +111,7 @@ def _indexes_and_constraints(cursor, table: str) -> tuple[list[str], list[tuple[
 def _references_to(cursor, table: str) -> list[tuple[str, str]]:
     cursor.execute(
         "SELECT conrelid::regclass::text, conname FROM pg_constraint "
-        "WHERE confrelid = to_regclass(%s) AND contype = 'f' ORDER BY 1, 2",
+        "WHERE confrelid = to_regclass(%s) AND contype = 'f' AND conparentid = 0 ORDER BY 1, 2",
         [table],
     )
     return list(cursor.fetchall())
@@ -185,49 +204,60 @@ def unpartition_events(cursor) -> None:
 
 
 def ensure_year_partitions(years, *, using=None) -> list[str]:
-    """Give each year of ``years`` its own partition of the event table, if it has none: the rows
-    of that year waiting in the default partition move into it, in one transaction. Returns the
-    partitions made. Nothing on a database that is not PostgreSQL, or not partitioned."""
+    """Give each year of ``years`` its own partition of the dossier and event tables, if it has
+    none: the rows of that year waiting in the default partition move into it, in one transaction.
+    Returns the partitions made. Nothing on a database that is not PostgreSQL, or not partitioned."""
     conn = connection if using is None else using
     if conn.vendor != "postgresql":
         return []
     made = []
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        if not is_partitioned(cursor):
-            return []
-        existing = year_partitions(cursor)
-        for year in sorted({int(y) for y in years}):
-            name = partition_name(year)
-            if name in existing:
-                continue
-            bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
-            # Inserts into the default partition wait until the rows have moved.
-            cursor.execute(f'LOCK TABLE "{DEFAULT}" IN EXCLUSIVE MODE')
-            cursor.execute(f'SELECT 1 FROM "{DEFAULT}" WHERE dossier_year = %s LIMIT 1', [year])  # noqa: S608  # nosec B608
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{TABLE}" {bound}')
-            else:
-                # PostgreSQL checks a foreign key to a partitioned table partition by partition: rows
-                # that change partition while referenced break it. The references are taken off for
-                # the move and put back, checked again (a rare path: the partitions are made ahead).
-                cursor.execute(
-                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE confrelid = to_regclass(%s) AND contype = 'f' AND conparentid = 0",
-                    [TABLE],
-                )
-                references = cursor.fetchall()
-                for referencing, constraint, _definition in references:
-                    cursor.execute(f'ALTER TABLE "{referencing}" DROP CONSTRAINT "{constraint}"')
-                cursor.execute(f'CREATE TABLE "{name}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING STORAGE)')
-                cursor.execute(
-                    f'INSERT INTO "{name}" SELECT * FROM "{DEFAULT}" WHERE dossier_year = %s',  # noqa: S608  # nosec B608
-                    [year],
-                )
-                cursor.execute(f'DELETE FROM "{DEFAULT}" WHERE dossier_year = %s', [year])  # noqa: S608  # nosec B608
-                cursor.execute(f'ALTER TABLE "{TABLE}" ATTACH PARTITION "{name}" {bound}')
-                for referencing, constraint, definition in references:
-                    cursor.execute(f'ALTER TABLE "{referencing}" ADD CONSTRAINT "{constraint}" {definition}')
-            made.append(name)
+        for table, key in ((DOSSIERS, "received_year"), (TABLE, "dossier_year")):
+            if is_partitioned(cursor, table):
+                made += _ensure(cursor, table, key, years)
+    return made
+
+
+def _ensure(cursor, table: str, key: str, years) -> list[str]:
+    made = []
+    existing = year_partitions(cursor, table)
+    default = f"{table}_default"
+    for year in sorted({int(y) for y in years}):
+        name = partition_name(year, table)
+        if name in existing:
+            continue
+        bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
+        # Inserts into the default partition wait until the rows have moved.
+        cursor.execute(f'LOCK TABLE "{default}" IN EXCLUSIVE MODE')
+        cursor.execute(f'SELECT 1 FROM "{default}" WHERE "{key}" = %s LIMIT 1', [year])  # noqa: S608  # nosec B608
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{table}" {bound}')
+        else:
+            # PostgreSQL checks a foreign key to a partitioned table partition by partition: rows
+            # that change partition while referenced break it (and the registry's key to the
+            # dossiers would cascade their deletion). The references are taken off for the move
+            # and put back, checked again (a rare path: the partitions are made ahead).
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE confrelid = to_regclass(%s) AND contype = 'f' AND conparentid = 0",
+                [table],
+            )
+            references = cursor.fetchall()
+            for referencing, constraint, _definition in references:
+                cursor.execute(f'ALTER TABLE "{referencing}" DROP CONSTRAINT "{constraint}"')
+            cursor.execute(
+                f'CREATE TABLE "{name}" '
+                f'(LIKE "{table}" INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING CONSTRAINTS)'
+            )
+            cursor.execute(
+                f'INSERT INTO "{name}" SELECT * FROM "{default}" WHERE "{key}" = %s',  # noqa: S608  # nosec B608
+                [year],
+            )
+            cursor.execute(f'DELETE FROM "{default}" WHERE "{key}" = %s', [year])  # noqa: S608  # nosec B608
+            cursor.execute(f'ALTER TABLE "{table}" ATTACH PARTITION "{name}" {bound}')
+            for referencing, constraint, definition in references:
+                cursor.execute(f'ALTER TABLE "{referencing}" ADD CONSTRAINT "{constraint}" {definition}')
+        made.append(name)
     return made
 
 
@@ -236,3 +266,167 @@ def ensure_coming_partitions(today=None) -> list[str]:
     run of the year, long before December ends)."""
     year = (today or timezone.localdate()).year
     return ensure_year_partitions([year, year + 1])
+
+
+_REGISTRY_FUNCTION = f"""
+CREATE FUNCTION {REGISTRY}_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO {REGISTRY} (id, received_year, {", ".join(REGISTRY_COLUMNS)})
+        VALUES (NEW.id, NEW.received_year, {", ".join(f"NEW.{c}" for c in REGISTRY_COLUMNS)});
+    ELSE
+        UPDATE {REGISTRY} SET {", ".join(f"{c} = NEW.{c}" for c in REGISTRY_COLUMNS)} WHERE id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$
+"""  # noqa: S608  # nosec B608
+# Named to sort before PostgreSQL's own "RI_ConstraintTrigger_…": triggers of one event fire in name
+# order, so the registry row is there when the dossier's key to it is checked, even when the
+# constraints are made immediate (the history import does).
+_REGISTRY_TRIGGERS = (
+    f'CREATE TRIGGER "A_registry_insert" AFTER INSERT ON {DOSSIERS} '
+    f"FOR EACH ROW EXECUTE FUNCTION {REGISTRY}_keep()",
+    f'CREATE TRIGGER "A_registry_update" AFTER UPDATE OF {", ".join(REGISTRY_COLUMNS)} ON {DOSSIERS} '
+    f"FOR EACH ROW WHEN ({' OR '.join(f'OLD.{c} IS DISTINCT FROM NEW.{c}' for c in REGISTRY_COLUMNS)}) "
+    f"EXECUTE FUNCTION {REGISTRY}_keep()",
+)
+
+
+def _dossier_references(cursor) -> list[tuple[str, str, str]]:
+    """The foreign keys to the dossiers (top-level, not their partitions' copies): table, name,
+    column. Each must be single-column on ``id``: the conversion points it at the registry."""
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, conkey, confkey FROM pg_constraint "
+        "WHERE confrelid = to_regclass(%s) AND contype = 'f' AND conparentid = 0 ORDER BY 1, 2",
+        [DOSSIERS],
+    )
+    references = []
+    for table, name, columns, referenced in cursor.fetchall():
+        if len(columns) != 1 or len(referenced) != 1:
+            raise RuntimeError(f"a foreign key to {DOSSIERS} this conversion does not know: {table} {name}")
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum = %s",
+            [table, columns[0]],
+        )
+        references.append((table, name, cursor.fetchone()[0]))
+    return references
+
+
+def partition_dossiers(cursor) -> list[int]:
+    """The plain dossier table → partitioned by ``received_year``, with the registry of its keys
+    (``REGISTRY``) and every foreign key to the dossiers pointed at the registry. Returns the years
+    that got a partition. Run in the migration's transaction: nothing changes unless all of it
+    does (the table is locked for the copy: a maintenance window)."""
+    if is_partitioned(cursor, DOSSIERS):
+        return []
+    cursor.execute(f'LOCK TABLE "{DOSSIERS}" IN ACCESS EXCLUSIVE MODE')
+    references = _dossier_references(cursor)
+    for referencing, name, _column in references:
+        cursor.execute(f'ALTER TABLE "{referencing}" DROP CONSTRAINT "{name}"')
+    indexes, constraints = _indexes_and_constraints(cursor, DOSSIERS)
+    # the unique keys go to the registry: a partitioned table cannot hold them
+    indexes = [i for i in indexes if not any(f"INDEX {moved} " in i for moved in MOVED_TO_REGISTRY)]
+    constraints = [(n, d) for n, d in constraints if n not in MOVED_TO_REGISTRY]
+    columns = [c for c in _columns(cursor, DOSSIERS) if c != "received_year"]
+    new = f"{DOSSIERS}_partitioned"
+    cursor.execute(
+        f'CREATE TABLE "{new}" (LIKE "{DOSSIERS}" INCLUDING DEFAULTS INCLUDING STORAGE, '
+        "received_year smallint NOT NULL) PARTITION BY RANGE (received_year)"
+    )
+    cursor.execute(f"SELECT DISTINCT {year_sql()} FROM {DOSSIERS}")  # noqa: S608  # nosec B608
+    this_year = timezone.localdate().year
+    years = sorted({row[0] for row in cursor.fetchall()} | {this_year, this_year + 1})
+    for year in years:
+        bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
+        cursor.execute(f'CREATE TABLE "{partition_name(year, DOSSIERS)}" PARTITION OF "{new}" {bound}')
+    cursor.execute(f'CREATE TABLE "{DOSSIERS_DEFAULT}" PARTITION OF "{new}" DEFAULT')
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    cursor.execute(
+        f'INSERT INTO "{new}" ({column_list}, received_year) '  # noqa: S608  # nosec B608
+        f'SELECT {column_list}, {year_sql()} FROM "{DOSSIERS}"'
+    )
+    _identity(cursor, new)
+    _swap(cursor, DOSSIERS, new, indexes, constraints, "id, received_year")
+    _make_registry(cursor)
+    for referencing, name, column in references:
+        cursor.execute(
+            f'ALTER TABLE "{referencing}" ADD CONSTRAINT "{name}" FOREIGN KEY ("{column}") '
+            f"REFERENCES {REGISTRY} (id) DEFERRABLE INITIALLY DEFERRED"
+        )
+    return years
+
+
+def _make_registry(cursor) -> None:
+    """The registry, filled from the dossiers, with its keys both ways and the trigger that keeps it."""
+    cursor.execute(
+        f"CREATE TABLE {REGISTRY} (id bigint NOT NULL, received_year smallint NOT NULL, "
+        "code varchar(40) NOT NULL, tracking_token varchar(64) NOT NULL, intake_office_id bigint NOT NULL, "
+        "register_book integer, register_number integer)"
+    )
+    cursor.execute(
+        f"INSERT INTO {REGISTRY} (id, received_year, {', '.join(REGISTRY_COLUMNS)}) "  # noqa: S608  # nosec B608
+        f"SELECT id, received_year, {', '.join(REGISTRY_COLUMNS)} FROM {DOSSIERS}"
+    )
+    for statement in (
+        f"ALTER TABLE {REGISTRY} ADD CONSTRAINT {REGISTRY}_pkey PRIMARY KEY (id)",
+        f"ALTER TABLE {REGISTRY} ADD CONSTRAINT {REGISTRY}_code_key UNIQUE (code)",
+        f"ALTER TABLE {REGISTRY} ADD CONSTRAINT {REGISTRY}_tracking_token_key UNIQUE (tracking_token)",
+        f"ALTER TABLE {REGISTRY} ADD CONSTRAINT {REGISTRY}_id_year_key UNIQUE (id, received_year)",
+        f"CREATE UNIQUE INDEX {REGISTRY}_register_line_key ON {REGISTRY} "
+        "(intake_office_id, register_book, register_number) WHERE register_number IS NOT NULL",
+        # each registry row has its dossier; a dossier deleted takes its row along
+        f"ALTER TABLE {REGISTRY} ADD CONSTRAINT {REGISTRY}_dossier_fk FOREIGN KEY (id, received_year) "
+        f"REFERENCES {DOSSIERS} (id, received_year) ON DELETE CASCADE",
+        # each dossier has its registry row (checked at the commit: the trigger writes it)
+        f"ALTER TABLE {DOSSIERS} ADD CONSTRAINT dossier_registry_fk FOREIGN KEY (id, received_year) "
+        f"REFERENCES {REGISTRY} (id, received_year) DEFERRABLE INITIALLY DEFERRED",
+        _REGISTRY_FUNCTION,
+        *_REGISTRY_TRIGGERS,
+        f"ANALYZE {REGISTRY}",
+    ):
+        cursor.execute(statement)
+
+
+def unpartition_dossiers(cursor) -> None:
+    """The reverse of ``partition_dossiers``: one plain table with a primary key on ``id`` and its
+    unique keys again, the registry gone, the foreign keys to the dossiers on the table again."""
+    if not is_partitioned(cursor, DOSSIERS):
+        return
+    cursor.execute(f'LOCK TABLE "{DOSSIERS}" IN ACCESS EXCLUSIVE MODE')
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, conkey FROM pg_constraint "
+        "WHERE confrelid = to_regclass(%s) AND contype = 'f' AND conparentid = 0 ORDER BY 1, 2",
+        [REGISTRY],
+    )
+    references = []
+    for table, name, columns in cursor.fetchall():
+        if table == DOSSIERS:
+            continue
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum = %s",
+            [table, columns[0]],
+        )
+        references.append((table, name, cursor.fetchone()[0]))
+        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    cursor.execute(f"ALTER TABLE {DOSSIERS} DROP CONSTRAINT dossier_registry_fk")
+    cursor.execute(f"DROP TABLE {REGISTRY}")
+    for trigger in ("A_registry_insert", "A_registry_update"):
+        cursor.execute(f'DROP TRIGGER "{trigger}" ON {DOSSIERS}')
+    cursor.execute(f"DROP FUNCTION {REGISTRY}_keep()")
+    indexes, constraints = _indexes_and_constraints(cursor, DOSSIERS)
+    columns = [c for c in _columns(cursor, DOSSIERS) if c != "received_year"]
+    new = f"{DOSSIERS}_plain"
+    cursor.execute(f'CREATE TABLE "{new}" (LIKE "{DOSSIERS}" INCLUDING DEFAULTS INCLUDING STORAGE)')
+    cursor.execute(f'ALTER TABLE "{new}" DROP COLUMN received_year')
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    cursor.execute(f'INSERT INTO "{new}" ({column_list}) SELECT {column_list} FROM "{DOSSIERS}"')  # noqa: S608  # nosec B608
+    _identity(cursor, new)
+    indexes = [i for i in indexes if "received_year" not in i]
+    _swap(cursor, DOSSIERS, new, indexes, constraints, "id")
+    for statement in MOVED_TO_REGISTRY.values():
+        cursor.execute(statement)
+    for referencing, name, column in references:
+        cursor.execute(
+            f'ALTER TABLE "{referencing}" ADD CONSTRAINT "{name}" FOREIGN KEY ("{column}") '
+            f'REFERENCES "{DOSSIERS}" (id) DEFERRABLE INITIALLY DEFERRED'
+        )

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Role
 from accounts.permissions import agency_scope
 from accounts.phones import looks_like_phone, normalize_phone
-from dossiers import extensions, punctuality
+from dossiers import extensions, partitions, punctuality
 from dossiers.models import (
     ApplicantKind,
     DocumentReceived,
@@ -70,7 +71,7 @@ def dossier_for(user, code: str) -> Dossier:
         dossiers_visible_to(user)
         .select_related("result_signed_by")
         .prefetch_related(*_detail_prefetches())
-        .get(code=code)
+        .get(by_key("code", code))
     )
     prefetch_related_objects(
         [dossier], timeline_prefetch(dossier, Event.objects.select_related("actor", "agency"))
@@ -111,7 +112,7 @@ def dossier_page(user, code: str) -> Dossier:
         dossiers_visible_to(user)
         .select_related("result_signed_by")
         .annotate(**{f"has_{name}": expression for name, expression in flags.items()})
-        .get(code=code)
+        .get(by_key("code", code))
     )
     querysets["events"] = (
         Event.objects.select_related("actor", "agency")
@@ -288,6 +289,21 @@ def urgency(due_at, now=None, calendar=None, soon=None) -> str:
     return "ok"
 
 
+def by_key(column: str, value: str) -> Q:
+    """The dossier whose ``code`` or ``tracking_token`` is ``value``. On PostgreSQL the registry
+    names its id and year (``partitions.REGISTRY``, one probe of a unique index) and the dossier is
+    read from that year's partition alone, pruned when the statement runs."""
+    assert column in ("code", "tracking_token")  # noqa: S101  # nosec B101
+    condition = Q(**{column: value})
+    if connection.vendor != "postgresql":
+        return condition
+    key = f"SELECT {{}} FROM {partitions.REGISTRY} WHERE {column} = %s"  # noqa: S608  # nosec B608
+    return condition & Q(
+        id=RawSQL(key.format("id"), [value]),  # noqa: S611  # nosec B611
+        received_year=RawSQL(key.format("received_year"), [value]),  # noqa: S611  # nosec B611
+    )
+
+
 def _tracked():
     """Dossiers with what the public tracking page shows of their procedure and intake office,
     in the same query."""
@@ -297,7 +313,7 @@ def _tracked():
 def dossier_for_tracking(code: str, secret: str) -> Dossier | None:
     """The dossier when both the code and its secret match; None otherwise (the same answer for
     a wrong code and a wrong secret)."""
-    dossier = _tracked().filter(code=(code or "").strip().upper()).first()
+    dossier = _tracked().filter(by_key("code", (code or "").strip().upper())).first()
     given = (secret or "").strip().upper().encode()
     expected = dossier.secret.encode() if dossier else b"-" * 8
     if not hmac.compare_digest(given, expected) or dossier is None:
@@ -357,25 +373,36 @@ def _tracking_sql(vendor: str, where: str) -> str:
     in order), in one statement. Each part is an index lookup of the dossier and its own rows, and
     names come from scalar subqueries rather than joins: PostgreSQL plans it in half the time of
     the same joined (~0.3 ms against ~0.6 ms), and it is planned at every first look."""
-    del vendor
     t = _tables()
     pad = ", ".join(["NULL"] * 6)
 
     def name(table: str, column: str, key: str) -> str:
         return f"(SELECT x.{column} FROM {t[table]} x WHERE x.id = {key})"  # noqa: S608  # nosec B608
 
+    if vendor == "postgresql":
+        # The registry names the dossier's id and year (one probe of its unique index); the
+        # dossier and its events are then read from that year's partition alone (pruned when the
+        # statement runs), the steps by the dossier's id.
+        head = f"WITH k AS (SELECT id, received_year FROM {partitions.REGISTRY} WHERE {where} = %s) "  # noqa: S608  # nosec B608
+        dossier = "d.id = (SELECT id FROM k) AND d.received_year = (SELECT received_year FROM k)"
+        events = (
+            f"FROM {t['events']} e WHERE e.dossier_id = (SELECT id FROM k) "  # noqa: S608  # nosec B608
+            "AND e.dossier_year = (SELECT received_year FROM k)"
+        )
+        steps = f"FROM {t['steps']} s WHERE s.dossier_id = (SELECT id FROM k)"  # noqa: S608  # nosec B608
+    else:
+        head, dossier = "", f"d.{where} = %s"
+        events = f"FROM {t['events']} e JOIN {t['dossiers']} d ON d.id = e.dossier_id WHERE d.{where} = %s"
+        steps = f"FROM {t['steps']} s JOIN {t['dossiers']} d ON d.id = s.dossier_id WHERE d.{where} = %s"
     return (
-        "SELECT 0 AS kind, d.updated_at AS at, d.id AS n1, 0 AS n2, d.secret, d.code, d.status, "  # noqa: S608  # nosec B608
+        f"{head}SELECT 0 AS kind, d.updated_at AS at, d.id AS n1, 0 AS n2, d.secret, d.code, d.status, "  # noqa: S608  # nosec B608
         f"{name('procedures', 'code', 'd.procedure_id')}, {name('procedures', 'name', 'd.procedure_id')}, "
         f"{name('agencies', 'name', 'd.intake_office_id')}, d.submitted_at, d.received_at, d.due_at, "
-        f"d.promised_at, d.result_ready_at, d.returned_at FROM {t['dossiers']} d WHERE d.{where} = %s "
+        f"d.promised_at, d.result_ready_at, d.returned_at FROM {t['dossiers']} d WHERE {dossier} "
         f"UNION ALL SELECT 1, e.at, e.id, 0, e.action, e.to_status, NULL, NULL, NULL, "
-        f"{name('agencies', 'name', 'e.agency_id')}, {pad} "
-        f"FROM {t['events']} e JOIN {t['dossiers']} d ON d.id = e.dossier_id WHERE d.{where} = %s "
+        f"{name('agencies', 'name', 'e.agency_id')}, {pad} {events} "
         f"UNION ALL SELECT 2, NULL, s.{t['order']}, s.id, s.status, NULL, NULL, NULL, NULL, "
-        f"{name('agencies', 'name', 's.agency_id')}, {pad} "
-        f"FROM {t['steps']} s JOIN {t['dossiers']} d ON d.id = s.dossier_id "
-        f"WHERE d.{where} = %s AND s.status IN (%s, %s) "
+        f"{name('agencies', 'name', 's.agency_id')}, {pad} {steps} AND s.status IN (%s, %s) "
         "ORDER BY kind, at, n1, n2"
     )
 
@@ -407,7 +434,11 @@ def public_tracking(*, token: str = "", code: str = "", secret: str = "") -> Tra
             cursor,
             f"hcc_tracking_by_{lookup[0]}",
             _tracking_sql(connection.vendor, lookup[0]),
-            [*[lookup[1]] * 3, StepStatus.ACTIVE.value, StepStatus.CLAIMED.value],
+            [
+                *[lookup[1]] * (1 if connection.vendor == "postgresql" else 3),
+                StepStatus.ACTIVE.value,
+                StepStatus.CLAIMED.value,
+            ],
         )
         rows = cursor.fetchall()
     # The dossier's row comes first when there is one.
@@ -445,4 +476,4 @@ def public_tracking(*, token: str = "", code: str = "", secret: str = "") -> Tra
 def dossier_by_token(token: str) -> Dossier | None:
     if not token or len(token) < 20:
         return None
-    return _tracked().filter(tracking_token=token).first()
+    return _tracked().filter(by_key("tracking_token", token)).first()

@@ -48,7 +48,11 @@ class ProcedureCode(models.Model):
 
 class SyncMessage(models.Model):
     dossier = models.ForeignKey(
-        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="+"
+        "dossiers.Dossier",
+        db_constraint=False,
+        verbose_name=_("hồ sơ"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     dossier_code = models.CharField(_("mã hồ sơ"), max_length=40, db_index=True)
     # On PostgreSQL the event log is partitioned by its dossier's year, and its primary key is

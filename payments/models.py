@@ -17,7 +17,11 @@ class PaymentStatus(models.TextChoices):
 
 class Payment(models.Model):
     dossier = models.ForeignKey(
-        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="online_payments"
+        "dossiers.Dossier",
+        db_constraint=False,
+        verbose_name=_("hồ sơ"),
+        on_delete=models.PROTECT,
+        related_name="online_payments",
     )
     # vnp_TxnRef: ours, unique; the gateway's own number comes back as vnp_TransactionNo.
     txn_ref = models.CharField(_("mã giao dịch"), max_length=40, unique=True)

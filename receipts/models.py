@@ -83,7 +83,9 @@ class FeeLine(models.Model):
     """One fee or charge a dossier owes: copied from the procedure's Fee, so later catalog changes
     do not change what is owed. Financial obligations (taxes, levies) are never fee lines."""
 
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="fee_lines")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", db_constraint=False, on_delete=models.PROTECT, related_name="fee_lines"
+    )
     fee = models.ForeignKey(
         "procedures.Fee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -151,7 +153,9 @@ class _AppendOnly(models.Model):
 class Receipt(_AppendOnly):
     """A fee receipt (biên lai thu phí, lệ phí) as issued. Never edited or deleted."""
 
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="receipts")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", db_constraint=False, on_delete=models.PROTECT, related_name="receipts"
+    )
     series = models.ForeignKey(ReceiptSeries, on_delete=models.PROTECT, related_name="receipts")
     # Copied from the series at issue: what was printed stays what was printed.
     template_code = models.CharField(_("mẫu số"), max_length=20)
@@ -291,7 +295,9 @@ class SignedPaper(models.Model):
 
     token = models.CharField(max_length=64, unique=True, editable=False)
     kind = models.CharField(_("loại"), max_length=8, choices=SignedKind.choices)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="signed_papers")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", db_constraint=False, on_delete=models.PROTECT, related_name="signed_papers"
+    )
     slug = models.CharField(_("giấy tờ"), max_length=40, blank=True)
     title = models.CharField(_("tên giấy tờ"), max_length=300)
     receipt = models.ForeignKey(

@@ -40,6 +40,7 @@ class Reason(models.Model):
 class Rating(models.Model):
     dossier = models.OneToOneField(
         "dossiers.Dossier",
+        db_constraint=False,
         verbose_name=_("hồ sơ"),
         on_delete=models.PROTECT,
         null=True,
@@ -137,6 +138,7 @@ class Feedback(models.Model):
     subject = models.CharField(_("phản ánh về"), max_length=12, choices=Subject.choices)
     dossier = models.ForeignKey(
         "dossiers.Dossier",
+        db_constraint=False,
         verbose_name=_("hồ sơ"),
         on_delete=models.PROTECT,
         null=True,

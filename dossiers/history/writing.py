@@ -144,7 +144,9 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
     by_attname = {f.attname: f for f in _dossier_columns()}
     # Every other column takes its model default, the same for every row: a parameter of the
     # insert, not a field of each COPY line.
-    rest = [f for name, f in by_attname.items() if name not in _ROW_COLUMNS + _BATCH_COLUMNS]
+    rest = [
+        f for name, f in by_attname.items() if name not in (*_ROW_COLUMNS, *_BATCH_COLUMNS, "received_year")
+    ]
     names = [by_attname[name].column for name in _ROW_COLUMNS + _BATCH_COLUMNS]
     defaults = {f"d{n}": f.get_db_prep_save(f.get_default(), connection) for n, f in enumerate(rest)}
     now_text = now.isoformat()
@@ -161,8 +163,8 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
     table = connection.ops.quote_name(Dossier._meta.db_table)
     event_table = connection.ops.quote_name(Event._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(n) for n in names)
-    all_columns = ", ".join([columns, *(connection.ops.quote_name(f.column) for f in rest)])
-    values = ", ".join([columns, *(f"%({name})s" for name in defaults)])
+    all_columns = ", ".join([columns, *(connection.ops.quote_name(f.column) for f in rest), "received_year"])
+    values = ", ".join([columns, *(f"%({name})s" for name in defaults), partitions.year_sql()])
     with connection.cursor() as cursor:
         # Times without an offset in the file are local times.
         cursor.execute("SET LOCAL TIME ZONE %s", [settings.TIME_ZONE])
@@ -191,8 +193,12 @@ def _write_postgres(rows: list[HistoryRow | Prepared], now: datetime) -> int:
             ]
         )
         insert = (
-            f"WITH made AS (INSERT INTO {table} ({all_columns}) SELECT {values} FROM history_import "  # noqa: S608
-            f"ON CONFLICT (code) DO NOTHING RETURNING {returned}), "  # nosec B608
+            # Codes are unique across the years' partitions through the registry
+            # (``partitions.REGISTRY``): rows it already knows, and a code repeated in the batch, add
+            # nothing (what ``ON CONFLICT (code) DO NOTHING`` did on the plain table).
+            f"WITH made AS (INSERT INTO {table} ({all_columns}) SELECT DISTINCT ON (code) {values} "  # noqa: S608
+            f"FROM history_import WHERE NOT EXISTS (SELECT 1 FROM {partitions.REGISTRY} k "
+            f"WHERE k.code = history_import.code) RETURNING {returned}), "  # nosec B608
         )
         events = (
             f"events AS (INSERT INTO {event_table} "  # noqa: S608
@@ -227,6 +233,8 @@ def _write_generic(rows: list[HistoryRow], now: datetime) -> int:
         Dossier(**_dossier_values(row, now, secret, token))
         for row, secret, token in zip(new_rows, secrets_, tokens, strict=True)
     ]
+    for dossier in fresh:
+        dossier.received_year = dossier.year_of_receipt()
     Dossier.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
     ids = dict(Dossier.objects.filter(code__in=[d.code for d in fresh]).values_list("code", "id"))
     events = [

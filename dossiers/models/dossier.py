@@ -151,6 +151,10 @@ class Dossier(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The year the dossier came in, local time (``year_of_receipt``): set when the row is made and
+    # never changed. The partition key of ``dossiers_dossier`` and ``dossiers_event`` on PostgreSQL
+    # (``dossiers.partitions``): a query that names it reads one partition.
+    received_year = models.SmallIntegerField(editable=False)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -207,13 +211,17 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def received_year(self) -> int:
+    def save(self, *args, **kwargs):
+        if self.received_year is None:
+            self.received_year = self.year_of_receipt()
+        super().save(*args, **kwargs)
+
+    def year_of_receipt(self) -> int:
         """The year the dossier came in, local time: submitted (online, and every dossier the
-        services make) or received (imported from a counter). Its events are kept by this year
-        (the partition key of ``dossiers_event`` on PostgreSQL, ``dossiers.partitions``); it never
-        changes, because neither time does once set and one of them is set when the row is made
-        (an imported online submission not yet received gets its import time, migration 0019)."""
+        services make) or received (imported from a counter). Stored as ``received_year`` when the
+        row is made; it never changes, because neither time does once set and one of them is set
+        when the row is made (an imported online submission not yet received gets its import time,
+        migration 0019). ``partitions.year_sql`` is the same in SQL."""
         moment = self.submitted_at or self.received_at or self.created_at or timezone.now()
         return timezone.localtime(moment).year
 
@@ -256,3 +264,26 @@ def mask_id_number(value: str) -> str:
     if not value:
         return ""
     return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+class DossierKey(models.Model):
+    """The registry of the dossiers' keys on PostgreSQL (``dossiers.partitions``): one row a
+    dossier, written by a trigger in the same statement as the dossier, keyed both ways with it by
+    ``(id, received_year)``. It keeps ``code``, ``tracking_token`` and the register line unique
+    across the years' partitions (a partitioned table cannot), and it is what every foreign key to
+    the dossiers points at. Read by the look-ups that know only a code or a token
+    (``selectors.by_key``). On SQLite its table does not exist: the dossier table keeps its keys."""
+
+    id = models.BigIntegerField(primary_key=True)
+    received_year = models.SmallIntegerField()
+    code = models.CharField(max_length=40, unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True)
+    intake_office_id = models.BigIntegerField()
+    register_book = models.IntegerField(null=True)
+    register_number = models.IntegerField(null=True)
+
+    class Meta:
+        db_table = "dossiers_dossierkey"
+
+    def __str__(self) -> str:
+        return self.code

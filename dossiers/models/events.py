@@ -21,7 +21,7 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     """Append-only: what happened to a dossier, who did it and when. Never edited or deleted."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    dossier = models.ForeignKey(Dossier, db_constraint=False, on_delete=models.PROTECT, related_name="events")
     # step, actor and agency are empty on imported history (an event a dossier): indexed where set
     step = models.ForeignKey(
         Step, on_delete=models.PROTECT, null=True, blank=True, related_name="events", db_index=False

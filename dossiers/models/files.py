@@ -25,7 +25,7 @@ def dossier_file_path(instance: "DossierFile", filename: str) -> str:
 
 
 class DossierFile(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
+    dossier = models.ForeignKey(Dossier, db_constraint=False, on_delete=models.PROTECT, related_name="files")
     document = models.ForeignKey(
         "procedures.RequiredDocument",
         verbose_name=_("thành phần hồ sơ"),
@@ -66,7 +66,9 @@ class DossierFile(models.Model):
 class DocumentReceived(models.Model):
     """A required document ticked as received at the desk: originals and copies counted."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents_received")
+    dossier = models.ForeignKey(
+        Dossier, db_constraint=False, on_delete=models.CASCADE, related_name="documents_received"
+    )
     document = models.ForeignKey(
         "procedures.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

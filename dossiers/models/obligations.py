@@ -28,7 +28,9 @@ class FinancialObligation(models.Model):
 
     Not a fee: nothing here is ever a ``receipts.FeeLine`` or printed on a fee receipt."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="obligations")
+    dossier = models.ForeignKey(
+        Dossier, db_constraint=False, on_delete=models.PROTECT, related_name="obligations"
+    )
     step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kind = models.CharField(_("loại nghĩa vụ"), max_length=24, choices=ObligationKind.choices)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))

@@ -19,7 +19,7 @@ class StepStatus(models.TextChoices):
 class Step(models.Model):
     """One routed step of a dossier, made from the procedure's ProcessStep."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    dossier = models.ForeignKey(Dossier, db_constraint=False, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     agency = models.ForeignKey(
         "procedures.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
@@ -60,7 +60,9 @@ class Step(models.Model):
 
 
 class SupplementRequest(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
+    dossier = models.ForeignKey(
+        Dossier, db_constraint=False, on_delete=models.CASCADE, related_name="supplement_requests"
+    )
     step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Asked by the desk before an online submission was accepted (form 02 at intake), not during
     # processing: the clock had not started, and the one-request rule of each stage counts its own.

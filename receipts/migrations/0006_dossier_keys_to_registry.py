@@ -1,0 +1,51 @@
+"""The foreign keys to the dossiers point at their registry on PostgreSQL (``dossiers.0020``):
+Django no longer makes or drops them (``db_constraint=False``)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("dossiers", "0020_dossier_partitioned_by_year"),
+        ("receipts", "0005_fee_lines_set_at_receipt"),
+    ]
+
+    operations = [
+        # State only: the database's key is the registry's, made by dossiers.0020 on PostgreSQL
+        # (on SQLite the key made with the table stays).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="feeline",
+                    name="dossier",
+                    field=models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fee_lines",
+                        to="dossiers.dossier",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="receipt",
+                    name="dossier",
+                    field=models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="dossiers.dossier",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="signedpaper",
+                    name="dossier",
+                    field=models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signed_papers",
+                        to="dossiers.dossier",
+                    ),
+                ),
+            ],
+        ),
+    ]
