@@ -3,8 +3,11 @@
 Django renders a ``<select>`` through a template for the element and two more for each option:
 the nationality list of an intake form (about 250 countries) cost more than the rest of the page.
 ``Select`` writes the same HTML as Django's ``django/forms/widgets/select.html`` (the element,
-its attributes, the optgroups, ``selected`` on the chosen options) in one pass.
+its attributes, the optgroups, ``selected`` on the chosen options) in one pass; a flat list of
+plain strings (the nationalities) is escaped once a process and only ``selected`` added a request.
 """
+
+from functools import lru_cache
 
 from django import forms
 from django.utils.html import conditional_escape
@@ -41,8 +44,45 @@ def select_html(widget: dict) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=32)
+def _flat_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """(value, the option's HTML up to where ``selected`` goes, the rest) of each choice: the
+    same for every request of a list of plain strings (the key is the list itself, labels
+    already translated)."""
+    return tuple(
+        (
+            value,
+            f'\n  <option value="{conditional_escape(value)}"',
+            f">{conditional_escape(label)}</option>\n",
+        )
+        for value, label in choices
+    )
+
+
+def _plain(choices) -> tuple[tuple[str, str], ...] | None:
+    """``choices`` as a tuple when they are a flat list of (str, str), else None."""
+    if not isinstance(choices, list | tuple):
+        return None
+    for choice in choices:
+        if len(choice) != 2 or type(choice[0]) is not str or type(choice[1]) is not str:
+            return None
+    return tuple(choices)
+
+
 class Select(forms.Select):
     """Django's ``Select``, rendered without a template per option."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        return mark_safe(select_html(self.get_context(name, value, attrs)["widget"]))  # noqa: S308  # nosec B308 B703
+        plain = None if self.allow_multiple_selected else _plain(self.choices)
+        if plain is None:
+            return mark_safe(select_html(self.get_context(name, value, attrs)["widget"]))  # noqa: S308  # nosec B308 B703
+        chosen = set(self.format_value(value))
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        for option_value, head, tail in _flat_options(plain):
+            if chosen and option_value in chosen:
+                parts += (head, " selected", tail)
+                chosen = ()  # one option selected, as Django's ``optgroups``
+            else:
+                parts += (head, tail)
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 (escaped in _flat_options)
