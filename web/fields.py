@@ -19,7 +19,7 @@ from django.utils import formats
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-from web.widgets import _attrs, select_html
+from web.widgets import Select, _attrs, select_html
 
 # Django's widget templates that are ``input.html`` and nothing else
 _INPUT_TEMPLATES = frozenset(
@@ -73,6 +73,8 @@ def widget_html(bound: forms.BoundField, css: str) -> SafeString:
     attrs = bound.build_widget_attrs({}, widget)
     if bound.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound.auto_id)
+    if isinstance(widget, Select):  # already written in Python (a long list escaped once)
+        return widget.render(bound.html_name, bound.value(), attrs)
     context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
     if template in _INPUT_TEMPLATES:
         html = _input(context)
