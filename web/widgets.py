@@ -85,4 +85,5 @@ class Select(forms.Select):
             else:
                 parts += (head, tail)
         parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703 (escaped in _flat_options)
+        # every value escaped by _flat_options
+        return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
