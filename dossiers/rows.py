@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from web.fields import widget_html
 from web.numbers import format_date_time
 
 
@@ -235,3 +236,69 @@ def online_queue_items(dossiers, *, request) -> SafeString:
             "</article>\n"
         )
     return mark_safe("".join(items))  # noqa: S308  # nosec B308 B703
+
+
+def _feedback(errors) -> str:
+    return "".join(f'<div class="invalid-feedback d-block">{esc(error)}</div>' for error in errors)
+
+
+def _count_cell(field) -> str:
+    """``dossiers/desk/_count_cell.html``: a number of copies, its label for screen readers."""
+    invalid = " is-invalid" if field.errors else ""
+    return (
+        f'<label class="visually-hidden" for="{esc(field.id_for_label)}">{esc(field.label)}</label>\n'
+        f"{widget_html(field, 'form-control form-control-sm' + invalid)}\n{_feedback(field.errors)}"
+    )
+
+
+def _files_cell(field) -> str:
+    invalid = " is-invalid" if field.errors else ""
+    return (
+        f'<label class="visually-hidden" for="{esc(field.id_for_label)}">{esc(field.label)}</label>\n'
+        f"{widget_html(field, 'form-control form-control-sm' + invalid)}\n{_feedback(field.errors)}"
+    )
+
+
+def intake_document_rows(form) -> SafeString:
+    """The ``<tr>`` of each required document of the desk intake form
+    (``dossiers/desk/intake.html``): ticked as received, the originals and copies counted, the
+    scans, and the papers of the applicant's store it could reuse."""
+    rows = form.document_rows()
+    if not rows:
+        return mark_safe(  # noqa: S308  # nosec B308 B703
+            f'<tr><td colspan="5">{esc(_("Thủ tục chưa có danh mục thành phần hồ sơ."))}</td></tr>'
+        )
+    mandatory = f'<span class="badge text-bg-light border">{esc(_("bắt buộc"))}</span>'
+    case_text = _("Trường hợp: %(case)s")
+    reuse_legend = esc(_("Hoặc dùng lại bản trong kho dữ liệu của người nộp (không cần nộp bản giấy):"))
+    out = []
+    for n, row in enumerate(rows, 1):
+        document, received, files = row["document"], row["received"], row["files"]
+        case = (
+            f'<div class="small text-body-secondary">{case_text % {"case": esc(document.case)}}</div>'
+            if document.case
+            else ""
+        )
+        reuse = ""
+        if row["reuse"]:
+            choices = "".join(
+                f'<div class="form-check">{choice.tag()}<label class="form-check-label" '
+                f'for="{esc(choice.id_for_label)}">{esc(choice.choice_label)}</label></div>'
+                for choice in row["reuse"]
+            )
+            reuse = (
+                f'\n<fieldset class="reuse mt-1 small">\n<legend class="fs-6 small fw-semibold mb-0">'
+                f"{reuse_legend}</legend>\n{choices}\n</fieldset>"
+            )
+        out.append(
+            f"<tr>\n<td>{n}</td>\n"
+            f'<th scope="row" class="fw-normal">\n<div class="form-check">\n'
+            f"{widget_html(received, 'form-check-input' + (' is-invalid' if received.errors else ''))}\n"
+            f'<label class="form-check-label" for="{esc(received.id_for_label)}">\n'
+            f"{esc(document.name)}\n{mandatory if document.mandatory else ''}\n</label>\n"
+            f"{case}\n{_feedback(received.errors)}\n</div>{reuse}\n</th>\n"
+            f"<td>{_count_cell(row['originals'])}</td>\n"
+            f"<td>{_count_cell(row['copies'])}</td>\n"
+            f"<td>\n{_files_cell(files)}\n</td>\n</tr>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308  # nosec B308 B703 (every value escaped above)

@@ -3,8 +3,11 @@
 Django renders a ``<select>`` through a template for the element and two more for each option:
 the nationality list of an intake form (about 250 countries) cost more than the rest of the page.
 ``Select`` writes the same HTML as Django's ``django/forms/widgets/select.html`` (the element,
-its attributes, the optgroups, ``selected`` on the chosen options) in one pass.
+its attributes, the optgroups, ``selected`` on the chosen options) in one pass; a flat list of
+plain strings (the nationalities) is escaped once a process and only ``selected`` added a request.
 """
+
+from functools import lru_cache
 
 from django import forms
 from django.utils.html import conditional_escape
@@ -24,21 +27,63 @@ def _attrs(attrs: dict) -> str:
     return "".join(out)
 
 
+def select_html(widget: dict) -> str:
+    """``django/forms/widgets/select.html`` of a widget's context (``get_context()["widget"]``)."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=32)
+def _flat_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """(value, the option's HTML up to where ``selected`` goes, the rest) of each choice: the
+    same for every request of a list of plain strings (the key is the list itself, labels
+    already translated)."""
+    return tuple(
+        (
+            value,
+            f'\n  <option value="{conditional_escape(value)}"',
+            f">{conditional_escape(label)}</option>\n",
+        )
+        for value, label in choices
+    )
+
+
+def _plain(choices) -> tuple[tuple[str, str], ...] | None:
+    """``choices`` as a tuple when they are a flat list of (str, str), else None."""
+    if not isinstance(choices, list | tuple):
+        return None
+    for choice in choices:
+        if len(choice) != 2 or type(choice[0]) is not str or type(choice[1]) is not str:
+            return None
+    return tuple(choices)
+
+
 class Select(forms.Select):
     """Django's ``Select``, rendered without a template per option."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, group_choices, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in group_choices:
-                parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
+        plain = None if self.allow_multiple_selected else _plain(self.choices)
+        if plain is None:
+            return mark_safe(select_html(self.get_context(name, value, attrs)["widget"]))  # noqa: S308  # nosec B308 B703
+        chosen = set(self.format_value(value))
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        for option_value, head, tail in _flat_options(plain):
+            if chosen and option_value in chosen:
+                parts += (head, " selected", tail)
+                chosen = ()  # one option selected, as Django's ``optgroups``
+            else:
+                parts += (head, tail)
         parts.append("\n</select>")
+        # every value escaped by _flat_options
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703

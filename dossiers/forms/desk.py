@@ -157,6 +157,7 @@ class IntakeForm(forms.Form):
         label=gettext_lazy("Cơ quan giải quyết"),
         queryset=Agency.objects.none(),
         required=False,
+        widget=Select,
         error_messages={
             "required": gettext_lazy("Vui lòng chọn cơ quan giải quyết."),
             "invalid_choice": gettext_lazy("Cơ quan đã chọn không giải quyết thủ tục này."),
@@ -183,6 +184,11 @@ class IntakeForm(forms.Form):
             field.empty_label = _("— Chọn cơ quan giải quyết —") if not own else None
             if own:
                 field.initial = office.pk
+            # the options from ``competent`` (already in the order of their names), not the
+            # queryset read again when the page is rendered; the queryset still checks a POST
+            field.widget.choices = ([("", field.empty_label)] if field.empty_label is not None else []) + [
+                (str(agency.pk), field.label_from_instance(agency)) for agency in competent
+            ]
         else:
             del self.fields["resolving_agency"]
         self.procedure = procedure

@@ -35,3 +35,22 @@ def test_a_false_attribute_is_left_out():
     ours, django = both("VN", {"disabled": False, "autofocus": True})
     assert ours == django
     assert "disabled" not in ours and " autofocus" in ours
+
+
+FLAT = [("", "— Chọn quốc tịch —"), ("VN", "Việt Nam"), ("XX", 'Tên <b>thẻ</b> & "ngoặc"'), ("VN", "Lặp")]
+
+
+def test_a_flat_list_of_strings_the_same_as_django_in_every_state():
+    for value in ("", "VN", "XX", None, "absent", ["VN"]):
+        for attrs in (None, {"id": "id_n", "class": "form-select", "required": True, "autofocus": False}):
+            ours = Select(choices=FLAT).render("nationality", value, attrs)
+            django = forms.Select(choices=FLAT).render("nationality", value, attrs)
+            assert ours == django, (value, attrs)
+
+
+def test_a_flat_list_rendered_again_with_another_value_or_other_labels():
+    Select(choices=FLAT).render("nationality", "VN")
+    again = Select(choices=FLAT).render("nationality", "XX")
+    assert '<option value="XX" selected>' in again and '<option value="VN">' in again
+    english = [("", "— Choose —"), ("VN", "Vietnam")]
+    assert ">Vietnam</option>" in Select(choices=english).render("nationality", "")

@@ -22,6 +22,7 @@ from dossiers.forms.desk import (
 )
 from dossiers.models import Channel, Dossier, ReturnMethod
 from dossiers.permissions import action_names, dossier_actions_for
+from dossiers.rows import intake_document_rows
 from dossiers.views.desk.common import (
     SEARCH_RESULTS,
     _add_service_errors,
@@ -177,6 +178,7 @@ def intake(request):
             "procedure": procedure,
             "channel": channel,
             "form": form,
+            "document_rows": intake_document_rows(form),
             "lookup": lookup,
             "lookup_result": lookup_result,
             "fees": fees,

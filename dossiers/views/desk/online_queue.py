@@ -25,24 +25,31 @@ from dossiers.views.desk.common import PAGE_SIZE, _allowed, _desk_dossier, _subm
 from dossiers.workflow import Action, TransitionRefused
 from web.numbers import format_date_time
 
+# The procedure's long texts (catalog page, search), never shown in the queue: not read for each
+# of its rows (issue 25).
+UNSHOWN_PROCEDURE_TEXTS = tuple(
+    f"procedure__{name}"
+    for name in ("search_text", "applicants", "steps_description", "result", "conditions", "legal_basis")
+)
+
 
 @desk_view("dossier.accept_online")
 def online_queue_page(request):
     """Online submissions waiting at the clerk's office, oldest first, with their files."""
-    qs = online_queue(request.user).prefetch_related(
-        "supplement_requests",  # the check "asked once already" and the request shown
-        Prefetch(
-            "files",
-            queryset=DossierFile.objects.filter(kind=FileKind.SUBMISSION)
-            .select_related("document")
-            .order_by("id"),
-        ),
+    qs = (
+        online_queue(request.user)
+        .defer(*UNSHOWN_PROCEDURE_TEXTS)
+        .prefetch_related(
+            "supplement_requests",  # the check "asked once already" and the request shown
+            # the row shows the file's own copy of its document's name: no join on the document
+            Prefetch("files", queryset=DossierFile.objects.filter(kind=FileKind.SUBMISSION).order_by("id")),
+        )
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for dossier in page.object_list:
         # the buttons offered: what the services would accept now (dossiers.permissions)
         dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
-    waiting = list(waiting_for_intake_supplement(request.user)[:PAGE_SIZE])
+    waiting = list(waiting_for_intake_supplement(request.user).defer(*UNSHOWN_PROCEDURE_TEXTS)[:PAGE_SIZE])
     for dossier in waiting:
         dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
     # each submission as ready HTML, not a template's loop over its facts and files (dossiers/rows.py)
