@@ -6,18 +6,15 @@ from datetime import date
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Lower
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
+from procedures import versioned
 from procedures.models import (
     TWO_TIER_FROM,
     Agency,
-    Fee,
     Field,
     Level,
     Procedure,
     ProcessStep,
-    RequiredDocument,
 )
 from procedures.text import fold, search_terms
 
@@ -124,7 +121,8 @@ def procedures_search(query: str = "", qs: QuerySet[Procedure] | None = None) ->
 
 def procedure_detail(code: str) -> Procedure:
     """An active procedure with its documents, fees and process steps (with their agencies)
-    prefetched; the documents and fees from the process's cache (``_owned_rows``)."""
+    prefetched; the documents and fees from the process's copy per procedure version
+    (``procedures.versioned``, issue 25: two statements less on every desk intake page)."""
     procedure = (
         procedures_public()
         .prefetch_related(
@@ -134,62 +132,21 @@ def procedure_detail(code: str) -> Procedure:
         )
         .get(code=code)
     )
-    documents, fees = _owned_rows(procedure)
-    _set_prefetched(procedure, "documents", RequiredDocument, documents)
-    _set_prefetched(procedure, "fees", Fee, fees)
+    _set_prefetched(procedure, "documents", versioned.documents_of(procedure))
+    _set_prefetched(procedure, "fees", versioned.fees_of(procedure))
     return procedure
 
 
-# (procedure id, its updated_at) → the rows of its documents and fees, as (field names, values).
-# Documents and fees change only with their procedure (``procedure_upsert``, the admin's inlines),
-# which saves it and so moves its ``updated_at``: every process reads the procedure's row, and a
-# new ``updated_at`` is a new key. A save of any of the three models in this process also empties
-# it (tests run in frozen time, where ``updated_at`` does not move). Issue 25: two statements and
-# their model instances less on every desk intake page.
-_OWNED: dict[tuple[int, object], tuple[tuple, tuple]] = {}
-_OWNED_MAX = 1024
-
-
-def _owned_rows(procedure: Procedure) -> tuple[tuple, tuple]:
-    key = (procedure.pk, procedure.updated_at)
-    rows = _OWNED.get(key)
-    if rows is None:
-        rows = (
-            _rows(RequiredDocument.objects.filter(procedure_id=procedure.pk).order_by("order", "id")),
-            _rows(Fee.objects.filter(procedure_id=procedure.pk)),  # the model's order, as the prefetch
-        )
-        if len(_OWNED) >= _OWNED_MAX:
-            _OWNED.clear()
-        _OWNED[key] = rows
-    return rows
-
-
-def _rows(qs: QuerySet) -> tuple[tuple[str, ...], tuple[tuple, ...]]:
-    names = tuple(field.attname for field in qs.model._meta.concrete_fields)
-    return names, tuple(qs.values_list(*names))
-
-
-def _set_prefetched(procedure: Procedure, name: str, model, rows: tuple) -> None:
-    """``procedure.<name>.all()`` answers new instances of ``rows`` without a query, as after
-    ``prefetch_related(name)`` (each instance's ``procedure`` set to it)."""
-    names, values = rows
-    objects = []
-    for row in values:
-        obj = model.from_db(connection.alias, names, row)
+def _set_prefetched(procedure: Procedure, name: str, objects: list) -> None:
+    """``procedure.<name>.all()`` answers ``objects`` without a query, as after
+    ``prefetch_related(name)`` (each object's ``procedure`` set to it)."""
+    for obj in objects:
         obj.procedure = procedure
-        objects.append(obj)
     qs = getattr(procedure, name).all()
     qs._result_cache = objects
     qs._prefetch_done = True
     procedure._prefetched_objects_cache = getattr(procedure, "_prefetched_objects_cache", {})
     procedure._prefetched_objects_cache[name] = qs
-
-
-@receiver([post_save, post_delete], sender=Procedure)
-@receiver([post_save, post_delete], sender=RequiredDocument)
-@receiver([post_save, post_delete], sender=Fee)
-def _forget_owned_rows(**kwargs) -> None:
-    _OWNED.clear()
 
 
 def one_stop_offices(day: date | None = None) -> QuerySet[Agency]:
