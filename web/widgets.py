@@ -10,6 +10,7 @@ plain strings (the nationalities) is escaped once a process and only ``selected`
 from functools import lru_cache
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,7 +61,10 @@ def _flat_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str,
 
 
 def _plain(choices) -> tuple[tuple[str, str], ...] | None:
-    """``choices`` as a tuple when they are a flat list of (str, str), else None."""
+    """``choices`` as a tuple when they are a flat list of (str, str), else None. Choices given as
+    a callable (read in the page's language) are called here."""
+    if isinstance(choices, CallableChoiceIterator):
+        choices = list(choices)
     if not isinstance(choices, list | tuple):
         return None
     for choice in choices:

@@ -55,13 +55,6 @@ def _nationality_options() -> list[tuple[str, str]]:
     return [("", _("— Chọn quốc tịch —")), *nationality_choices()]
 
 
-class NationalityField(forms.ChoiceField):
-    """The same options on every form in a language: ``online_field`` writes them once
-    (``dossiers.forms.online_rendering``)."""
-
-    options_key = "nationality"
-
-
 class ApplicantForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Người nộp hồ sơ là"),
@@ -95,7 +88,7 @@ class ApplicantForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    nationality = NationalityField(
+    nationality = forms.ChoiceField(
         label=_("Quốc tịch (khi dùng hộ chiếu)"),
         required=False,
         choices=_nationality_options,  # read when shown or checked, in the page's language

@@ -1,4 +1,4 @@
-"""The wizard's fields written in Python (``dossiers.forms.online_rendering``) are the HTML crispy
+"""The wizard's fields written in Python (``web.fields``, as on the desk) are the HTML crispy
 writes for them, whitespace aside: labels, required marks, help text, errors, aria attributes."""
 
 import re
@@ -8,7 +8,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 
 from dossiers.forms.online import ApplicantForm, ContactForm, OfficeForm
-from dossiers.forms.online_rendering import online_field
+from web.fields import field_html as online_field
 from procedures.services import agency_upsert
 
 
