@@ -8,8 +8,8 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 
 from dossiers.forms.online import ApplicantForm, ContactForm, OfficeForm
-from web.fields import field_html as online_field
 from procedures.services import agency_upsert
+from web.fields import field_html as online_field
 
 
 def squeezed(html: str) -> str:
