@@ -190,7 +190,11 @@ def bench_data() -> dict:
     }
 
 
-def start_server(environment: dict[str, str], port: int) -> subprocess.Popen:
+def start_server(
+    environment: dict[str, str], port: int, workers: int = 2, boot_seconds: int = 90
+) -> subprocess.Popen:
+    """gunicorn serving the portal on loopback ``port`` with ``workers`` sync workers, once it
+    answers ``/bench/hello/`` (at most ``boot_seconds``)."""
     command = [
         str(VENV_BIN / "gunicorn"),
         "--config",
@@ -198,7 +202,7 @@ def start_server(environment: dict[str, str], port: int) -> subprocess.Popen:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
+        str(workers),
         "--worker-class",
         "sync",
         "--access-logfile",
@@ -208,7 +212,7 @@ def start_server(environment: dict[str, str], port: int) -> subprocess.Popen:
         "0",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)  # nosec B603
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + boot_seconds
     while time.monotonic() < deadline:
         try:
             if requests.get(f"http://127.0.0.1:{port}/bench/hello/", timeout=10).status_code == 200:
@@ -219,7 +223,7 @@ def start_server(environment: dict[str, str], port: int) -> subprocess.Popen:
             raise SystemExit(f"gunicorn stopped (exit {server.returncode})")
         time.sleep(0.5)
     stop_server(server)
-    raise SystemExit("gunicorn did not answer /bench/hello/ within 90 s")
+    raise SystemExit(f"gunicorn did not answer /bench/hello/ within {boot_seconds} s")
 
 
 def stop_server(server: subprocess.Popen) -> None:

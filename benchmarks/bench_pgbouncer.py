@@ -20,47 +20,13 @@ import json
 import os
 import subprocess  # nosec B404 (runs this project's own tools)
 import sys
-import time
 from urllib.parse import urlsplit, urlunsplit
-
-import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_load  # noqa: E402
 
 ROOT = bench_load.ROOT
 TARGETS = [("TrackingByCode", "public tracking, code + secret"), ("ReviewerInbox", "reviewer inbox")]
-
-
-def start_server(environment: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    command = [
-        str(bench_load.VENV_BIN / "gunicorn"),
-        "--config",
-        str(ROOT / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--access-logfile",
-        "/dev/null",
-        "--max-requests",
-        "0",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=environment)  # nosec B603
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/bench/hello/", timeout=10).status_code == 200:
-                return server
-        except requests.RequestException:
-            pass  # still booting
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped (exit {server.returncode})")
-        time.sleep(0.5)
-    bench_load.stop_server(server)
-    raise SystemExit("gunicorn did not answer /bench/hello/ within 120 s")
 
 
 def through(database_url: str, port: int) -> str:
@@ -103,7 +69,7 @@ def main() -> int:
             env["DATABASE_URL"] = through(database_url, bouncer)
             env["DATABASE_TRANSACTION_POOLING"] = "1"
         redis.Redis.from_url(env["CACHE_URL"]).flushdb()
-        server = start_server(env, port, workers)
+        server = bench_load.start_server(env, port, workers, boot_seconds=120)
         try:
             bench_load.warm_up(host, data)
             (bench_load.RAW / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
