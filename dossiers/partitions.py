@@ -140,6 +140,24 @@ def _identity(cursor, table: str) -> None:
     )
 
 
+def _partitioned_copy(cursor, table: str, key: str, found: list[int], default: str) -> tuple[str, list[int]]:
+    """An empty ``<table>_partitioned`` like ``table`` with the year column ``key``, ranged by it: a
+    partition for each year ``found``, this year and next, and the ``default`` one. Returns its name
+    and the years."""
+    new = f"{table}_partitioned"
+    cursor.execute(
+        f'CREATE TABLE "{new}" (LIKE "{table}" INCLUDING DEFAULTS INCLUDING STORAGE, '
+        f"{key} smallint NOT NULL) PARTITION BY RANGE ({key})"
+    )
+    this_year = timezone.localdate().year
+    years = sorted(set(found) | {this_year, this_year + 1})
+    for year in years:
+        bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
+        cursor.execute(f'CREATE TABLE "{partition_name(year, table)}" PARTITION OF "{new}" {bound}')
+    cursor.execute(f'CREATE TABLE "{default}" PARTITION OF "{new}" DEFAULT')
+    return new, years
+
+
 def partition_events(cursor) -> list[int]:
     """The plain event table → partitioned by the dossier's year, rows, indexes and constraints kept.
     Returns the years that got a partition. Run in the migration's transaction: nothing changes
@@ -155,18 +173,9 @@ def partition_events(cursor) -> list[int]:
         cursor.execute(f'ALTER TABLE "{referencing}" DROP CONSTRAINT "{name}"')
     indexes, constraints = _indexes_and_constraints(cursor, TABLE)
     columns = [c for c in _columns(cursor, TABLE) if c != "dossier_year"]
-    new = f"{TABLE}_partitioned"
-    cursor.execute(
-        f'CREATE TABLE "{new}" (LIKE "{TABLE}" INCLUDING DEFAULTS INCLUDING STORAGE, '
-        "dossier_year smallint NOT NULL) PARTITION BY RANGE (dossier_year)"
-    )
     cursor.execute(f"SELECT DISTINCT {year_sql('d')} FROM dossiers_dossier d")  # noqa: S608  # nosec B608
-    this_year = timezone.localdate().year
-    years = sorted({row[0] for row in cursor.fetchall()} | {this_year, this_year + 1})
-    for year in years:
-        bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
-        cursor.execute(f'CREATE TABLE "{partition_name(year)}" PARTITION OF "{new}" {bound}')
-    cursor.execute(f'CREATE TABLE "{DEFAULT}" PARTITION OF "{new}" DEFAULT')
+    found = [row[0] for row in cursor.fetchall()]
+    new, years = _partitioned_copy(cursor, TABLE, "dossier_year", found, DEFAULT)
     column_list = ", ".join(f'"{c}"' for c in columns)
     selected = ", ".join(f'e."{c}"' for c in columns)
     cursor.execute(
@@ -328,18 +337,10 @@ def partition_dossiers(cursor) -> list[int]:
     indexes = [i for i in indexes if not any(f"INDEX {moved} " in i for moved in MOVED_TO_REGISTRY)]
     constraints = [(n, d) for n, d in constraints if n not in MOVED_TO_REGISTRY]
     columns = [c for c in _columns(cursor, DOSSIERS) if c != "received_year"]
-    new = f"{DOSSIERS}_partitioned"
-    cursor.execute(
-        f'CREATE TABLE "{new}" (LIKE "{DOSSIERS}" INCLUDING DEFAULTS INCLUDING STORAGE, '
-        "received_year smallint NOT NULL) PARTITION BY RANGE (received_year)"
-    )
     cursor.execute(f"SELECT DISTINCT {year_sql()} FROM {DOSSIERS}")  # noqa: S608  # nosec B608
-    this_year = timezone.localdate().year
-    years = sorted({row[0] for row in cursor.fetchall()} | {this_year, this_year + 1})
-    for year in years:
-        bound = f"FOR VALUES FROM ({year}) TO ({year + 1})"
-        cursor.execute(f'CREATE TABLE "{partition_name(year, DOSSIERS)}" PARTITION OF "{new}" {bound}')
-    cursor.execute(f'CREATE TABLE "{DOSSIERS_DEFAULT}" PARTITION OF "{new}" DEFAULT')
+    new, years = _partitioned_copy(
+        cursor, DOSSIERS, "received_year", [row[0] for row in cursor.fetchall()], DOSSIERS_DEFAULT
+    )
     column_list = ", ".join(f'"{c}"' for c in columns)
     cursor.execute(
         f'INSERT INTO "{new}" ({column_list}, received_year) '  # noqa: S608  # nosec B608
