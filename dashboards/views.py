@@ -185,7 +185,11 @@ def dashboard(request):
             "params": params,
             "digitisation": digitisation,
             "quality": service_quality(
-                request.user, date_from=query.date_from, date_to=query.date_to, whole=whole
+                request.user,
+                date_from=query.date_from,
+                date_to=query.date_to,
+                whole=whole,
+                scope=query.filters.scope,
             ),
         },
     )
