@@ -30,7 +30,10 @@ def setup() -> None:
 
 def pages():
     """(name, username or None, URL, query parameters, headers) of each page timed."""
+    from datetime import timedelta
+
     from django.urls import reverse
+    from django.utils import timezone
 
     from accounts.models import User
     from dossiers.models import Dossier, Step, StepStatus
@@ -46,6 +49,8 @@ def pages():
     procedure = Procedure.objects.filter(is_active=True, accepts_online=True).order_by("code").first()
     token = Dossier.objects.order_by("-id").values_list("tracking_token", flat=True).first()
     citizen = User.objects.filter(role="citizen").order_by("id").values_list("username", flat=True).first()
+    today = timezone.localdate()  # the load benchmark's year (bench_load.bench_data)
+    year = {"date_from": (today - timedelta(days=364)).isoformat(), "date_to": today.isoformat()}
     forwarded = {"HTTP_X_FORWARDED_FOR": None}  # another client address each time (the rate limit)
     return [
         ("hello", None, "/bench/hello/", {}, {}),
@@ -55,6 +60,7 @@ def pages():
         ("desk intake form", "motcua", reverse("dossiers:desk_intake"), {"procedure": procedure.code}, {}),
         ("desk online queue", "motcua", reverse("dossiers:desk_online_queue"), {}, {}),
         ("desk returns", "motcua", reverse("dossiers:desk_returns"), {}, {}),
+        ("dashboard year", "lanhdao", reverse("dashboards:dashboard"), year, {}),
         ("online: start", citizen, reverse("dossiers:submit_start", args=[procedure.code]), {}, {}),
     ]
 

@@ -310,18 +310,86 @@ def _ranges_sql(column: str, ranges: list[tuple[date, date]], connection) -> tup
     return f"({sql})", [adapt(d) for a, b in ranges for d in (a, b)]
 
 
-def _grouped_wide(model, period: str, q: Q, group: str | None, buckets, out: dict, spans, taken=()) -> None:
+class _Batch:
+    """The sums of one computation over the rollups, asked for one by one (``_grouped_wide``,
+    ``_totals``) and read together: one statement per database, the parts' grouped SELECTs joined
+    by UNION ALL, each row tagged with its part. Each part's ``out`` is filled by ``run``. A
+    dashboard's year asks for nine parts; one round trip and one plan instead of nine."""
+
+    def __init__(self) -> None:
+        # database → [(group column or None, period column or None, sums, rest, params, names, out)]
+        self.parts: dict[str, list] = defaultdict(list)
+        self.group_types: dict[str, str] = {}  # database → the type of the group columns
+        self.wheres: dict = {}
+
+    def where(self, model, q: Q, connection) -> tuple[str, list]:
+        key = (connection.alias, model, q)
+        if key not in self.wheres:
+            self.wheres[key] = _where(model, q, connection)
+        return self.wheres[key]
+
+    def add(self, connection, model, group, period, sums: str, rest: str, params, names, out) -> None:
+        """``SELECT group, period, sums rest``: ``group`` a column of ``model`` or None, ``period``
+        a date column or None, ``rest`` from FROM on (grouped by the columns given)."""
+        if group is not None:
+            field = next(f for f in model._meta.concrete_fields if f.column == group)
+            kind = field.db_type(connection)
+            if self.group_types.setdefault(connection.alias, kind) != kind:
+                raise ValueError(f"one batch groups by columns of one type: {group} is {kind}")
+        self.parts[connection.alias].append((group, period, sums, rest, params, names, out))
+
+    def run(self) -> None:
+        for alias, parts in self.parts.items():
+            width = max(len(part[5]) for part in parts)
+            # a NULL key typed as the others: PostgreSQL types a UNION's columns pairwise
+            no_group = f"CAST(NULL AS {self.group_types[alias]})" if alias in self.group_types else "NULL"
+            selects, params = [], []
+            for i, (group, period, sums, rest, part_params, names, _out) in enumerate(parts):
+                pad = ", 0" * (width - len(names))  # the same number of columns in every part
+                keys = f"{group or no_group}, {period or 'CAST(NULL AS DATE)'}"
+                selects.append(f"SELECT {i}, {keys}, {sums}{pad} {rest}")
+                params.extend(part_params)
+            with connections[alias].cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(selects), params)
+                results = cursor.fetchall()
+            for r in results:
+                group, period, _sums, _rest, _params, names, out = parts[r[0]]
+                _add_sums(names, group is not None, period is not None, out, r[1], r[2], r[3:])
+        self.parts.clear()
+
+
+def _add_sums(names: list[str], by_group: bool, by_period: bool, out: dict, g, day, values) -> None:
+    """One row of a part of ``_Batch``: its sums into ``out`` under the group key ``g``, or under
+    the period key ``day`` (a month, or a day summed into its month), or under None."""
+    if by_period:
+        g = date.fromisoformat(day[:10]) if isinstance(day, str) else day  # SQLite: dates as text
+        if isinstance(g, datetime):
+            g = g.date()
+        g = g.replace(day=1)
+    elif not by_group:
+        g = None
+    into = out[g]
+    for b, n in zip(names, values, strict=False):
+        into[b] += n or 0
+
+
+def _grouped_wide(
+    model, period: str, q: Q, group: str | None, buckets, out: dict, spans, taken=(), batch=None
+) -> None:
     """Σ of each bucket's column of the wide rollup ``model`` (a row per ``period`` — month or
     day — agency and level) over the rows of ``q`` in ``spans`` (inclusive ranges of ``period``)
     and ``taken`` (counted negative), by ``group`` (a column, or ``period``, or None) into
-    ``out``. Written as SQL: the same sums through the ORM cost more Python than the statement
-    (17 aggregates a query, a dozen queries a page)."""
+    ``out`` (a day by its month). Written as SQL: the same sums through the ORM cost more Python
+    than the statement (17 aggregates a query, a dozen queries a page). Read with ``batch``'s
+    other parts when there is one (``out`` filled when it runs), else now."""
     names = [*(buckets if buckets is not None else BUCKETS)]
     if "received" in names:
         names.append("received_online")
     # the database the ORM would read (the replica, for the dashboards, when there is one)
     connection = connections[router.db_for_read(model)]
-    where, params = _where(model, q, connection)
+    own = batch is None
+    batch = batch or _Batch()
+    where, params = batch.where(model, q, connection)
     spans_sql, spans_params = _ranges_sql(period, [*spans, *taken], connection)
     if taken:
         taken_sql, taken_params = _ranges_sql(period, list(taken), connection)
@@ -330,33 +398,35 @@ def _grouped_wide(model, period: str, q: Q, group: str | None, buckets, out: dic
     else:
         sums = ", ".join(f"SUM({b})" for b in names)
     table = model._meta.db_table
-    select = f"{group}, {sums}" if group else sums
+    by_period = group == period
     by = f" GROUP BY {group}" if group else ""
-    sql = f"SELECT {select} FROM {table} WHERE {where} AND {spans_sql}{by}"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *spans_params])
-        results = cursor.fetchall()
-    month = group == period == "day"  # days summed by month below
-    for r in results:
-        g, values = (r[0], r[1:]) if group else (None, r)
-        if isinstance(g, str) and group == period:  # SQLite gives dates as text
-            g = date.fromisoformat(g[:10])
-        if isinstance(g, datetime):
-            g = g.date()
-        if month:
-            g = g.replace(day=1)
-        for b, n in zip(names, values, strict=True):
-            out[g][b] += n or 0
+    rest = f"FROM {table} WHERE {where} AND {spans_sql}{by}"
+    group_column = group if group and not by_period else None
+    period_column = period if by_period else None
+    batch.add(
+        connection, model, group_column, period_column, sums, rest, [*params, *spans_params], names, out
+    )
+    if own:
+        batch.run()
 
 
 def _sums(
-    tables, q: Q, col: str | None, lo: date, hi: date | None, *, buckets=None, by_month: bool = False
+    tables,
+    q: Q,
+    col: str | None,
+    lo: date,
+    hi: date | None,
+    *,
+    buckets=None,
+    by_month: bool = False,
+    batch=None,
 ) -> dict:
     """Σ n over the days ``lo``..``hi`` (``hi`` None: to the end) → {group: {bucket: n}}; whole
     months from the monthly rollup, the edges from the daily one (or their month less its other
     days, when fewer: ``_shorter_by_month``), each in its wide form when there is one.
     ``received_online`` comes with ``received``. Groups are ``col``'s values, or the month
-    (first day) with ``by_month``, or None."""
+    (first day) with ``by_month``, or None. With ``batch``, the wide rollups' sums come when it
+    runs."""
     daily, monthly, _total, wide, wide_daily = tables
     months, edges, taken = _shorter_by_month(*_split(lo, hi))
     out = defaultdict(lambda: defaultdict(int))
@@ -367,7 +437,7 @@ def _sums(
         first, stop = months
         if wide is not None:
             last = (stop - timedelta(days=1)).replace(day=1) if stop is not None else date.max
-            _grouped_wide(wide, "month", q, wide_group, buckets, out, [(first, last)])
+            _grouped_wide(wide, "month", q, wide_group, buckets, out, [(first, last)], batch=batch)
         else:
             rows = monthly.objects.filter(q, month__gte=first)
             if stop is not None:
@@ -375,7 +445,7 @@ def _sums(
             _grouped(rows.filter(bucket_q), group, out)
     if (edges or taken) and wide_daily is not None:
         day_group = "day" if by_month else wide_group  # days summed by month in ``_grouped_wide``
-        _grouped_wide(wide_daily, "day", q, day_group, buckets, out, edges, taken)
+        _grouped_wide(wide_daily, "day", q, day_group, buckets, out, edges, taken, batch=batch)
     elif edges or taken:
         days, taken_days = Q(), Q()
         for a, b in edges:
@@ -389,22 +459,46 @@ def _sums(
     return out
 
 
-def _totals(tables, q: Q, col: str | None) -> dict:
-    """The stock buckets summed over every day (the total rollup), by group."""
+def _totals(tables, q: Q, col: str | None, batch=None) -> dict:
+    """The stock buckets summed over every day (the total rollup), by group: filled when
+    ``batch`` runs (now without one)."""
     total = tables[2]
     out = defaultdict(lambda: defaultdict(int))
-    _grouped(total.objects.filter(q, bucket__in=_STOCK), [col] if col else [], out)
+    connection = connections[router.db_for_read(total)]
+    own = batch is None
+    batch = batch or _Batch()
+    where, params = batch.where(total, q & Q(bucket__in=_STOCK), connection)
+    sums = ", ".join("SUM(CASE WHEN bucket = %s THEN n ELSE 0 END)" for _ in _STOCK)
+    by = f" GROUP BY {col}" if col else ""
+    rest = f"FROM {total._meta.db_table} WHERE {where}{by}"  # noqa: S608  # nosec B608
+    batch.add(connection, total, col, None, sums, rest, [*_STOCK, *params], list(_STOCK), out)
+    if own:
+        batch.run()
     return out
 
 
-def _stock(tables, q: Q, col: str | None, end: date, totals: dict) -> dict:
-    """Σ n of the stock buckets over the days up to ``end``: the totals less the days after it."""
+def _ask_stock(tables, q: Q, col: str | None, end: date, now: datetime | None, batch) -> tuple:
+    """What the stock at the end of ``end`` and, with ``now``, the open dossiers overdue now are
+    made of (``_stock``, ``_overdue_now``), asked of ``batch``: (totals, the stock buckets after
+    ``end``, overdue_start from today on or None)."""
+    totals = _totals(tables, q, col, batch=batch)
+    after = _sums(tables, q, col, end + timedelta(days=1), None, buckets=_STOCK, batch=batch)
+    from_today = (
+        _sums(tables, q, col, timezone.localdate(now), None, buckets=["overdue_start"], batch=batch)
+        if now is not None
+        else None
+    )
+    return totals, after, from_today
+
+
+def _stock(totals: dict, after: dict) -> dict:
+    """Σ n of the stock buckets over the days up to the end: the totals less the days after it."""
     out = defaultdict(lambda: defaultdict(int))
     for g, kept in totals.items():
         out[g].update(kept)
-    for g, after in _sums(tables, q, col, end + timedelta(days=1), None, buckets=_STOCK).items():
+    for g, later in after.items():
         for bucket in _STOCK:
-            out[g][bucket] -= after[bucket]
+            out[g][bucket] -= later[bucket]
     return out
 
 
@@ -421,14 +515,10 @@ def _due_today_before_now(filters: Filters, dcol: str | None, now: datetime) -> 
     return {r[dcol]: r["n"] for r in qs.values(dcol).annotate(n=Count("*")).order_by()}
 
 
-def _overdue_now(
-    tables, q: Q, col: str | None, filters: Filters, dcol: str | None, now: datetime, totals: dict
-) -> dict:
-    """Open dossiers due before ``now``, by group: Σ overdue_start over the days before today
-    (the total less today and the future) − Σ overdue_end over every day (nobody leaves in the
-    future) + the open ones due today before now."""
-    from_today = _sums(tables, q, col, timezone.localdate(now), None, buckets=["overdue_start"])
-    due_today = _due_today_before_now(filters, dcol, now)
+def _overdue_now(totals: dict, from_today: dict, due_today: dict) -> dict:
+    """Open dossiers due before now, by group: Σ overdue_start over the days before today (the
+    total less today and the future) − Σ overdue_end over every day (nobody leaves in the
+    future) + the open ones due today before now (``_due_today_before_now``)."""
     keys = set(totals) | set(from_today) | set(due_today)
     return {
         g: totals[g]["overdue_start"]
@@ -454,52 +544,72 @@ def compute_with_months(
     *, date_from: date, date_to: date, group_by: str, filters: Filters | None = None, now=None
 ) -> tuple[list[Row], list[Row]]:
     """``compute`` by month and by ``group_by`` of the same question (the dashboard's two tables):
-    (months, groups). When both read the same rollups (by agency, by level), what is in progress
-    and overdue at the end is read once, by group, and summed for the months: the sum over the
-    groups of a grouped sum is the ungrouped sum, so the figures are the same, in 6 statements
-    fewer."""
+    (months, groups), their sums over the rollups read in one statement (``_Batch``). When both
+    read the same rollups (by agency, by level), what is in progress and overdue at the end is
+    read once, by group, and summed for the months: the sum over the groups of a grouped sum is
+    the ungrouped sum, so the figures are the same."""
     filters = filters or Filters()
     now = now or timezone.now()
-    rows, (tables, stock, overdue_now) = _compute(date_from, date_to, group_by, filters, now)
+    batch = _Batch()
+    groups = _ask_groups(date_from, date_to, group_by, filters, now, batch)
+    same = _tables(group_by, filters) == _tables(None, filters)
+    months = _ask_months(date_from, date_to, filters, now, batch, whole_known=same)
+    batch.run()
+    rows, (_tables_read, stock, overdue_now) = groups()
     whole = None
-    if tables == _tables(None, filters):
+    if same:
         summed = defaultdict(int)
         for kept in stock.values():
             for bucket in _STOCK:
                 summed[bucket] += kept[bucket]
         whole = (summed, sum(overdue_now.values()))
-    return _compute_months(date_from, date_to, filters, now, whole), rows
+    return months(whole), rows
 
 
 def _compute(date_from: date, date_to: date, group_by: str | None, filters: Filters, now: datetime):
     """The rows of ``compute`` and what they were made of: (rows, (tables, stock, overdue_now))."""
+    batch = _Batch()
+    finish = _ask_groups(date_from, date_to, group_by, filters, now, batch)
+    batch.run()
+    return finish()
+
+
+def _ask_groups(date_from: date, date_to: date, group_by: str | None, filters: Filters, now: datetime, batch):
+    """The sums ``_compute`` needs, asked of ``batch``; returns what makes the rows of them once
+    it has run."""
     col = _COLUMNS[group_by][0] if group_by else None
     dcol = _COLUMNS[group_by][1] if group_by else None
     q = filters.q(on_rollup=True)
     tables = _tables(group_by, filters)
-    period = _sums(tables, q, col, date_from, date_to)
+    period = _sums(tables, q, col, date_from, date_to, batch=batch)
     # in progress (overdue) at the end of D = Σ received − exited (overdue_start − overdue_end), days ≤ D
-    totals = _totals(tables, q, col)
-    stock = _stock(tables, q, col, date_to, totals)
     runs_to_now = date_to >= timezone.localdate(now)
-    overdue_now = _overdue_now(tables, q, col, filters, dcol, now, totals) if runs_to_now else {}
-    keys = {None} if not group_by else set(period) | set(stock) | set(overdue_now)
-    rows = []
-    for g in keys:
-        p, s = period[g], stock[g]
-        c = {b: p[b] for b in _PERIOD_BUCKETS}
-        c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
-        c["in_progress"] = s["received"] - s["exited"]
-        c["carried_over"] = c["in_progress"] - (p["received"] - p["exited"])
-        if runs_to_now:
-            c["in_progress_overdue"] = overdue_now.get(g, 0)
-        else:
-            c["in_progress_overdue"] = s["overdue_start"] - s["overdue_end"]
-        if group_by and not any(c.values()):
-            continue
-        rows.append(Row(key=g, label="", counts=_finish(c)))
-    _label(rows, group_by)
-    return rows, (tables, stock, overdue_now)
+    totals, after, from_today = _ask_stock(tables, q, col, date_to, now if runs_to_now else None, batch)
+
+    def finish():
+        stock = _stock(totals, after)
+        overdue_now = (
+            _overdue_now(totals, from_today, _due_today_before_now(filters, dcol, now)) if runs_to_now else {}
+        )
+        keys = {None} if not group_by else set(period) | set(stock) | set(overdue_now)
+        rows = []
+        for g in keys:
+            p, s = period[g], stock[g]
+            c = {b: p[b] for b in _PERIOD_BUCKETS}
+            c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
+            c["in_progress"] = s["received"] - s["exited"]
+            c["carried_over"] = c["in_progress"] - (p["received"] - p["exited"])
+            if runs_to_now:
+                c["in_progress_overdue"] = overdue_now.get(g, 0)
+            else:
+                c["in_progress_overdue"] = s["overdue_start"] - s["overdue_end"]
+            if group_by and not any(c.values()):
+                continue
+            rows.append(Row(key=g, label="", counts=_finish(c)))
+        _label(rows, group_by)
+        return rows, (tables, stock, overdue_now)
+
+    return finish
 
 
 _PERIOD_BUCKETS = (
@@ -520,43 +630,60 @@ _PERIOD_BUCKETS = (
 )
 
 
-def _compute_months(
-    date_from: date, date_to: date, filters: Filters, now: datetime, whole: tuple | None = None
-) -> list[Row]:
-    """``whole``: (the stock buckets up to ``date_to``, open dossiers overdue now) when known."""
+def _compute_months(date_from: date, date_to: date, filters: Filters, now: datetime) -> list[Row]:
+    batch = _Batch()
+    finish = _ask_months(date_from, date_to, filters, now, batch)
+    batch.run()
+    return finish(None)
+
+
+def _ask_months(date_from: date, date_to: date, filters: Filters, now: datetime, batch, whole_known=False):
+    """The sums of the rows by month, asked of ``batch``; returns what makes the rows of them once
+    it has run, given ``whole``: (the stock buckets up to ``date_to``, open dossiers overdue now)
+    when the caller knows them (``whole_known``: then they are not asked for), else None."""
     q = filters.q(on_rollup=True)
     tables = _tables(None, filters)
-    monthly = _sums(tables, q, None, date_from, date_to, by_month=True)
+    monthly = _sums(tables, q, None, date_from, date_to, by_month=True, batch=batch)
     today = timezone.localdate(now)
-    if whole is not None:
-        stock, overdue_now = whole
-    else:
-        totals = _totals(tables, q, None)
-        stock = _stock(tables, q, None, date_to, totals)[None]
-        overdue_now = (
-            _overdue_now(tables, q, None, filters, None, now, totals).get(None, 0) if date_to >= today else 0
-        )
-    rows = []
-    # walk the months backwards: what is in progress at a month's end is the stock at the period's
-    # end less what the later months of the period added
-    after = defaultdict(int)
-    for lo, hi in reversed(month_ranges(date_from, date_to)):
-        p = monthly[lo.replace(day=1)]
-        c = {b: p[b] for b in _PERIOD_BUCKETS}
-        c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
-        c["in_progress"] = stock["received"] - stock["exited"] - (after["received"] - after["exited"])
-        c["carried_over"] = c["in_progress"] - (p["received"] - p["exited"])
-        if hi >= today:
-            c["in_progress_overdue"] = overdue_now
+    runs_to_now = date_to >= today
+    if not whole_known:
+        totals, after, from_today = _ask_stock(tables, q, None, date_to, now if runs_to_now else None, batch)
+
+    def finish(whole: tuple | None) -> list[Row]:
+        if whole is not None:
+            stock, overdue_now = whole
         else:
-            c["in_progress_overdue"] = (stock["overdue_start"] - stock["overdue_end"]) - (
-                after["overdue_start"] - after["overdue_end"]
+            stock = _stock(totals, after)[None]
+            overdue_now = (
+                _overdue_now(totals, from_today, _due_today_before_now(filters, None, now)).get(None, 0)
+                if runs_to_now
+                else 0
             )
-        for b in _STOCK:
-            after[b] += p[b]
-        rows.append(Row(key=f"{lo:%Y-%m}", label=f"{lo:%m/%Y}", counts=_finish(c)))
-    rows.reverse()
-    return rows
+        rows = []
+        # walk the months backwards: what is in progress at a month's end is the stock at the
+        # period's end less what the later months of the period added
+        after_month = defaultdict(int)
+        for lo, hi in reversed(month_ranges(date_from, date_to)):
+            p = monthly[lo.replace(day=1)]
+            c = {b: p[b] for b in _PERIOD_BUCKETS}
+            c["resolved"] = c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]
+            c["in_progress"] = (
+                stock["received"] - stock["exited"] - (after_month["received"] - after_month["exited"])
+            )
+            c["carried_over"] = c["in_progress"] - (p["received"] - p["exited"])
+            if hi >= today:
+                c["in_progress_overdue"] = overdue_now
+            else:
+                c["in_progress_overdue"] = (stock["overdue_start"] - stock["overdue_end"]) - (
+                    after_month["overdue_start"] - after_month["overdue_end"]
+                )
+            for b in _STOCK:
+                after_month[b] += p[b]
+            rows.append(Row(key=f"{lo:%Y-%m}", label=f"{lo:%m/%Y}", counts=_finish(c)))
+        rows.reverse()
+        return rows
+
+    return finish
 
 
 def _label(rows: list[Row], group_by: str | None) -> None:

@@ -55,6 +55,8 @@ def _codes(params, name: str) -> list[str]:
 
 
 def _ids(model, codes: list[str], name: str) -> list[int]:
+    if not codes:  # no filter: nothing to look up
+        return []
     found = dict(model.objects.filter(code__in=codes).values_list("code", "id"))
     unknown = [c for c in codes if c not in found]
     if unknown:

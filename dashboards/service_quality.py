@@ -9,6 +9,7 @@ the units of the person looking, so a number here is the same as on that app's o
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.permissions import agency_scope
@@ -50,18 +51,24 @@ def satisfaction_766(date_from: date, date_to: date, agency_ids: list[int] | Non
     return {"dossiers": base, "satisfied": good, "rate": whole.figures["satisfaction_rate"]}
 
 
-def service_quality(user, *, date_from: date, date_to: date, whole=None) -> ServiceQuality:
+_ASK = object()
+
+
+def service_quality(user, *, date_from: date, date_to: date, whole=None, scope=_ASK) -> ServiceQuality:
     """``whole``: the dashboard's total row of the same period (``dashboards.figures.Row``), which
-    carries Decision 766's index already."""
+    carries Decision 766's index already. ``scope``: ``user``'s ``agency_scope`` when the caller
+    has it already (the dashboard's question carries it), else it is looked up."""
     start, end = _span(date_from, date_to)
-    scope = agency_scope(user)
+    if scope is _ASK:
+        scope = agency_scope(user)
     agency_ids = None if scope is None else list(scope)
     receipts = Receipt.objects.valid().filter(issued_at__gte=start, issued_at__lt=end)
     if agency_ids is not None:
         receipts = receipts.filter(agency_id__in=agency_ids)
-    fees = receipts.aggregate(**SUMS)
-    # Paid through the gateway (confirmed by its callback), not a method a clerk picks at the desk.
-    paid_online = receipts.filter(pk__in=gateway_receipt_ids()).count() if fees["count"] else 0
+    # Paid through the gateway (confirmed by its callback), not a method a clerk picks at the desk:
+    # counted in the same statement as the sums.
+    fees = receipts.aggregate(**SUMS, paid_online=Count("pk", filter=Q(pk__in=gateway_receipt_ids())))
+    paid_online = fees.pop("paid_online")
     _rows, queue_total = queue_figures(offices=agency_ids, day_from=date_from, day_to=date_to, by="office")
     return ServiceQuality(
         ratings=survey_figures.rating_totals_by_day(date_from, date_to, agency_ids),
