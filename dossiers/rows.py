@@ -132,7 +132,8 @@ def _file_link(file, *, file_url: str, preview_url: str | None, view: str) -> st
 def online_queue_items(dossiers, *, request) -> SafeString:
     """The ``<article>`` of each online submission waiting at the desk
     (``dossiers/desk/online_queue.html``): who, what, the supplement asked before intake, the files,
-    and the buttons the services would accept (``dossier.allowed``, set by the view)."""
+    and the buttons the services would accept (``dossier.allowed``); ``dossiers`` are the rows of
+    ``dossiers.online_queue``."""
     token = csrf_input(request)
     file_url = esc(reverse("dossiers:file", args=[987654321]))
     preview_url = (
@@ -191,7 +192,7 @@ def online_queue_items(dossiers, *, request) -> SafeString:
             f'<dt class="col-sm-3">{words["agency"]}</dt>\n'
             f'<dd class="col-sm-9">{esc(d.resolving_agency.name)}</dd>\n'
             f'<dt class="col-sm-3">{words["return"]}</dt>\n'
-            f'<dd class="col-sm-9">{esc(d.get_return_method_display())}</dd>\n'
+            f'<dd class="col-sm-9">{esc(d.return_method_label)}</dd>\n'
         )
         files = (
             "".join(
@@ -226,7 +227,7 @@ def online_queue_items(dossiers, *, request) -> SafeString:
             )
         items.append(
             f'<article class="border rounded p-3 mb-3 queue-item" aria-labelledby="dossier-{pk}-title">\n'
-            f'<h2 id="dossier-{pk}-title" class="h5">{code} – {esc(d.procedure.name)}</h2>\n'
+            f'<h2 id="dossier-{pk}-title" class="h5">{code} – {esc(d.procedure_name)}</h2>\n'
             f'<dl class="row small mb-2">\n{"".join(facts)}</dl>\n'
             '<div class="table-responsive" tabindex="0">\n<table class="table table-sm align-middle">\n'
             f"<caption>{words['files']}</caption>\n<thead>\n<tr>\n"
@@ -236,6 +237,33 @@ def online_queue_items(dossiers, *, request) -> SafeString:
             "</article>\n"
         )
     return mark_safe("".join(items))  # noqa: S308  # nosec B308 B703
+
+
+def intake_waiting_rows(dossiers) -> SafeString:
+    """The ``<tr>`` of each online submission sent back for a supplement before acceptance
+    (``dossiers/desk/online_queue.html``): the request asked at intake, and the refusal link when
+    the service would accept it (``dossier.allowed``); ``dossiers`` are rows of
+    ``dossiers.online_queue``."""
+    refuse_url = esc(reverse("dossiers:desk_refuse_intake", args=["CODE"]))
+    refuse = _("Từ chối %(code)s")
+    rows = []
+    for d in dossiers:
+        code = esc(d.code)
+        asked = "".join(
+            f"{format_date_time(r.requested_at)}: {'; '.join(esc(i) for i in r.items)}"
+            for r in d.supplement_requests.all()
+            if r.at_intake
+        )
+        action = (
+            f'<a href="{refuse_url.replace("CODE", esc(quote(d.code)))}">{esc(refuse % {"code": d.code})}</a>'
+            if "refuse_intake" in d.allowed
+            else ""
+        )
+        rows.append(
+            f"<tr>\n<td>{code}</td>\n<td>{esc(d.procedure_name)}</td>\n<td>{esc(d.applicant_name)}</td>\n"
+            f"<td>{asked}</td>\n<td>{action}</td>\n</tr>\n"
+        )
+    return mark_safe("".join(rows))  # noqa: S308  # nosec B308 B703
 
 
 def _feedback(errors) -> str:

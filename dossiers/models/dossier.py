@@ -193,6 +193,18 @@ class Dossier(models.Model):
                 name="dossier_ready_by_office",
                 condition=Q(status="result_ready"),
             ),
+            # the desk's online queue: an office's submissions waiting for a clerk, oldest first,
+            # and those sent back for a supplement before acceptance (issue 25)
+            models.Index(
+                fields=["intake_office", "submitted_at", "id"],
+                name="dossier_online_queue",
+                condition=Q(status="submitted"),
+            ),
+            models.Index(
+                fields=["intake_office", "updated_at", "id"],
+                name="dossier_intake_supplement",
+                condition=Q(status="intake_supplement"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="dossier_code_key"),

@@ -389,6 +389,29 @@ def test_online_queue_query_count_does_not_grow_with_rows(client, world, django_
     assert len(few.captured_queries) <= 8
 
 
+def test_online_queue_pages_oldest_first_and_a_page_past_the_end_shows_the_last(client, world, monkeypatch):
+    monkeypatch.setattr("dossiers.views.desk.online_queue.PAGE_SIZE", 2)
+    codes = []
+    for minute in (30, 10, 20):  # submitted out of order
+        with freeze_time(at(7, 8, minute)):
+            codes.append(submit_online(world).code)
+    oldest, middle, newest = codes[1], codes[2], codes[0]
+    client.force_login(world.clerk)
+
+    def listed(page=None):
+        body = client.get(QUEUE, {"page": page} if page else {}).content.decode()
+        assert "3 hồ sơ đang chờ" in body
+        return [code for code in (oldest, middle, newest) if code in body], body
+
+    first, body = listed()
+    assert first == [oldest, middle]
+    assert body.index(oldest) < body.index(middle)
+    assert "Trang 1 / 2" in body
+    assert listed("2")[0] == [newest]
+    assert listed("9")[0] == [newest]  # past the end: the last page
+    assert listed("x")[0] == [oldest, middle]  # not a number: the first
+
+
 def test_postal_staff_has_no_online_queue(client, world):
     client.force_login(world.postal)
     assert client.get(QUEUE).status_code == 403

@@ -2,60 +2,38 @@
 supplement before the clock starts."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dossiers import services
+from dossiers import online_queue, services
 from dossiers.forms.desk import (
     IntakeSupplementForm,
     RefuseIntakeForm,
 )
-from dossiers.models import DossierFile, FileKind
-from dossiers.permissions import action_names, dossier_actions_for
-from dossiers.rows import online_queue_items
-from dossiers.selectors import (
-    online_queue,
-    waiting_for_intake_supplement,
-)
+from dossiers.models import FileKind
+from dossiers.rows import intake_waiting_rows, online_queue_items
 from dossiers.views.desk.common import PAGE_SIZE, _allowed, _desk_dossier, _submit, desk_view
 from dossiers.workflow import Action, TransitionRefused
 from web.numbers import format_date_time
 
-# The procedure's long texts (catalog page, search), never shown in the queue: not read for each
-# of its rows (issue 25).
-UNSHOWN_PROCEDURE_TEXTS = tuple(
-    f"procedure__{name}"
-    for name in ("search_text", "applicants", "steps_description", "result", "conditions", "legal_basis")
-)
-
 
 @desk_view("dossier.accept_online")
 def online_queue_page(request):
-    """Online submissions waiting at the clerk's office, oldest first, with their files."""
-    qs = (
-        online_queue(request.user)
-        .defer(*UNSHOWN_PROCEDURE_TEXTS)
-        .prefetch_related(
-            "supplement_requests",  # the check "asked once already" and the request shown
-            # the row shows the file's own copy of its document's name: no join on the document
-            Prefetch("files", queryset=DossierFile.objects.filter(kind=FileKind.SUBMISSION).order_by("id")),
-        )
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for dossier in page.object_list:
-        # the buttons offered: what the services would accept now (dossiers.permissions)
-        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
-    waiting = list(waiting_for_intake_supplement(request.user).defer(*UNSHOWN_PROCEDURE_TEXTS)[:PAGE_SIZE])
-    for dossier in waiting:
-        dossier.allowed = set(action_names(dossier_actions_for(actor=request.user, dossier=dossier)))
-    # each submission as ready HTML, not a template's loop over its facts and files (dossiers/rows.py)
-    items = online_queue_items(page.object_list, request=request)
+    """Online submissions waiting at the clerk's office, oldest first, with their files; those
+    sent back for a supplement before acceptance. Read as plain rows (``dossiers.online_queue``),
+    each submission written as ready HTML (``dossiers.rows``), not a template's loop."""
+    queue = online_queue.online_queue_page(request.user, request.GET.get("page"), per_page=PAGE_SIZE)
     return render(
-        request, "dossiers/desk/online_queue.html", {"page": page, "items": items, "waiting": waiting}
+        request,
+        "dossiers/desk/online_queue.html",
+        {
+            "page": queue.page,
+            "items": online_queue_items(queue.page.object_list, request=request),
+            "waiting": queue.waiting,
+            "waiting_rows": intake_waiting_rows(queue.waiting),
+        },
     )
 
 
