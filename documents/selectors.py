@@ -47,7 +47,9 @@ def offers_for(*, procedure: Procedure, user, id_number: str = "", tax_code: str
         qs = qs.filter(dossier__in=dossiers_visible_to(user).values("pk"))
     else:
         return {}
-    stored = list(qs.select_related("digitisation", "signed_paper").order_by("-created_at", "-id")[:200])
+    # The offers show each paper's label and keep its key: its digitisation and signed paper are
+    # not read (joining them doubled the query's Python cost on every documents page).
+    stored = list(qs.order_by("-created_at", "-id")[:200])
     if not stored:
         return {}
     found: dict[int, list] = {}
