@@ -31,22 +31,39 @@ from dossiers.workflow import Action, Status
 from procedures import workdays
 from procedures.models import Agency, Procedure
 from procedures.text import search_terms
-from web import prepared
+from web import compiled, prepared
 
 
 def dossiers_visible_to(user) -> QuerySet[Dossier]:
     """A dossier is visible to its applicant, its intake office, the agencies of its steps and the
     managers above them — to no one else (DESIGN.md)."""
     qs = Dossier.objects.select_related("procedure", "resolving_agency", "intake_office")
+    branch, scope = _visibility(user)
+    return _visible_among(qs, branch, user.pk, scope)
+
+
+def _visibility(user) -> tuple[str, list[int]]:
+    """Which of ``dossiers_visible_to``'s cases ``user`` is (none, citizen, all, scoped) and the
+    agencies of the scoped case."""
     if not user.is_authenticated or not user.is_active:
-        return qs.none()
+        return "none", []
     if user.role == Role.CITIZEN and not user.is_superuser:
-        return qs.filter(applicant_user=user)
+        return "citizen", []
     scope = agency_scope(user)
     if scope is None:
-        return qs
+        return "all", []
     if not scope:
+        return "none", []
+    return "scoped", list(scope)
+
+
+def _visible_among(qs: QuerySet[Dossier], branch: str, user_id, scope) -> QuerySet[Dossier]:
+    if branch == "none":
         return qs.none()
+    if branch == "citizen":
+        return qs.filter(applicant_user_id=user_id)
+    if branch == "all":
+        return qs
     on_steps = Step.objects.filter(dossier=OuterRef("pk"), agency_id__in=scope)
     return qs.filter(Q(intake_office_id__in=scope) | Q(resolving_agency_id__in=scope) | Exists(on_steps))
 
@@ -90,6 +107,9 @@ def _detail_querysets() -> dict[str, QuerySet]:
     }
 
 
+_DETAIL_NAMES = ("steps", "files", "supplement_requests", "documents_received", "obligations")
+
+
 def _detail_prefetches(flags: dict[str, bool] | None = None) -> list[Prefetch]:
     """The prefetches of the dossier page's rows; with ``flags`` (the dossier's ``has_<name>``),
     an empty ``.none()`` queryset (which runs no statement) for a relation it has no row of."""
@@ -104,25 +124,56 @@ def dossier_page(user, code: str) -> Dossier:
     also says which of its related rows exist (``has_<name>``: its own, and the other apps' through
     ``dossiers.extensions.page_flags``), and only those are read. Most dossiers have no supplement
     request, obligation, payment or reused paper: a statement saved for each (issue 25). Not for a
-    page that changes the dossier before it renders (the flags are those of the read)."""
+    page that changes the dossier before it renders (the flags are those of the read).
+
+    Each statement is built and compiled once per connection (``web.compiled``): building the
+    dossier's cost more CPU than running all of them."""
+    branch, scope = _visibility(user)
+    found = compiled.rows(
+        ("dossier_page", branch, len(scope)),
+        functools.partial(_page_statement, branch),
+        user.pk or 0,
+        code,
+        *scope,
+    )
+    if not found:
+        raise Dossier.DoesNotExist("Dossier matching query does not exist.")
+    dossier = found[0]
+    for name in (*_DETAIL_NAMES, "events"):
+        if name == "events":
+            read = compiled.rows(("dossier_page_events",), _page_events, dossier.pk, dossier.received_year)
+        elif getattr(dossier, f"has_{name}"):
+            read = compiled.rows(
+                ("dossier_page", name),
+                lambda pk, name=name: _detail_querysets()[name].filter(dossier_id=pk),
+                dossier.pk,
+            )
+        else:
+            read = []
+        _keep(dossier, name, read)
+    return dossier
+
+
+def _page_events(dossier_id: int, year: int) -> QuerySet[Event]:
+    return (
+        Event.objects.select_related("actor", "agency")
+        .filter(dossier_id=dossier_id, dossier_year=year)
+        .order_by("at", "id")
+    )
+
+
+def _page_statement(branch: str, user_id: int, code: str, *scope: int) -> QuerySet[Dossier]:
+    """The dossier page's statement: the dossier if the user may see it, with its page flags."""
     querysets = _detail_querysets()
     own = {name: Exists(qs.model.objects.filter(dossier=OuterRef("pk"))) for name, qs in querysets.items()}
     flags = {**own, **extensions.page_flags()}
-    dossier = (
-        dossiers_visible_to(user)
-        .select_related("result_signed_by")
+    qs = Dossier.objects.select_related("procedure", "resolving_agency", "intake_office", "result_signed_by")
+    return (
+        _visible_among(qs, branch, user_id, list(scope))
         .annotate(**{f"has_{name}": expression for name, expression in flags.items()})
-        .get(by_key("code", code))
+        .filter(by_key("code", code))
+        .order_by()
     )
-    querysets["events"] = (
-        Event.objects.select_related("actor", "agency")
-        .filter(dossier_year=dossier.received_year)
-        .order_by("at", "id")
-    )
-    for name, qs in querysets.items():
-        read = name == "events" or getattr(dossier, f"has_{name}")
-        _keep(dossier, name, list(qs.filter(dossier=dossier)) if read else [])
-    return dossier
 
 
 def _keep(dossier: Dossier, name: str, rows: list) -> None:

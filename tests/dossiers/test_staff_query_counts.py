@@ -30,10 +30,20 @@ LIMITS = {"dossier staff page": 11, "dashboard, a year": 40}
 
 
 def read_tables(captured) -> set[str]:
-    """The tables the statements read rows of (not those only in a subquery, aliased U0, U1...)."""
-    return {
-        table for q in captured.captured_queries for table in re.findall(r'FROM "(\w+)"(?! U\d)', q["sql"])
-    }
+    """The tables the statements read rows of (not those only in a subquery, aliased U0, U1...);
+    a prepared statement (``EXECUTE name``, web.prepared) by its text on PostgreSQL."""
+    prepared = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+            prepared = dict(cursor.fetchall())
+    tables = set()
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if name := re.match(r"EXECUTE (\w+)", sql):
+            sql = prepared.get(name.group(1), sql)
+        tables |= set(re.findall(r'FROM "(\w+)"(?! U\d)', sql))
+    return tables
 
 
 def received(world, procedure=None):

@@ -180,3 +180,23 @@ def test_breach_command_prints_what_an_account_touched(client, world, case):
     call_command("privacy_touched", world.reviewer_a.username, stdout=out)
     text = out.getvalue()
     assert case[0].code in text and "# 1 dossiers" in text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_record_is_committed_on_its_own_without_waiting_for_the_flush(client, world, case):
+    """Outside a transaction the record is its own, committed with ``synchronous_commit`` off for
+    that transaction only (``privacy.access._write``); the connection keeps full durability."""
+    from django.db import connection
+
+    client.force_login(world.reviewer_a)
+    assert client.get(reverse("dossiers:detail", args=[case[0].code])).status_code == 200
+    record = AccessRecord.objects.get()
+    assert (record.kind, record.dossier_code, record.actor_id) == (
+        AccessKind.VIEW,
+        case[0].code,
+        world.reviewer_a.pk,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
