@@ -169,10 +169,12 @@ def competent_agencies(procedure: Procedure, day: date) -> list[Agency]:
     commune-level procedure every commune-level agency of the catalog agency's kind (the person
     chooses the commune where they live, or the desk does), otherwise the catalog's agency. Only
     agencies of the present structure (``agencies_receiving``)."""
-    receiving = agencies_receiving(day)
     if procedure.level == Level.COMMUNE:
+        receiving = agencies_receiving(day)
         return list(receiving.filter(level=Level.COMMUNE, kind=procedure.agency.kind).order_by("name", "id"))
-    return list(receiving.filter(pk=procedure.agency_id))
+    # the catalog's agency, read with the procedure (``procedures_public``): the same test in Python
+    agency = procedure.agency
+    return [agency] if agency.receives_on(day) else []
 
 
 # Where the place of a commune-level agency's name begins ("Ủy ban nhân dân xã Đồng Tâm"), folded.
