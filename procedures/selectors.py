@@ -119,19 +119,19 @@ def procedures_search(query: str = "", qs: QuerySet[Procedure] | None = None) ->
     )
 
 
-def procedure_detail(code: str) -> Procedure:
+def procedure_detail(code: str, *, with_steps: bool = True) -> Procedure:
     """An active procedure with its documents, fees and process steps (with their agencies)
     prefetched; the documents and fees from the process's copy per procedure version
-    (``procedures.versioned``, issue 25: two statements less on every desk intake page)."""
-    procedure = (
-        procedures_public()
-        .prefetch_related(
+    (``procedures.versioned``, issue 25: two statements less on every desk intake page).
+    ``with_steps=False``: the process steps not read (the desk's pages do not show them)."""
+    qs = procedures_public()
+    if with_steps:
+        qs = qs.prefetch_related(
             Prefetch(
                 "process_steps", queryset=ProcessStep.objects.select_related("agency").order_by("order", "id")
-            ),
+            )
         )
-        .get(code=code)
-    )
+    procedure = qs.get(code=code)
     _set_prefetched(procedure, "documents", versioned.documents_of(procedure))
     _set_prefetched(procedure, "fees", versioned.fees_of(procedure))
     return procedure
