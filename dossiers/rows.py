@@ -18,19 +18,26 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from web.fields import widget_html
 from web.numbers import format_date_time
 
+_BADGES: dict[tuple[str, str], SafeString] = {}
+
 
 class UrgencyBadges(dict):
     """The due-date mark of each urgency (``dossiers/review/_urgency.html``: a word and a symbol,
-    never colour alone), rendered once a page for each urgency seen."""
+    never colour alone), rendered once a process for each urgency and language seen: the template
+    and its translations change only with a release, which restarts the processes."""
 
     def __missing__(self, urgency: str) -> SafeString:
-        html = render_to_string("dossiers/review/_urgency.html", {"urgency": urgency}).strip()
-        badge = mark_safe(html)  # noqa: S308  # nosec B308 B703
+        key = (get_language(), urgency)
+        badge = _BADGES.get(key)
+        if badge is None:
+            html = render_to_string("dossiers/review/_urgency.html", {"urgency": urgency}).strip()
+            badge = _BADGES[key] = mark_safe(html)  # noqa: S308  # nosec B308 B703
         self[urgency] = badge
         return badge
 
@@ -53,8 +60,9 @@ ROW_CLASS = {"overdue": "table-danger", "due_today": "table-warning"}
 
 
 def inbox_rows(steps, *, request, urgencies: list[str]) -> SafeString:
-    """The ``<tr>`` of each step of the reviewer's inbox (``dossiers/review/inbox.html``), with
-    its urgency from ``urgencies`` (same order)."""
+    """The ``<tr>`` of each step of the reviewer's inbox (``dossiers/review/inbox.html``), read as
+    values (``views.review.pages.INBOX_ROW_VALUES``), with its urgency from ``urgencies`` (same
+    order)."""
     user_id = request.user.pk
     badges = UrgencyBadges()
     detail_url = esc(reverse("dossiers:detail", args=["CODE"]))
@@ -67,18 +75,18 @@ def inbox_rows(steps, *, request, urgencies: list[str]) -> SafeString:
     step_label = _("Bước %(order)s: %(name)s")
     rows = []
     for step, urgency in zip(steps, urgencies, strict=True):
-        dossier = step.dossier
-        code = esc(dossier.code)
-        url = detail_url.replace("CODE", esc(quote(dossier.code)))
-        if step.claimed_by_id is None:
+        code = esc(step["dossier__code"])
+        url = detail_url.replace("CODE", esc(quote(step["dossier__code"])))
+        claimed_by = step["claimed_by_id"]
+        if claimed_by is None:
             claimed = nobody
-        elif step.claimed_by_id == user_id:
+        elif claimed_by == user_id:
             claimed = you
         else:
-            claimed = esc(step.claimed_by.display_name)
-        if step.status == "active":
+            claimed = esc(_display_name(step))
+        if step["status"] == "active":
             action = (
-                f'<form method="post" action="{claim_url.replace("987654321", str(step.pk))}">{token}'
+                f'<form method="post" action="{claim_url.replace("987654321", str(step["id"]))}">{token}'
                 f'<button type="submit" class="btn btn-primary btn-sm">{claim}'
                 f'<span class="visually-hidden"> {code}</span></button></form>'
             )
@@ -87,30 +95,43 @@ def inbox_rows(steps, *, request, urgencies: list[str]) -> SafeString:
                 f'<a class="btn btn-outline-primary btn-sm" href="{url}">{work}'
                 f'<span class="visually-hidden"> {code}</span></a>'
             )
-        label = esc(step_label % {"order": step.order, "name": step.name})
+        label = esc(step_label % {"order": step["order"], "name": step["name"]})
         rows.append(
             f'<tr class="{ROW_CLASS.get(urgency, "")}" data-urgency="{esc(urgency)}">\n'
             f'<th scope="row"><a href="{url}">{code}</a></th>\n'
-            f"<td>{esc(dossier.procedure.name)}</td>\n<td>{label}</td>\n"
-            f'<td class="text-nowrap">{_moment(step.due_at)}</td>\n<td>{badges[urgency]}</td>\n'
+            f"<td>{esc(step['dossier__procedure__name'])}</td>\n<td>{label}</td>\n"
+            f'<td class="text-nowrap">{_moment(step["due_at"])}</td>\n<td>{badges[urgency]}</td>\n'
             f"<td>{claimed}</td>\n<td>{action}</td>\n</tr>\n"
         )
     return mark_safe("".join(rows))  # noqa: S308  # nosec B308 B703
 
 
+def _display_name(step: dict) -> str:
+    """``User.display_name`` of the step's claimant, from the row's values."""
+    full = f"{step['claimed_by__first_name']} {step['claimed_by__last_name']}".strip()
+    return step["claimed_by__full_name"] or full or step["claimed_by__username"]
+
+
 def returns_rows(dossiers) -> SafeString:
-    """The ``<tr>`` of each result waiting at the desk (``dossiers/desk/returns.html``)."""
+    """The ``<tr>`` of each result waiting at the desk (``dossiers/desk/returns.html``), read as
+    values (``views.desk.results.RETURNS_ROW_VALUES``)."""
+    from dossiers.models import ReturnMethod
+
     return_url = esc(reverse("dossiers:desk_return", args=["CODE"]))
     # a translation of ours with its markup: only the code is put in, escaped
     label = _('Trả kết quả<span class="visually-hidden"> hồ sơ %(code)s</span>')
+    # ``get_return_method_display()`` once a page, not a translated choice list hashed a row
+    methods = {value: esc(name) for value, name in ReturnMethod.choices}
     rows = []
     for d in dossiers:
-        code = esc(d.code)
+        code = esc(d["code"])
+        method = methods.get(d["return_method"]) or esc(d["return_method"])
+        url = return_url.replace("CODE", esc(quote(d["code"])))
         rows.append(
-            f'<tr>\n<th scope="row">{code}</th>\n<td>{esc(d.procedure.name)}</td>\n'
-            f"<td>{esc(d.applicant_name)}</td>\n<td>{format_date_time(d.result_ready_at)}</td>\n"
-            f"<td>{esc(d.get_return_method_display())}</td>\n"
-            f'<td><a class="btn btn-sm btn-success" href="{return_url.replace("CODE", esc(quote(d.code)))}">'
+            f'<tr>\n<th scope="row">{code}</th>\n<td>{esc(d["procedure__name"])}</td>\n'
+            f"<td>{esc(d['applicant_name'])}</td>\n<td>{format_date_time(d['result_ready_at'])}</td>\n"
+            f"<td>{method}</td>\n"
+            f'<td><a class="btn btn-sm btn-success" href="{url}">'
             f"{label % {'code': code}}</a></td>\n</tr>\n"
         )
     return mark_safe("".join(rows))  # noqa: S308  # nosec B308 B703

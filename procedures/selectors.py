@@ -127,19 +127,19 @@ def procedures_search(query: str = "", qs: QuerySet[Procedure] | None = None) ->
     )
 
 
-def procedure_detail(code: str) -> Procedure:
+def procedure_detail(code: str, *, with_steps: bool = True) -> Procedure:
     """An active procedure with its documents, fees and process steps (with their agencies)
     prefetched; the documents and fees from the process's copy per procedure version
-    (``procedures.versioned``, issue 25: two statements less on every desk intake page)."""
-    procedure = (
-        procedures_public()
-        .prefetch_related(
+    (``procedures.versioned``, issue 25: two statements less on every desk intake page).
+    ``with_steps=False``: the process steps not read (the desk's pages do not show them)."""
+    qs = procedures_public()
+    if with_steps:
+        qs = qs.prefetch_related(
             Prefetch(
                 "process_steps", queryset=ProcessStep.objects.select_related("agency").order_by("order", "id")
-            ),
+            )
         )
-        .get(code=code)
-    )
+    procedure = qs.get(code=code)
     _set_prefetched(procedure, "documents", versioned.documents_of(procedure))
     _set_prefetched(procedure, "fees", versioned.fees_of(procedure))
     return procedure
@@ -177,10 +177,12 @@ def competent_agencies(procedure: Procedure, day: date) -> list[Agency]:
     commune-level procedure every commune-level agency of the catalog agency's kind (the person
     chooses the commune where they live, or the desk does), otherwise the catalog's agency. Only
     agencies of the present structure (``agencies_receiving``)."""
-    receiving = agencies_receiving(day)
     if procedure.level == Level.COMMUNE:
+        receiving = agencies_receiving(day)
         return list(receiving.filter(level=Level.COMMUNE, kind=procedure.agency.kind).order_by("name", "id"))
-    return list(receiving.filter(pk=procedure.agency_id))
+    # the catalog's agency, read with the procedure (``procedures_public``): the same test in Python
+    agency = procedure.agency
+    return [agency] if agency.receives_on(day) else []
 
 
 # Where the place of a commune-level agency's name begins ("Ủy ban nhân dân xã Đồng Tâm"), folded.

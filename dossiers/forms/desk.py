@@ -23,6 +23,12 @@ from procedures.models import Agency
 from web.widgets import Select
 
 
+def _nationality_options() -> list[tuple[str, str]]:
+    """The nationality list with its empty choice, in the page's language: given to the field as a
+    callable, so a form that is neither shown nor checked does not build it (issue 25)."""
+    return [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+
+
 class ProcedureSearchForm(forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Tìm thủ tục"),
@@ -112,7 +118,10 @@ class IntakeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "maxlength": "24"}),
     )
     nationality = forms.ChoiceField(
-        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False, choices=(), widget=Select
+        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"),
+        required=False,
+        choices=_nationality_options,  # read when shown or checked, in the page's language
+        widget=Select,
     )
     organisation_name = forms.CharField(
         label=gettext_lazy("Tên tổ chức"),
@@ -174,7 +183,6 @@ class IntakeForm(forms.Form):
         """``competent``: the agencies that may resolve (``procedures.selectors.competent_agencies``);
         with more than one, the clerk chooses (the desk's own agency first when it is one)."""
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
         competent = competent or []
         if len(competent) > 1:
             field = self.fields["resolving_agency"]
@@ -456,7 +464,10 @@ class GuidanceForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     nationality = forms.ChoiceField(
-        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"), required=False, widget=Select
+        label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"),
+        required=False,
+        choices=_nationality_options,
+        widget=Select,
     )
     phone = forms.CharField(
         label=gettext_lazy("Số điện thoại"),
@@ -486,7 +497,6 @@ class GuidanceForm(forms.Form):
         self.procedure = procedure
         self.documents = {str(d.id): d for d in procedure.documents.all()}
         self.fields["missing"].choices = [(key, d.name) for key, d in self.documents.items()]
-        self.fields["nationality"].choices = [("", _("— Chọn quốc tịch —")), *nationality_choices()]
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from freezegun import freeze_time
 
 from dashboards import rollup
@@ -167,3 +168,16 @@ def test_the_dossier_page_reads_only_the_related_rows_its_dossier_has(client, wo
         page = client.get(url)
     assert "dossiers_supplementrequest" in read_tables(after)
     assert "Bản sao sổ đỏ" in page.content.decode()
+
+
+@freeze_time(NOW)
+def test_the_signed_in_users_agency_comes_with_the_user(client, world):
+    """The session's user is read with their agency (``accounts.backends``): the inbox, which
+    names the agency, does not read it in a statement of its own."""
+    client.force_login(world.reviewer_a)
+    url = reverse("dossiers:inbox")
+    client.get(url)
+    with CaptureQueriesContext(connection) as seen:
+        page = client.get(url)
+    assert escape(world.reviewer_a.agency.name) in page.content.decode()
+    assert "procedures_agency" not in read_tables(seen)

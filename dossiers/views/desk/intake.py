@@ -116,7 +116,7 @@ def intake(request):
     procedure = None
     if code:
         try:
-            procedure = procedure_detail(code)
+            procedure = procedure_detail(code, with_steps=False)
         except Procedure.DoesNotExist:
             messages.error(request, _("Không tìm thấy thủ tục có mã %(code)s.") % {"code": code})
     if procedure is None:
@@ -196,7 +196,7 @@ def guidance(request):
     prints form 02, or the reason it cannot be received, and prints form 03. No dossier is made."""
     code = request.GET.get("procedure", "").strip()
     try:
-        procedure = procedure_detail(code)
+        procedure = procedure_detail(code, with_steps=False)
     except Procedure.DoesNotExist as exc:
         raise Http404 from exc
     if _own_office_only(request.user) and not services.office_receives(request.user.agency):
