@@ -124,6 +124,12 @@ def nationality_choices() -> list[tuple[str, str]]:
     return [(code, name) for code, name in _countries(get_language() or "vi") if code not in _NOT_COUNTRIES]
 
 
+def nationality_options() -> list[tuple[str, str]]:
+    """``nationality_choices`` after an empty choice, all plain strings in the page's language (a
+    lazy label would send the ~250 options through Django's slow option building: issue 25)."""
+    return [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+
+
 def nationality_name(code: str) -> str:
     return dict(_countries(get_language() or "vi")).get(code, code)
 

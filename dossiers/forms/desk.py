@@ -13,7 +13,7 @@ from dossiers.forms.fields import CheckedFilesField as MultipleFileField
 from dossiers.models import ApplicantKind, GuidanceKind, IdKind, ReturnMethod
 from dossiers.services import Applicant, Intake
 from dossiers.validators import (
-    nationality_choices,
+    nationality_options,
     normalize_passport_number,
     validate_id_number,
     validate_passport_number,
@@ -21,12 +21,6 @@ from dossiers.validators import (
 )
 from procedures.models import Agency
 from web.widgets import Select
-
-
-def _nationality_options() -> list[tuple[str, str]]:
-    """The nationality list with its empty choice, in the page's language: given to the field as a
-    callable, so a form that is neither shown nor checked does not build it (issue 25)."""
-    return [("", _("— Chọn quốc tịch —")), *nationality_choices()]
 
 
 class ProcedureSearchForm(forms.Form):
@@ -120,7 +114,7 @@ class IntakeForm(forms.Form):
     nationality = forms.ChoiceField(
         label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"),
         required=False,
-        choices=_nationality_options,  # read when shown or checked, in the page's language
+        choices=nationality_options,  # read when shown or checked, in the page's language
         widget=Select,
     )
     organisation_name = forms.CharField(
@@ -466,7 +460,7 @@ class GuidanceForm(forms.Form):
     nationality = forms.ChoiceField(
         label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"),
         required=False,
-        choices=_nationality_options,
+        choices=nationality_options,
         widget=Select,
     )
     phone = forms.CharField(

@@ -6,7 +6,6 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
@@ -21,7 +20,7 @@ from dossiers.files import (
 from dossiers.forms.desk import clean_identity
 from dossiers.forms.fields import MultipleFileField
 from dossiers.models import ApplicantKind, IdKind, ReturnMethod
-from dossiers.validators import nationality_choices, validate_tax_code
+from dossiers.validators import nationality_options, validate_tax_code
 from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
 from procedures.selectors import competent_agencies, one_stop_offices
 from web.widgets import Select
@@ -50,14 +49,6 @@ def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int 
 
 
 # --- the submission wizard -----------------------------------------------------------------------
-
-
-def _nationality_options() -> list[tuple[str, str]]:
-    """In the page's language, as plain strings: ``web.widgets.Select`` then writes the ~250
-    options from its per-process copy (a lazy label sent the whole list through Django's option
-    building, ~3 ms a page). Set on each form, as a list: choices given as a callable are read
-    and normalised again by every look (the widget's ``required`` check, its rendering)."""
-    return [("", gettext("— Chọn quốc tịch —")), *nationality_choices()]
 
 
 class ApplicantForm(forms.Form):
@@ -116,7 +107,7 @@ class ApplicantForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = _nationality_options()
+        self.fields["nationality"].choices = nationality_options()
 
     def clean_tax_code(self) -> str:
         return "".join(self.cleaned_data["tax_code"].split())
