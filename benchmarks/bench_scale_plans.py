@@ -227,9 +227,9 @@ def main() -> int:
     from django.db import connection, transaction
     from django.urls import reverse
     from django.utils import timezone
+    from in_process import reviewer_dossier_code
 
-    from accounts.models import User
-    from dossiers.models import Dossier, Step, StepStatus
+    from dossiers.models import Dossier
 
     if connection.vendor != "postgresql":
         print("bench_scale_plans: needs PostgreSQL")
@@ -281,13 +281,7 @@ def main() -> int:
         unprepared("tracking_token", dossier["tracking_token"])
         statements_plans(tracked(code=dossier["code"], secret=dossier["secret"]))
 
-    agency = User.objects.filter(username="tuphap").values_list("agency_id", flat=True).get()
-    code = (
-        Step.objects.filter(agency_id=agency, status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED])
-        .order_by("due_at", "id")
-        .values_list("dossier__code", flat=True)
-        .first()
-    )
+    code = reviewer_dossier_code()
     pages = [
         (reverse("dossiers:inbox"), "tuphap"),
         (reverse("dossiers:detail", args=[code]), "tuphap"),

@@ -25,3 +25,18 @@ def setup_django(**defaults: str) -> None:
     import django
 
     django.setup()
+
+
+def reviewer_dossier_code(username: str = "tuphap") -> str | None:
+    """The code of the dossier first due in ``username``'s inbox: the dossier staff page every
+    staff-page benchmark opens."""
+    from accounts.models import User
+    from dossiers.models import Step, StepStatus
+
+    agency = User.objects.filter(username=username).values_list("agency_id", flat=True).get()
+    return (
+        Step.objects.filter(agency_id=agency, status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED])
+        .order_by("due_at", "id")
+        .values_list("dossier__code", flat=True)
+        .first()
+    )

@@ -23,7 +23,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from in_process import setup_django
+from in_process import reviewer_dossier_code, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "profile-staff-pages.md"
@@ -38,17 +38,9 @@ def pages() -> list[tuple[str, str, str, dict]]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from accounts.models import User
-    from dossiers.models import Step, StepStatus
     from procedures.models import Procedure
 
-    agency = User.objects.filter(username="tuphap").values_list("agency_id", flat=True).get()
-    code = (
-        Step.objects.filter(agency_id=agency, status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED])
-        .order_by("due_at", "id")
-        .values_list("dossier__code", flat=True)
-        .first()
-    )
+    code = reviewer_dossier_code()
     procedure = Procedure.objects.filter(is_active=True, accepts_online=True).order_by("code").first()
     today = timezone.localdate()
     year = {"date_from": (today - timedelta(days=364)).isoformat(), "date_to": today.isoformat()}

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from in_process import setup_django
+from in_process import reviewer_dossier_code, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,16 +36,10 @@ def pages():
     from django.utils import timezone
 
     from accounts.models import User
-    from dossiers.models import Dossier, Step, StepStatus
+    from dossiers.models import Dossier
     from procedures.models import Procedure
 
-    agency = User.objects.filter(username="tuphap").values_list("agency_id", flat=True).get()
-    code = (
-        Step.objects.filter(agency_id=agency, status__in=[StepStatus.ACTIVE, StepStatus.CLAIMED])
-        .order_by("due_at", "id")
-        .values_list("dossier__code", flat=True)
-        .first()
-    )
+    code = reviewer_dossier_code()
     procedure = Procedure.objects.filter(is_active=True, accepts_online=True).order_by("code").first()
     token = Dossier.objects.order_by("-id").values_list("tracking_token", flat=True).first()
     citizen = User.objects.filter(role="citizen").order_by("id").values_list("username", flat=True).first()
