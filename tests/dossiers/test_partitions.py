@@ -115,6 +115,45 @@ def test_tracking_and_the_dossier_page_read_one_partition(two_years, world):
     assert selectors.dossier_for_tracking("KHONG-CO", "ABCDEFGH") is None
 
 
+def test_unprepared_tracking_is_planned_for_the_dossiers_own_partitions(two_years):
+    """Behind PgBouncer in transaction mode nothing is prepared and every statement is planned
+    where it is sent: public tracking reads the registry first, then its statement names the
+    dossier's year, so its plan (``EXPLAIN``, no run) holds that year's partitions of the dossiers
+    and events alone. A code not in the registry is answered after the registry alone."""
+    old, new = two_years
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    before = connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"]
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with connection.execute_wrapper(record):
+            assert selectors.public_tracking(token=old.tracking_token).code == old.code
+            assert selectors.public_tracking(code=new.code, secret=new.secret).code == new.code
+            assert selectors.public_tracking(code="KHONG-CO", secret=new.secret) is None
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = before
+    planned = []
+    with connection.cursor() as cursor:
+        for sql, params in sent:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            planned.append(set(re.findall(r"dossiers_(?:dossier|event)_(?:y\d{4}|default)", plan)))
+    assert [sql.split(" WHERE ")[0] for sql, _params in sent][::2] == [
+        f"SELECT id, received_year FROM {partitions.REGISTRY}"
+    ] * 3
+    assert planned == [
+        set(),
+        {"dossiers_dossier_y2025", "dossiers_event_y2025"},
+        set(),
+        {"dossiers_dossier_y2026", "dossiers_event_y2026"},
+        set(),
+    ]
+
+
 def test_the_registry_refuses_a_code_or_token_reused_in_another_year(two_years, world):
     old, new = two_years
     for reused in ({"code": old.code}, {"tracking_token": old.tracking_token}):

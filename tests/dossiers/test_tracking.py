@@ -93,6 +93,13 @@ def statements_run(expected: int):
     assert len(run) == expected, run
 
 
+def a_lookup() -> int:
+    """The statements of a public tracking lookup: on PostgreSQL the registry's id and year of the
+    dossier first, so the tracking statement names its year when it is planned (docs/scaling.md);
+    elsewhere the tracking statement alone."""
+    return 2 if connection.vendor == "postgresql" else 1
+
+
 def without_csrf(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)
 
@@ -346,21 +353,22 @@ def test_200_lookups_an_hour(client, world):
 
 
 def test_a_first_look_reads_the_dossier_in_one_query_and_a_cached_page_reads_nothing(client, world):
-    """A first look reads the dossier, its timeline and its steps in one statement; the next looks
-    at the same address come from the cache without the database, until the dossier changes."""
+    """A first look reads the dossier, its timeline and its steps in one statement (after the
+    registry on PostgreSQL); the next looks at the same address come from the cache without the
+    database, until the dossier changes."""
     dossier = in_processing(world)
     token_page = reverse("dossiers:track_token", args=[dossier.tracking_token])
-    with statements_run(1):
+    with statements_run(a_lookup()):
         response = client.get(TRACK, {"code": dossier.code, "secret": dossier.secret})
     assert response.status_code == 200
-    with statements_run(1):
+    with statements_run(a_lookup()):
         assert client.get(token_page).status_code == 200
     with statements_run(0):
         again = client.get(TRACK, {"code": dossier.code, "secret": dossier.secret})
     assert without_csrf(again.content.decode()) == without_csrf(response.content.decode())
     with statements_run(0):
         assert client.get(token_page).status_code == 200
-    with statements_run(1):
+    with statements_run(a_lookup()):
         assert client.get(API, {"code": dossier.code, "secret": dossier.secret}).status_code == 200
 
 
@@ -522,8 +530,10 @@ def test_a_page_cached_for_an_older_version_is_replaced(client, world, django_ca
 @freeze_time(at(7, 8))
 def test_public_tracking_reads_what_the_page_shows_in_one_statement(world):
     dossier = in_processing(world)
-    with statements_run(1):
+    with statements_run(a_lookup()):
         tracked = public_tracking(token=dossier.tracking_token)
+    with statements_run(1):  # no such code: no tracking statement after the registry
+        assert public_tracking(code="TTPVHCC-000000-0000", secret=dossier.secret) is None
     assert tracked == public_tracking(code=f" {dossier.code.lower()} ", secret=dossier.secret.lower())
     assert (tracked.code, tracked.status, tracked.procedure_code) == (
         dossier.code,
