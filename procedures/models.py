@@ -319,3 +319,22 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class CalendarVersion(models.Model):
+    """One row (id 1) whose ``stamp`` changes with every insert, update or delete of
+    ``CalendarDay``, set by database triggers in the same transaction (migration
+    ``procedures.0008``): a process keeps its work calendar while the stamp it was built at is
+    still the stamp read (``workdays.calendar_for``). A stamp is never given twice (a PostgreSQL
+    sequence, which a rollback does not take back; a random 63-bit number on SQLite), so a
+    calendar built inside a transaction that was rolled back is never taken for a later one."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    stamp = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("phiên bản lịch làm việc")
+        verbose_name_plural = _("phiên bản lịch làm việc")
+
+    def __str__(self) -> str:
+        return str(self.stamp)

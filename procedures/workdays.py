@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from procedures.models import CalendarDay, CalendarDayKind, TimeUnit
+from procedures.models import CalendarDay, CalendarDayKind, CalendarVersion, TimeUnit
 
 __all__ = [
     "WorkCalendar",
@@ -290,6 +290,47 @@ class WorkCalendar:
         if day == local.date() and local.time() > self.same_day_cutoff:
             day = self.add_working_days(day, 1)
         return self.close_of(day)
+
+
+# The calendar this process keeps: (stamp, settings it was built with, calendar). One tuple,
+# replaced whole, so a thread reads a stamp and its calendar together.
+_kept: tuple[int, tuple, WorkCalendar] | None = None
+
+
+def version_sql() -> str:
+    """SQL of the calendar's stamp (``CalendarVersion``), to read alone or as a column of another
+    statement; NULL when its row is missing."""
+    table = CalendarVersion._meta.db_table
+    return f"(SELECT stamp FROM {table} WHERE id = 1)"  # noqa: S608  # nosec B608
+
+
+def calendar_for(stamp: int | None) -> WorkCalendar:
+    """The work calendar at ``stamp``, the ``CalendarVersion`` just read: the one this process
+    keeps when it was built at the same stamp (and the same office-hour settings), else a new one,
+    then kept. The stamp changes in the transaction of every change of ``CalendarDay``, and never
+    comes back, so a kept calendar is never older than the rows: it is built after its stamp was
+    read, and used only while the stamp read is still that one. None (no version row) builds a
+    new calendar each time. The years around today are loaded when it is built; the kept calendar
+    loads another year the first time it is asked (read after the stamp, so not older either)."""
+    global _kept
+    settings_key = (tuple(settings.HCC_OFFICE_HOURS), settings.HCC_SAME_DAY_CUTOFF, settings.TIME_ZONE)
+    kept = _kept
+    if stamp is not None and kept is not None and kept[0] == stamp and kept[1] == settings_key:
+        return kept[2]
+    calendar = WorkCalendar.load()
+    if stamp is not None:
+        _kept = (stamp, settings_key, calendar)
+    return calendar
+
+
+def current_calendar() -> WorkCalendar:
+    """``calendar_for`` the stamp read now (one statement of a single row)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {version_sql()}")  # noqa: S608  # nosec B608
+        row = cursor.fetchone()
+    return calendar_for(row[0] if row else None)
 
 
 def _calendar(calendar: WorkCalendar | None) -> WorkCalendar:

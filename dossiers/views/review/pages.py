@@ -7,8 +7,6 @@ from itertools import groupby
 from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import require
 from dossiers import selectors, services
-from dossiers.models import Dossier, DossierFile, FileKind, Step, StepStatus
+from dossiers.inbox import ROW_KEYS, inbox_page
+from dossiers.models import Dossier, DossierFile, FileKind, Step
 from dossiers.permissions import OPEN_STEP
 from dossiers.rows import UrgencyBadges, inbox_rows
 from dossiers.views.review.panel import available_actions
@@ -164,11 +163,7 @@ def detail(request, code: str):
 
 # what a row shows, read as values: no model instances for the 25 steps, their dossiers,
 # procedures and claimants (their construction was a tenth of the page's Python, issue 25)
-INBOX_ROW_VALUES = (
-    *("id", "order", "name", "status", "due_at", "claimed_by_id"),
-    *("dossier__code", "dossier__status", "dossier__procedure__name"),
-    *("claimed_by__username", "claimed_by__first_name", "claimed_by__last_name", "claimed_by__full_name"),
-)
+INBOX_ROW_VALUES = ROW_KEYS
 
 INBOX_FILTERS = {
     "all": gettext_lazy("Tất cả"),
@@ -191,26 +186,15 @@ def _row_urgency(step: dict, now: datetime, soon: datetime) -> str:
 def inbox(request):
     require(request.user, "dossier.view_inbox")
     now = timezone.now()
-    base = selectors.inbox(request.user)
-    conditions = {
-        "all": Q(),
-        "mine": Q(claimed_by=request.user),
-        "unclaimed": Q(status=StepStatus.ACTIVE),
-        "overdue": Q(due_at__lt=now) & ~Q(dossier__status__in=CLOCK_PAUSED),
-    }
-    counts = base.order_by().aggregate(
-        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
-    )
     current = request.GET.get("filter", "all")
-    if current not in conditions:
+    if current not in INBOX_FILTERS:
         current = "all"
-    rows_qs = base.filter(conditions[current]).values(*INBOX_ROW_VALUES)
-    paginator = Paginator(rows_qs, INBOX_PAGE_SIZE)
-    paginator.count = counts[current]  # counted above with the others: not a second time
-    page = paginator.get_page(request.GET.get("page"))
-    calendar = workdays.WorkCalendar()
-    soon = selectors.due_soon_limit(now, calendar)
-    steps = list(page)
+    # the counts, the calendar's stamp and the page's rows in one statement (dossiers/inbox.py)
+    found = inbox_page(request.user, current, request.GET.get("page"), now=now, per_page=INBOX_PAGE_SIZE)
+    page, counts = found.page, found.counts
+    # the calendar this process keeps, while no holiday or make-up day changed (its stamp)
+    soon = selectors.due_soon_limit(now, workdays.calendar_for(found.stamp))
+    steps = page.object_list
     # the rows as ready HTML, not a template's loop over cells (dossiers/rows.py)
     rows = inbox_rows(steps, request=request, urgencies=[_row_urgency(step, now, soon) for step in steps])
     return render(
@@ -219,7 +203,7 @@ def inbox(request):
         {
             "page": page,
             "rows": rows,
-            "count": paginator.count,
+            "count": counts[current],
             "filters": [(name, label, counts[name]) for name, label in INBOX_FILTERS.items()],
             "current": current,
             "current_label": INBOX_FILTERS[current],
