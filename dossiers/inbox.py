@@ -2,10 +2,11 @@
 and the page's rows (issue 25).
 
 The counts read the steps of the reviewer's agency alone; only an overdue step asks whether its
-dossier's clock is paused, and the rows join their dossiers. On PostgreSQL the dossiers are
-partitioned by year and a step names its dossier by id alone: both joins go through the registry
-(``partitions.REGISTRY``, the dossier's id and year), so each dossier is read from its own year's
-partition (pruned when the statement runs), never probed in every year's (the ORM statement it
+dossier's clock is paused; the page's steps are read alone, in due order up to the page, then
+their dossiers. On PostgreSQL the dossiers are partitioned by year and a step names its dossier
+by id alone: both reads ask the registry (``partitions.REGISTRY``) the dossier's year first, so
+each dossier is read from its own year's partition (the others pruned when the statement runs),
+never probed in every year's (the ORM statement it
 replaces read every partition for its counts: shared buffers 4,199 at 10 partitions, 34,774 at
 72). The statement is prepared once per connection (``web.prepared``); on SQLite the same text,
 joined on the dossier's id, is simply run.
@@ -54,24 +55,29 @@ def _sql(vendor: str, current: str) -> str:
     paused = _in(status.value for status in CLOCK_PAUSED)
     open_ = _in([StepStatus.ACTIVE.value, StepStatus.CLAIMED.value])
     if vendor == "postgresql":
-        # the registry names the dossier's year: one partition read, pruned as the statement runs
+        # The registry names the dossier's year, read once a step; the dossier is then read from
+        # that year's partition, the others pruned as the statement runs (the year a parameter
+        # of the inner scan). ``OFFSET 0`` keeps the lateral subquery a subquery: flattened into
+        # a plain join, the year became a filter after probing every partition by id.
+        registry = partitions.REGISTRY
         dossier_of = (
-            f"JOIN {partitions.REGISTRY} k ON k.id = s.dossier_id "
-            f"JOIN {dossiers} d ON d.id = k.id AND d.received_year = k.received_year"
+            f"JOIN {registry} k ON k.id = r.dossier_id JOIN LATERAL (SELECT d.code, d.status, "  # noqa: S608  # nosec B608
+            f"d.procedure_id FROM {dossiers} d WHERE d.id = k.id AND d.received_year = k.received_year "
+            "OFFSET 0) d ON TRUE"
         )
         paused_probe = (
-            f"SELECT 1 FROM {partitions.REGISTRY} xk JOIN {dossiers} xd "  # noqa: S608  # nosec B608
-            "ON xd.id = xk.id AND xd.received_year = xk.received_year "
-            f"WHERE xk.id = s.dossier_id AND xd.status IN ({paused})"
+            f"SELECT 1 FROM {registry} xk, LATERAL (SELECT 1 FROM {dossiers} xd WHERE xd.id = xk.id "  # noqa: S608  # nosec B608
+            f"AND xd.received_year = xk.received_year AND xd.status IN ({paused}) OFFSET 0) xd "
+            "WHERE xk.id = s.dossier_id"
         )
     else:
-        dossier_of = f"JOIN {dossiers} d ON d.id = s.dossier_id"
+        dossier_of = f"JOIN {dossiers} d ON d.id = r.dossier_id"
         paused_probe = f"SELECT 1 FROM {dossiers} xd WHERE xd.id = s.dossier_id AND xd.status IN ({paused})"  # noqa: S608  # nosec B608
     condition = {
         "all": "",
         "mine": "AND s.claimed_by_id = %s",
         "unclaimed": f"AND s.status = '{StepStatus.ACTIVE.value}'",
-        "overdue": f"AND s.due_at < %s AND d.status NOT IN ({paused})",
+        "overdue": f"AND s.due_at < %s AND NOT EXISTS ({paused_probe})",
     }[current]
     return (
         "WITH c AS (SELECT COUNT(*) AS n_all, "  # noqa: S608  # nosec B608
@@ -80,16 +86,18 @@ def _sql(vendor: str, current: str) -> str:
         f"COUNT(*) FILTER (WHERE s.due_at < %s AND NOT EXISTS ({paused_probe})) AS n_overdue, "
         f"{version_sql()} AS stamp "
         f"FROM {steps} s WHERE s.agency_id = %s AND s.status IN ({open_})), "
-        'r AS (SELECT s.id, s."order", s.name, s.status, s.due_at, s.claimed_by_id, '
+        # the page's steps, read alone in due order and stopped at the page
+        'r AS (SELECT s.id, s."order", s.name, s.status, s.due_at, s.claimed_by_id, s.dossier_id '
+        f"FROM {steps} s WHERE s.agency_id = %s AND s.status IN ({open_}) {condition} "
+        "ORDER BY s.due_at, s.id LIMIT %s OFFSET %s), "
+        # then their dossiers, procedures and claimants
+        'w AS (SELECT r.id, r."order", r.name, r.status, r.due_at, r.claimed_by_id, '
         "d.code, d.status AS dossier_status, p.name AS procedure_name, "
         "u.username, u.first_name, u.last_name, u.full_name "
-        f"FROM {steps} s {dossier_of} "
-        f"JOIN {procedures} p ON p.id = d.procedure_id "
-        f"LEFT JOIN {users} u ON u.id = s.claimed_by_id "
-        f"WHERE s.agency_id = %s AND s.status IN ({open_}) {condition} "
-        "ORDER BY s.due_at, s.id LIMIT %s OFFSET %s) "
-        "SELECT c.n_all, c.n_mine, c.n_unclaimed, c.n_overdue, c.stamp, r.* "
-        "FROM c LEFT JOIN r ON 1 = 1 ORDER BY r.due_at, r.id"
+        f"FROM r {dossier_of} JOIN {procedures} p ON p.id = d.procedure_id "
+        f"LEFT JOIN {users} u ON u.id = r.claimed_by_id) "
+        "SELECT c.n_all, c.n_mine, c.n_unclaimed, c.n_overdue, c.stamp, w.* "
+        "FROM c LEFT JOIN w ON 1 = 1 ORDER BY w.due_at, w.id"
     )
 
 
