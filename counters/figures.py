@@ -164,9 +164,10 @@ _PERCENTILES = (50, 90)
 
 def queue_total(*, offices: Iterable[int] | None, day_from: date, day_to: date) -> QueueTotal:
     """``queue_figures``' total (tickets, served, no-shows, median and 90th percentile of the
-    wait) in one statement that returns five rows at most: the counts, and the waits at the ranks
-    ``percentile`` interpolates between (the same ranks, the same arithmetic in Python on the
-    same values, so the same figures)."""
+    wait) in one statement that returns the counts and only the waits at the ranks ``percentile``
+    interpolates between (the same ranks, the same arithmetic in Python on the same values, so the
+    same figures): on PostgreSQL one row, the sorted waits kept as an array in the database; on
+    SQLite five rows at most, ranked by a window."""
     connection = connections[router.db_for_read(Ticket)]
     table = Ticket._meta.db_table
     where = "day >= %s AND day <= %s"
@@ -175,22 +176,44 @@ def queue_total(*, offices: Iterable[int] | None, day_from: date, day_to: date) 
         ids = [int(o) for o in offices]
         where += f" AND office_id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
         params += ids
-    ranks = ", ".join(f"(n - 1) * {q} / 100, (n - 1) * {q} / 100 + 1" for q in _PERCENTILES)
-    sql = (
-        f"WITH t AS (SELECT status, CASE WHEN called_at IS NULL THEN NULL ELSE {_WAIT_US[connection.vendor]} "  # noqa: S608  # nosec B608
-        f"END AS wait FROM {table} WHERE {where}), "
-        "w AS (SELECT wait, ROW_NUMBER() OVER (ORDER BY wait) - 1 AS i, COUNT(*) OVER () AS n "
-        "FROM t WHERE wait IS NOT NULL) "
-        "SELECT -1, COUNT(*), COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) FROM t "
-        f"UNION ALL SELECT i, wait, n, 0 FROM w WHERE i IN ({ranks})"
+    wait = f"CASE WHEN called_at IS NULL THEN NULL ELSE {_WAIT_US[connection.vendor]} END"
+    counts = (
+        "COUNT(*) AS tickets, COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) AS served, "
+        "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) AS no_shows"
     )
+    statuses = [TicketStatus.DONE, TicketStatus.NO_SHOW]
+    if connection.vendor == "postgresql":
+        # one scan, one sort: the waits in order as an array, the ranks read from it (from 1)
+        at = ", ".join(f"a[(n - 1) * {q} / 100 + 1], a[(n - 1) * {q} / 100 + 2]" for q in _PERCENTILES)
+        sql = (
+            f"SELECT tickets, served, no_shows, n, {at} FROM (SELECT {counts}, "  # noqa: S608  # nosec B608
+            f"COUNT(called_at) AS n, array_agg({wait} ORDER BY {wait}) FILTER (WHERE called_at IS NOT NULL) "
+            f"AS a FROM {table} WHERE {where}) s"
+        )
+    else:
+        ranks = ", ".join(f"(n - 1) * {q} / 100, (n - 1) * {q} / 100 + 1" for q in _PERCENTILES)
+        sql = (
+            f"WITH t AS (SELECT status, {wait} AS wait FROM {table} WHERE {where}), "  # noqa: S608  # nosec B608
+            "w AS (SELECT wait, ROW_NUMBER() OVER (ORDER BY wait) - 1 AS i, COUNT(*) OVER () AS n "
+            "FROM t WHERE wait IS NOT NULL) "
+            f"SELECT -1, {counts} FROM t UNION ALL SELECT i, wait, n, 0 FROM w WHERE i IN ({ranks})"
+        )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, TicketStatus.DONE, TicketStatus.NO_SHOW])
+        cursor.execute(
+            sql, [*params, *statuses] if connection.vendor != "postgresql" else [*statuses, *params]
+        )
         rows = cursor.fetchall()
-    counts = next(r for r in rows if r[0] == -1)
-    waits = {r[0]: r[1] / 1_000_000 for r in rows if r[0] != -1}  # as timedelta.total_seconds()
-    n = next((r[2] for r in rows if r[0] != -1), 0)
+    if connection.vendor == "postgresql":
+        tickets, served, no_shows, n, *picked = rows[0]
+        ranked = {}
+        for k, q in enumerate(_PERCENTILES):
+            low = (n - 1) * q // 100 if n else 0
+            ranked[low], ranked[low + 1] = picked[2 * k], picked[2 * k + 1]
+        waits = {i: v / 1_000_000 for i, v in ranked.items() if v is not None}
+    else:
+        tickets, served, no_shows = next(r[1:] for r in rows if r[0] == -1)
+        waits = {r[0]: r[1] / 1_000_000 for r in rows if r[0] != -1}  # as timedelta.total_seconds()
+        n = next((r[2] for r in rows if r[0] != -1), 0)
 
     def at(q: float) -> float | None:
         if not n:
@@ -198,6 +221,4 @@ def queue_total(*, offices: Iterable[int] | None, day_from: date, day_to: date) 
         low, high, position = _ranks(n, q)
         return waits[low] + (waits[high] - waits[low]) * (position - low)
 
-    return QueueTotal(
-        tickets=counts[1], served=counts[2], no_shows=counts[3], wait_median=at(50), wait_p90=at(90)
-    )
+    return QueueTotal(tickets=tickets, served=served, no_shows=no_shows, wait_median=at(50), wait_p90=at(90))
