@@ -42,3 +42,15 @@ def execute(cursor, name: str, sql: str, params: list) -> None:
         cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")  # noqa: S608  # nosec B608
         names.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)  # nosec B608
+
+
+def among(cursor, column: str, values) -> tuple[str, list]:
+    """``column`` is one of ``values``, as SQL and its parameters for ``execute``: one array
+    parameter on PostgreSQL (the same text for any number of values, so one prepared statement),
+    a list of placeholders elsewhere (``1 = 0`` for none). ``column`` is ours, never input."""
+    values = list(values)
+    if cursor.db.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values

@@ -6,7 +6,7 @@ import pytest
 from freezegun import freeze_time
 
 from counters import services
-from counters.figures import percentile, queue_figures
+from counters.figures import percentile, queue_figures, queue_total
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,72 @@ def test_figures_by_counter_day_and_office(day_of_tickets):
     assert rows == [] and total.tickets == 0 and total.wait_median is None
     with pytest.raises(ValueError):
         queue_figures(offices=None, day_from=DAY, day_to=DAY, by="clerk")
+
+
+def test_queue_total_is_the_total_of_queue_figures(day_of_tickets):
+    queue = day_of_tickets
+    for offices in ([queue.office.pk], None, [], [queue.world.commune.pk]):
+        _rows, expected = queue_figures(offices=offices, day_from=DAY, day_to=DAY, by="office")
+        got = queue_total(offices=offices, day_from=DAY, day_to=DAY)
+        assert (got.tickets, got.served, got.no_shows) == (
+            expected.tickets,
+            expected.served,
+            expected.no_shows,
+        )
+        assert (got.wait_median, got.wait_p90) == (expected.wait_median, expected.wait_p90)
+    assert queue_total(offices=None, day_from=DAY, day_to=DAY).wait_p90 == pytest.approx((20 + 0.6 * 10) * 60)
+
+
+def test_queue_total_equals_the_python_percentiles_to_the_last_bit(queue):
+    """Tickets with waits to the microsecond, ties, over days and two offices, in sizes where the
+    ranks fall on and between values: the figures equal ``queue_figures``' exactly (==)."""
+    import random
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from counters.models import Ticket, TicketStatus
+    from tests.factories import CounterFactory, QueueServiceFactory
+
+    other = queue.world.commune
+    service = QueueServiceFactory(office=other, letter="C", name="Chứng thực", position=1)
+    CounterFactory(office=other, number=1, services=[service])
+    rng = random.Random(25)
+    tz = timezone.get_current_timezone()
+    statuses = [TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.WAITING, TicketStatus.SERVING]
+    made = 0
+    for size in (1, 2, 3, 7, 11, 20, 41):
+        for _ in range(size):
+            made += 1
+            office, svc = (queue.office, queue.civil) if made % 3 else (other, service)
+            day = DAY - timedelta(days=made % 4)
+            taken = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(
+                hours=7, seconds=rng.randrange(30_000), microseconds=rng.randrange(1_000_000)
+            )
+            status = statuses[made % 4]
+            waited = (
+                timedelta(minutes=rng.choice([3, 3, 10]))
+                if made % 5 == 0
+                else timedelta(seconds=rng.randrange(5_000), microseconds=rng.randrange(1_000_000))
+            )
+            Ticket.objects.create(
+                office=office,
+                service=svc,
+                day=day,
+                number=made,
+                code=f"T{made}",
+                status=status,
+                token=f"token-{made}",
+                taken_at=taken,
+                called_at=None if status == TicketStatus.WAITING else taken + waited,
+            )
+        for offices in (None, [queue.office.pk], [other.pk]):
+            for first in (DAY - timedelta(days=3), DAY - timedelta(days=1), DAY):
+                _rows, expected = queue_figures(offices=offices, day_from=first, day_to=DAY, by="office")
+                got = queue_total(offices=offices, day_from=first, day_to=DAY)
+                assert (got.tickets, got.served, got.no_shows) == (
+                    expected.tickets,
+                    expected.served,
+                    expected.no_shows,
+                )
+                assert (got.wait_median, got.wait_p90) == (expected.wait_median, expected.wait_p90)

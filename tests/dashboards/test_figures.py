@@ -83,3 +83,36 @@ def test_empty_period_has_no_rates(db):
 def test_every_figure_has_a_label_and_formula():
     for key, (label, formula) in figures.FIGURES.items():
         assert str(label) and formula, key
+
+
+def test_where_of_in_lists_selects_what_the_orms_where_selects(catalog):
+    """``figures._where_in_lists`` (the dashboard's filters written without the ORM's compiler)
+    against the ORM's own condition, on rows of the total rollup."""
+    from django.db import connection
+    from django.db.models import Q
+
+    from dashboards.models import TotalAgencyFigure
+
+    for proc in (catalog["proc"], catalog["proc_b"]):
+        make(proc, received="2026-03-02", due="2026-03-20")
+    model = TotalAgencyFigure
+    a, b = catalog["agency"].pk, catalog["other"].pk
+    for q in (
+        Q(),
+        Q(agency_id__in=[a]),
+        Q(agency_id__in=[a, b, a, None]),
+        Q(agency_id__in=[]),
+        Q(agency_id__in=[None]),
+        Q(agency_id__in=[a, b]) & Q(bucket__in=["received", "exited"]),
+        Q(agency_id__in=[b]) & Q(level__in=["commune"]) & Q(bucket__in=["received"]),
+    ):
+        sql, params = figures._where_in_lists(model, q, connection)
+        got = set(model.objects.extra(where=[sql], params=params).values_list("pk", flat=True))
+        assert got == set(model.objects.filter(q).values_list("pk", flat=True)), q
+        assert model.objects.filter(q).exists() or not got
+    for other in (
+        ~Q(agency_id__in=[a]),
+        Q(agency_id__in=[a]) | Q(bucket__in=["received"]),
+        Q(agency__in=[a]),
+    ):
+        assert figures._where_in_lists(model, other, connection) is None

@@ -115,3 +115,43 @@ def test_the_sql_recount_equals_the_python_one(catalog):
     days = [date(2026, 3, 3), date(2026, 3, 4), date(2025, 12, 31)]
     rollup.rebuild(days, in_sql=True)
     assert _both_rollups() == python
+
+
+@freeze_time("2026-04-15 10:00:00+07:00")
+def test_open_dossiers_due_today_before_now_in_sql_as_through_the_orm(catalog):
+    """The dashboard's statement for the open dossiers due today before now (``_due_today_sql``)
+    gives what the ORM's count gives, for each grouping and scope it serves."""
+    from django.utils import timezone
+
+    rng = random.Random(25)
+    procs = [catalog["proc"], catalog["proc_b"]]
+    for hour in (6, 7, 8, 9, 9, 10, 11, 16):  # before and after now, and yesterday's
+        for status in ("processing", "supplement_requested", "result_ready", "received"):
+            day = "2026-04-14" if hour == 16 and status == "received" else "2026-04-15"
+            DossierFactory(
+                procedure=rng.choice(procs),
+                status=status,
+                received_at=at("2026-04-01", 9),
+                due_at=at(day, hour),
+                result_ready_at=at("2026-04-14", 9) if status == "result_ready" else None,
+            )
+    now = timezone.now()
+    start = at("2026-04-15", 0)
+    agency, other = catalog["agency"].pk, catalog["other"].pk
+    some = 0
+    for dcol in (None, "resolving_agency_id", "procedure_id"):
+        for scope in (None, [agency], [agency, other], []):
+            orm = figures.Dossier.objects.filter(
+                figures.Filters(scope=scope).q(on_rollup=False),
+                status__in=rollup.OPEN_STATUSES,
+                due_at__gte=start,
+                due_at__lt=now,
+            )
+            if dcol:
+                want = {r[dcol]: r["n"] for r in orm.values(dcol).annotate(n=figures.Count("*")).order_by()}
+            else:
+                want = {None: orm.count()}
+            assert figures._due_today_sql(scope, dcol, start, now) == want, (dcol, scope)
+            assert figures._due_today_before_now(figures.Filters(scope=scope), dcol, now) == want
+            some += sum(want.values())
+    assert some  # the case is not empty

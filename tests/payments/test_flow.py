@@ -222,3 +222,45 @@ def test_the_online_payment_share_counts_gateway_payments_only(world, gateway, c
     quality = service_quality(world.manager, date_from=date(today.year, 1, 1), date_to=today)
     assert quality.fees["count"] == 2
     assert quality.online_payment_rate == 50.0
+    _fees_equal_the_orm_sums(world, today)
+    cash = received_online(world)
+    receipt_services.receipt_issue(
+        actor=world.clerk, dossier=cash, payer=receipt_services.Payer(name="Bình"), method="cash"
+    )
+    mistake = receipt_services.receipt_issue(
+        actor=world.clerk,
+        dossier=received_online(world),
+        payer=receipt_services.Payer(name="C"),
+        method="cash",
+    )
+    receipt_services.receipt_cancel(actor=world.clerk, receipt=mistake, reason="Nhầm")
+    quality = service_quality(world.manager, date_from=date(today.year, 1, 1), date_to=today)
+    assert quality.fees["count"] == 3 and quality.fees["cash"] > 0
+    _fees_equal_the_orm_sums(world, today)
+
+
+def _fees_equal_the_orm_sums(world, today):
+    """The dashboard's fees statement (SQL) against the same sums through the ORM, for every scope."""
+    from datetime import date
+
+    from django.db.models import Count, Q
+
+    from accounts.permissions import agency_scope
+    from dashboards.service_quality import _fees, _span
+    from payments.selectors import gateway_receipt_ids
+    from receipts.reconciliation import SUMS
+
+    for span in (
+        _span(date(today.year, 1, 1), today),
+        _span(today, today),
+        _span(date(2020, 1, 1), date(2020, 2, 1)),
+    ):
+        for scope in (None, list(agency_scope(world.manager)), [], [world.commune.pk]):
+            receipts = Receipt.objects.valid().filter(issued_at__gte=span[0], issued_at__lt=span[1])
+            if scope is not None:
+                receipts = receipts.filter(agency_id__in=scope)
+            expected = receipts.aggregate(
+                **SUMS, paid_online=Count("pk", filter=Q(pk__in=gateway_receipt_ids()))
+            )
+            paid_online = expected.pop("paid_online")
+            assert _fees(*span, scope) == (expected, paid_online)
