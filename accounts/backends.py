@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from accounts.phones import looks_like_phone, normalize_phone
+from web import compiled
 
 
 def find_user_by_identifier(identifier: str) -> User | None:
@@ -45,11 +46,19 @@ class _UserWithAgency(ModelBackend):
     more statement on each of them (issue 25). A citizen's is an outer join that finds nothing."""
 
     def get_user(self, user_id):
-        try:
-            user = User._default_manager.select_related("agency").get(pk=user_id)
-        except User.DoesNotExist:
+        if isinstance(user_id, int) and not isinstance(user_id, bool):
+            # every request's statement, compiled once a connection (``web.compiled``)
+            found = compiled.rows(("session_user",), _session_user, user_id)
+            user = found[0] if found else None
+        else:
+            user = User._default_manager.select_related("agency").filter(pk=user_id).first()
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def _session_user(user_id: int):
+    return User._default_manager.select_related("agency").filter(pk=user_id)[:1]
 
 
 class PhoneOrEmailBackend(_UserWithAgency):

@@ -259,14 +259,19 @@ def dossiers_search(user, query: str = "", *, waiting_supplement: bool = False) 
 
 def last_submission_of(user) -> Dossier | None:
     """The person's own latest dossier made as a person (not for an organisation): the online
-    form offers its ID number and address again."""
+    form offers its ID number and address again. Compiled once a connection (``web.compiled``):
+    the applicant and contact pages ask it each time."""
     if not user.is_authenticated:
         return None
+    found = compiled.rows(("last_submission",), _last_submission_statement, user.pk)
+    return found[0] if found else None
+
+
+def _last_submission_statement(user_id: int) -> QuerySet[Dossier]:
     return (
-        Dossier.objects.filter(applicant_user=user, applicant_kind=ApplicantKind.PERSON)
+        Dossier.objects.filter(applicant_user_id=user_id, applicant_kind=ApplicantKind.PERSON)
         .only("id_kind", "id_number", "nationality", "address")
-        .order_by("-id")
-        .first()
+        .order_by("-id")[:1]
     )
 
 

@@ -243,6 +243,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # copies them from there in chunks (dossiers/views/online/submission.py).
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+# Django's database sessions, their read and update prepared per connection (web/sessions.py)
+SESSION_ENGINE = "web.sessions"
 
 # --- Security (production values are set in the environment, see .env.example) ----------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -17,6 +17,7 @@ from procedures.models import (
     ProcessStep,
 )
 from procedures.text import fold, search_terms
+from web import compiled
 
 
 def agency_descendant_ids(agency_id: int) -> list[int]:
@@ -178,8 +179,13 @@ def competent_agencies(procedure: Procedure, day: date) -> list[Agency]:
     chooses the commune where they live, or the desk does), otherwise the catalog's agency. Only
     agencies of the present structure (``agencies_receiving``)."""
     if procedure.level == Level.COMMUNE:
+        # compiled once a connection (``web.compiled``): the online office page reads it each time
         receiving = agencies_receiving(day)
-        return list(receiving.filter(level=Level.COMMUNE, kind=procedure.agency.kind).order_by("name", "id"))
+        return compiled.rows(
+            ("competent_communes", day >= TWO_TIER_FROM),
+            lambda kind: receiving.filter(level=Level.COMMUNE, kind=kind).order_by("name", "id"),
+            procedure.agency.kind,
+        )
     # the catalog's agency, read with the procedure (``procedures_public``): the same test in Python
     agency = procedure.agency
     return [agency] if agency.receives_on(day) else []

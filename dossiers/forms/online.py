@@ -6,6 +6,8 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
@@ -21,8 +23,9 @@ from dossiers.forms.desk import clean_identity
 from dossiers.forms.fields import MultipleFileField
 from dossiers.models import ApplicantKind, IdKind, ReturnMethod
 from dossiers.validators import nationality_options, validate_tax_code
-from procedures.models import Agency, Level, OnlineLevel, Procedure, RequiredDocument
+from procedures.models import TWO_TIER_FROM, Agency, Level, OnlineLevel, Procedure, RequiredDocument
 from procedures.selectors import competent_agencies, one_stop_offices
+from web import compiled
 from web.widgets import Select
 
 
@@ -49,6 +52,25 @@ def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int 
 
 
 # --- the submission wizard -----------------------------------------------------------------------
+
+
+class _Options(list, BaseChoiceIterator):
+    """Choices already in Django's normal form, pairs of plain strings. ``normalize_choices``
+    takes a choice iterator as it is, where it walks a list again and again (the field's setter
+    and its widget's: the ~250 nationalities twice a form, issue 25); still a list for
+    ``web.widgets.Select``. Shared by the forms of a language: never changed in place."""
+
+
+_nationality_options: dict[str, _Options] = {}
+
+
+def _nationalities() -> _Options:
+    """``nationality_options()`` of the active language, made once a process."""
+    language = get_language() or ""
+    options = _nationality_options.get(language)
+    if options is None:
+        options = _nationality_options[language] = _Options(nationality_options())
+    return options
 
 
 class ApplicantForm(forms.Form):
@@ -107,7 +129,7 @@ class ApplicantForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = nationality_options()
+        self.fields["nationality"].choices = _nationalities()
 
     def clean_tax_code(self) -> str:
         return "".join(self.cleaned_data["tax_code"].split())
@@ -168,6 +190,12 @@ class ContactForm(forms.Form):
         return data
 
 
+def desks_listed() -> list[Agency]:
+    """The rows of ``desks_for_citizens()``, its statement compiled once a connection (the office
+    page reads them on each request, ``web.compiled``)."""
+    return compiled.rows(("desks_for_citizens", timezone.localdate() >= TWO_TIER_FROM), desks_for_citizens)
+
+
 def desks_for_citizens() -> QuerySet[Agency]:
     """Every one-stop desk of the province: province-level ones (the center) first, then by name."""
     return one_stop_offices().order_by(
@@ -202,11 +230,28 @@ class _ListedChoices(ModelChoiceIterator):
 
 
 class ListedModelChoiceField(forms.ModelChoiceField):
-    """A ``ModelChoiceField`` shown from ``listed`` (the rows of its queryset, read once by the
-    view) when set; a posted choice is still checked against the queryset."""
+    """A ``ModelChoiceField`` shown from ``listed`` (the rows of its queryset, read by the view in
+    this request) when set, and a posted choice checked against those rows (the queryset's, read
+    once); without ``listed``, against the queryset."""
 
     iterator = _ListedChoices
     listed: list | None = None
+
+    def to_python(self, value):
+        if self.listed is None or value in self.empty_values or self.to_field_name:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        model = self.queryset.model
+        try:
+            key = model._meta.pk.to_python(value.pk if isinstance(value, model) else value)
+        except (ValueError, TypeError, ValidationError):
+            key = None
+        for obj in self.listed:
+            if key is not None and obj.pk == key:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class OfficeForm(forms.Form):

@@ -815,3 +815,48 @@ def test_a_desk_closed_since_it_was_chosen_is_asked_again_on_the_check_page(worl
     assert Dossier.objects.count() == 0
     assert "Nơi tiếp nhận đã chọn không còn nhận hồ sơ" in text(response)
     assert check_url.replace("kiem-tra", "noi-nop") + "?change=1" in text(response)  # the way back
+
+
+def test_a_change_to_the_procedure_is_seen_at_the_next_page(world, client, citizen):
+    """Its statement is compiled once a connection, its row read at every request: nothing kept."""
+    contact_url = client.post(start(client, world), APPLICANT).url
+    world.procedure.name = "Thủ tục đã đổi tên"
+    world.procedure.save()
+    assert "Thủ tục đã đổi tên" in text(client.get(contact_url))
+    world.procedure.accepts_online = False
+    world.procedure.save()
+    response = client.get(contact_url)
+    assert "chưa nhận hồ sơ trực tuyến" in text(response)
+
+
+def test_a_desk_closed_between_the_office_page_and_its_post_is_refused(world, client, citizen):
+    response = client.post(start(client, world), APPLICANT)
+    office_url = client.post(response.url, CONTACT).url
+    assert f'value="{world.center.pk}"' in text(client.get(office_url))
+    world.center.has_one_stop_desk = False
+    world.center.save()
+    response = client.post(office_url, office(world))
+    assert response.status_code == 200
+    assert "Nơi đã chọn không nhận hồ sơ; vui lòng chọn một nơi trong danh sách." in error_summary(response)
+    assert "office" not in client.session["online_submissions"][office_url.split("/")[-3]]
+    for bad in ("", "abc", "999999", "1.5"):
+        response = client.post(office_url, office(world, office=bad))
+        assert 'href="#id_office"' in error_summary(response), bad
+
+
+def test_the_nationalities_are_the_list_of_the_pages_language(world, client, citizen):
+    from django.utils import translation
+
+    from dossiers.forms.online import ApplicantForm
+    from dossiers.validators import nationality_options
+
+    for language in ("vi", "en", "vi"):
+        with translation.override(language):
+            field = ApplicantForm()["nationality"]
+            assert list(field.field.choices) == nationality_options()
+            assert list(field.field.widget.choices) == nationality_options()
+            assert (
+                ApplicantForm({"kind": "person", "name": "A", "nationality": "FR"})
+                .fields["nationality"]
+                .valid_value("FR")
+            )

@@ -21,16 +21,23 @@ from accounts.services import check_consent
 from dossiers import extensions, once, services
 from dossiers.files import MAX_FILE_BYTES, MAX_FILES_PER_DOSSIER
 from dossiers.forms.fields import ACCEPT
-from dossiers.forms.online import DocumentsForm, desks_for_citizens, document_field_name, reuse_field_name
+from dossiers.forms.online import (
+    DocumentsForm,
+    desks_for_citizens,
+    desks_listed,
+    document_field_name,
+    reuse_field_name,
+)
 from dossiers.models import ApplicantKind, ReturnMethod
 from dossiers.selectors import last_submission_of
 from dossiers.validators import nationality_name
 from dossiers.views.online.common import _message_lists, _own_dossier, citizen_required
 from dossiers.views.online.submission import DONE_KEY, FORMS, Submission
 from dossiers.workflow import TransitionRefused
-from procedures.models import Agency, Procedure
+from procedures.models import TWO_TIER_FROM, Agency, Procedure
 from procedures.selectors import agency_named_in, competent_agencies
 from procedures.versioned import documents_of
+from web import compiled
 
 STEPS = ("applicant", "contact", "office", "documents", "check")
 STEP_OF_FIELD = {
@@ -52,10 +59,17 @@ STEP_OF_FIELD = {
 }
 
 
+def _procedure_statement(code: str):
+    return Procedure.objects.filter(code=code, is_active=True).select_related("agency").order_by("pk")[:1]
+
+
 def _procedure(code: str) -> Procedure | None:
     """The active procedure (with its agency: a commune procedure's competent communes are of its
-    kind); its documents and fees come from the process's copy (``procedures.versioned``)."""
-    return Procedure.objects.filter(code=code, is_active=True).select_related("agency").first()
+    kind); its documents and fees come from the process's copy (``procedures.versioned``). Read
+    on every page of the wizard, so its statement is compiled once a connection
+    (``web.compiled``)."""
+    found = compiled.rows(("online_procedure",), _procedure_statement, code)
+    return found[0] if found else None
 
 
 def _open(request, wizard_id: str):
@@ -96,6 +110,11 @@ def _context(submission: Submission, procedure: Procedure, step: str, change: bo
     }
 
 
+def _organisation_identity(user_id: int):
+    """The user's VNeID identity as an organisation, if any (its id only)."""
+    return Identity.objects.filter(user_id=user_id, kind=Identity.Kind.ORGANISATION).only("id")[:1]
+
+
 def _initial(request, step: str, submission: Submission, lists: dict | None = None) -> dict:
     """What a step's form shows first: the answers given, else what the person wrote last time,
     else defaults. ``lists``: the office step's desks and competent agencies."""
@@ -112,7 +131,7 @@ def _initial(request, step: str, submission: Submission, lists: dict | None = No
             initial |= {"id_kind": last.id_kind, "id_number": last.id_number, "nationality": last.nationality}
         # An organisation's VNeID account applies as the organisation; who represents it is typed
         # each time (its number is not offered: it is kept only to link the account).
-        if Identity.objects.filter(user=user, kind=Identity.Kind.ORGANISATION).exists():
+        if compiled.rows(("online_organisation_identity",), _organisation_identity, user.pk):
             initial |= {"kind": ApplicantKind.ORGANISATION, "organisation_name": user.full_name, "name": ""}
         return initial
     if step == "contact":
@@ -156,10 +175,10 @@ def _form_step(request, wizard_id: str, step: str):
     extra = {"procedure": procedure} if step == "office" else {}
     form_class = FORMS[step]
     lists = None
-    if step == "office" and request.method != "POST":
-        # read once for the first choices and the lists shown (a post checks against the database)
+    if step == "office":
+        # read once for the first choices, the lists shown and the check of a posted choice
         lists = {
-            "desks": list(desks_for_citizens()),
+            "desks": desks_listed(),
             "competent": competent_agencies(procedure, timezone.localdate()),
         }
         extra |= lists
@@ -257,12 +276,19 @@ def submit_documents(request, wizard_id: str):
     return render(request, "dossiers/online/documents.html", context)
 
 
+def _agencies_receiving_flag(*pks: int):
+    """The agencies ``pks``, each with ``receiving``: a desk that takes citizens' dossiers."""
+    receiving = Exists(desks_for_citizens().filter(pk=OuterRef("pk")))
+    return Agency.objects.filter(pk__in=pks).annotate(receiving=receiving)
+
+
 def _office_and_commune(answers: dict) -> tuple[Agency | None, Agency | None]:
     """The desk chosen, if it still receives dossiers from citizens (``desks_for_citizens``), and
     the resolving agency chosen, in one statement."""
     office_pk, chosen = answers["office"], answers.get("resolving_agency")
-    receiving = Exists(desks_for_citizens().filter(pk=OuterRef("pk")))
-    rows = {a.pk: a for a in Agency.objects.filter(pk__in=[office_pk, chosen]).annotate(receiving=receiving)}
+    values = (office_pk, chosen) if chosen else (office_pk,)
+    key = ("online_check_agencies", len(values), timezone.localdate() >= TWO_TIER_FROM)
+    rows = {a.pk: a for a in compiled.rows(key, _agencies_receiving_flag, *values)}
     office = rows.get(office_pk)
     return (office if office is not None and office.receiving else None), rows.get(chosen) if chosen else None
 
