@@ -124,10 +124,17 @@ def nationality_choices() -> list[tuple[str, str]]:
     return [(code, name) for code, name in _countries(get_language() or "vi") if code not in _NOT_COUNTRIES]
 
 
-def nationality_options() -> list[tuple[str, str]]:
+def nationality_options() -> tuple[tuple[str, str], ...]:
     """``nationality_choices`` after an empty choice, all plain strings in the page's language (a
-    lazy label would send the ~250 options through Django's slow option building: issue 25)."""
-    return [("", _("— Chọn quốc tịch —")), *nationality_choices()]
+    lazy label would send the ~250 options through Django's slow option building: issue 25); one
+    tuple a language and process (the names come from Babel and the catalog of the release)."""
+    return _nationality_options(get_language() or "vi")
+
+
+@cache
+def _nationality_options(language: str) -> tuple[tuple[str, str], ...]:
+    # ``language`` is the active one (``nationality_options``): the empty choice's words in it
+    return (("", _("— Chọn quốc tịch —")), *nationality_choices())
 
 
 def nationality_name(code: str) -> str:

@@ -5,12 +5,14 @@ the nationality list of an intake form (about 250 countries) cost more than the 
 ``Select`` writes the same HTML as Django's ``django/forms/widgets/select.html`` (the element,
 its attributes, the optgroups, ``selected`` on the chosen options) in one pass; a flat list of
 plain strings (the nationalities) is escaped once a process and only ``selected`` added a request.
+``FlatChoices`` hands such a list to the field and the widget as it is, without Django normalizing
+it again each time it is iterated.
 """
 
 from functools import lru_cache
 
 from django import forms
-from django.utils.choices import CallableChoiceIterator
+from django.utils.choices import BaseChoiceIterator, CallableChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,9 +62,27 @@ def _flat_options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str,
     )
 
 
+class FlatChoices(BaseChoiceIterator):
+    """Choices read by ``func`` when used (in the page's language) that are already a tuple of
+    (str, str) pairs, Django's normalized form: unlike a plain callable's choices (Django's
+    ``CallableChoiceIterator`` normalizes the whole list each time the field or the widget reads
+    it, twice a page for a ``<select>``) they are handed on as they are."""
+
+    def __init__(self, func):
+        self.func = func
+
+    def __iter__(self):
+        return iter(self.func())
+
+    def __deepcopy__(self, memo):
+        return self  # nothing of its own to copy: each form's field shares it
+
+
 def _plain(choices) -> tuple[tuple[str, str], ...] | None:
     """``choices`` as a tuple when they are a flat list of (str, str), else None. Choices given as
     a callable (read in the page's language) are called here."""
+    if isinstance(choices, FlatChoices):
+        return choices.func()
     if isinstance(choices, CallableChoiceIterator):
         choices = list(choices)
     if not isinstance(choices, list | tuple):

@@ -20,7 +20,7 @@ from dossiers.validators import (
     validate_tax_code,
 )
 from procedures.models import Agency
-from web.widgets import Select
+from web.widgets import FlatChoices, Select
 
 
 class ProcedureSearchForm(forms.Form):
@@ -114,7 +114,7 @@ class IntakeForm(forms.Form):
     nationality = forms.ChoiceField(
         label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"),
         required=False,
-        choices=nationality_options,  # read when shown or checked, in the page's language
+        choices=FlatChoices(nationality_options),  # read when shown or checked, in the page's language
         widget=Select,
     )
     organisation_name = forms.CharField(
@@ -460,7 +460,7 @@ class GuidanceForm(forms.Form):
     nationality = forms.ChoiceField(
         label=gettext_lazy("Quốc tịch (khi dùng hộ chiếu)"),
         required=False,
-        choices=nationality_options,
+        choices=FlatChoices(nationality_options),
         widget=Select,
     )
     phone = forms.CharField(

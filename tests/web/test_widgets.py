@@ -54,3 +54,41 @@ def test_a_flat_list_rendered_again_with_another_value_or_other_labels():
     assert '<option value="XX" selected>' in again and '<option value="VN">' in again
     english = [("", "— Choose —"), ("VN", "Vietnam")]
     assert ">Vietnam</option>" in Select(choices=english).render("nationality", "")
+
+
+def test_flat_choices_are_read_when_used_and_checked_as_django_checks_a_list():
+    from django.utils.choices import CallableChoiceIterator
+
+    from web.widgets import FlatChoices
+
+    read = []
+
+    def options():
+        read.append(1)
+        return tuple(FLAT)
+
+    class Sample(forms.Form):
+        nationality = forms.ChoiceField(choices=FlatChoices(options), required=False, widget=Select)
+
+    assert not read  # nothing read when the form class is made
+    form = Sample()
+    django = forms.Select(choices=CallableChoiceIterator(options)).render("nationality", "VN")
+    assert form["nationality"].as_widget() != "" and str(form["nationality"]).count("<option") == 4
+    assert Select(choices=FlatChoices(options)).render("nationality", "VN") == django
+    assert Sample({"nationality": "XX"}).is_valid()
+    assert not Sample({"nationality": "ZZ"}).is_valid()
+    assert list(Sample().fields["nationality"].choices) == FLAT
+
+
+def test_the_nationality_options_follow_the_page_language():
+    from django.utils import translation
+
+    from dossiers.validators import nationality_options
+
+    with translation.override("vi"):
+        vietnamese = nationality_options()
+        assert nationality_options() is vietnamese  # one list a language and process
+    with translation.override("en"):
+        english = nationality_options()
+    assert vietnamese[0] == ("", "— Chọn quốc tịch —") and english[0] == ("", "— Choose a nationality —")
+    assert ("KR", "Hàn Quốc") in vietnamese and ("KR", "South Korea") in english

@@ -34,6 +34,7 @@ from dossiers.views.desk.common import (
     _with_return_to,
     desk_view,
 )
+from dossiers.views.desk.intake_form import blank_form_key, intake_form_html
 from dossiers.workflow import Action, TransitionRefused
 from procedures.models import Procedure
 from procedures.selectors import (
@@ -141,6 +142,7 @@ def intake(request):
     competent = competent_agencies(procedure, timezone.localdate())
     form_kwargs = {"procedure": procedure, "competent": competent, "office": office}
     lookup, lookup_result, focus = ApplicantLookupForm(), None, "find"
+    form = None  # a blank form (GET): built only when its HTML is not kept (``intake_form``)
     if request.method == "POST" and request.POST.get("action") == "lookup":
         lookup, lookup_result, initial, focus = _lookup_applicant(request, channel)
         offers = _offers(request, procedure, initial.get("id_number", ""))
@@ -165,11 +167,24 @@ def intake(request):
                     )
                 )
         focus = ""
-    else:
-        form = IntakeForm(initial=_intake_initial(channel), **form_kwargs)
     if focus:
         target = lookup if focus == "find" else form
         target.fields[focus].widget.attrs["autofocus"] = True
+
+    def form_context(form=form) -> dict:
+        if form is None:
+            form = IntakeForm(initial=_intake_initial(channel), **form_kwargs)
+        return {
+            "form": form,
+            "document_rows": intake_document_rows(form),
+            "files_dropped": form.is_bound and bool(request.FILES),
+        }
+
+    if form is None:
+        key = blank_form_key(channel=channel, procedure=procedure, competent=competent, office=office)
+        form_html = intake_form_html(form_context, key)
+    else:
+        form_html = intake_form_html(form_context)
     fees = list(procedure.fees.all())
     return render(
         request,
@@ -178,12 +193,11 @@ def intake(request):
             "procedure": procedure,
             "channel": channel,
             "form": form,
-            "document_rows": intake_document_rows(form),
+            "form_html": form_html,
             "lookup": lookup,
             "lookup_result": lookup_result,
             "fees": fees,
             "fee_total": sum(fee.amount for fee in fees),
-            "files_dropped": form.is_bound and bool(request.FILES),
             "return_to": _return_to(request),
         },
     )
