@@ -28,6 +28,9 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Mond
 # which: ``selectors.dossier_page``): here steps, papers received, events, the calendar, fee
 # lines, digitisation, sync messages, and the access record's INSERT (16 before issue 25).
 LIMITS = {"dossier staff page": 11, "dashboard, a year": 40}
+# On PostgreSQL the dossier page reads the registry's id and year of the dossier first, so that its
+# statements name the year's partition when they are planned (``selectors.dossier_page``).
+REGISTRY_READS = {"dossier staff page": 1}
 
 
 def read_tables(captured) -> set[str]:
@@ -136,7 +139,8 @@ def test_a_staff_page_runs_as_many_queries_with_many_rows_as_with_few(client, wo
     assert len(many.captured_queries) <= len(few.captured_queries), "\n".join(
         q["sql"] for q in many.captured_queries
     )
-    assert len(few.captured_queries) <= LIMITS.get(page, 12), "\n".join(
+    registry = REGISTRY_READS.get(page, 0) if connection.vendor == "postgresql" else 0
+    assert len(few.captured_queries) <= LIMITS.get(page, 12) + registry, "\n".join(
         q["sql"] for q in few.captured_queries
     )
 
