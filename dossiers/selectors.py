@@ -97,13 +97,15 @@ def dossier_for(user, code: str) -> Dossier:
 
 
 def _detail_querysets() -> dict[str, QuerySet]:
-    """The dossier page's related rows: relation name → how each is read."""
+    """The dossier page's related rows: relation name → how each is read. Each names its order:
+    the models' own (``["dossier", ...]``) sorts by the dossier's ordering, which joins the
+    dossiers (every year's partition) to rows of one dossier."""
     return {
         "steps": Step.objects.select_related("agency", "claimed_by").order_by("order", "id"),
-        "files": DossierFile.objects.all(),
+        "files": DossierFile.objects.order_by("id"),
         "supplement_requests": SupplementRequest.objects.select_related("requested_by"),
         "documents_received": DocumentReceived.objects.select_related("document"),
-        "obligations": FinancialObligation.objects.all(),
+        "obligations": FinancialObligation.objects.order_by("requested_at", "id"),
     }
 
 
@@ -126,22 +128,42 @@ def dossier_page(user, code: str) -> Dossier:
     request, obligation, payment or reused paper: a statement saved for each (issue 25). Not for a
     page that changes the dossier before it renders (the flags are those of the read).
 
+    On PostgreSQL the registry names the dossier's id and year first (``registry_key``; no row:
+    DoesNotExist at once), and the dossier's and its events' statements name that year in their
+    text: each is planned for that year's partition alone, also unprepared (behind PgBouncer in
+    transaction mode), as public tracking is.
+
     Each statement is built and compiled once per connection (``web.compiled``): building the
     dossier's cost more CPU than running all of them."""
     branch, scope = _visibility(user)
-    found = compiled.rows(
-        ("dossier_page", branch, len(scope)),
-        functools.partial(_page_statement, branch),
-        user.pk or 0,
-        code,
-        *scope,
-    )
+    if connection.vendor == "postgresql":
+        key = registry_key("code", code)
+        if key is None:
+            raise Dossier.DoesNotExist("Dossier matching query does not exist.")
+        found = compiled.rows(
+            ("dossier_page", branch, len(scope), key[1]),
+            functools.partial(_page_statement, branch, key[1]),
+            user.pk or 0,
+            key[0],
+            *scope,
+        )
+    else:
+        found = compiled.rows(
+            ("dossier_page", branch, len(scope)),
+            functools.partial(_page_statement, branch, None),
+            user.pk or 0,
+            code,
+            *scope,
+        )
     if not found:
         raise Dossier.DoesNotExist("Dossier matching query does not exist.")
     dossier = found[0]
+    year = dossier.received_year
     for name in (*_DETAIL_NAMES, "events"):
         if name == "events":
-            read = compiled.rows(("dossier_page_events",), _page_events, dossier.pk, dossier.received_year)
+            read = compiled.rows(
+                ("dossier_page_events", year), functools.partial(_page_events, year), dossier.pk
+            )
         elif getattr(dossier, f"has_{name}"):
             read = compiled.rows(
                 ("dossier_page", name),
@@ -154,24 +176,32 @@ def dossier_page(user, code: str) -> Dossier:
     return dossier
 
 
-def _page_events(dossier_id: int, year: int) -> QuerySet[Event]:
+def _year(year: int) -> RawSQL:
+    """``year`` written in the statement's text (not a parameter): a partition key PostgreSQL
+    prunes by when it plans, prepared or not."""
+    return RawSQL(str(int(year)), [])  # noqa: S611  # nosec B611
+
+
+def _page_events(year: int, dossier_id: int) -> QuerySet[Event]:
     return (
         Event.objects.select_related("actor", "agency")
-        .filter(dossier_id=dossier_id, dossier_year=year)
+        .filter(dossier_id=dossier_id, dossier_year=_year(year))
         .order_by("at", "id")
     )
 
 
-def _page_statement(branch: str, user_id: int, code: str, *scope: int) -> QuerySet[Dossier]:
-    """The dossier page's statement: the dossier if the user may see it, with its page flags."""
+def _page_statement(branch: str, year: int | None, user_id: int, key, *scope: int) -> QuerySet[Dossier]:
+    """The dossier page's statement: the dossier if the user may see it, with its page flags;
+    ``key`` its id in ``year`` (PostgreSQL, from the registry), or its code (``year`` None)."""
     querysets = _detail_querysets()
     own = {name: Exists(qs.model.objects.filter(dossier=OuterRef("pk"))) for name, qs in querysets.items()}
     flags = {**own, **extensions.page_flags()}
     qs = Dossier.objects.select_related("procedure", "resolving_agency", "intake_office", "result_signed_by")
+    found = Q(code=key) if year is None else Q(id=key, received_year=_year(year))
     return (
         _visible_among(qs, branch, user_id, list(scope))
         .annotate(**{f"has_{name}": expression for name, expression in flags.items()})
-        .filter(by_key("code", code))
+        .filter(found)
         .order_by()
     )
 

@@ -56,5 +56,8 @@ def or_preview(dossier: Dossier, lines: list[FeeLine]) -> list[FeeLine]:
 
 def fee_lines_for(dossier: Dossier) -> list[FeeLine]:
     """The dossier's fee lines, each with ``is_paid`` (``or_preview`` when it has none)."""
-    lines = list(with_paid(FeeLine.objects.filter(dossier=dossier)).select_related("exempted_by"))
+    # by id: the model's own order sorts by the dossier, which joins the dossiers (every partition)
+    lines = list(
+        with_paid(FeeLine.objects.filter(dossier=dossier)).select_related("exempted_by").order_by("id")
+    )
     return or_preview(dossier, lines)

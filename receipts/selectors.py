@@ -11,6 +11,7 @@ from dossiers.selectors import dossiers_visible_to
 from procedures.models import Agency
 from receipts.models import Receipt, ReceiptLine, SignedKind, SignedPaper
 from receipts.papers import paper_dossier
+from web import compiled
 
 
 def dossier_for_papers(user, code: str, paper: str | None = None) -> Dossier:
@@ -28,8 +29,14 @@ def receipts_visible_to(user) -> QuerySet[Receipt]:
 
 
 def receipts_of(dossier: Dossier) -> list[Receipt]:
-    return list(
-        Receipt.objects.filter(dossier=dossier)
+    """The dossier's receipts, oldest first, with what their list shows (the statement compiled
+    once per connection: ``web.compiled``)."""
+    return compiled.rows(("receipts_of",), _receipts_of, dossier.pk)
+
+
+def _receipts_of(dossier_id: int) -> QuerySet[Receipt]:
+    return (
+        Receipt.objects.filter(dossier_id=dossier_id)
         .select_related("cancellation", "replaces", "replaced_by", "collector")
         .order_by("issued_at", "id")
     )

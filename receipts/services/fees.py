@@ -52,7 +52,8 @@ def fee_lines_set(*, dossier: Dossier) -> list[FeeLine]:
     dossier's row lock. Called when the dossier is received (``receipts.extension.FeeLines``, in
     the receiving transaction); idempotent. Returns the lines, each with ``is_paid``."""
     _snapshot(_lock(dossier))
-    return list(_with_paid(FeeLine.objects.filter(dossier=dossier)).select_related("exempted_by"))
+    lines = _with_paid(FeeLine.objects.filter(dossier=dossier)).select_related("exempted_by")
+    return list(lines.order_by("id"))  # not the model's order: it joins the dossiers to sort
 
 
 def fee_lines_backfill(*, batch_size: int = 2_000) -> int:

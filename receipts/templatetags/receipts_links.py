@@ -2,6 +2,7 @@
 (``{% load receipts_links %}{% dossier_papers dossier %}``): their views need not know this app."""
 
 from django import template
+from django.db.models import QuerySet
 
 from accounts.permissions import can
 from dossiers.models import FileKind
@@ -11,6 +12,7 @@ from receipts.fee_lines import or_preview, with_paid
 from receipts.models import FeeLine
 from receipts.papers import papers_for
 from receipts.services.fees import COLLECTABLE
+from web import compiled
 
 register = template.Library()
 
@@ -23,7 +25,7 @@ def dossier_papers(context, dossier, heading_level: int = 2):
     # Read only: the lines are written when the dossier's fees are set, at its receipt.
     lines = or_preview(
         dossier,
-        list(with_paid(FeeLine.objects.filter(dossier=dossier).select_related("owner")))
+        compiled.rows(("dossier_papers", "fee_lines"), _fee_lines, dossier.pk)
         if may_have(dossier, "fee_lines")
         else [],
     )
@@ -39,6 +41,12 @@ def dossier_papers(context, dossier, heading_level: int = 2):
         "heading": f"h{heading_level}",
         **_results(user, dossier),
     }
+
+
+def _fee_lines(dossier_id: int) -> QuerySet[FeeLine]:
+    """The dossier's fee lines with ``is_paid`` and their owner, in order (by id: the model's own
+    order sorts by the dossier, which joins the dossiers, every year's partition)."""
+    return with_paid(FeeLine.objects.filter(dossier_id=dossier_id).select_related("owner").order_by("id"))
 
 
 def _results(user, dossier) -> dict:

@@ -154,6 +154,51 @@ def test_unprepared_tracking_is_planned_for_the_dossiers_own_partitions(two_year
     ]
 
 
+def test_the_unprepared_dossier_page_is_planned_for_the_dossiers_own_partitions(two_years, world, client):
+    """The staff's dossier page, behind PgBouncer in transaction mode (nothing prepared): it reads
+    the registry first, and none of its statements then names a partition of another year in its
+    plan (``EXPLAIN``, no run), nor joins the dossiers to sort related rows (the models' own order
+    by dossier did). A code not in the registry: 404 after the registry alone."""
+    old, new = two_years
+    client.force_login(world.clerk)
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    before = connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"]
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with connection.execute_wrapper(record):
+            for dossier in (old, new):
+                assert client.get(f"/ho-so/xem/{dossier.code}/").status_code == 200
+            first_missing = len(sent)
+            assert client.get("/ho-so/xem/KHONG-CO/").status_code == 404
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = before
+    registry = f"SELECT id, received_year FROM {partitions.REGISTRY}"
+    assert [sql for sql, _params in sent[first_missing:] if "dossiers_" in sql] == [
+        f"{registry} WHERE code = %s"
+    ]
+    planned = {}
+    with connection.cursor() as cursor:
+        for sql, params in sent[:first_missing]:
+            if not sql.lstrip().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            planned[sql] = set(re.findall(r"dossiers_(?:dossier|event)_(?:y\d{4}|default)", plan))
+    read = set().union(*planned.values())
+    assert read == {
+        "dossiers_dossier_y2025",
+        "dossiers_event_y2025",
+        "dossiers_dossier_y2026",
+        "dossiers_event_y2026",
+    }
+    assert all(len({name[-4:] for name in names}) <= 1 for names in planned.values()), planned
+
+
 def test_the_registry_refuses_a_code_or_token_reused_in_another_year(two_years, world):
     old, new = two_years
     for reused in ({"code": old.code}, {"tracking_token": old.tracking_token}):

@@ -30,6 +30,9 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # a Mond
 # inbox: session, user, and one statement of its counts, calendar stamp and rows
 # (``dossiers.inbox``; 5 before, with the work calendar and the counts apart).
 LIMITS = {"dossier staff page": 11, "dashboard, a year": 40, "inbox": 3, "inbox, overdue": 3}
+# On PostgreSQL the dossier page reads the registry's id and year of the dossier first, so that its
+# statements name the year's partition when they are planned (``selectors.dossier_page``).
+REGISTRY_READS = {"dossier staff page": 1}
 
 
 def read_tables(captured) -> set[str]:
@@ -138,7 +141,8 @@ def test_a_staff_page_runs_as_many_queries_with_many_rows_as_with_few(client, wo
     assert len(many.captured_queries) <= len(few.captured_queries), "\n".join(
         q["sql"] for q in many.captured_queries
     )
-    assert len(few.captured_queries) <= LIMITS.get(page, 12), "\n".join(
+    registry = REGISTRY_READS.get(page, 0) if connection.vendor == "postgresql" else 0
+    assert len(few.captured_queries) <= LIMITS.get(page, 12) + registry, "\n".join(
         q["sql"] for q in few.captured_queries
     )
 

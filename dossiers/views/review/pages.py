@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import require
-from dossiers import selectors, services
+from dossiers import page_html, selectors, services
 from dossiers.inbox import ROW_KEYS, inbox_page
 from dossiers.models import Dossier, DossierFile, FileKind, Step
 from dossiers.permissions import OPEN_STEP
@@ -137,26 +137,26 @@ def detail(request, code: str):
         if dossier.promised_at and dossier.status in CLOCK_RUNNING
         else ""
     )
-    return render(
-        request,
-        "dossiers/review/detail.html",
-        {
-            "dossier": dossier,
-            "is_applicant": is_applicant,
-            "id_number": dossier.id_number if is_applicant else dossier.masked_id_number,
-            "show_contact": is_applicant or user.is_staff_member or user.is_superuser,
-            "urgency": urgency,
-            "urgency_badge": badges[urgency],
-            "promised_badge": badges[promised_urgency],
-            "step_groups": step_groups,
-            "file_groups": file_groups,
-            "documents_received": list(dossier.documents_received.all()),
-            "supplements": supplements,
-            "timeline": timeline,
-            "obligations": list(dossier.obligations.all()),
-            "actions": available_actions(dossier, user),
-        },
-    )
+    context = {
+        "dossier": dossier,
+        "is_applicant": is_applicant,
+        "id_number": dossier.id_number if is_applicant else dossier.masked_id_number,
+        "show_contact": is_applicant or user.is_staff_member or user.is_superuser,
+        "urgency": urgency,
+        "urgency_badge": badges[urgency],
+        "promised_badge": badges[promised_urgency],
+        "step_groups": step_groups,
+        "file_groups": file_groups,
+        "documents_received": list(dossier.documents_received.all()),
+        "supplements": supplements,
+        "timeline": timeline,
+        "obligations": list(dossier.obligations.all()),
+        "actions": available_actions(dossier, user),
+    }
+    # the page's own blocks as ready HTML (dossiers/page_html.py); the context stays whole for
+    # whoever renders it otherwise (tests compare with the former templates)
+    context["page"] = page_html.page(context, request)
+    return render(request, "dossiers/review/detail.html", context)
 
 
 # --- the inbox -----------------------------------------------------------------------------------
