@@ -6,8 +6,6 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
@@ -26,7 +24,7 @@ from dossiers.validators import nationality_options, validate_tax_code
 from procedures.models import TWO_TIER_FROM, Agency, Level, OnlineLevel, Procedure, RequiredDocument
 from procedures.selectors import competent_agencies, one_stop_offices
 from web import compiled
-from web.widgets import Select
+from web.widgets import FlatChoices, Select
 
 
 def _staged_uploads(form: forms.Form, field_name: str, files, document_id: int) -> list[StagedUpload]:
@@ -52,25 +50,6 @@ def _checked_uploads(form: forms.Form, field_name: str, files, document_id: int 
 
 
 # --- the submission wizard -----------------------------------------------------------------------
-
-
-class _Options(list, BaseChoiceIterator):
-    """Choices already in Django's normal form, pairs of plain strings. ``normalize_choices``
-    takes a choice iterator as it is, where it walks a list again and again (the field's setter
-    and its widget's: the ~250 nationalities twice a form, issue 25); still a list for
-    ``web.widgets.Select``. Shared by the forms of a language: never changed in place."""
-
-
-_nationality_options: dict[str, _Options] = {}
-
-
-def _nationalities() -> _Options:
-    """``nationality_options()`` of the active language, made once a process."""
-    language = get_language() or ""
-    options = _nationality_options.get(language)
-    if options is None:
-        options = _nationality_options[language] = _Options(nationality_options())
-    return options
 
 
 class ApplicantForm(forms.Form):
@@ -109,7 +88,7 @@ class ApplicantForm(forms.Form):
     nationality = forms.ChoiceField(
         label=_("Quốc tịch (khi dùng hộ chiếu)"),
         required=False,
-        choices=(),  # set by __init__, in the page's language
+        choices=FlatChoices(nationality_options),  # read when shown or checked, in the page's language
         widget=Select,
     )
     organisation_name = forms.CharField(
@@ -126,10 +105,6 @@ class ApplicantForm(forms.Form):
         help_text=_("Chỉ điền khi người nộp là tổ chức. 10 chữ số, hoặc dạng 0101234567-001 với chi nhánh."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = _nationalities()
 
     def clean_tax_code(self) -> str:
         return "".join(self.cleaned_data["tax_code"].split())

@@ -853,8 +853,8 @@ def test_the_nationalities_are_the_list_of_the_pages_language(world, client, cit
     for language in ("vi", "en", "vi"):
         with translation.override(language):
             field = ApplicantForm()["nationality"]
-            assert list(field.field.choices) == nationality_options()
-            assert list(field.field.widget.choices) == nationality_options()
+            assert list(field.field.choices) == list(nationality_options())
+            assert list(field.field.widget.choices) == list(nationality_options())
             assert (
                 ApplicantForm({"kind": "person", "name": "A", "nationality": "FR"})
                 .fields["nationality"]
