@@ -26,6 +26,7 @@ from dossiers.models import Dossier, Step, StepStatus
 from dossiers.selectors import _as_datetime
 from dossiers.workflow import CLOCK_PAUSED
 from web import prepared
+from web.paging import CountedRows
 
 FILTERS = ("all", "mine", "unclaimed", "overdue")
 # the row's values, named as ``.values()`` of ``selectors.inbox`` names them
@@ -129,25 +130,6 @@ def _read(user, current: str, now, offset: int, per_page: int):
     return counts, fetched[0][4], rows
 
 
-class _Counted:
-    """The ``Paginator``'s object list: its length, and the page read with it; another page (a
-    number past the end, or below 1) is read when the paginator asks for it."""
-
-    def __init__(self, count: int, offset: int, rows: list, read):
-        self._count, self._offset, self._rows, self._read = count, offset, rows, read
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, part: slice) -> list:
-        if part.start != self._offset:
-            self._offset, self._rows = part.start, self._read(part.start)
-        return self._rows
-
-
 def inbox_page(user, current: str, number, *, now, per_page: int) -> InboxPage:
     """Page ``number`` (as ``Paginator.get_page`` takes it) of the steps of ``selectors.inbox(user)``
     under the filter ``current`` (one of ``FILTERS``), with every filter's count and the
@@ -158,8 +140,9 @@ def inbox_page(user, current: str, number, *, now, per_page: int) -> InboxPage:
         offset = 0
     counts, stamp, rows = _read(user, current, now, offset, per_page)
 
-    def read(start: int) -> list:
-        return _read(user, current, now, start, per_page)[2]
+    def read(start: int) -> tuple[int, list]:
+        counts, _stamp, rows = _read(user, current, now, start, per_page)
+        return counts[current], rows
 
-    page = Paginator(_Counted(counts[current], offset, rows, read), per_page).get_page(number)
+    page = Paginator(CountedRows(counts[current], offset, rows, read), per_page).get_page(number)
     return InboxPage(page, counts, stamp)

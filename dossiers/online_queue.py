@@ -28,6 +28,7 @@ from dossiers.selectors import _as_datetime
 from dossiers.workflow import Status
 from procedures.models import Agency, Procedure
 from web import prepared
+from web.paging import CountedRows
 
 
 class Related(list):
@@ -242,26 +243,6 @@ def _read(user, offset: int, per_page: int) -> tuple[int, list[QueueRow], list[Q
     return count, queue, waiting
 
 
-class _Counted:
-    """The object list of the queue's ``Paginator``: its length, and the page read with it."""
-
-    def __init__(self, count: int, offset: int, rows: list, read):
-        self._count, self._offset, self._rows, self._read = count, offset, rows, read
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, part: slice) -> list:
-        if part.start != self._offset:
-            # a page number past the end (or not a number): the paginator's page is read instead
-            self._count, self._rows = self._read(part.start)[:2]
-            self._offset = part.start
-        return self._rows
-
-
 @dataclass
 class OnlineQueue:
     """The queue page's rows: ``page`` of the submissions waiting for a clerk (its
@@ -288,7 +269,7 @@ def online_queue_page(user, number, *, per_page: int) -> OnlineQueue:
         count, rows, waiting = _read(user, start, per_page)
         return count, rows
 
-    page = Paginator(_Counted(count, offset, queue, read), per_page).get_page(number)
+    page = Paginator(CountedRows(count, offset, queue, read), per_page).get_page(number)
     for row in (*page.object_list, *waiting):
         # the buttons offered: what the services would accept now (dossiers.permissions)
         row.allowed = set(action_names(dossier_actions_for(actor=user, dossier=row)))
