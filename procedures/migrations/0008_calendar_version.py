@@ -10,42 +10,54 @@ table, a sequence, a function and triggers; reversed by dropping them.
 
 from django.db import migrations, models
 
-DAYS = "procedures_calendarday"
-VERSION = "procedures_calendarversion"
-
+# The statements name their tables literally (``procedures_calendarday``, the days;
+# ``procedures_calendarversion``, the version row): no SQL is assembled from values here.
 POSTGRESQL = [
-    f"CREATE SEQUENCE {VERSION}_stamp",
-    f"INSERT INTO {VERSION} (id, stamp) VALUES (1, nextval('{VERSION}_stamp'))",
-    f"""CREATE FUNCTION {VERSION}_raise() RETURNS trigger LANGUAGE plpgsql AS $$
+    "CREATE SEQUENCE procedures_calendarversion_stamp",
+    "INSERT INTO procedures_calendarversion (id, stamp) "
+    "VALUES (1, nextval('procedures_calendarversion_stamp'))",
+    """CREATE FUNCTION procedures_calendarversion_raise() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO {VERSION} (id, stamp) VALUES (1, nextval('{VERSION}_stamp'))
+    INSERT INTO procedures_calendarversion (id, stamp)
+    VALUES (1, nextval('procedures_calendarversion_stamp'))
     ON CONFLICT (id) DO UPDATE SET stamp = EXCLUDED.stamp;
     RETURN NULL;
 END $$""",
-    f"CREATE TRIGGER {VERSION}_change AFTER INSERT OR UPDATE OR DELETE ON {DAYS} "
-    f"FOR EACH STATEMENT EXECUTE FUNCTION {VERSION}_raise()",
-    f"CREATE TRIGGER {VERSION}_truncate AFTER TRUNCATE ON {DAYS} "
-    f"FOR EACH STATEMENT EXECUTE FUNCTION {VERSION}_raise()",
+    "CREATE TRIGGER procedures_calendarversion_change "
+    "AFTER INSERT OR UPDATE OR DELETE ON procedures_calendarday "
+    "FOR EACH STATEMENT EXECUTE FUNCTION procedures_calendarversion_raise()",
+    "CREATE TRIGGER procedures_calendarversion_truncate AFTER TRUNCATE ON procedures_calendarday "
+    "FOR EACH STATEMENT EXECUTE FUNCTION procedures_calendarversion_raise()",
 ]
 POSTGRESQL_REVERSE = [
-    f"DROP TRIGGER {VERSION}_truncate ON {DAYS}",
-    f"DROP TRIGGER {VERSION}_change ON {DAYS}",
-    f"DROP FUNCTION {VERSION}_raise()",
-    f"DROP SEQUENCE {VERSION}_stamp",
+    "DROP TRIGGER procedures_calendarversion_truncate ON procedures_calendarday",
+    "DROP TRIGGER procedures_calendarversion_change ON procedures_calendarday",
+    "DROP FUNCTION procedures_calendarversion_raise()",
+    "DROP SEQUENCE procedures_calendarversion_stamp",
 ]
 # SQLite: a trigger per kind of change, each row (SQLite has no statement triggers); deleting every
-# row is a row-by-row delete there, since a table with triggers is never truncated in one go.
-SQLITE_STAMP = "abs(random() % 9223372036854775807)"
+# row is a row-by-row delete there, since a table with triggers is never truncated in one go. The
+# stamp: abs(random() % 9223372036854775807).
 SQLITE = [
-    f"INSERT INTO {VERSION} (id, stamp) VALUES (1, {SQLITE_STAMP})",
-    *(
-        f"CREATE TRIGGER {VERSION}_{kind.lower()} AFTER {kind} ON {DAYS} FOR EACH ROW BEGIN "
-        f"INSERT INTO {VERSION} (id, stamp) VALUES (1, {SQLITE_STAMP}) "
-        "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp; END"
-        for kind in ("INSERT", "UPDATE", "DELETE")
-    ),
+    "INSERT INTO procedures_calendarversion (id, stamp) VALUES (1, abs(random() % 9223372036854775807))",
+    "CREATE TRIGGER procedures_calendarversion_insert AFTER INSERT ON procedures_calendarday "
+    "FOR EACH ROW BEGIN INSERT INTO procedures_calendarversion (id, stamp) "
+    "VALUES (1, abs(random() % 9223372036854775807)) "
+    "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp; END",
+    "CREATE TRIGGER procedures_calendarversion_update AFTER UPDATE ON procedures_calendarday "
+    "FOR EACH ROW BEGIN INSERT INTO procedures_calendarversion (id, stamp) "
+    "VALUES (1, abs(random() % 9223372036854775807)) "
+    "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp; END",
+    "CREATE TRIGGER procedures_calendarversion_delete AFTER DELETE ON procedures_calendarday "
+    "FOR EACH ROW BEGIN INSERT INTO procedures_calendarversion (id, stamp) "
+    "VALUES (1, abs(random() % 9223372036854775807)) "
+    "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp; END",
 ]
-SQLITE_REVERSE = [f"DROP TRIGGER {VERSION}_{kind}" for kind in ("insert", "update", "delete")]
+SQLITE_REVERSE = [
+    "DROP TRIGGER procedures_calendarversion_insert",
+    "DROP TRIGGER procedures_calendarversion_update",
+    "DROP TRIGGER procedures_calendarversion_delete",
+]
 
 
 def _run(statements):
@@ -61,21 +73,20 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procedures', '0007_time_unit_working_hour'),
+        ("procedures", "0007_time_unit_working_hour"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarVersion',
+            name="CalendarVersion",
             fields=[
-                ('id', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('stamp', models.BigIntegerField()),
+                ("id", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("stamp", models.BigIntegerField()),
             ],
             options={
-                'verbose_name': 'phiên bản lịch làm việc',
-                'verbose_name_plural': 'phiên bản lịch làm việc',
+                "verbose_name": "phiên bản lịch làm việc",
+                "verbose_name_plural": "phiên bản lịch làm việc",
             },
         ),
         migrations.RunPython(
