@@ -80,8 +80,13 @@ def _compiled(build, placeholders: list, alias: str):
     return queryset, compiler, sql, params
 
 
+def statement_name(key: tuple) -> str:
+    """The name ``key``'s statement is prepared under (``EXECUTE name (…)`` in a connection's log)."""
+    return "kept_" + hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+
+
 def _plan(key: tuple, build, values: tuple, alias: str) -> _Plan | None:
-    name = "kept_" + hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+    name = statement_name(key)
     first = _compiled(build, _placeholders(values, 0), alias)
     second = _compiled(build, _placeholders(values, 1), alias)
     if first is None or second is None or first[2] != second[2]:
