@@ -554,12 +554,9 @@ def _due_today_sql(scope: list[int] | None, dcol: str | None, start: datetime, n
     with connections[router.db_for_read(Dossier)].cursor() as cursor:
         adapt = cursor.db.ops.adapt_datetimefield_value
         where, params = f"status IN ({statuses}) AND due_at >= %s AND due_at < %s", [adapt(start), adapt(now)]
-        name = f"hcc_due_today_{dcol or 'all'}"
-        if scope is not None:
-            scoped, scoped_params = prepared.among(cursor, "resolving_agency_id", scope)
-            where += f" AND {scoped}"
-            params += scoped_params
-            name += "_scoped"
+        name, where, params = prepared.scoped(
+            cursor, f"hcc_due_today_{dcol or 'all'}", where, params, ("resolving_agency_id",), scope
+        )
         table = Dossier._meta.db_table
         if dcol:
             sql = f"SELECT {dcol}, COUNT(*) FROM {table} WHERE {where} GROUP BY {dcol}"  # noqa: S608  # nosec B608

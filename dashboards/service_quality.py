@@ -61,12 +61,9 @@ def _fees(start: datetime, end: datetime, agency_ids: list[int] | None) -> tuple
     with connections[router.db_for_read(Receipt)].cursor() as cursor:
         adapt = cursor.db.ops.adapt_datetimefield_value
         where, params = "r.issued_at >= %s AND r.issued_at < %s", [adapt(start), adapt(end)]
-        name = "hcc_dashboard_fees"
-        if agency_ids is not None:
-            scoped, scoped_params = prepared.among(cursor, "r.agency_id", agency_ids)
-            where += f" AND {scoped}"
-            params += scoped_params
-            name += "_scoped"
+        name, where, params = prepared.scoped(
+            cursor, "hcc_dashboard_fees", where, params, ("r.agency_id",), agency_ids
+        )
         sql = (
             f"SELECT COUNT(*), {by_method}, COALESCE(SUM(total), 0), "  # noqa: S608  # nosec B608
             f"COUNT(CASE WHEN r.id IN ({gateway_receipt_ids_sql()}) THEN 1 END) "

@@ -65,13 +65,9 @@ def rating_totals_by_day(date_from: date, date_to: date, agency_ids=None) -> dic
     with connections[router.db_for_read(RatingDay)].cursor() as cursor:
         adapt = cursor.db.ops.adapt_datefield_value
         where, params = "day >= %s AND day <= %s", [adapt(date_from), adapt(date_to)]
-        name = "hcc_rating_totals"
-        if agency_ids is not None:
-            agency, agency_params = prepared.among(cursor, "agency_pk", agency_ids)
-            office, office_params = prepared.among(cursor, "office_pk", agency_ids)
-            where += f" AND ({agency} OR {office})"
-            params += agency_params + office_params
-            name += "_scoped"
+        name, where, params = prepared.scoped(
+            cursor, "hcc_rating_totals", where, params, ("agency_pk", "office_pk"), agency_ids
+        )
         sql = f"SELECT {sums} FROM {table} WHERE {where}"  # noqa: S608  # nosec B608
         prepared.execute(cursor, name, sql, params)
         very, satisfied, unsatisfied = (int(n) for n in cursor.fetchone())
@@ -188,12 +184,9 @@ def feedback_figures(start: datetime, end: datetime, agency_ids=None, *, now: da
     with connections[router.db_for_read(Feedback)].cursor() as cursor:
         adapt = cursor.db.ops.adapt_datetimefield_value
         where, params = "received_at >= %s AND received_at < %s", [adapt(start), adapt(end)]
-        name = "hcc_feedback_figures"
-        if agency_ids is not None:
-            scoped, scoped_params = prepared.among(cursor, "agency_id", agency_ids)
-            where += f" AND {scoped}"
-            params += scoped_params
-            name += "_scoped"
+        name, where, params = prepared.scoped(
+            cursor, "hcc_feedback_figures", where, params, ("agency_id",), agency_ids
+        )
         sql = "SELECT {} FROM {} WHERE {}".format(  # noqa: S608  # nosec B608: our columns and constants
             ", ".join(f"COUNT(CASE WHEN {condition} THEN 1 END)" for condition in counts.values()),
             Feedback._meta.db_table,

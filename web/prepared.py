@@ -54,3 +54,17 @@ def among(cursor, column: str, values) -> tuple[str, list]:
     if not values:
         return "1 = 0", []
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def scoped(cursor, name: str, where: str, params: list, columns: tuple[str, ...], values):
+    """A statement's ``name``, ``where`` and ``params`` narrowed to the rows whose ``columns`` (any
+    of them) are ``among`` ``values``, under its own name (``name_scoped``: one prepared statement
+    for any scope); as they are when ``values`` is None (no scope: everything)."""
+    if values is None:
+        return name, where, params
+    parts, extra = [], []
+    for column in columns:
+        sql, column_params = among(cursor, column, values)
+        parts.append(sql)
+        extra += column_params
+    return f"{name}_scoped", f"{where} AND ({' OR '.join(parts)})", params + extra
