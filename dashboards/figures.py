@@ -47,6 +47,7 @@ from dossiers.workflow import Status
 from procedures.models import Agency, Level, Procedure
 from procedures.models import Field as ProcedureField
 from web import prepared
+from web.periods import month_end, next_month, split
 
 # key → (label, formula). The order is the report's.
 FIGURES: dict[str, tuple[str, str]] = {
@@ -227,28 +228,6 @@ def _tables(group_by: str | None, filters: Filters):
     return DailyAgencyFigure, MonthlyAgencyFigure, TotalAgencyFigure, MonthlyAgencyInputs, DailyAgencyInputs
 
 
-def _next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def _split(lo: date, hi: date | None) -> tuple[tuple[date, date | None] | None, list[tuple[date, date]]]:
-    """The days ``lo``..``hi`` (``hi`` None: every day from ``lo`` on, the future too) as whole
-    months — (first month, first day after the last one, or None) — and the days left at the
-    edges, as inclusive ranges."""
-    first = lo if lo.day == 1 else _next_month(lo)
-    if hi is None:
-        return (first, None), ([(lo, first - timedelta(days=1))] if lo < first else [])
-    stop = _next_month(hi) if _next_month(hi) - timedelta(days=1) == hi else hi.replace(day=1)
-    if first >= stop:
-        return None, [(lo, hi)]
-    edges = []
-    if lo < first:
-        edges.append((lo, first - timedelta(days=1)))
-    if stop <= hi:
-        edges.append((stop, hi))
-    return (first, stop), edges
-
-
 def _grouped(rows, group: list[str], out: dict, taken: Q | None = None) -> None:
     """Σ n of ``rows`` by ``group`` and bucket into ``out``; the rows matching ``taken`` counted
     negative."""
@@ -260,10 +239,6 @@ def _grouped(rows, group: list[str], out: dict, taken: Q | None = None) -> None:
             g = g.date()
         out[g][r["bucket"]] += r["total"]
         out[g]["received_online"] += r["online"] or 0
-
-
-def _month_end(day: date) -> date:
-    return _next_month(day) - timedelta(days=1)
 
 
 def _shorter_by_month(months, edges):
@@ -279,14 +254,14 @@ def _shorter_by_month(months, edges):
     first, stop = months
     added, taken = [], []
     for a, b in edges:
-        if _month_end(a) >= today:
+        if month_end(a) >= today:
             added.append((a, b))
-        elif a < first and a.day > 1 and b == _month_end(a) and a.day - 1 < b.day - a.day + 1:
+        elif a < first and a.day > 1 and b == month_end(a) and a.day - 1 < b.day - a.day + 1:
             first = a.replace(day=1)  # the month of the leading edge, less its first days
             taken.append((first, a - timedelta(days=1)))
-        elif stop is not None and a == stop and b < _month_end(a) and _month_end(a).day - b.day < b.day:
-            stop = _next_month(a)  # the month of the trailing edge, less its last days
-            taken.append((b + timedelta(days=1), _month_end(a)))
+        elif stop is not None and a == stop and b < month_end(a) and month_end(a).day - b.day < b.day:
+            stop = next_month(a)  # the month of the trailing edge, less its last days
+            taken.append((b + timedelta(days=1), month_end(a)))
         else:
             added.append((a, b))
     return (first, stop), added, taken
@@ -457,7 +432,7 @@ def _sums(
     (first day) with ``by_month``, or None. With ``batch``, the wide rollups' sums come when it
     runs."""
     daily, monthly, _total, wide, wide_daily = tables
-    months, edges, taken = _shorter_by_month(*_split(lo, hi))
+    months, edges, taken = _shorter_by_month(*split(lo, hi))
     out = defaultdict(lambda: defaultdict(int))
     group = ["month"] if by_month else ([col] if col else [])
     bucket_q = Q(bucket__in=buckets) if buckets is not None else Q()
