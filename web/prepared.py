@@ -12,6 +12,7 @@ pooling; ``DATABASE_TRANSACTION_POOLING=1``) and the statement is simply execute
 time, as on other databases.
 """
 
+import hashlib
 import re
 import weakref
 
@@ -20,6 +21,10 @@ from web.pooling import transaction_pooled
 # The statements each open connection has prepared, by name.
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Statements named by their text (``execute_text``) a connection prepares at most: a question's
+# shapes are few (the dashboard's: its grouping and filters), past this one is planned each time.
+MAX_BY_TEXT = 32
+_by_text: "weakref.WeakKeyDictionary[object, int]" = weakref.WeakKeyDictionary()
 
 
 def _numbered(sql: str) -> str:
@@ -42,6 +47,21 @@ def execute(cursor, name: str, sql: str, params: list) -> None:
         cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")  # noqa: S608  # nosec B608
         names.add(name)
     cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)  # nosec B608
+
+
+def execute_text(cursor, sql: str, params: list) -> None:
+    """``execute`` under a name made of ``sql``'s text, for a statement assembled from a few
+    shapes (``dashboards.figures._Batch``): each shape is prepared once per connection, up to
+    ``MAX_BY_TEXT`` of them; further ones are planned each time, as on other databases."""
+    name = "hcc_text_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+    if cursor.db.vendor == "postgresql" and not transaction_pooled(cursor.db):
+        raw = cursor.db.connection
+        if name not in _prepared.get(raw, ()):
+            if _by_text.get(raw, 0) >= MAX_BY_TEXT:
+                cursor.execute(sql, params)
+                return
+            _by_text[raw] = _by_text.get(raw, 0) + 1
+    execute(cursor, name, sql, params)
 
 
 def among(cursor, column: str, values) -> tuple[str, list]:

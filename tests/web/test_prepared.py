@@ -75,3 +75,25 @@ def test_behind_a_transaction_pooler_the_statement_is_sent_as_it_is():
     finally:
         connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = before
         connections["default"].close()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(transaction_pooled(connection), reason="behind PgBouncer nothing is prepared")
+@pytest.mark.django_db(transaction=True)
+def test_statements_named_by_their_text_are_prepared_up_to_a_bound(monkeypatch):
+    """``execute_text``: one prepared statement per text and connection; past ``MAX_BY_TEXT``
+    texts a new one is planned each time, with the same answers."""
+    monkeypatch.setattr(prepared, "MAX_BY_TEXT", 2)
+    connections["default"].close()
+    texts = [f"SELECT CAST(%s AS integer) + {n}" for n in range(3)]
+
+    def ask(sql: str, value: int):
+        with connection.cursor() as cursor:
+            prepared.execute_text(cursor, sql, [value])
+            return cursor.fetchone()[0]
+
+    with CaptureQueriesContext(connection) as seen:
+        answers = [ask(sql, 10) for sql in texts for _ in range(2)]
+    assert answers == [10, 10, 11, 11, 12, 12]
+    sent = [query["sql"].split(" ")[0] for query in seen.captured_queries]
+    assert sent == ["PREPARE", "EXECUTE", "EXECUTE", "PREPARE", "EXECUTE", "EXECUTE", "SELECT", "SELECT"]
