@@ -320,6 +320,19 @@ def _ranges_sql(column: str, ranges: list[tuple[date, date]], connection) -> tup
     return f"({sql})", [adapt(d) for a, b in ranges for d in (a, b)]
 
 
+_COLUMN_TYPES: dict[tuple, str] = {}
+
+
+def _column_type(connection, model, column: str) -> str:
+    """The database type of ``model``'s ``column``, kept per database kind (a foreign key's
+    ``db_type`` makes a field each time)."""
+    key = (connection.vendor, model, column)
+    if key not in _COLUMN_TYPES:
+        field = next(f for f in model._meta.concrete_fields if f.column == column)
+        _COLUMN_TYPES[key] = field.db_type(connection)
+    return _COLUMN_TYPES[key]
+
+
 class _Batch:
     """The sums of one computation over the rollups, asked for one by one (``_grouped_wide``,
     ``_totals``) and read together: one statement per database, the parts' grouped SELECTs joined
@@ -342,8 +355,7 @@ class _Batch:
         """``SELECT group, period, sums rest``: ``group`` a column of ``model`` or None, ``period``
         a date column or None, ``rest`` from FROM on (grouped by the columns given)."""
         if group is not None:
-            field = next(f for f in model._meta.concrete_fields if f.column == group)
-            kind = field.db_type(connection)
+            kind = _column_type(connection, model, group)
             if self.group_types.setdefault(connection.alias, kind) != kind:
                 raise ValueError(f"one batch groups by columns of one type: {group} is {kind}")
         self.parts[connection.alias].append((group, period, sums, rest, params, names, out))
