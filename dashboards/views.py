@@ -144,6 +144,19 @@ def _header_cells() -> str:
     )
 
 
+def _quality_shown(quality, number) -> dict[str, str]:
+    """The counts of the service quality block written as the page shows them: a number given to
+    ``blocktranslate`` as text is put in as it is, not localised again value by value."""
+    return {
+        "satisfied": number(quality.satisfaction_766["satisfied"]),
+        "dossiers": number(quality.satisfaction_766["dossiers"]),
+        "receipts": number(quality.fees["count"]),
+        **{k: number(quality.feedback[k]) for k in ("received", "answered_on_time", "answered_late", "open")},
+        "tickets": number(quality.queue.tickets),
+        "no_shows": number(quality.queue.no_shows),
+    }
+
+
 @login_required
 def dashboard(request):
     try:
@@ -186,6 +199,9 @@ def dashboard(request):
         )
         for k in HEADLINE
     ]
+    quality = service_quality(
+        request.user, date_from=query.date_from, date_to=query.date_to, whole=whole, scope=query.filters.scope
+    )
     return render(
         request,
         "dashboards/dashboard.html",
@@ -205,13 +221,8 @@ def dashboard(request):
             "params": params,
             "query_string": query_string,
             "digitisation": digitisation,
-            "quality": service_quality(
-                request.user,
-                date_from=query.date_from,
-                date_to=query.date_to,
-                whole=whole,
-                scope=query.filters.scope,
-            ),
+            "quality": quality,
+            "shown": _quality_shown(quality, number),
         },
     )
 
