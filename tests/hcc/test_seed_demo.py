@@ -171,6 +171,21 @@ def test_demo_dossiers_in_every_stage_once(output):
         seed("--dossiers", "-1")
 
 
+def test_the_demo_receipts_are_capped_and_go_on_when_seeded_again(output, monkeypatch):
+    """A large seed issues at most ``DEMO_RECEIPTS_MAX`` receipts (each through the service, a few
+    a second); seeding again goes on with the open dossiers left, oldest first."""
+    from receipts import demo
+    from receipts.models import Receipt
+
+    monkeypatch.setattr(demo, "DEMO_RECEIPTS_MAX", 2)
+    seed("--dossiers", "22")
+    first = list(Receipt.objects.order_by("id").values_list("dossier_id", flat=True))
+    assert len(first) == 2 and first == sorted(first)
+    seed("--dossiers", "22")
+    then = list(Receipt.objects.order_by("id").values_list("dossier_id", flat=True))
+    assert then[:2] == first and len(then) == 4 and min(then[2:]) > max(first)
+
+
 def test_beyond_the_service_made_ones_years_of_history_are_written_in_bulk(output, settings):
     from datetime import date
 
