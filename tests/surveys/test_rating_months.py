@@ -45,6 +45,7 @@ PERIODS = {
     "across a year boundary": (date(2025, 12, 31), date(2026, 1, 1)),
     "edges and one month across a year": (date(2025, 11, 20), date(2026, 1, 15)),
     "no rating": (date(2024, 1, 1), date(2024, 12, 31)),
+    "an inverted period": (date(2026, 3, 31), date(2026, 1, 1)),
 }
 
 
