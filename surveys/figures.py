@@ -1,20 +1,21 @@
 """Satisfaction and feedback figures for the dashboards and the surveys' own page.
 
 Most functions take a period ``[start, end)`` of aware datetimes and optional filters, and return
-plain dicts; ``rating_totals_by_day`` takes whole local days and reads the daily counts."""
+plain dicts; ``rating_totals_by_day`` takes whole local days and reads the monthly and daily
+counts."""
 
 from datetime import date, datetime
 
 from django.db import connection, connections, router, transaction
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from dossiers import punctuality
 from dossiers.models import Dossier
 from dossiers.punctuality import rate
-from surveys.models import OPEN_FEEDBACK, Feedback, FeedbackStatus, Rating, RatingDay, Score
-from web import prepared
+from surveys.models import OPEN_FEEDBACK, Feedback, FeedbackStatus, Rating, RatingDay, RatingMonth, Score
+from web import periods, prepared
 
 GROUPS = {
     "clerk": "clerk",
@@ -53,44 +54,67 @@ def rating_totals(start: datetime, end: datetime, agency_ids=None) -> dict:
 
 
 def rating_totals_by_day(date_from: date, date_to: date, agency_ids=None) -> dict:
-    """``rating_totals`` of whole local days, from the daily counts (``RatingDay``): the
-    dashboards' satisfaction figures at millions of ratings. The same numbers. Written as SQL,
-    prepared once per connection (``web.prepared``): the ORM's aggregate cost more Python than the
-    statement."""
-    table = RatingDay._meta.db_table
+    """``rating_totals`` of whole local days, from the counts: the whole months of the period from
+    the monthly ones (``RatingMonth``), the days at its edges from the daily ones (``RatingDay``),
+    cut by ``web.periods.fixed_split`` — a year reads twelve months and two short edges, not 365
+    days. The same numbers, for the dashboards' satisfaction figures at millions of ratings.
+    Written as SQL of one text for every period, prepared once per connection (``web.prepared``):
+    the ORM's aggregate cost more Python than the statement."""
     sums = ", ".join(
         f"COALESCE(SUM(CASE WHEN score = {int(score)} THEN n ELSE 0 END), 0)"
         for score in (Score.VERY_SATISFIED, Score.SATISFIED, Score.UNSATISFIED)
     )
+    months, days = RatingMonth._meta.db_table, RatingDay._meta.db_table
+    cut, scope = periods.fixed_split(date_from, date_to), ("agency_pk", "office_pk")
     with connections[router.db_for_read(RatingDay)].cursor() as cursor:
         adapt = cursor.db.ops.adapt_datefield_value
-        where, params = "day >= %s AND day <= %s", [adapt(date_from), adapt(date_to)]
-        name, where, params = prepared.scoped(
-            cursor, "hcc_rating_totals", where, params, ("agency_pk", "office_pk"), agency_ids
+        m0, m1, a0, b0, a1, b1 = (adapt(day) for day in cut.params())
+        # the scope narrows both parts alike: one name (``_scoped`` or not) for the statement
+        name, in_months, month_params = prepared.scoped(
+            cursor, "hcc_rating_totals", "month >= %s AND month < %s", [m0, m1], scope, agency_ids
         )
-        sql = f"SELECT {sums} FROM {table} WHERE {where}"  # noqa: S608  # nosec B608
-        prepared.execute(cursor, name, sql, params)
+        _, on_days, day_params = prepared.scoped(
+            cursor,
+            "hcc_rating_totals",
+            "((day >= %s AND day <= %s) OR (day >= %s AND day <= %s))",
+            [a0, b0, a1, b1],
+            scope,
+            agency_ids,
+        )
+        month_rows = f"SELECT score, n FROM {months} WHERE {in_months}"  # noqa: S608  # nosec B608
+        day_rows = f"SELECT score, n FROM {days} WHERE {on_days}"  # noqa: S608  # nosec B608
+        sql = f"SELECT {sums} FROM ({month_rows} UNION ALL {day_rows}) AS counts"  # noqa: S608  # nosec B608
+        prepared.execute(cursor, name, sql, month_params + day_params)
         very, satisfied, unsatisfied = (int(n) for n in cursor.fetchone())
     return _counts({"very_satisfied": very, "satisfied": satisfied, "unsatisfied": unsatisfied})
 
 
+# A new rating counted on its day and in its month (each row made or added to).
 _RATING_DAY_UPSERT = (
     "INSERT INTO surveys_ratingday (day, agency_pk, office_pk, score, n) VALUES (%s, %s, %s, %s, %s) "
     "ON CONFLICT (day, agency_pk, office_pk, score) DO UPDATE SET n = surveys_ratingday.n + excluded.n"
 )
+_RATING_MONTH_UPSERT = (
+    "INSERT INTO surveys_ratingmonth (month, agency_pk, office_pk, score, n) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (month, agency_pk, office_pk, score) DO UPDATE SET n = surveys_ratingmonth.n + excluded.n"
+)
 
 
 def count_rating(rating: Rating) -> None:
-    """Add a new rating to the daily counts (call it in the transaction that saves it)."""
-    key = (timezone.localdate(rating.created_at), rating.agency_id or 0, rating.office_id or 0, rating.score)
+    """Add a new rating to the daily and monthly counts (call it in the transaction that saves it)."""
+    day = timezone.localdate(rating.created_at)
+    key = (rating.agency_id or 0, rating.office_id or 0, rating.score)
     with connection.cursor() as cursor:
-        cursor.execute(_RATING_DAY_UPSERT, [*key, 1])
+        cursor.execute(_RATING_DAY_UPSERT, [day, *key, 1])
+        cursor.execute(_RATING_MONTH_UPSERT, [day.replace(day=1), *key, 1])
 
 
 @transaction.atomic
 def rebuild_rating_days() -> int:
-    """The daily counts again from the ratings (after ratings were written in bulk). Returns rows."""
+    """The daily counts and their monthly sums again from the ratings (after ratings were written
+    in bulk). Returns the daily rows."""
     RatingDay.objects.all().delete()
+    RatingMonth.objects.all().delete()
     tz = timezone.get_current_timezone()
     sums = (
         Rating.objects.annotate(day=TruncDate("created_at", tzinfo=tz))
@@ -108,6 +132,25 @@ def rebuild_rating_days() -> int:
                 n=r["n"],
             )
             for r in sums.iterator(chunk_size=10_000)
+        ),
+        batch_size=5000,
+    )
+    months = (
+        RatingDay.objects.annotate(month=TruncMonth("day"))
+        .values("month", "agency_pk", "office_pk", "score")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    RatingMonth.objects.bulk_create(
+        (
+            RatingMonth(
+                month=r["month"],
+                agency_pk=r["agency_pk"],
+                office_pk=r["office_pk"],
+                score=r["score"],
+                n=r["total"],
+            )
+            for r in months.iterator(chunk_size=10_000)
         ),
         batch_size=5000,
     )
@@ -129,7 +172,7 @@ def ratings_by(group: str, start: datetime, end: datetime, agency_ids=None) -> l
 
 def ratings_by_period(start: datetime, end: datetime, agency_ids=None, *, by: str = "month") -> list[dict]:
     """The same per month (or day) of the period."""
-    from django.db.models.functions import TruncDay, TruncMonth
+    from django.db.models.functions import TruncDay
 
     trunc = TruncMonth if by == "month" else TruncDay
     rows = (

@@ -265,7 +265,8 @@ class RatingDay(models.Model):
     """How many ratings of each score came in on ``day`` (local date) for one resolving agency and
     one office (their ids; 0 for none): the dashboards' satisfaction figures read this instead of
     the ratings, which a province counts in millions. Written with each rating, in its
-    transaction (``surveys.services``); rebuilt by ``surveys.figures.rebuild_rating_days``."""
+    transaction (``surveys.services``); rebuilt by ``surveys.figures.rebuild_rating_days``. The
+    whole months of a period are read from ``RatingMonth`` instead."""
 
     day = models.DateField()
     agency_pk = models.IntegerField(default=0)
@@ -282,3 +283,28 @@ class RatingDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_pk}/{self.office_pk} {self.score}={self.n}"
+
+
+class RatingMonth(models.Model):
+    """``RatingDay`` summed by month (``month``: its first day): a year's satisfaction figures read
+    twelve months of these and the days at the period's edges (``web.periods``), not every day.
+    Written beside the daily count, in the same transaction (``surveys.figures.count_rating``);
+    rebuilt with it (``rebuild_rating_days``)."""
+
+    month = models.DateField()
+    agency_pk = models.IntegerField(default=0)
+    office_pk = models.IntegerField(default=0)
+    score = models.PositiveSmallIntegerField(choices=Score.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số đánh giá theo tháng")
+        verbose_name_plural = _("số đánh giá theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency_pk", "office_pk", "score"], name="rating_month_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_pk}/{self.office_pk} {self.score}={self.n}"

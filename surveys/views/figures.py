@@ -32,7 +32,8 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         agency = form.cleaned_data["agency"]
         ids = [agency.pk] if agency else (None if scope is None else list(scope))
         context.update(
-            ratings=figures.rating_totals(start, end, ids),
+            # whole days: from the monthly and daily counts, the same numbers as the ratings'
+            ratings=figures.rating_totals_by_day(form.cleaned_data["start"], form.cleaned_data["end"], ids),
             indicator=figures.satisfaction_indicator(start, end, ids),
             feedback=figures.feedback_figures(start, end, ids),
         )

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from accounts.models import Role
 from dashboards import rollup
@@ -20,10 +21,8 @@ IN = datetime(2026, 11, 10, 10, 0, tzinfo=TZ)
 
 
 def _rate(dossier, score, reasons=()):
-    rating = services.rating_by_link(dossier=dossier, score=score, reasons=list(reasons))
-    rating.created_at = IN
-    rating.save(update_fields=["created_at"])
-    return rating
+    with freeze_time(IN):  # the service counts it on its day and in its month
+        return services.rating_by_link(dossier=dossier, score=score, reasons=list(reasons))
 
 
 def test_rating_counts_and_rate(returned, department, reason, clerk):
@@ -142,6 +141,14 @@ def test_figures_page(client, returned, department, django_assert_max_num_querie
         response = client.get(reverse("surveys:figures"), {"start": "2026-11-01", "end": "2026-11-30"})
     assert response.context["ratings"]["satisfied"] == 1
     assert "100,0\u00a0%" in response.content.decode()
+    # any whole days: the rating of 10 November in them or not
+    for start, end, rated in (
+        ("2026-10-15", "2026-11-10", 1),
+        ("2026-11-10", "2026-11-10", 1),
+        ("2026-11-11", "2027-01-31", 0),
+    ):
+        response = client.get(reverse("surveys:figures"), {"start": start, "end": end})
+        assert response.context["ratings"]["rated"] == rated, (start, end)
 
 
 def test_figures_page_refused_to_citizens(client, citizen):
