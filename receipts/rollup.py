@@ -6,14 +6,16 @@ every receipt of the period, which a province counts in hundreds of thousands a 
 The services keep them in the transaction of each write, through ``add``: issuing a receipt,
 cancelling it (on the receipt's own issue day: the figure is the valid receipts issued in a
 period) and linking receipts to a payment the gateway confirmed (PAID is final). ``rebuild``
-counts them again from the receipts.
+counts them again from the receipts. Which receipts the gateway paid, ``payments`` (built on
+receipts) tells: ``register_gateway``.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -41,24 +43,34 @@ def add(receipt: Receipt, *, n: int = 0, total: int = 0, gateway_n: int = 0) -> 
             cursor.execute(sql, [key, *values])
 
 
+# The ids of the receipts a payment the gateway confirmed paid, as a subquery: ``payments``
+# registers it from its ``AppConfig.ready()`` (``payments.selectors.gateway_receipt_ids``), as
+# receipts does not import payments, which builds on it. None: no gateway, none paid there.
+_gateway_receipt_ids: Callable[[], QuerySet] | None = None
+
+
+def register_gateway(receipt_ids: Callable[[], QuerySet]) -> None:
+    """Set how to find the receipts paid through the gateway (a function returning a subquery of
+    their ids)."""
+    global _gateway_receipt_ids
+    _gateway_receipt_ids = receipt_ids
+
+
 def is_gateway_paid(receipt: Receipt) -> bool:
     """Whether a payment the gateway confirmed paid ``receipt``."""
-    from payments.selectors import gateway_receipt_ids  # payments builds on receipts
-
-    return gateway_receipt_ids().filter(receipt_id=receipt.pk).exists()
+    if _gateway_receipt_ids is None:
+        return False
+    return Receipt.objects.filter(pk=receipt.pk, pk__in=_gateway_receipt_ids()).exists()
 
 
 def _day_sums() -> list[dict]:
     """The sums of the valid receipts by local day of issue, desk and method."""
-    from payments.selectors import gateway_receipt_ids  # payments builds on receipts
-
+    gateway = Q(pk__in=_gateway_receipt_ids()) if _gateway_receipt_ids is not None else Q(pk__in=[])
     return list(
         Receipt.objects.valid()
         .annotate(day=TruncDate("issued_at", tzinfo=timezone.get_current_timezone()))
         .values("day", "agency_id", "method")
-        .annotate(
-            n=Count("pk"), total=Sum("total"), gateway_n=Count("pk", filter=Q(pk__in=gateway_receipt_ids()))
-        )
+        .annotate(n=Count("pk"), total=Sum("total"), gateway_n=Count("pk", filter=gateway))
         .order_by()
     )
 
