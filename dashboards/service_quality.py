@@ -56,24 +56,28 @@ def _fees(date_from: date, date_to: date, agency_ids: list[int] | None) -> tuple
     ``date_from``..``date_to`` at ``agency_ids`` (None: all), and how many of them were paid
     through the gateway (``payments.selectors.gateway_receipt_ids``). Read from the receipts'
     sums (``receipts.rollup``), not the receipts: a year is its whole months from ``ReceiptMonth``
-    and the days at its edges from ``ReceiptDay`` (``web.periods.fixed_split``), a few dozen rows
-    for each desk and method however many receipts the period has. One statement of one text,
-    prepared once per connection (``web.prepared``)."""
+    and the days at its edges from ``ReceiptDay`` (``web.periods.fixed_split``): at most twelve
+    month rows and the edge days' rows for each desk and method, however many receipts the period
+    has, so the dashboard does not read every receipt. One statement of one text (a union of the
+    months and the two edges), prepared once per connection (``web.prepared``)."""
     methods = [PaymentMethod.CASH, PaymentMethod.TRANSFER, PaymentMethod.ONLINE]
     by_method = ", ".join(f"COALESCE(SUM(CASE WHEN method = {str(m)!r} THEN total END), 0)" for m in methods)
     columns = "agency_pk, method, n, total, gateway_n"
     with connections[router.db_for_read(ReceiptDay)].cursor() as cursor:
         adapt = cursor.db.ops.adapt_datefield_value
         params = [adapt(day) for day in periods.fixed_split(date_from, date_to).params()]
+        # "+ 0": the scope is a filter on the rows of the period, not a condition of the index
+        # (day, agency_pk, method), which PostgreSQL would walk over the period once per agency
         name, where, params = prepared.scoped(
-            cursor, "hcc_dashboard_fees", "1 = 1", params, ("agency_pk",), agency_ids
+            cursor, "hcc_dashboard_fees", "1 = 1", params, ("agency_pk + 0",), agency_ids
         )
+        day_table = ReceiptDay._meta.db_table
         sql = (
             f"SELECT COALESCE(SUM(n), 0), {by_method}, COALESCE(SUM(total), 0), "  # noqa: S608  # nosec B608
             f"COALESCE(SUM(gateway_n), 0) FROM ("
             f"SELECT {columns} FROM {ReceiptMonth._meta.db_table} WHERE month >= %s AND month < %s "
-            f"UNION ALL SELECT {columns} FROM {ReceiptDay._meta.db_table} "
-            f"WHERE (day >= %s AND day <= %s) OR (day >= %s AND day <= %s)"
+            f"UNION ALL SELECT {columns} FROM {day_table} WHERE day >= %s AND day <= %s "
+            f"UNION ALL SELECT {columns} FROM {day_table} WHERE day >= %s AND day <= %s"
             f") sums WHERE {where}"
         )
         prepared.execute(cursor, name, sql, params)
