@@ -2,8 +2,9 @@
 indicator), feedback, fees collected and the online payment share, and the counters' queues.
 
 Each figure is defined in the app that owns its data (``surveys.figures``,
-``receipts.reconciliation``, ``counters.figures``); this module only asks them for the period and
-the units of the person looking, so a number here is the same as on that app's own page.
+``receipts.reconciliation`` and ``receipts.rollup``, ``counters.figures``); this module only asks
+them for the period and the units of the person looking, so a number here is the same as on that
+app's own page.
 """
 
 from dataclasses import dataclass
@@ -16,10 +17,9 @@ from accounts.permissions import agency_scope
 from counters.figures import queue_total
 from dashboards import figures
 from dossiers.punctuality import rate
-from payments.selectors import gateway_receipt_ids_sql
-from receipts.models import PaymentMethod, Receipt, ReceiptCancellation
+from receipts.models import PaymentMethod, ReceiptDay, ReceiptMonth
 from surveys import figures as survey_figures
-from web import prepared
+from web import periods, prepared
 
 
 @dataclass
@@ -51,24 +51,34 @@ def satisfaction_766(date_from: date, date_to: date, agency_ids: list[int] | Non
     return {"dossiers": base, "satisfied": good, "rate": whole.figures["satisfaction_rate"]}
 
 
-def _fees(start: datetime, end: datetime, agency_ids: list[int] | None) -> tuple[dict, int]:
-    """``receipts.reconciliation.SUMS`` of the valid receipts issued in [start, end) at
-    ``agency_ids`` (None: all), and how many of them were paid through the gateway
-    (``payments.selectors.gateway_receipt_ids``): one statement written as SQL, prepared once per
-    connection (the ORM's aggregate cost more Python than the statement)."""
+def _fees(date_from: date, date_to: date, agency_ids: list[int] | None) -> tuple[dict, int]:
+    """``receipts.reconciliation.SUMS`` of the valid receipts issued on the local days
+    ``date_from``..``date_to`` at ``agency_ids`` (None: all), and how many of them were paid
+    through the gateway (``payments.selectors.gateway_receipt_ids``). Read from the receipts'
+    sums (``receipts.rollup``), not the receipts: a year is its whole months from ``ReceiptMonth``
+    and the days at its edges from ``ReceiptDay`` (``web.periods.fixed_split``): at most twelve
+    month rows and the edge days' rows for each desk and method, however many receipts the period
+    has, so the dashboard does not read every receipt. One statement of one text (a union of the
+    months and the two edges), prepared once per connection (``web.prepared``)."""
     methods = [PaymentMethod.CASH, PaymentMethod.TRANSFER, PaymentMethod.ONLINE]
     by_method = ", ".join(f"COALESCE(SUM(CASE WHEN method = {str(m)!r} THEN total END), 0)" for m in methods)
-    with connections[router.db_for_read(Receipt)].cursor() as cursor:
-        adapt = cursor.db.ops.adapt_datetimefield_value
-        where, params = "r.issued_at >= %s AND r.issued_at < %s", [adapt(start), adapt(end)]
+    columns = "agency_pk, method, n, total, gateway_n"
+    with connections[router.db_for_read(ReceiptDay)].cursor() as cursor:
+        adapt = cursor.db.ops.adapt_datefield_value
+        params = [adapt(day) for day in periods.fixed_split(date_from, date_to).params()]
+        # "+ 0": the scope is a filter on the rows of the period, not a condition of the index
+        # (day, agency_pk, method), which PostgreSQL would walk over the period once per agency
         name, where, params = prepared.scoped(
-            cursor, "hcc_dashboard_fees", where, params, ("r.agency_id",), agency_ids
+            cursor, "hcc_dashboard_fees", "1 = 1", params, ("agency_pk + 0",), agency_ids
         )
+        day_table = ReceiptDay._meta.db_table
         sql = (
-            f"SELECT COUNT(*), {by_method}, COALESCE(SUM(total), 0), "  # noqa: S608  # nosec B608
-            f"COUNT(CASE WHEN r.id IN ({gateway_receipt_ids_sql()}) THEN 1 END) "
-            f"FROM {Receipt._meta.db_table} r WHERE {where} AND NOT EXISTS "
-            f"(SELECT 1 FROM {ReceiptCancellation._meta.db_table} c WHERE c.receipt_id = r.id)"
+            f"SELECT COALESCE(SUM(n), 0), {by_method}, COALESCE(SUM(total), 0), "  # noqa: S608  # nosec B608
+            f"COALESCE(SUM(gateway_n), 0) FROM ("
+            f"SELECT {columns} FROM {ReceiptMonth._meta.db_table} WHERE month >= %s AND month < %s "
+            f"UNION ALL SELECT {columns} FROM {day_table} WHERE day >= %s AND day <= %s "
+            f"UNION ALL SELECT {columns} FROM {day_table} WHERE day >= %s AND day <= %s"
+            f") sums WHERE {where}"
         )
         prepared.execute(cursor, name, sql, params)
         count, cash, transfer, online, total, paid_online = (int(n) for n in cursor.fetchone())
@@ -86,7 +96,7 @@ def service_quality(user, *, date_from: date, date_to: date, whole=None, scope=_
     if scope is _ASK:
         scope = agency_scope(user)
     agency_ids = None if scope is None else list(scope)
-    fees, paid_online = _fees(start, end, agency_ids)
+    fees, paid_online = _fees(date_from, date_to, agency_ids)
     return ServiceQuality(
         ratings=survey_figures.rating_totals_by_day(date_from, date_to, agency_ids),
         satisfaction_766=satisfaction_766(date_from, date_to, agency_ids, whole),

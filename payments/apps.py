@@ -13,3 +13,8 @@ class PaymentsConfig(AppConfig):
         from payments.extension import OnlinePayments
 
         extensions.register(OnlinePayments())
+        # nor does receipts: its sums learn here which receipts the gateway paid.
+        from payments.selectors import gateway_receipt_ids
+        from receipts import rollup
+
+        rollup.register_gateway(gateway_receipt_ids)

@@ -39,14 +39,6 @@ def online_payment_counts(*, since: datetime, until: datetime, agency_ids=None) 
 
 def gateway_receipt_ids():
     """The receipts issued for payments the gateway confirmed (a subquery), for the share of
-    fees paid online (Decision 766/QĐ-TTg group 4) in ``dashboards.service_quality``."""
+    fees paid online (Decision 766/QĐ-TTg group 4): the receipts' sums count them as
+    ``gateway_n`` (``receipts.rollup``), which ``dashboards.service_quality`` reads."""
     return Payment.receipts.through.objects.filter(payment__status=PaymentStatus.PAID).values("receipt_id")
-
-
-def gateway_receipt_ids_sql() -> str:
-    """``gateway_receipt_ids`` as SQL (no parameters), for a statement written by hand."""
-    through = Payment.receipts.through._meta.db_table
-    return (
-        f"SELECT pr.receipt_id FROM {through} pr JOIN {Payment._meta.db_table} p "  # noqa: S608  # nosec B608
-        f"ON p.id = pr.payment_id WHERE p.status = {str(PaymentStatus.PAID)!r}"
-    )

@@ -21,6 +21,7 @@ from dossiers.models import Dossier
 from payments import protocol
 from payments.gateway import Gateway, GatewayError
 from payments.models import Payment, PaymentStatus
+from receipts import rollup as receipt_rollup
 from receipts import services as receipt_services
 from receipts.fee_lines import fee_lines_for
 from receipts.services import Payer, ReceiptError
@@ -160,6 +161,8 @@ def _apply(payment: Payment, fields: dict, *, source: str) -> None:
     payment.status = PaymentStatus.PAID
     payment.save()
     payment.receipts.add(*receipts)
+    for receipt in receipts:  # now paid through the gateway, in the receipts' sums too
+        receipt_rollup.add(receipt, gateway_n=1)
 
 
 def payment_confirm_ipn(params: dict) -> tuple[str, str]:

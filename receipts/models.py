@@ -258,6 +258,56 @@ class ReceiptLine(_AppendOnly):
         return f"{self.name}: {self.amount}"
 
 
+class _ReceiptSums(models.Model):
+    """The valid receipts issued in one period at one desk (``Receipt.agency``'s id) by one
+    payment method: how many (``n``), their ``total`` and how many of them a gateway payment paid
+    (``gateway_n``: linked to a PAID payment, ``payments.selectors.gateway_receipt_ids``)."""
+
+    agency_pk = models.IntegerField()
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    n = models.IntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    gateway_n = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ReceiptDay(_ReceiptSums):
+    """The receipts' sums of one local ``day`` (of ``issued_at``): the dashboards' fees read this
+    and ``ReceiptMonth`` instead of every receipt of the period. Written with each receipt, its
+    cancellation and its gateway payment, in their transaction (``receipts.rollup``); rebuilt by
+    ``receipts.rollup.rebuild``."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("số biên lai theo ngày")
+        verbose_name_plural = _("số biên lai theo ngày")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agency_pk", "method"], name="receipt_day_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_pk} {self.method}={self.n}"
+
+
+class ReceiptMonth(_ReceiptSums):
+    """``ReceiptDay`` summed by local month (``month``: its first day), so a year is twelve rows."""
+
+    month = models.DateField()
+
+    class Meta:
+        verbose_name = _("số biên lai theo tháng")
+        verbose_name_plural = _("số biên lai theo tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "agency_pk", "method"], name="receipt_month_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.agency_pk} {self.method}={self.n}"
+
+
 class ReceiptCancellation(_AppendOnly):
     """The cancellation of an issued receipt, with its reason. Written once, never changed."""
 

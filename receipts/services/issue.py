@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.permissions import require
 from dossiers.models import Dossier
 from procedures.models import Agency
+from receipts import rollup
 from receipts.models import PaymentMethod, Receipt, ReceiptCancellation, ReceiptLine, ReceiptSeries
 from receipts.services.fees import COLLECTABLE, ReceiptError, _lock, _with_paid, fees_due
 
@@ -108,7 +109,7 @@ def _issue(
     replaces: Receipt | None = None,
 ) -> Receipt:
     """One receipt for ``chosen`` lines, all of one owner, in the series of that owner at the
-    dossier's desk (``_series_for``)."""
+    dossier's desk (``_series_for``), counted in the receipts' sums (``receipts.rollup``)."""
     owner = chosen[0].owner
     desk = dossier.intake_office
     series = _series_for(owner, desk)
@@ -139,6 +140,7 @@ def _issue(
             for line in chosen
         ]
     )
+    rollup.add(receipt, n=1, total=receipt.total)
     return receipt
 
 
@@ -238,9 +240,12 @@ def _cancel(*, actor: User, receipt: Receipt, reason: str) -> ReceiptCancellatio
         raise ReceiptError(_("Biên lai này không do cơ quan của bạn phát hành."))
     if ReceiptCancellation.objects.filter(receipt=receipt).exists():
         raise ReceiptError(_("Biên lai này đã bị hủy."))
-    return ReceiptCancellation.objects.create(
+    cancellation = ReceiptCancellation.objects.create(
         receipt=receipt, reason=reason, cancelled_by=actor, cancelled_at=timezone.now()
     )
+    # no longer a valid receipt of its issue day (its gateway payment, if any, stays PAID)
+    rollup.add(receipt, n=-1, total=-receipt.total, gateway_n=-int(rollup.is_gateway_paid(receipt)))
+    return cancellation
 
 
 @transaction.atomic
