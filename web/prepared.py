@@ -15,16 +15,18 @@ time, as on other databases.
 import hashlib
 import re
 import weakref
+from collections import OrderedDict
 
 from web.pooling import transaction_pooled
 
 # The statements each open connection has prepared, by name.
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-# Statements named by their text (``execute_text``) a connection prepares at most: a question's
-# shapes are few (the dashboard's: its grouping and filters), past this one is planned each time.
+# Statements named by their text (``execute_text``) a connection keeps prepared at most, the
+# longest unused let go first: a question's shapes are few (the dashboard's: its grouping, its
+# filters, the scope and dates written in), and a connection lives ``CONN_MAX_AGE``.
 MAX_BY_TEXT = 32
-_by_text: "weakref.WeakKeyDictionary[object, int]" = weakref.WeakKeyDictionary()
+_by_text: "weakref.WeakKeyDictionary[object, OrderedDict[str, None]]" = weakref.WeakKeyDictionary()
 
 
 def _numbered(sql: str) -> str:
@@ -46,21 +48,46 @@ def execute(cursor, name: str, sql: str, params: list) -> None:
     if name not in names:
         cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")  # noqa: S608  # nosec B608
         names.add(name)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)  # nosec B608
+    if params:
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)  # nosec B608
+    else:
+        cursor.execute(f"EXECUTE {name}")
 
 
-def execute_text(cursor, sql: str, params: list) -> None:
+def text_name(sql: str) -> str:
+    """The name ``execute_text`` prepares ``sql`` under."""
+    return "hcc_text_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
+
+
+def execute_text(cursor, sql: str, params: list, *, inline: bool = False) -> None:
     """``execute`` under a name made of ``sql``'s text, for a statement assembled from a few
-    shapes (``dashboards.figures._Batch``): each shape is prepared once per connection, up to
-    ``MAX_BY_TEXT`` of them; further ones are planned each time, as on other databases."""
-    name = "hcc_text_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
-    if cursor.db.vendor == "postgresql" and not transaction_pooled(cursor.db):
-        raw = cursor.db.connection
-        if name not in _prepared.get(raw, ()):
-            if _by_text.get(raw, 0) >= MAX_BY_TEXT:
-                cursor.execute(sql, params)
-                return
-            _by_text[raw] = _by_text.get(raw, 0) + 1
+    shapes (``dashboards.figures._Batch``): each shape is prepared once per connection; past
+    ``MAX_BY_TEXT`` of them the one used longest ago is let go (``DEALLOCATE``).
+
+    ``inline``: the values are written into the text as psycopg2 writes them anyway (it sends a
+    statement's values in its text, ``mogrify``), and the statement is prepared without
+    parameters. PostgreSQL then plans it once: with parameters it may plan each execution again
+    for their values (a "custom plan"), which for the dashboard's union of a dozen reads cost as
+    much as running it. A text holding a ``%`` (from a value) is run as it is."""
+    if cursor.db.vendor != "postgresql" or transaction_pooled(cursor.db):
+        cursor.execute(sql, params)
+        return
+    if inline:
+        sql, params = cursor.cursor.mogrify(sql, params).decode(), []
+        if "%" in sql:  # PREPARE's placeholders are written from "%s": run it as it is
+            cursor.execute(sql)
+            return
+    name = text_name(sql)
+    raw = cursor.db.connection
+    kept = _by_text.setdefault(raw, OrderedDict())
+    if name in kept:
+        kept.move_to_end(name)
+    else:
+        if len(kept) >= MAX_BY_TEXT:
+            oldest, _none = kept.popitem(last=False)
+            cursor.execute(f"DEALLOCATE {oldest}")
+            _prepared.get(raw, set()).discard(oldest)
+        kept[name] = None
     execute(cursor, name, sql, params)
 
 

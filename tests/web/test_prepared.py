@@ -80,9 +80,9 @@ def test_behind_a_transaction_pooler_the_statement_is_sent_as_it_is():
 @pytest.mark.postgres
 @pytest.mark.skipif(transaction_pooled(connection), reason="behind PgBouncer nothing is prepared")
 @pytest.mark.django_db(transaction=True)
-def test_statements_named_by_their_text_are_prepared_up_to_a_bound(monkeypatch):
+def test_statements_named_by_their_text_are_kept_up_to_a_bound(monkeypatch):
     """``execute_text``: one prepared statement per text and connection; past ``MAX_BY_TEXT``
-    texts a new one is planned each time, with the same answers."""
+    texts the one used longest ago is let go, with the same answers."""
     monkeypatch.setattr(prepared, "MAX_BY_TEXT", 2)
     connections["default"].close()
     texts = [f"SELECT CAST(%s AS integer) + {n}" for n in range(3)]
@@ -93,7 +93,49 @@ def test_statements_named_by_their_text_are_prepared_up_to_a_bound(monkeypatch):
             return cursor.fetchone()[0]
 
     with CaptureQueriesContext(connection) as seen:
-        answers = [ask(sql, 10) for sql in texts for _ in range(2)]
-    assert answers == [10, 10, 11, 11, 12, 12]
-    sent = [query["sql"].split(" ")[0] for query in seen.captured_queries]
-    assert sent == ["PREPARE", "EXECUTE", "EXECUTE", "PREPARE", "EXECUTE", "EXECUTE", "SELECT", "SELECT"]
+        answers = [ask(texts[0], 10), ask(texts[1], 10), ask(texts[0], 10), ask(texts[2], 10)]
+        answers.append(ask(texts[0], 1))  # still kept: used after the second text
+        answers.append(ask(texts[1], 1))  # let go for the third: prepared again
+    assert answers == [10, 11, 10, 12, 1, 2]
+    sent = [" ".join(query["sql"].split(" ")[:2]) for query in seen.captured_queries]
+    first, second, third = (prepared.text_name(sql) for sql in texts)
+    assert sent == [
+        f"PREPARE {first}",
+        f"EXECUTE {first}",
+        f"PREPARE {second}",
+        f"EXECUTE {second}",
+        f"EXECUTE {first}",
+        f"DEALLOCATE {second}",
+        f"PREPARE {third}",
+        f"EXECUTE {third}",
+        f"EXECUTE {first}",
+        f"DEALLOCATE {third}",
+        f"PREPARE {second}",
+        f"EXECUTE {second}",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(transaction_pooled(connection), reason="behind PgBouncer nothing is prepared")
+@pytest.mark.django_db(transaction=True)
+def test_values_written_into_the_text_are_prepared_without_parameters():
+    """``execute_text(inline=True)``: the values in the text as psycopg2 writes them (a date, an
+    array, a string with a quote), no parameters; a value holding "%" is run as it is."""
+    from datetime import date
+
+    connections["default"].close()
+    sql = "SELECT CAST(%s AS date) + 1, %s = ANY(%s), CAST(%s AS text)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [date(2026, 2, 28), 3, [1, 3], "l'an"])
+        plain = cursor.fetchall()
+    for value in ("l'an", "50 %"):
+        with CaptureQueriesContext(connection) as seen, connection.cursor() as cursor:
+            prepared.execute_text(cursor, sql, [date(2026, 2, 28), 3, [1, 3], value], inline=True)
+            assert cursor.fetchall() == [(date(2026, 3, 1), True, value)]
+        sent = [query["sql"] for query in seen.captured_queries]
+        if value == "l'an":
+            assert plain == [(date(2026, 3, 1), True, value)]
+            assert sent[0].startswith("PREPARE hcc_text_") and "'2026-02-28'::date" in sent[0]
+            assert sent[1].startswith("EXECUTE hcc_text_") and "(" not in sent[1]
+        else:
+            assert len(sent) == 1 and sent[0].startswith("SELECT") and "'50 %'" in sent[0]
