@@ -18,6 +18,7 @@ from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from counters.models import Ticket, TicketStatus
+from web import prepared
 
 GROUPINGS = ("office", "service", "counter", "day")
 
@@ -170,12 +171,16 @@ def queue_total(*, offices: Iterable[int] | None, day_from: date, day_to: date) 
     SQLite five rows at most, ranked by a window."""
     connection = connections[router.db_for_read(Ticket)]
     table = Ticket._meta.db_table
-    where = "day >= %s AND day <= %s"
     params: list = [connection.ops.adapt_datefield_value(d) for d in (day_from, day_to)]
-    if offices is not None:
-        ids = [int(o) for o in offices]
-        where += f" AND office_id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
-        params += ids
+    with connection.cursor() as cursor:
+        name, where, params = prepared.scoped(
+            cursor,
+            "hcc_queue_total",
+            "day >= %s AND day <= %s",
+            params,
+            ("office_id",),
+            None if offices is None else [int(o) for o in offices],
+        )
     wait = f"CASE WHEN called_at IS NULL THEN NULL ELSE {_WAIT_US[connection.vendor]} END"
     counts = (
         "COUNT(*) AS tickets, COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) AS served, "
@@ -199,9 +204,9 @@ def queue_total(*, offices: Iterable[int] | None, day_from: date, day_to: date) 
             f"SELECT -1, {counts} FROM t UNION ALL SELECT i, wait, n, 0 FROM w WHERE i IN ({ranks})"
         )
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [*params, *statuses] if connection.vendor != "postgresql" else [*statuses, *params]
-        )
+        # prepared once a connection (``web.prepared``): its plan cost more than its run
+        ordered = [*statuses, *params] if connection.vendor == "postgresql" else [*params, *statuses]
+        prepared.execute(cursor, name, sql, ordered)
         rows = cursor.fetchall()
     if connection.vendor == "postgresql":
         tickets, served, no_shows, n, *picked = rows[0]
