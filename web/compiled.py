@@ -156,3 +156,57 @@ def rows(key: tuple, build, *values, using: str = "default") -> list:
             setattr(obj, name, row[position])
         out.append(obj)
     return out
+
+
+def _run_kept(queryset, sql: str, params) -> list:
+    """The rows of ``sql`` (``queryset``'s, or built from it) run through ``prepared.execute_text``
+    with its values written in: planned once a connection on PostgreSQL, as it is elsewhere."""
+    with connections[queryset.db].cursor() as cursor:
+        prepared.execute_text(cursor, sql, list(params), inline=True)
+        return cursor.fetchall()
+
+
+def kept_count(queryset) -> int:
+    """``queryset.count()``, its statement planned once a connection (``prepared.execute_text``):
+    for a list's count whose plan, over a table's partitions, cost more than its run."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return 0
+    return _run_kept(queryset, f"SELECT COUNT(*) FROM ({sql}) counted", params)[0][0]  # noqa: S608  # nosec B608
+
+
+def kept_values(queryset) -> list[dict]:
+    """The dicts of a ``values(...)`` queryset (a slice of it, say), its statement planned once a
+    connection (``prepared.execute_text``); each value converted as the ORM converts it."""
+    query = queryset.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    compiler = query.get_compiler(queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    fetched = _run_kept(queryset, sql, params)
+    return [dict(zip(names, row, strict=True)) for row in compiler.results_iter([fetched])]
+
+
+class KeptValues:
+    """A ``Paginator``'s object list over a ``values(...)`` queryset, its count and each page read
+    by ``kept_count`` and ``kept_values``; ``counted`` is counted instead when given (the same
+    rows without the joins the values bring). A page is read as ``per_page`` rows from its start
+    (the paginator asks the last one up to the count): the text, so the prepared statement, of a
+    page does not change with the count."""
+
+    def __init__(self, queryset, per_page: int, counted=None):
+        self._queryset, self._per_page = queryset, per_page
+        self._counted = counted if counted is not None else queryset
+
+    def count(self) -> int:
+        return kept_count(self._counted)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice) -> list[dict]:
+        start = part.start or 0
+        return kept_values(self._queryset[start : start + self._per_page])[: part.stop - start]

@@ -69,3 +69,35 @@ def test_a_value_the_orm_transforms_is_read_by_the_orm_each_time():
 def test_only_ints_and_strings_are_values():
     with pytest.raises(TypeError):
         compiled.rows(("test_compiled", "bad"), lambda value: Agency.objects.filter(is_active=value), True)
+
+
+@pytest.mark.django_db
+def test_kept_values_and_counts_are_the_orms():
+    """``kept_values`` / ``kept_count`` (a list's page and count planned once a connection, the
+    values written in): the ORM's dicts, converted values (a datetime, a decimal) included, its
+    counts, nothing for a filter that matches nothing, and a text holding "%" run as it is."""
+    one = AgencyFactory()
+    for code in ("9.000001", "9.000002", "9.000003"):
+        ProcedureFactory(code=code, agency=one)
+    base = Procedure.objects.filter(agency=one).order_by("code")
+    columns = ("code", "agency__name", "updated_at", "processing_days", "is_active")
+    for qs in (base, base.filter(code__gte="9.000002"), base.filter(code__icontains="0%"), base.none()):
+        assert compiled.kept_values(qs.values(*columns)) == list(qs.values(*columns))
+        assert compiled.kept_values(qs.values(*columns)[1:2]) == list(qs.values(*columns)[1:2])
+        assert compiled.kept_count(qs) == qs.count()
+    assert compiled.kept_count(base.filter(pk__in=[])) == 0
+    assert compiled.kept_values(base.filter(pk__in=[]).values("code")) == []
+
+
+@pytest.mark.django_db
+def test_a_paginator_over_kept_values_reads_the_count_and_a_page():
+    from django.core.paginator import Paginator
+
+    one = AgencyFactory()
+    for n in range(5):
+        ProcedureFactory(code=f"9.00000{n}", agency=one)
+    qs = Procedure.objects.filter(agency=one).order_by("code")
+    pages = Paginator(compiled.KeptValues(qs.values("code"), 2, counted=qs), 2)
+    assert pages.count == 5 and pages.num_pages == 3
+    assert [row["code"] for row in pages.get_page(2)] == ["9.000002", "9.000003"]
+    assert [row["code"] for row in pages.get_page(99)] == ["9.000004"]
