@@ -48,6 +48,7 @@ class _Plan:
     end: int = 0
     populators: list | None = None
     annotations: dict | None = None
+    converters: dict | None = None  # the compiler's, worked out once (``results_iter`` each time)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def _plan(key: tuple, build, values: tuple, alias: str) -> _Plan | None:
         end=end,
         populators=get_related_populators(klass_info, select, alias),
         annotations=compiler.annotation_col_map,
+        converters=compiler.get_converters([s[0] for s in select[0 : compiler.col_count]]),
     )
 
 
@@ -148,7 +150,8 @@ def rows(key: tuple, build, *values, using: str = "default") -> list:
         fetched = cursor.fetchall()
     out = []
     model = plan.compiler.klass_info["model"]
-    for row in plan.compiler.results_iter([fetched]):
+    converted = plan.compiler.apply_converters(fetched, plan.converters) if plan.converters else fetched
+    for row in converted:
         obj = model.from_db(using, plan.init_list, row[plan.start : plan.end])
         for populator in plan.populators:
             populator.populate(row, obj)

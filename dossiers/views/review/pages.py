@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
@@ -110,7 +111,8 @@ def detail(request, code: str):
         raise Http404 from exc
     user = request.user
     now = timezone.now()
-    calendar = workdays.WorkCalendar()
+    # the calendar this process keeps at the stamp read now, read only when an urgency needs it
+    calendar = SimpleLazyObject(workdays.current_calendar)
     is_applicant = dossier.applicant_user_id is not None and dossier.applicant_user_id == user.id
 
     badges = UrgencyBadges()  # each urgency's mark rendered once, not an include per use
