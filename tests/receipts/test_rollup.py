@@ -4,8 +4,10 @@ same figures as a count over the receipts themselves, for periods cut at month e
 scope; rebuilt from the receipts (or by the migration), they are the same rows."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Q
@@ -150,6 +152,9 @@ def test_the_sums_follow_issue_cancel_replace_and_the_gateway(world, configured,
     incremental = rows()
     assert rollup.rebuild() == len(incremental)
     assert rows() == incremental
+    out = StringIO()
+    call_command("rebuild_receipt_sums", stdout=out)  # the same, by hand (README)
+    assert rows() == incremental and f"{len(incremental)} dòng" in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
