@@ -85,8 +85,10 @@ def execute_text(cursor, sql: str, params: list, *, inline: bool = False) -> Non
     else:
         if len(kept) >= MAX_BY_TEXT:
             oldest, _none = kept.popitem(last=False)
-            cursor.execute(f"DEALLOCATE {oldest}")
-            _prepared.get(raw, set()).discard(oldest)
+            names = _prepared.get(raw, set())
+            if oldest in names:  # (not when its PREPARE failed)
+                cursor.execute(f"DEALLOCATE {oldest}")
+                names.discard(oldest)
         kept[name] = None
     execute(cursor, name, sql, params)
 
