@@ -463,7 +463,9 @@ def test_returns_query_count_does_not_grow_with_rows(client, world, django_asser
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(RETURNS)
     assert page.context["page"].paginator.count == 11
-    assert len(few.captured_queries) <= 6
+    # a statement prepared on a connection's first use (PREPARE, then EXECUTE: web.prepared) is
+    # the connection's, not the page's
+    assert len([q for q in few.captured_queries if not q["sql"].startswith("PREPARE")]) <= 6
 
 
 @freeze_time(at(7, 8))
