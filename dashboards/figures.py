@@ -285,10 +285,9 @@ def _where(model, q: Q, connection) -> tuple[str, list]:
 
 
 def _where_in_lists(model, q: Q, connection) -> tuple[str, list] | None:
-    """``_where`` of a ``q`` that ANDs ``<column>__in`` lists of ``model``'s own columns, matching
-    the rows the ORM's ``IN`` would (``None`` left out of a list, an empty list matching nothing,
-    no list matching all), a list as one array parameter on PostgreSQL; None for any other
-    ``q``."""
+    """``_where`` of a ``q`` that ANDs ``<column>__in`` lists of ``model``'s own columns, as the
+    ORM compiles it (``None`` left out of a list, an empty list matching nothing, no list
+    matching all); None for any other ``q``."""
     if q.negated or (q.connector != Q.AND and len(q.children) > 1):
         return None
     fields = {f.attname: f for f in model._meta.concrete_fields}
@@ -302,13 +301,8 @@ def _where_in_lists(model, q: Q, connection) -> tuple[str, list] | None:
         if not values:
             return "1 = 0", []
         column = f"{table}.{connection.ops.quote_name(field.column)}"
-        values = [field.get_db_prep_value(v, connection) for v in values]
-        if connection.vendor == "postgresql":  # one text for any list: one prepared statement
-            parts.append(f"{column} = ANY(%s)")
-            params.append(values)
-        else:
-            parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
-            params += values
+        parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+        params += [field.get_db_prep_value(v, connection) for v in values]
     if not parts:
         return "1 = 1", []
     return " AND ".join(f"({p})" if len(parts) > 1 else p for p in parts), params
